@@ -54,8 +54,11 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions (user_id);
 
+-- One-time links to choose a password: the first admin's (user_id NULL) and
+-- those an admin hands to a new user or one who forgot their password.
 CREATE TABLE setup_links (
 	token_hash TEXT PRIMARY KEY,
+	user_id    BIGINT REFERENCES users (id) ON DELETE CASCADE,
 	created_at TIMESTAMPTZ NOT NULL,
 	expires_at TIMESTAMPTZ NOT NULL
 );

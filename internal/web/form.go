@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// FieldError is one problem with one form field.
+type FieldError struct {
+	Field   string // the input's id, which the error summary links to
+	Message string
+}
+
+// FormErrors are the problems found in a submitted form, in the order of
+// the form's fields, as the error summary at the top of the page lists them.
+type FormErrors []FieldError
+
+// Add records a problem with field.
+func (e *FormErrors) Add(field, msg string) { *e = append(*e, FieldError{field, msg}) }
+
+// For returns the first message for field, or "".
+func (e FormErrors) For(field string) string {
+	for _, fe := range e {
+		if fe.Field == field {
+			return fe.Message
+		}
+	}
+	return ""
+}
+
+// AsError turns the first problem into an API error, or nil when there is none.
+func (e FormErrors) AsError() error {
+	if len(e) == 0 {
+		return nil
+	}
+	return BadRequest(e[0].Field, "%s", e[0].Message)
+}
+
+const flashCookie = "liveops_flash"
+
+// SetFlash shows msg once on the next page the user sees (after a redirect).
+func SetFlash(w http.ResponseWriter, r *http.Request, msg string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Value: url.QueryEscape(msg), Path: "/",
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		MaxAge: 60,
+	})
+}
+
+func takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, Expires: time.Unix(1, 0)})
+	msg, _ := url.QueryUnescape(c.Value)
+	return msg
+}
+
+// Redirect sends the browser to path after a successful POST (303).
+func Redirect(w http.ResponseWriter, r *http.Request, path string) error {
+	http.Redirect(w, r, path, http.StatusSeeOther)
+	return nil
+}

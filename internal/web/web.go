@@ -1,0 +1,98 @@
+// Package web is the shared plumbing of every liveops page and API: the
+// layout and its templates, static assets, error handling, JSON helpers,
+// CSRF protection, security headers, request metrics and the client address
+// behind a trusted proxy. Areas build their pages and endpoints on a Site.
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/liveops/liveops/internal/store"
+)
+
+// Error is an error with a status and a message that may be shown to the
+// user. Field names the form or JSON field at fault, when there is one.
+// Any other error reaching a handler's caller is a 500 whose text is logged
+// and never shown.
+type Error struct {
+	Status  int
+	Message string
+	Field   string
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%d %s: %s", e.Status, e.Field, e.Message)
+	}
+	return fmt.Sprintf("%d %s", e.Status, e.Message)
+}
+
+// BadRequest is a 400 about one field (field may be empty).
+func BadRequest(field, format string, args ...any) *Error {
+	return &Error{Status: http.StatusBadRequest, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// NotFound is a 404 naming what was not found.
+func NotFound(what string) *Error {
+	return &Error{Status: http.StatusNotFound, Message: what + " not found"}
+}
+
+// Forbidden is a 403 for a user or token that may not do this.
+func Forbidden(msg string) *Error {
+	return &Error{Status: http.StatusForbidden, Message: msg}
+}
+
+// Unauthorized is a 401: no or bad credentials.
+func Unauthorized(msg string) *Error {
+	return &Error{Status: http.StatusUnauthorized, Message: msg}
+}
+
+// Conflict is a 409 about a field whose value must be unique.
+func Conflict(field, msg string) *Error {
+	return &Error{Status: http.StatusConflict, Field: field, Message: msg}
+}
+
+// HandlerFunc is an HTTP handler that returns its error instead of writing
+// it; Site.Handle turns the error into the response.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// IsAPI reports whether r is a machine request, answered in JSON.
+func IsAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/")
+}
+
+// Handle adapts h to http.Handler: a *Error becomes its status and message
+// (JSON under /api/, the error page elsewhere); store.ErrNotFound becomes a
+// 404; anything else is logged and answered with a plain 500.
+func (s *Site) Handle(h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.Fail(w, r, err)
+		}
+	})
+}
+
+// Fail writes the response for err, as Handle does.
+func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+	case errors.Is(err, store.ErrNotFound):
+		e = NotFound("page")
+		if IsAPI(r) {
+			e.Message = "not found"
+		}
+	default:
+		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		e = &Error{Status: http.StatusInternalServerError, Message: "Something went wrong on our side. The error has been logged; try again, and tell your administrator if it keeps happening."}
+	}
+	if IsAPI(r) {
+		WriteJSON(w, e.Status, APIError{Error: e.Message, Field: e.Field})
+		return
+	}
+	s.renderError(w, r, e)
+}
