@@ -63,35 +63,57 @@ type Pages struct {
 	pages map[string]*template.Template
 }
 
-// Pages parses every *.html file under dir of fsys as a page. A page defines
-// "title" and "main" (and may define "head"); it is rendered by its file
-// name without the extension, e.g. "services/list".
+// Pages parses the *.html files under dir of fsys. Files whose names start
+// with "_" are partials shared by the area's pages; every other file is a
+// page that defines "title" and "main" (and may define "head"), parsed on
+// its own copy of the layout so that every page can define the same blocks.
+// A page is rendered by its path under dir without the extension, e.g.
+// "services/edit". (Embed the folder with the all: prefix, or go:embed
+// leaves the "_" files out.)
 func (s *Site) Pages(fsys fs.FS, dir string) (*Pages, error) {
 	p := &Pages{site: s, pages: map[string]*template.Template{}}
-	err := fs.WalkDir(fsys, dir, func(name string, d fs.DirEntry, err error) error {
+	areaBase, err := s.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	var pages []string
+	err = fs.WalkDir(fsys, dir, func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(name) != ".html" {
 			return err
+		}
+		if !strings.HasPrefix(path.Base(name), "_") {
+			pages = append(pages, name)
+			return nil
 		}
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return err
 		}
-		key := strings.TrimSuffix(strings.TrimPrefix(name, dir+"/"), ".html")
-		t, err := s.base.Clone()
+		if _, err := areaBase.New(name).Parse(string(b)); err != nil {
+			return fmt.Errorf("parse %s: %w", name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("parse pages in %s: %w", dir, err)
+	}
+	for _, name := range pages {
+		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			return err
+			return nil, err
+		}
+		key := strings.TrimSuffix(strings.TrimPrefix(name, dir+"/"), ".html")
+		t, err := areaBase.Clone()
+		if err != nil {
+			return nil, err
 		}
 		if _, err := t.New(key).Parse(string(b)); err != nil {
-			return fmt.Errorf("parse %s: %w", name, err)
+			return nil, fmt.Errorf("parse %s: %w", name, err)
 		}
 		p.pages[key] = t
 		s.mu.Lock()
 		s.all[key] = true
 		s.mu.Unlock()
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("parse pages in %s: %w", dir, err)
 	}
 	return p, nil
 }

@@ -1,0 +1,86 @@
+package account
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"time"
+
+	"github.com/liveops/liveops/internal/web"
+)
+
+//go:embed all:templates
+var templateFS embed.FS
+
+// ServiceRef names a service in the access and token forms.
+type ServiceRef struct {
+	ID   int64
+	Slug string
+	Name string
+}
+
+// ServiceLister lists the services that exist (the catalog provides it).
+type ServiceLister func(ctx context.Context) ([]ServiceRef, error)
+
+// Sign-in limits: per email address, and per client address (which also
+// catches one client trying many addresses).
+const (
+	maxFailuresPerEmail = 10
+	maxFailuresPerIP    = 50
+	failureWindow       = 15 * time.Minute
+)
+
+// Handler serves the sign-in, set-up, account, users and tokens pages, and
+// the middleware that authenticates requests.
+type Handler struct {
+	acc      *Accounts
+	site     *web.Site
+	pages    *web.Pages
+	services ServiceLister
+	byEmail  *failureLimiter
+	byIP     *failureLimiter
+}
+
+// NewHandler parses the account pages.
+func NewHandler(acc *Accounts, site *web.Site, services ServiceLister) (*Handler, error) {
+	pages, err := site.Pages(templateFS, "templates")
+	if err != nil {
+		return nil, fmt.Errorf("account pages: %w", err)
+	}
+	return &Handler{
+		acc: acc, site: site, pages: pages, services: services,
+		byEmail: newFailureLimiter(maxFailuresPerEmail, failureWindow),
+		byIP:    newFailureLimiter(maxFailuresPerIP, failureWindow),
+	}, nil
+}
+
+// Routes registers the account pages.
+func (h *Handler) Routes(rt *web.Router) {
+	rt.PublicPage("GET /login", h.loginForm)
+	rt.PublicPage("POST /login", h.login)
+	rt.PublicPage("POST /logout", h.logout)
+	rt.PublicPage("GET /setup/{secret}", h.setupForm)
+	rt.PublicPage("POST /setup/{secret}", h.setup)
+
+	rt.Page("GET /account", h.accountPage)
+	rt.Page("POST /account/password", h.changePassword)
+	rt.Page("POST /account/sessions/revoke", h.revokeOwnSession)
+
+	rt.Page("GET /users", h.usersPage)
+	rt.Page("GET /users/new", h.newUserForm)
+	rt.Page("POST /users/new", h.createUser)
+	rt.Page("GET /users/{id}", h.userPage)
+	rt.Page("POST /users/{id}", h.updateUser)
+	rt.Page("POST /users/{id}/link", h.userSetupLink)
+	rt.Page("POST /users/{id}/revoke-sessions", h.revokeUserSessions)
+	rt.Page("POST /users/{id}/disable", h.disableUser)
+	rt.Page("POST /users/{id}/enable", h.enableUser)
+	rt.Page("POST /users/{id}/delete", h.deleteUser)
+
+	rt.Page("GET /tokens", h.tokensPage)
+	rt.Page("POST /tokens", h.createToken)
+	rt.Page("POST /tokens/{id}/revoke", h.revokeToken)
+
+	rt.API("GET /api/v1/tokens", h.apiTokens)
+	rt.API("GET /api/v1/users", h.apiUsers)
+}

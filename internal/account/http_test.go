@@ -1,0 +1,324 @@
+package account
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/store/storetest"
+	"github.com/liveops/liveops/internal/web"
+)
+
+// testServer serves the account pages over real HTTP with the real
+// session, CSRF and bearer middleware.
+func testServer(t *testing.T, db *store.DB) (*httptest.Server, *Accounts) {
+	t.Helper()
+	site, err := web.NewSite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := New(db)
+	services := func(context.Context) ([]ServiceRef, error) {
+		return []ServiceRef{{ID: 1, Slug: "one", Name: "Service one"}}, nil
+	}
+	h, err := NewHandler(acc, site, services)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	rt := &web.Router{Mux: mux, Site: site, Session: h.Session, RequireSignIn: h.RequireSignIn, Bearer: h.Bearer}
+	h.Routes(rt)
+	rt.Page("GET /{$}", func(w http.ResponseWriter, r *http.Request) error {
+		io.WriteString(w, "home of "+auth.From(r.Context()).Email)
+		return nil
+	})
+	srv := httptest.NewServer(web.Chain(mux, web.ClientIPs(nil)))
+	t.Cleanup(srv.Close)
+	return srv, acc
+}
+
+// browser is an HTTP client with cookies that does not follow redirects.
+type browser struct {
+	t      *testing.T
+	c      *http.Client
+	base   string
+	csrf   string
+	status int
+	body   string
+	header http.Header
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+func (b *browser) do(req *http.Request) *browser {
+	b.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	b.status, b.body, b.header = resp.StatusCode, string(body), resp.Header
+	if m := csrfInput.FindStringSubmatch(b.body); m != nil {
+		b.csrf = m[1]
+	}
+	return b
+}
+
+func (b *browser) get(path string) *browser {
+	b.t.Helper()
+	req, _ := http.NewRequest("GET", b.base+path, nil)
+	return b.do(req)
+}
+
+func (b *browser) post(path string, form url.Values) *browser {
+	b.t.Helper()
+	if form.Get("csrf_token") == "" {
+		form.Set("csrf_token", b.csrf)
+	}
+	req, _ := http.NewRequest("POST", b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+func (b *browser) want(status int, contains ...string) {
+	b.t.Helper()
+	if b.status != status {
+		b.t.Fatalf("status = %d, want %d; body:\n%s", b.status, status, b.body)
+	}
+	for _, s := range contains {
+		if !strings.Contains(b.body, s) {
+			b.t.Fatalf("body does not contain %q:\n%s", s, b.body)
+		}
+	}
+}
+
+func TestSignInFlow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		srv, acc := testServer(t, db)
+		mustUser(t, acc, "ann@example.gov", auth.Admin)
+		b := newBrowser(t, srv.URL)
+
+		b.get("/account")
+		if b.status != http.StatusSeeOther || b.header.Get("Location") != "/login?next=%2Faccount" {
+			t.Fatalf("signed-out /account: %d to %q", b.status, b.header.Get("Location"))
+		}
+		b.get("/login").want(200, `<label for="email">Email address</label>`)
+
+		b.post("/login", url.Values{"email": {""}, "password": {""}}).
+			want(400, "There is a problem", `href="#email"`, "Enter your email address", `href="#password"`)
+		b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {"wrong password!"}}).
+			want(401, "Enter a correct email address and password", `aria-invalid="true"`)
+
+		b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {goodPassword}, "next": {"/account"}})
+		if b.status != http.StatusSeeOther || b.header.Get("Location") != "/account" {
+			t.Fatalf("sign in: %d to %q", b.status, b.header.Get("Location"))
+		}
+		var session *http.Cookie
+		for _, c := range b.c.Jar.Cookies(mustURL(srv.URL)) {
+			if c.Name == SessionCookie {
+				session = c
+			}
+		}
+		if session == nil {
+			t.Fatal("no session cookie after sign-in")
+		}
+		b.get("/account").want(200, "ann@example.gov", "This browser")
+
+		// A form without the CSRF token is refused.
+		b.post("/account/sessions/revoke", url.Values{"session": {"others"}, "csrf_token": {"forged"}}).want(403, "form has expired")
+		// Cross-site POSTs are refused by the browser's own headers too.
+		req, _ := http.NewRequest("POST", srv.URL+"/logout", strings.NewReader("csrf_token="+b.csrf))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		b.do(req).want(403)
+
+		b.post("/logout", url.Values{})
+		if b.status != http.StatusSeeOther {
+			t.Fatalf("logout: %d", b.status)
+		}
+		if _, _, err := acc.SessionUser(context.Background(), session.Value); err == nil {
+			t.Fatal("session still valid after sign-out")
+		}
+		b.get("/account")
+		if b.status != http.StatusSeeOther {
+			t.Fatalf("/account after sign-out: %d", b.status)
+		}
+		// An open redirect through ?next= is not possible.
+		b.get("/login")
+		b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {goodPassword}, "next": {"//evil.example"}})
+		if b.header.Get("Location") != "/" {
+			t.Fatalf("next=//evil.example redirected to %q", b.header.Get("Location"))
+		}
+	})
+}
+
+func TestSignInRateLimit(t *testing.T) {
+	db := storetest.SQLite(t)
+	srv, acc := testServer(t, db)
+	mustUser(t, acc, "ann@example.gov", auth.Viewer)
+	b := newBrowser(t, srv.URL)
+	b.get("/login")
+	for i := range maxFailuresPerEmail {
+		b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {"guess number " + string(rune('a'+i))}}).want(401)
+	}
+	b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {goodPassword}}).want(429, "Too many failed sign-in attempts")
+	if b.header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+}
+
+func TestFirstAdminSetupPage(t *testing.T) {
+	db := storetest.SQLite(t)
+	srv, acc := testServer(t, db)
+	link, err := acc.FirstSetupLink(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, srv.URL)
+	b.get(link).want(200, "Set up liveops", "Create administrator")
+	b.post(link, url.Values{"email": {"boss@example.gov"}, "password": {goodPassword}, "confirm": {"different password"}}).
+		want(400, "The passwords do not match")
+	b.post(link, url.Values{"email": {"boss@example.gov"}, "password": {goodPassword}, "confirm": {goodPassword}})
+	if b.status != http.StatusSeeOther {
+		t.Fatalf("setup: %d\n%s", b.status, b.body)
+	}
+	b.get("/").want(200, "home of boss@example.gov")
+	newBrowser(t, srv.URL).get(link).want(404, "expired or has already been used")
+}
+
+func TestAdminPagesAndTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		srv, acc := testServer(t, db)
+		if _, err := db.ExecContext(context.Background(), `INSERT INTO services (id, slug, name, created_at, updated_at) VALUES (1, 'one', 'Service one', $1, $1)`, time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+		mustUser(t, acc, "admin@example.gov", auth.Admin)
+		mustUser(t, acc, "viewer@example.gov", auth.Viewer)
+		admin := signIn(t, srv.URL, "admin@example.gov")
+
+		admin.get("/users").want(200, "viewer@example.gov", "Add a user")
+		admin.get("/users/new").want(200, "Add a user")
+		admin.post("/users/new", url.Values{"email": {"bad"}, "role": {"editor"}}).want(400, "correct format")
+		admin.post("/users/new", url.Values{"email": {"new@example.gov"}, "role": {"editor"}}).want(400, "Choose the services")
+		admin.post("/users/new", url.Values{"email": {"new@example.gov"}, "role": {"editor"}, "services": {"7"}}).want(400, "Choose services from the list")
+		admin.post("/users/new", url.Values{"email": {"new@example.gov"}, "role": {"editor"}, "services": {"1"}}).
+			want(201, "Set-up link for new@example.gov", "/setup/")
+		admin.post("/users/new", url.Values{"email": {"new@example.gov"}, "role": {"editor"}, "all_services": {"yes"}}).
+			want(409, "already exists")
+		u, _ := acc.UserByEmail(context.Background(), "new@example.gov")
+		uid := "/users/" + itoa(u.ID)
+		admin.get(uid).want(200, "Invited", "Service one")
+		admin.post(uid, url.Values{"role": {"viewer"}, "all_services": {"yes"}})
+		if admin.status != http.StatusSeeOther {
+			t.Fatalf("update access: %d %s", admin.status, admin.body)
+		}
+		admin.post(uid+"/link", url.Values{}).want(201, "/setup/")
+		admin.post(uid+"/disable", url.Values{})
+		admin.get(uid).want(200, "has been disabled", "Disabled since")
+		admin.post(uid+"/enable", url.Values{})
+		admin.post(uid+"/revoke-sessions", url.Values{})
+		admin.post(uid+"/delete", url.Values{})
+		admin.get("/users/999999").want(404)
+		me, _ := acc.UserByEmail(context.Background(), "admin@example.gov")
+		admin.post("/users/"+itoa(me.ID)+"/disable", url.Values{}).want(400, "only active admin")
+
+		// A viewer may not manage users, and may only make read tokens.
+		viewer := signIn(t, srv.URL, "viewer@example.gov")
+		viewer.get("/users").want(403, "Only administrators")
+		viewer.get("/tokens").want(200, "Create a token")
+		if strings.Contains(viewer.body, `value="write"`) {
+			t.Fatal("viewer is offered write tokens")
+		}
+		viewer.post("/tokens", url.Values{"name": {"x"}, "scope": {"admin"}}).want(400, "cannot create a token with admin scope")
+		viewer.post("/tokens", url.Values{"name": {"Dashboard"}, "scope": {"read"}}).want(201, "shown only once")
+		secret := regexp.MustCompile(`<code id="new-token">(lo_[^<]+)</code>`).FindStringSubmatch(viewer.body)
+		if secret == nil {
+			t.Fatal("new token not shown")
+		}
+		if viewer.header.Get("Cache-Control") != "no-store" {
+			t.Fatal("page with a secret may be cached")
+		}
+
+		// The API: no token, a bad token, a good one.
+		api := func(token string) (int, map[string]any) {
+			req, _ := http.NewRequest("GET", srv.URL+"/api/v1/tokens", nil)
+			if token != "" {
+				req.Header.Set("Authorization", "Bearer "+token)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body map[string]any
+			json.NewDecoder(resp.Body).Decode(&body)
+			return resp.StatusCode, body
+		}
+		if code, body := api(""); code != 401 || !strings.Contains(body["error"].(string), "Authorization") {
+			t.Fatalf("no token: %d %v", code, body)
+		}
+		if code, _ := api("lo_wrong"); code != 401 {
+			t.Fatalf("bad token: %d", code)
+		}
+		code, body := api(secret[1])
+		if code != 200 || len(body["tokens"].([]any)) != 1 {
+			t.Fatalf("good token: %d %v", code, body)
+		}
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/users", nil)
+		req.Header.Set("Authorization", "Bearer "+secret[1])
+		resp, _ := http.DefaultClient.Do(req)
+		resp.Body.Close()
+		if resp.StatusCode != 403 {
+			t.Fatalf("viewer's token lists users: %d", resp.StatusCode)
+		}
+
+		// Revoking stops it.
+		tokens, _ := acc.Tokens(context.Background(), 0)
+		viewer.get("/tokens")
+		viewer.post("/tokens/"+itoa(tokens[0].ID)+"/revoke", url.Values{})
+		if viewer.status != http.StatusSeeOther {
+			t.Fatalf("revoke: %d", viewer.status)
+		}
+		if code, _ := api(secret[1]); code != 401 {
+			t.Fatalf("revoked token: %d", code)
+		}
+	})
+}
+
+func signIn(t *testing.T, base, email string) *browser {
+	t.Helper()
+	b := newBrowser(t, base)
+	b.get("/login")
+	b.post("/login", url.Values{"email": {email}, "password": {goodPassword}})
+	if b.status != http.StatusSeeOther {
+		t.Fatalf("sign in %s: %d\n%s", email, b.status, b.body)
+	}
+	b.get("/account")
+	return b
+}
+
+func mustURL(s string) *url.URL {
+	u, _ := url.Parse(s)
+	return u
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,170 @@
+package account
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/web"
+)
+
+type loginData struct {
+	Email string
+	Next  string
+}
+
+func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
+	if auth.From(r.Context()) != nil {
+		return web.Redirect(w, r, safeNext(r.URL.Query().Get("next")))
+	}
+	return h.pages.Render(w, r, http.StatusOK, "account/login", loginData{Next: r.URL.Query().Get("next")}, nil)
+}
+
+// dummyHash is verified against when the email is unknown, so that a
+// wrong address takes as long as a wrong password.
+var dummyHash = hashPassword("liveops-timing-equaliser")
+
+func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
+	d := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next")}
+	password := r.PostFormValue("password")
+	var errs web.FormErrors
+	if d.Email == "" {
+		errs.Add("email", "Enter your email address")
+	}
+	if password == "" {
+		errs.Add("password", "Enter your password")
+	}
+	if len(errs) > 0 {
+		return h.pages.Render(w, r, http.StatusBadRequest, "account/login", d, errs)
+	}
+	emailKey := "email:" + strings.ToLower(d.Email)
+	ipKey := "ip:" + web.ClientIP(r.Context()).String()
+	for _, key := range []string{emailKey, ipKey} {
+		lim := h.byEmail
+		if key == ipKey {
+			lim = h.byIP
+		}
+		if blocked, wait := lim.blocked(key); blocked {
+			minutes := int(math.Ceil(wait.Minutes()))
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			errs.Add("email", fmt.Sprintf("Too many failed sign-in attempts. Wait %d %s and try again, or ask an administrator for a set-up link.",
+				minutes, plural(minutes, "minute", "minutes")))
+			return h.pages.Render(w, r, http.StatusTooManyRequests, "account/login", d, errs)
+		}
+	}
+
+	u, err := h.acc.UserByEmail(r.Context(), d.Email)
+	ok := false
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		verifyPassword(dummyHash, password)
+	case err != nil:
+		return err
+	case u.passwordHash == "":
+		verifyPassword(dummyHash, password)
+	default:
+		if ok, err = verifyPassword(u.passwordHash, password); err != nil {
+			return fmt.Errorf("verify password of user %d: %w", u.ID, err)
+		}
+	}
+	if !ok || u.DisabledAt != nil {
+		h.byEmail.fail(emailKey)
+		h.byIP.fail(ipKey)
+		errs.Add("email", "Enter a correct email address and password")
+		return h.pages.Render(w, r, http.StatusUnauthorized, "account/login", d, errs)
+	}
+	h.byEmail.reset(emailKey)
+	secret, err := h.acc.CreateSession(r.Context(), u.ID, r.UserAgent())
+	if err != nil {
+		return err
+	}
+	h.setSessionCookie(w, r, secret)
+	return web.Redirect(w, r, safeNext(d.Next))
+}
+
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		if err := h.acc.EndSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	h.clearSessionCookie(w, r)
+	web.SetFlash(w, r, "You have signed out.")
+	return web.Redirect(w, r, "/login")
+}
+
+type setupData struct {
+	FirstAdmin bool
+	Email      string
+}
+
+func (h *Handler) setupTarget(r *http.Request) (*SetupTarget, error) {
+	t, err := h.acc.CheckSetupLink(r.Context(), r.PathValue("secret"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, &web.Error{Status: http.StatusNotFound,
+			Message: "This set-up link has expired or has already been used. Ask an administrator for a new one."}
+	}
+	return t, err
+}
+
+func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) error {
+	t, err := h.setupTarget(r)
+	if err != nil {
+		return err
+	}
+	d := setupData{FirstAdmin: t.FirstAdmin}
+	if t.User != nil {
+		d.Email = t.User.Email
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer") // the URL holds the secret
+	return h.pages.Render(w, r, http.StatusOK, "account/setup", d, nil)
+}
+
+func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
+	t, err := h.setupTarget(r)
+	if err != nil {
+		return err
+	}
+	d := setupData{FirstAdmin: t.FirstAdmin, Email: strings.TrimSpace(r.PostFormValue("email"))}
+	if t.User != nil {
+		d.Email = t.User.Email
+	}
+	pw, confirm := r.PostFormValue("password"), r.PostFormValue("confirm")
+	var errs web.FormErrors
+	if t.FirstAdmin {
+		if _, err := NormalizeEmail(d.Email); err != nil {
+			errs.Add("email", err.Error())
+		}
+	}
+	if msg := CheckPassword(pw); msg != "" {
+		errs.Add("password", msg)
+	} else if pw != confirm {
+		errs.Add("confirm", "The passwords do not match")
+	}
+	if len(errs) > 0 {
+		return h.pages.Render(w, r, http.StatusBadRequest, "account/setup", d, errs)
+	}
+	u, err := h.acc.UseSetupLink(r.Context(), r.PathValue("secret"), d.Email, pw)
+	if err != nil {
+		return err
+	}
+	secret, err := h.acc.CreateSession(r.Context(), u.ID, r.UserAgent())
+	if err != nil {
+		return err
+	}
+	h.setSessionCookie(w, r, secret)
+	web.SetFlash(w, r, "Your password is set and you are signed in.")
+	return web.Redirect(w, r, "/")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
