@@ -94,9 +94,10 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	return &DB{dialect: Postgres, write: db, read: db, dsn: dsn}, nil
 }
 
-// redactPGError keeps a password that pgx may echo from reaching logs.
+// redactPGError keeps a password that pgx may echo from reaching logs, and
+// joins the lines pgx gives each address it tried: a CLI error is one line.
 func redactPGError(err error) string {
-	msg := err.Error()
+	msg := strings.Join(strings.Fields(err.Error()), " ")
 	if i := strings.Index(msg, "://"); i >= 0 {
 		if at := strings.Index(msg[i:], "@"); at > 0 {
 			if colon := strings.Index(msg[i+3:i+at], ":"); colon >= 0 {

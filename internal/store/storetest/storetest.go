@@ -33,7 +33,7 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 
 // DSNs returns a fresh, empty database DSN per available engine, keyed by
 // engine name, for tests that open the store themselves (the CLI, the server).
-func DSNs(t *testing.T) map[string]string {
+func DSNs(t testing.TB) map[string]string {
 	t.Helper()
 	out := map[string]string{"sqlite": filepath.Join(t.TempDir(), "liveops.db")}
 	if dsn := postgresDSN(t); dsn != "" {
@@ -43,14 +43,14 @@ func DSNs(t *testing.T) map[string]string {
 }
 
 // SQLite opens a migrated database in a fresh temporary file.
-func SQLite(t *testing.T) *store.DB {
+func SQLite(t testing.TB) *store.DB {
 	t.Helper()
 	return open(t, filepath.Join(t.TempDir(), "liveops.db"))
 }
 
 // Postgres opens a migrated database in a fresh schema of the test server,
 // or skips the test when none is configured (fails on CI).
-func Postgres(t *testing.T) *store.DB {
+func Postgres(t testing.TB) *store.DB {
 	t.Helper()
 	dsn := postgresDSN(t)
 	if dsn == "" {
@@ -61,7 +61,7 @@ func Postgres(t *testing.T) *store.DB {
 
 // postgresDSN creates an empty schema on the test server and returns a DSN
 // whose search_path points at it; the schema is dropped after the test.
-func postgresDSN(t *testing.T) string {
+func postgresDSN(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
@@ -96,7 +96,7 @@ func postgresDSN(t *testing.T) string {
 	return u.String()
 }
 
-func open(t *testing.T, dsn string) *store.DB {
+func open(t testing.TB, dsn string) *store.DB {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn)

@@ -1,0 +1,339 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"runtime/debug"
+	"strings"
+
+	"github.com/liveops/liveops/internal/account"
+	"github.com/liveops/liveops/internal/app"
+	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=…"; without
+// it the module version or VCS revision is used.
+var version = ""
+
+const topUsage = `liveops runs a live public digital service's operations in one binary.
+
+Usage:
+  liveops serve [--listen ADDR] [--db DSN] [--demo]   run the server
+  liveops migrate [--db DSN]                          apply database migrations
+  liveops user add --email EMAIL --role ROLE          add a user (password on standard input)
+  liveops token create --email EMAIL --scope SCOPE    create an API token
+  liveops service add --name NAME --domain HOST       add a service
+  liveops version                                     print the version
+
+Run 'liveops COMMAND --help' for a command's flags. Every flag can also be
+set with a LIVEOPS_* environment variable, e.g. LIVEOPS_DB for --db.
+`
+
+// run is the whole command line, testable in-process.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, topUsage)
+		return usageError{"no command given"}
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		err = cmdServe(ctx, rest, stdout, stderr, getenv)
+	case "migrate":
+		err = cmdMigrate(ctx, rest, stdout, stderr, getenv)
+	case "user":
+		err = subcommand(rest, "user", map[string]func() error{
+			"add": func() error { return cmdUserAdd(ctx, rest[1:], stdin, stdout, stderr, getenv) },
+		})
+	case "token":
+		err = subcommand(rest, "token", map[string]func() error{
+			"create": func() error { return cmdTokenCreate(ctx, rest[1:], stdout, stderr, getenv) },
+		})
+	case "service":
+		err = subcommand(rest, "service", map[string]func() error{
+			"add": func() error { return cmdServiceAdd(ctx, rest[1:], stdout, stderr, getenv) },
+		})
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "liveops", buildVersion())
+	case "help", "--help", "-help", "-h":
+		fmt.Fprint(stdout, topUsage)
+	default:
+		return usageError{fmt.Sprintf("unknown command %q (run 'liveops help')", cmd)}
+	}
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func subcommand(args []string, group string, cmds map[string]func() error) error {
+	if len(args) == 0 {
+		var names []string
+		for n := range cmds {
+			names = append(names, group+" "+n)
+		}
+		return usageError{fmt.Sprintf("%s: say what to do: %s", group, strings.Join(names, ", "))}
+	}
+	f, ok := cmds[args[0]]
+	if !ok {
+		return usageError{fmt.Sprintf("unknown command %q (run 'liveops help')", group+" "+args[0])}
+	}
+	return f()
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			return "devel-" + s.Value[:12]
+		}
+	}
+	return "devel"
+}
+
+func setupLogging(stderr io.Writer, level, format string) error {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return usageError{fmt.Sprintf("--log-level must be debug, info, warn or error, not %q", level)}
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		slog.SetDefault(slog.New(slog.NewTextHandler(stderr, opts)))
+	case "json":
+		slog.SetDefault(slog.New(slog.NewJSONHandler(stderr, opts)))
+	default:
+		return usageError{fmt.Sprintf("--log-format must be text or json, not %q", format)}
+	}
+	return nil
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	c := newCommand("serve", "serve [flags]", stdout)
+	listen := c.fs.String("listen", "127.0.0.1:8080", "address to listen on, host:port")
+	dsn := c.fs.String("db", store.DefaultDSN, "SQLite file path, or a postgres:// URL")
+	demo := c.fs.Bool("demo", false, "create a demo service and admin, and print the admin's sign-in")
+	cert := c.fs.String("tls-cert", "", "TLS certificate file (PEM): serve HTTPS")
+	key := c.fs.String("tls-key", "", "TLS private key file (PEM)")
+	proxies := c.fs.String("trusted-proxy", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
+	level := c.fs.String("log-level", "info", "debug, info, warn or error")
+	format := c.fs.String("log-format", "text", "text or json")
+	if err := c.parse(args, getenv); err != nil {
+		return err
+	}
+	if err := setupLogging(stderr, *level, *format); err != nil {
+		return err
+	}
+	if (*cert == "") != (*key == "") {
+		return usageError{"serve: give both --tls-cert and --tls-key, or neither"}
+	}
+	trusted, err := web.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return usageError{"serve: --trusted-proxy: " + err.Error()}
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *listen, err)
+	}
+	a, err := app.New(ctx, app.Config{Listen: *listen, DB: *dsn, Demo: *demo, TLSCert: *cert, TLSKey: *key,
+		TrustedProxies: trusted, Version: buildVersion()})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	scheme := "http"
+	if *cert != "" {
+		scheme = "https"
+	}
+	base := scheme + "://" + ln.Addr().String()
+	if *demo {
+		creds, err := a.SeedDemo(ctx)
+		if err != nil {
+			ln.Close()
+			a.Close()
+			return err
+		}
+		fmt.Fprintf(stdout, "Demo ready. Sign in at %s/login\n  email:    %s\n  password: %s\n", base, creds.Email, creds.Password)
+	}
+	link, err := a.FirstSetupLink(ctx)
+	if err != nil {
+		ln.Close()
+		a.Close()
+		return err
+	}
+	if link != "" {
+		fmt.Fprintf(stdout, "No users yet. Open this one-time link to create the first administrator (valid %s):\n  %s%s\n",
+			account.SetupLinkLifetime, base, link)
+	}
+	return a.Serve(ctx, ln, func(addr string) {
+		slog.Info("liveops ready", "url", base, "version", buildVersion(), "db", a.DB.Dialect())
+	})
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	c := newCommand("migrate", "migrate [--db DSN]", stdout)
+	dsn := c.fs.String("db", store.DefaultDSN, "SQLite file path, or a postgres:// URL")
+	if err := c.parse(args, getenv); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "database is at schema version %d\n", v)
+	return nil
+}
+
+// openApp opens and migrates the database for a management command.
+func openApp(ctx context.Context, dsn string) (*app.App, error) {
+	return app.New(ctx, app.Config{DB: dsn})
+}
+
+func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	c := newCommand("user add", "user add --email EMAIL --role admin|editor|viewer [--db DSN] < password", stdout)
+	email := c.fs.String("email", "", "the user's email address")
+	role := c.fs.String("role", "", "admin, editor or viewer")
+	dsn := c.fs.String("db", store.DefaultDSN, "SQLite file path, or a postgres:// URL")
+	if err := c.parse(args, getenv); err != nil {
+		return err
+	}
+	if *email == "" || *role == "" {
+		return usageError{"user add: --email and --role are required"}
+	}
+	r, err := auth.ParseRole(*role)
+	if err != nil {
+		return usageError{"user add: --role: " + err.Error()}
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("user add: read password from standard input: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if password == "" {
+		return usageError{"user add: give the password on the first line of standard input"}
+	}
+	a, err := openApp(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: *email, Role: r, Password: password, AllServices: true})
+	if err != nil {
+		return fmt.Errorf("user add: %w", plainError(err))
+	}
+	fmt.Fprintln(stdout, u.Email)
+	return nil
+}
+
+func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	c := newCommand("token create", "token create --email EMAIL --scope admin|read|write|ingest [--service SLUG] [--name NAME] [--db DSN]", stdout)
+	email := c.fs.String("email", "", "the email address of the user the token acts for")
+	scope := c.fs.String("scope", "", "admin, read, write or ingest")
+	service := c.fs.String("service", "", "limit the token to the service with this slug (required for ingest)")
+	name := c.fs.String("name", "created on the command line", "what the token is for")
+	dsn := c.fs.String("db", store.DefaultDSN, "SQLite file path, or a postgres:// URL")
+	if err := c.parse(args, getenv); err != nil {
+		return err
+	}
+	if *email == "" || *scope == "" {
+		return usageError{"token create: --email and --scope are required"}
+	}
+	sc, err := auth.ParseScope(*scope)
+	if err != nil {
+		return usageError{"token create: --scope: " + err.Error()}
+	}
+	a, err := openApp(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Accounts.UserByEmail(ctx, *email)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("token create: no user with email %s", *email)
+	}
+	if err != nil {
+		return err
+	}
+	var serviceID int64
+	if *service != "" {
+		s, err := a.Catalog.BySlug(ctx, *service)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("token create: no service with slug %q", *service)
+		}
+		if err != nil {
+			return err
+		}
+		serviceID = s.ID
+	}
+	secret, _, err := a.Accounts.CreateToken(ctx, u, account.NewToken{Name: *name, Scope: sc, ServiceID: serviceID})
+	if err != nil {
+		return fmt.Errorf("token create: %w", plainError(err))
+	}
+	fmt.Fprintln(stdout, secret)
+	return nil
+}
+
+func cmdServiceAdd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	c := newCommand("service add", "service add --name NAME --domain HOST [--domain HOST ...] [--timezone IANA] [--db DSN]", stdout)
+	name := c.fs.String("name", "", "the service's name, e.g. \"Apply for a parking permit\"")
+	var domains listFlag
+	c.fs.Var(&domains, "domain", "a hostname the service's pages are served on (repeat, or comma-separate)")
+	tz := c.fs.String("timezone", "UTC", "the service's IANA time zone, e.g. Europe/London")
+	slug := c.fs.String("slug", "", "the URL name (default: derived from the name)")
+	dsn := c.fs.String("db", store.DefaultDSN, "SQLite file path, or a postgres:// URL")
+	if err := c.parse(args, getenv); err != nil {
+		return err
+	}
+	if *name == "" || len(domains) == 0 {
+		return usageError{"service add: --name and at least one --domain are required"}
+	}
+	a, err := openApp(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	s, err := a.Catalog.Create(ctx, catalog.Input{Name: *name, Slug: *slug, Domains: domains, Timezone: *tz})
+	if err != nil {
+		return fmt.Errorf("service add: %w", plainError(err))
+	}
+	fmt.Fprintln(stdout, s.Slug)
+	return nil
+}
+
+// plainError words a validation error for the command line: the flag at
+// fault and the message, without an HTTP status.
+func plainError(err error) error {
+	var e *web.Error
+	if errors.As(err, &e) {
+		if e.Field != "" {
+			return fmt.Errorf("%s: %s", e.Field, e.Message)
+		}
+		return errors.New(e.Message)
+	}
+	return err
+}

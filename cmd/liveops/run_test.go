@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/liveops/liveops/internal/store/storetest"
+)
+
+// cli runs the command line in-process and returns its output and error.
+func cli(t *testing.T, env map[string]string, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut, getenv)
+	return out.String(), errOut.String(), err
+}
+
+func TestCommandLineErrors(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "x.db")
+	tests := []struct {
+		name string
+		args []string
+		want string
+		code int
+	}{
+		{"no command", nil, "no command given", 2},
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`, 2},
+		{"unknown flag", []string{"serve", "--colour"}, "flag provided but not defined: -colour", 2},
+		{"stray argument", []string{"migrate", "now"}, `unexpected argument "now"`, 2},
+		{"bad role", []string{"user", "add", "--email", "a@b.gov", "--role", "boss", "--db", dsn}, "role must be admin, editor or viewer", 2},
+		{"no password", []string{"user", "add", "--email", "a@b.gov", "--role", "admin", "--db", dsn}, "first line of standard input", 2},
+		{"bad scope", []string{"token", "create", "--email", "a@b.gov", "--scope", "all", "--db", dsn}, "scope must be", 2},
+		{"missing domain", []string{"service", "add", "--name", "X", "--db", dsn}, "at least one --domain", 2},
+		{"bad DSN", []string{"migrate", "--db", "postgres://u:pw@[::1"}, "invalid PostgreSQL DSN", 1},
+		{"unreachable database", []string{"migrate", "--db", "postgres://u:pw@127.0.0.1:1/x?connect_timeout=2"}, "connect to PostgreSQL", 1},
+		{"missing directory", []string{"migrate", "--db", "/nonexistent/dir/x.db"}, "does not exist", 1},
+		{"half TLS", []string{"serve", "--tls-cert", "c.pem", "--db", dsn}, "both --tls-cert and --tls-key", 2},
+		{"bad proxy", []string{"serve", "--trusted-proxy", "10.0.0.0/99", "--db", dsn}, "not a CIDR", 2},
+		{"bad env value", []string{"serve", "--db", dsn}, "LIVEOPS_DEMO", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{}
+			if tc.name == "bad env value" {
+				env["LIVEOPS_DEMO"] = "maybe"
+			}
+			_, _, err := cli(t, env, "", tc.args...)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") || strings.Contains(msg, "pw@") {
+				t.Fatalf("error %q: want one line containing %q, without the password", msg, tc.want)
+			}
+			if got := exitCode(err); got != tc.code {
+				t.Fatalf("exit code %d, want %d", got, tc.code)
+			}
+		})
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"user", "add", "--help"},
+		{"token", "create", "--help"}, {"service", "add", "--help"}, {"help"}} {
+		out, _, err := cli(t, nil, "", args...)
+		if err != nil || !strings.Contains(out, "Usage: liveops") && !strings.Contains(out, "Usage:\n") {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		if args[0] == "serve" && !strings.Contains(out, "LIVEOPS_TRUSTED_PROXY") {
+			t.Fatalf("serve --help does not name the environment variables:\n%s", out)
+		}
+	}
+	out, _, err := cli(t, nil, "", "version")
+	if err != nil || !strings.HasPrefix(out, "liveops ") {
+		t.Fatalf("version: %q %v", out, err)
+	}
+}
+
+func TestManagementCommands(t *testing.T) {
+	for engine, dsn := range storetest.DSNs(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := map[string]string{"LIVEOPS_DB": dsn} // the environment mirrors --db
+			out, _, err := cli(t, env, "", "migrate")
+			if err != nil || !strings.Contains(out, "schema version") {
+				t.Fatalf("migrate: %q %v", out, err)
+			}
+			if _, _, err := cli(t, env, "", "migrate"); err != nil {
+				t.Fatalf("second migrate: %v", err)
+			}
+			out, _, err = cli(t, env, "", "service", "add", "--name", "Renew a licence", "--domain", "renew.example.gov", "--domain", "www.renew.example.gov", "--timezone", "Europe/London")
+			if err != nil || out != "renew-a-licence\n" {
+				t.Fatalf("service add: %q %v", out, err)
+			}
+			if _, _, err := cli(t, env, "", "service", "add", "--name", "Other", "--domain", "renew.example.gov"); err == nil || !strings.Contains(err.Error(), "domains") {
+				t.Fatalf("duplicate domain: %v", err)
+			}
+			out, _, err = cli(t, env, "a long enough password\nignored\n", "user", "add", "--email", "Ops@Example.gov", "--role", "editor")
+			if err != nil || out != "ops@example.gov\n" {
+				t.Fatalf("user add: %q %v", out, err)
+			}
+			if _, _, err := cli(t, env, "short\n", "user", "add", "--email", "x@example.gov", "--role", "viewer"); err == nil || !strings.Contains(err.Error(), "password") {
+				t.Fatalf("short password: %v", err)
+			}
+			out, _, err = cli(t, env, "", "token", "create", "--email", "ops@example.gov", "--scope", "ingest", "--service", "renew-a-licence", "--name", "site")
+			if err != nil || !regexp.MustCompile(`^lo_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
+				t.Fatalf("token create: %q %v", out, err)
+			}
+			for _, bad := range [][]string{
+				{"--email", "ops@example.gov", "--scope", "ingest"},
+				{"--email", "ops@example.gov", "--scope", "admin"},
+				{"--email", "nobody@example.gov", "--scope", "read"},
+				{"--email", "ops@example.gov", "--scope", "read", "--service", "nope"},
+			} {
+				if _, _, err := cli(t, env, "", append([]string{"token", "create"}, bad...)...); err == nil {
+					t.Fatalf("token create %v succeeded", bad)
+				}
+			}
+		})
+	}
+}
+
+// TestServeLifecycle runs the real binary: ready quickly, healthy, and on
+// SIGTERM it finishes and exits 0.
+func TestServeLifecycle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "liveops")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--db", filepath.Join(dir, sig.String()+".db"), "--demo")
+			cmd.Env = append(os.Environ(), "LIVEOPS_LOG_FORMAT=text")
+			stdout, _ := cmd.StdoutPipe()
+			stderr, _ := cmd.StderrPipe()
+			start := time.Now()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill()
+			go io.Copy(io.Discard, stdout)
+			url := waitReady(t, stderr)
+			t.Logf("ready in %v", time.Since(start))
+			resp, err := http.Get(url + "/healthz")
+			if err != nil || resp.StatusCode != 200 {
+				t.Fatalf("healthz: %v %v", resp, err)
+			}
+			resp.Body.Close()
+			cmd.Process.Signal(sig)
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("exit after %v: %v", sig, err)
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatalf("still running 15 s after %v", sig)
+			}
+		})
+	}
+}
+
+var readyLine = regexp.MustCompile(`liveops ready.*url=(\S+)`)
+
+func waitReady(t *testing.T, stderr io.Reader) string {
+	t.Helper()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := readyLine.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	select {
+	case url := <-found:
+		return url
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not say it was ready")
+	}
+	return ""
+}

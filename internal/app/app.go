@@ -1,0 +1,204 @@
+// Package app wires configuration, the store and every area into one
+// liveops server. It is the one place that knows all the areas.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/liveops/liveops/internal/account"
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/web"
+)
+
+// Config is how a liveops server is set up.
+type Config struct {
+	Listen         string // host:port
+	DB             string // SQLite path or postgres:// URL
+	Demo           bool   // create the demo service and admin
+	TLSCert        string // certificate and key files: serve HTTPS
+	TLSKey         string
+	TrustedProxies web.TrustedProxies
+	Version        string
+}
+
+// App is a liveops server: its store, its areas and its HTTP handler.
+type App struct {
+	cfg      Config
+	DB       *store.DB
+	Site     *web.Site
+	Accounts *account.Accounts
+	Catalog  *catalog.Catalog
+	handler  http.Handler
+	ready    atomic.Bool
+	// flushers run at shutdown, after the last request, so that buffered
+	// data reaches the store before it closes.
+	flushers []func(context.Context) error
+}
+
+// New opens and migrates the database and builds the server.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a, err := build(db, cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(db *store.DB, cfg Config) (*App, error) {
+	site, err := web.NewSite()
+	if err != nil {
+		return nil, err
+	}
+	site.TLS = cfg.TLSCert != ""
+	a := &App{cfg: cfg, DB: db, Site: site, Accounts: account.New(db), Catalog: catalog.New(db)}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := web.NewMetrics(reg)
+
+	accounts, err := account.NewHandler(a.Accounts, site, a.serviceRefs)
+	if err != nil {
+		return nil, err
+	}
+	services, err := catalog.NewHandler(a.Catalog, site)
+	if err != nil {
+		return nil, err
+	}
+
+	mux := http.NewServeMux()
+	rt := &web.Router{Mux: mux, Site: site, Session: accounts.Session, RequireSignIn: accounts.RequireSignIn, Bearer: accounts.Bearer}
+	accounts.Routes(rt)
+	services.Routes(rt)
+	rt.Open("GET /healthz", http.HandlerFunc(a.healthz))
+	rt.Open("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	rt.Open("GET /static/{hash}/{name}", http.HandlerFunc(site.ServeStatic))
+	rt.PublicPage("/", func(w http.ResponseWriter, r *http.Request) error { return web.NotFound("page") })
+
+	// Observe must hand the mux the very *http.Request it holds: the mux
+	// records the matched pattern there, which names the metrics' route.
+	a.handler = web.Chain(mux,
+		web.SecurityHeaders(site.TLS),
+		web.ClientIPs(cfg.TrustedProxies),
+		site.Observe(metrics),
+	)
+	return a, nil
+}
+
+// serviceRefs lists the live services for the account forms.
+func (a *App) serviceRefs(ctx context.Context) ([]account.ServiceRef, error) {
+	list, err := a.Catalog.List(ctx, catalog.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]account.ServiceRef, len(list))
+	for i, s := range list {
+		refs[i] = account.ServiceRef{ID: s.ID, Slug: s.Slug, Name: s.Name}
+	}
+	return refs, nil
+}
+
+// Handler is the whole liveops HTTP handler.
+func (a *App) Handler() http.Handler { return a.handler }
+
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if !a.ready.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "shutting down")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.DB.Ping(ctx); err != nil {
+		slog.Error("health check: database", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "database unavailable")
+		return
+	}
+	fmt.Fprintln(w, "ok")
+}
+
+// ShutdownTimeout bounds how long in-flight requests may take to finish.
+const ShutdownTimeout = 20 * time.Second
+
+// Serve answers requests on ln until ctx is done, then shuts down
+// gracefully: it stops accepting, lets in-flight requests finish, flushes
+// every buffer and closes the database. ready is called once serving.
+func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string)) error {
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
+	}
+	if a.cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(a.cfg.TLSCert, a.cfg.TLSKey)
+		if err != nil {
+			return fmt.Errorf("load TLS certificate: %w", err)
+		}
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		ln = tls.NewListener(ln, srv.TLSConfig)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.ready.Store(true)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	select {
+	case err := <-errc:
+		a.ready.Store(false)
+		return errors.Join(fmt.Errorf("serve: %w", err), a.Close())
+	case <-ctx.Done():
+	}
+	a.ready.Store(false)
+	slog.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if err != nil {
+		err = fmt.Errorf("shut down HTTP server: %w", err)
+	}
+	return errors.Join(err, a.flush(sctx), a.Close())
+}
+
+// OnShutdown registers a buffer flush to run after the last request.
+func (a *App) OnShutdown(f func(context.Context) error) { a.flushers = append(a.flushers, f) }
+
+func (a *App) flush(ctx context.Context) error {
+	var errs []error
+	for _, f := range a.flushers {
+		errs = append(errs, f(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,219 @@
+package app
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/liveops/liveops/internal/store/storetest"
+)
+
+func newTestApp(t *testing.T, dsn string) *App {
+	t.Helper()
+	a, err := New(context.Background(), Config{DB: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+type client struct {
+	t    *testing.T
+	http *http.Client
+	base string
+	csrf string
+}
+
+var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+func newClient(t *testing.T, base string) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, base: base, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+func (c *client) do(method, path string, form url.Values) (int, string, http.Header) {
+	c.t.Helper()
+	var body io.Reader
+	if form != nil {
+		if form.Get("csrf_token") == "" {
+			form.Set("csrf_token", c.csrf)
+		}
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, c.base+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if m := csrfField.FindSubmatch(b); m != nil {
+		c.csrf = string(m[1])
+	}
+	return resp.StatusCode, string(b), resp.Header
+}
+
+// page GETs path and requires status, and that the page is a whole,
+// labelled page in the layout.
+func (c *client) page(path string, status int, contains ...string) string {
+	c.t.Helper()
+	code, body, _ := c.do("GET", path, nil)
+	if code != status {
+		c.t.Fatalf("GET %s = %d, want %d\n%s", path, code, status, body)
+	}
+	for _, s := range append([]string{`<main id="main"`, `class="skip-link"`, "<h1>"}, contains...) {
+		if !strings.Contains(body, s) {
+			c.t.Fatalf("GET %s: page lacks %q\n%s", path, s, body)
+		}
+	}
+	if strings.Count(body, "<h1>") != 1 {
+		c.t.Fatalf("GET %s: %d h1 headings, want 1", path, strings.Count(body, "<h1>"))
+	}
+	return body
+}
+
+// TestEveryPage signs in to the demo and opens every page there is; at the
+// end no page template may be left unrendered (a dead template is a bug).
+func TestEveryPage(t *testing.T) {
+	for engine, dsn := range storetest.DSNs(t) {
+		t.Run(engine, func(t *testing.T) {
+			a := newTestApp(t, dsn)
+			creds, err := a.SeedDemo(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Seeding twice keeps one service and one admin.
+			creds, err = a.SeedDemo(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(a.Handler())
+			defer srv.Close()
+			c := newClient(t, srv.URL)
+
+			c.page("/login", 200, "Sign in")
+			c.page("/no/such/page", 404, "Page not found")
+			code, _, _ := c.do("POST", "/login", url.Values{"email": {creds.Email}, "password": {creds.Password}})
+			if code != http.StatusSeeOther {
+				t.Fatalf("sign in: %d", code)
+			}
+			c.page("/", 200, "Apply for a parking permit")
+			c.page("/services/parking-permits", 200, "parking.example.gov")
+			c.page("/services/parking-permits/edit", 200)
+			c.page("/services/new", 200)
+			code, body, _ := c.do("POST", "/services/new", url.Values{"name": {""}, "domains": {"not a host"}})
+			if code != 400 || !strings.Contains(body, "There is a problem") {
+				t.Fatalf("bad new service: %d\n%s", code, body)
+			}
+			code, _, _ = c.do("POST", "/services/new", url.Values{"name": {"Renew a licence"}, "domains": {"renew.example.gov"},
+				"timezone": {"Europe/London"}, "phase": {"beta"}})
+			if code != http.StatusSeeOther {
+				t.Fatalf("new service: %d", code)
+			}
+			c.do("POST", "/services/renew-a-licence/archive", url.Values{})
+			c.page("/services/archived", 200, "Renew a licence")
+			c.page("/account", 200, creds.Email)
+			c.page("/tokens", 200, "Create a token")
+			c.do("POST", "/tokens", url.Values{"name": {"e2e"}, "scope": {"read"}})
+			c.page("/users", 200, creds.Email)
+			c.page("/users/new", 200)
+			code, body, _ = c.do("POST", "/users/new", url.Values{"email": {"new@example.gov"}, "role": {"viewer"}, "all_services": {"yes"}})
+			if code != 201 {
+				t.Fatalf("add user: %d %s", code, body)
+			}
+			c.page("/users/2", 200, "new@example.gov")
+			link, _ := a.Accounts.SetupLink(context.Background(), 2)
+			newClient(t, srv.URL).page(link, 200, "Choose your password")
+
+			if dead := a.Site.NeverExecuted(); len(dead) > 0 {
+				t.Fatalf("templates never rendered: %v", dead)
+			}
+
+			resp, err := http.Get(srv.URL + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			for _, want := range []string{`liveops_http_requests_total{code="200",method="GET",route="GET /login"}`,
+				`liveops_http_request_duration_seconds_bucket`, `go_goroutines`} {
+				if !strings.Contains(string(b), want) {
+					t.Fatalf("/metrics lacks %s", want)
+				}
+			}
+		})
+	}
+}
+
+// TestGracefulShutdown: a request in flight when the server is told to
+// stop still gets its answer; then the server stops and closes the store.
+func TestGracefulShutdown(t *testing.T) {
+	a := newTestApp(t, storetest.DSNs(t)["sqlite"])
+	inner := a.handler
+	started := make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /slow", func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(300 * time.Millisecond)
+		io.WriteString(w, "finished")
+	})
+	mux.Handle("/", inner)
+	a.handler = mux
+	flushed := false
+	a.OnShutdown(func(context.Context) error { flushed = true; return nil })
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	ready := make(chan string, 1)
+	go func() { served <- a.Serve(ctx, ln, func(addr string) { ready <- addr }) }()
+	base := "http://" + <-ready
+
+	var wg sync.WaitGroup
+	var body string
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		resp, err := http.Get(base + "/slow")
+		if err != nil {
+			t.Errorf("in-flight request: %v", err)
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		body = string(b)
+	}()
+	<-started
+	cancel()
+	wg.Wait()
+	if body != "finished" {
+		t.Fatalf("in-flight request got %q", body)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	if !flushed {
+		t.Fatal("buffers not flushed at shutdown")
+	}
+	if err := a.DB.Ping(context.Background()); err == nil {
+		t.Fatal("database still open after shutdown")
+	}
+}

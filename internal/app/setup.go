@@ -1,0 +1,75 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/liveops/liveops/internal/account"
+	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/store"
+)
+
+// FirstSetupLink returns the path of a one-time link for the first admin
+// when the database has no users yet, or "".
+func (a *App) FirstSetupLink(ctx context.Context) (string, error) {
+	return a.Accounts.FirstSetupLink(ctx)
+}
+
+// DemoEmail is the demo administrator's sign-in.
+const DemoEmail = "demo@liveops.example"
+
+// DemoCredentials are what --demo prints.
+type DemoCredentials struct {
+	Email, Password string
+}
+
+// SeedDemo creates, once, a demo service and the demo administrator, and
+// gives the administrator a fresh password on every start (only its hash is
+// kept, so a password from an earlier start cannot be printed again).
+func (a *App) SeedDemo(ctx context.Context) (*DemoCredentials, error) {
+	if _, err := a.Catalog.BySlug(ctx, demoService.Slug); errors.Is(err, store.ErrNotFound) {
+		if _, err := a.Catalog.Create(ctx, demoService); err != nil {
+			return nil, fmt.Errorf("create demo service: %w", err)
+		}
+		slog.Info("demo: created service", "slug", demoService.Slug)
+	} else if err != nil {
+		return nil, err
+	}
+	pw := demoPassword()
+	u, err := a.Accounts.UserByEmail(ctx, DemoEmail)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if _, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: DemoEmail, Role: auth.Admin, Password: pw, AllServices: true}); err != nil {
+			return nil, fmt.Errorf("create demo admin: %w", err)
+		}
+	case err != nil:
+		return nil, err
+	default:
+		if err := a.Accounts.SetPassword(ctx, u.ID, pw); err != nil {
+			return nil, fmt.Errorf("reset demo admin password: %w", err)
+		}
+	}
+	return &DemoCredentials{Email: DemoEmail, Password: pw}, nil
+}
+
+func demoPassword() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+var demoService = catalog.Input{
+	Name:        "Apply for a parking permit",
+	Slug:        "parking-permits",
+	Domains:     []string{"parking.example.gov", "www.parking.example.gov"},
+	Description: "Residents and businesses apply for, renew and pay for on-street parking permits.",
+	Owner:       "Parking services team",
+	Timezone:    "Europe/London",
+	Phase:       "live",
+	Public:      true,
+}

@@ -1,0 +1,62 @@
+package catalog_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var (
+	idAttr       = regexp.MustCompile(`\sid="([^"]+)"`)
+	headingTag   = regexp.MustCompile(`<h([1-6])[\s>]`)
+	describedBy  = regexp.MustCompile(`aria-describedby="([^"]+)"`)
+	controlTag   = regexp.MustCompile(`<(input|textarea|select)\s[^>]*>`)
+	controlID    = regexp.MustCompile(`\sid="([^"]+)"`)
+	hiddenInput  = regexp.MustCompile(`type="hidden"`)
+	errorSummary = regexp.MustCompile(`(?s)<div class="error-summary".*?</div>`)
+	inlineScript = regexp.MustCompile(`<script|\sstyle=|\son[a-z]+=`)
+)
+
+// checkPage fails the test when a page breaks the rules every liveops page
+// keeps: one h1, headings in order, unique ids, a label for every control,
+// hints and errors that exist, and nothing the CSP would block.
+func checkPage(t *testing.T, path, page string) {
+	t.Helper()
+	if m := inlineScript.FindString(page); m != "" {
+		t.Errorf("%s: inline script or style %q", path, m)
+	}
+	// The layout's error summary is an h2 above the h1, as in GOV.UK's pattern.
+	main := errorSummary.ReplaceAllString(page, "")
+	levels := headingTag.FindAllStringSubmatch(main, -1)
+	if len(levels) == 0 || levels[0][1] != "1" || strings.Count(page, "<h1") != 1 {
+		t.Errorf("%s: want exactly one h1, first: %v", path, levels)
+	}
+	for i := 1; i < len(levels); i++ {
+		if levels[i][1][0] > levels[i-1][1][0]+1 {
+			t.Errorf("%s: heading h%s follows h%s", path, levels[i][1], levels[i-1][1])
+		}
+	}
+	ids := map[string]bool{}
+	for _, m := range idAttr.FindAllStringSubmatch(page, -1) {
+		if ids[m[1]] {
+			t.Errorf("%s: id %q is used twice", path, m[1])
+		}
+		ids[m[1]] = true
+	}
+	for _, m := range describedBy.FindAllStringSubmatch(page, -1) {
+		for _, id := range strings.Fields(m[1]) {
+			if !ids[id] {
+				t.Errorf("%s: aria-describedby names %q, which is not on the page", path, id)
+			}
+		}
+	}
+	for _, tag := range controlTag.FindAllString(page, -1) {
+		if hiddenInput.MatchString(tag) {
+			continue
+		}
+		m := controlID.FindStringSubmatch(tag)
+		if m == nil || !strings.Contains(page, `<label for="`+m[1]+`"`) {
+			t.Errorf("%s: control without a label: %s", path, tag)
+		}
+	}
+}

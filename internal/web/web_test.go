@@ -1,0 +1,220 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"testing"
+)
+
+func TestClientIP(t *testing.T) {
+	trusted, err := ParseTrustedProxies("10.0.0.0/8, 192.168.1.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, peer, xff, want string
+	}{
+		{"no proxy", "203.0.113.9:5000", "", "203.0.113.9"},
+		{"untrusted peer's header is ignored", "203.0.113.9:5000", "1.2.3.4", "203.0.113.9"},
+		{"trusted proxy", "10.1.2.3:5000", "198.51.100.7", "198.51.100.7"},
+		{"chain of trusted proxies", "10.1.2.3:5000", "198.51.100.7, 192.168.1.1, 10.9.9.9", "198.51.100.7"},
+		{"forged left-most entry", "10.1.2.3:5000", "6.6.6.6, 198.51.100.7", "198.51.100.7"},
+		{"garbage in header", "10.1.2.3:5000", "not-an-ip", "10.1.2.3"},
+		{"ipv6 peer", "[2001:db8::1]:443", "", "2001:db8::1"},
+		{"v4-mapped proxy", "[::ffff:10.0.0.1]:80", "198.51.100.8", "198.51.100.8"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr = tc.peer
+			if tc.xff != "" {
+				r.Header.Set("X-Forwarded-For", tc.xff)
+			}
+			if got := clientIP(r, trusted); got != netip.MustParseAddr(tc.want) {
+				t.Fatalf("clientIP = %v, want %s", got, tc.want)
+			}
+		})
+	}
+	for _, bad := range []string{"10.0.0.0/33", "example.com", "10.0.0"} {
+		if _, err := ParseTrustedProxies(bad); err == nil {
+			t.Errorf("ParseTrustedProxies(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestDecodeJSON(t *testing.T) {
+	type body struct {
+		Name  string   `json:"name"`
+		Count int      `json:"count"`
+		Tags  []string `json:"tags"`
+	}
+	tests := []struct {
+		name, ct, body string
+		status         int
+		field, msg     string
+	}{
+		{"ok", "application/json", `{"name":"a","count":2}`, 0, "", ""},
+		{"empty", "application/json", ``, 400, "", "empty"},
+		{"syntax", "application/json", `{"name":}`, 400, "", "byte"},
+		{"truncated", "application/json", `{"name":"a"`, 400, "", "ends too early"},
+		{"wrong type", "application/json", `{"count":"two"}`, 400, "count", "count must be a number"},
+		{"unknown field", "application/json", `{"nmae":"a"}`, 400, "nmae", "unknown field"},
+		{"trailing data", "application/json", `{"name":"a"} {}`, 400, "", "after the object"},
+		{"too big", "application/json", `{"name":"` + strings.Repeat("x", 200) + `"}`, 413, "", "larger than"},
+		{"form body", "application/x-www-form-urlencoded", `name=a`, 415, "", "application/json"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/api/v1/x", strings.NewReader(tc.body))
+			r.Header.Set("Content-Type", tc.ct)
+			var b body
+			err := DecodeJSON(httptest.NewRecorder(), r, 100, &b)
+			if tc.status == 0 {
+				if err != nil || b.Name != "a" || b.Count != 2 {
+					t.Fatalf("DecodeJSON = %+v, %v", b, err)
+				}
+				return
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Status != tc.status || e.Field != tc.field || !strings.Contains(e.Message, tc.msg) {
+				t.Fatalf("DecodeJSON error = %#v, want %d on %q containing %q", err, tc.status, tc.field, tc.msg)
+			}
+		})
+	}
+}
+
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{`{"name":"a"}`, `{"count":1e999}`, `[]`, `{"tags":[1]}`, `{"a":`, "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := httptest.NewRequest("POST", "/api/v1/x", strings.NewReader(s))
+		var b struct {
+			Name  string            `json:"name"`
+			Count int               `json:"count"`
+			Tags  []string          `json:"tags"`
+			Props map[string]string `json:"props"`
+		}
+		err := DecodeJSON(httptest.NewRecorder(), r, 1<<10, &b)
+		var e *Error
+		if err != nil && (!errors.As(err, &e) || e.Status < 400 || e.Status > 499 || e.Message == "") {
+			t.Fatalf("DecodeJSON(%q) = %v, want a 4xx *Error", s, err)
+		}
+	})
+}
+
+func testSite(t *testing.T) *Site {
+	t.Helper()
+	s, err := NewSite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestCSRFAndHeaders(t *testing.T) {
+	s := testSite(t)
+	h := Chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "token="+CSRFToken(r.Context()))
+	}), SecurityHeaders(true), s.CSRF)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for name, want := range map[string]string{
+		"Content-Security-Policy":   "frame-ancestors 'none'",
+		"X-Content-Type-Options":    "nosniff",
+		"Referrer-Policy":           "strict-origin-when-cross-origin",
+		"Strict-Transport-Security": "max-age=",
+	} {
+		if got := resp.Header.Get(name); !strings.Contains(got, want) {
+			t.Errorf("%s = %q, want it to contain %q", name, got, want)
+		}
+	}
+	if strings.Contains(resp.Header.Get("Content-Security-Policy"), "unsafe-inline") {
+		t.Error("CSP allows unsafe-inline")
+	}
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == csrfCookie {
+			cookie = c
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || string(body) != "token="+cookie.Value {
+		t.Fatalf("CSRF cookie %+v, body %q", cookie, body)
+	}
+
+	post := func(token string) int {
+		req, _ := http.NewRequest("POST", srv.URL, strings.NewReader("csrf_token="+token))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(cookie)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := post(cookie.Value); got != 200 {
+		t.Errorf("POST with the token: %d", got)
+	}
+	if got := post(""); got != 403 {
+		t.Errorf("POST without the token: %d", got)
+	}
+	if got := post(cookie.Value + "x"); got != 403 {
+		t.Errorf("POST with a wrong token: %d", got)
+	}
+}
+
+func TestStaticAndErrors(t *testing.T) {
+	s := testSite(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /static/{hash}/{name}", s.ServeStatic)
+	mux.Handle("GET /api/v1/boom", s.Handle(func(w http.ResponseWriter, r *http.Request) error { return errors.New("secret detail") }))
+	mux.Handle("GET /boom", s.Handle(func(w http.ResponseWriter, r *http.Request) error { return errors.New("secret detail") }))
+	mux.Handle("GET /api/v1/bad", s.Handle(func(w http.ResponseWriter, r *http.Request) error { return BadRequest("name", "name is too long") }))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	url, err := s.assetURL("style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) (*http.Response, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	resp, _ := get(url)
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") {
+		t.Fatalf("static: %d %v", resp.StatusCode, resp.Header)
+	}
+	if resp, _ := get("/static/x/nope.css"); resp.StatusCode != 404 {
+		t.Fatalf("missing asset: %d", resp.StatusCode)
+	}
+	resp, body := get("/api/v1/boom")
+	if resp.StatusCode != 500 || strings.Contains(body, "secret detail") || !strings.Contains(body, `"error"`) {
+		t.Fatalf("API 500: %d %s", resp.StatusCode, body)
+	}
+	resp, body = get("/boom")
+	if resp.StatusCode != 500 || strings.Contains(body, "secret detail") || !strings.Contains(body, "Sorry, something went wrong") {
+		t.Fatalf("page 500: %d %s", resp.StatusCode, body)
+	}
+	resp, body = get("/api/v1/bad")
+	if resp.StatusCode != 400 || strings.TrimSpace(body) != `{"error":"name is too long","field":"name"}` {
+		t.Fatalf("API 400: %d %s", resp.StatusCode, body)
+	}
+}

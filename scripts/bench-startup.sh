@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Measures liveops's start-up time (process start until /healthz answers 200)
+# and its idle memory (VmRSS after it has served a few pages and sat idle),
+# on a fresh SQLite database and on one already migrated. Loopback only.
+# Usage: scripts/bench-startup.sh [runs]
+set -euo pipefail
+runs=${1:-20}
+dir=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$dir"' EXIT
+CGO_ENABLED=0 go build -o "$dir/liveops" ./cmd/liveops
+port=18080
+
+start_once() { # db -> prints milliseconds to ready, leaves server running as $pid
+	local db=$1 t0 t1
+	t0=$(date +%s%N)
+	"$dir/liveops" serve --listen 127.0.0.1:$port --db "$db" --log-level warn >/dev/null 2>&1 &
+	pid=$!
+	until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.002; done
+	t1=$(date +%s%N)
+	echo $(( (t1 - t0) / 1000000 ))
+}
+
+stop() { kill -TERM "$pid"; wait "$pid" || true; }
+
+summary() { sort -n | awk '{a[NR]=$1} END {printf "min %d ms, median %d ms, max %d ms (%d runs)\n", a[1], a[int((NR+1)/2)], a[NR], NR}'; }
+
+echo "fresh database (creates and migrates it):"
+for i in $(seq "$runs"); do start_once "$dir/fresh-$i.db"; stop; done | summary
+
+echo "existing database:"
+start_once "$dir/warm.db" >/dev/null; stop
+for i in $(seq "$runs"); do start_once "$dir/warm.db"; stop; done | summary
+
+echo "idle memory:"
+start_once "$dir/warm.db" >/dev/null
+for p in /healthz /login /metrics; do curl -fs "http://127.0.0.1:$port$p" >/dev/null; done
+sleep 3
+grep -E 'VmRSS|VmHWM' "/proc/$pid/status"
+stop
