@@ -302,3 +302,15 @@ func TestCheckPassword(t *testing.T) {
 		t.Error("malformed hash accepted")
 	}
 }
+
+// The timing equaliser must cost what a real verification costs, so its
+// parameters must follow the current ones.
+func TestDummyHashParameters(t *testing.T) {
+	real, dummy := strings.Split(hashPassword("x"), "$"), strings.Split(dummyHash, "$")
+	if real[1] != dummy[1] || real[2] != dummy[2] || real[3] != dummy[3] {
+		t.Fatalf("dummyHash parameters %v differ from hashPassword's %v", dummy[1:4], real[1:4])
+	}
+	if ok, err := verifyPassword(dummyHash, "liveops-timing-equaliser"); !ok || err != nil {
+		t.Fatalf("dummyHash does not verify: %v", err)
+	}
+}
