@@ -179,8 +179,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	if link != "" {
-		fmt.Fprintf(stdout, "No users yet. Open this one-time link to create the first administrator (valid %s):\n  %s%s\n",
-			account.SetupLinkLifetime, base, link)
+		slog.Warn("no users yet: open the set-up link to create the first administrator",
+			"url", base+link, "valid_for", account.SetupLinkLifetime.String())
 	}
 	return a.Serve(ctx, ln, func(addr string) {
 		slog.Info("liveops ready", "url", base, "version", buildVersion(), "db", a.DB.Dialect())

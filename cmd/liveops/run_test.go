@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -197,4 +198,59 @@ func waitReady(t *testing.T, stderr io.Reader) string {
 		t.Fatal("server did not say it was ready")
 	}
 	return ""
+}
+
+// syncBuffer is a bytes.Buffer that the server's logger and the test may
+// use at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestFirstStartLogsSetupLink: with no users, serve logs a one-time link
+// that opens the page for creating the first administrator.
+func TestFirstStartLogsSetupLink(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	env := map[string]string{"LIVEOPS_DB": filepath.Join(t.TempDir(), "first.db"), "LIVEOPS_LISTEN": "127.0.0.1:0"}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+	}()
+	link := regexp.MustCompile(`set-up link.*url=(http://\S+/setup/\S+)`)
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := link.FindStringSubmatch(stderr.String()); m != nil && strings.Contains(stderr.String(), "liveops ready") {
+			url = m[1]
+		}
+	}
+	if url == "" {
+		t.Fatalf("no set-up link logged:\n%s", stderr.String())
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "Set up liveops") {
+		t.Fatalf("set-up link: %d\n%s", resp.StatusCode, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve returned %v after cancel", err)
+	}
 }

@@ -138,4 +138,13 @@ func TestBrowserSignInAndAddService(t *testing.T) {
 		t.Fatalf("home page tiles say %q", s)
 	}
 	screenshot(t, ctx, "05-home-with-tile")
+
+	// On a phone the page must fit its width: no sideways scrolling.
+	step("phone", chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(srv.URL+"/services/renew-a-fishing-licence"), chromedp.WaitVisible(chromedp.CSS("dl.summary")))
+	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("document.documentElement.scrollWidth > window.innerWidth"))
+	if err != nil || overflow {
+		t.Fatalf("page is wider than a phone screen (%v)", err)
+	}
+	screenshot(t, ctx, "06-service-on-phone")
 }
