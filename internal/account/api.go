@@ -31,13 +31,9 @@ func (h *Handler) apiTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	slugs := map[int64]string{}
-	all, err := h.services(r.Context())
+	slugs, err := h.serviceSlugs(r)
 	if err != nil {
 		return err
-	}
-	for _, s := range all {
-		slugs[s.ID] = s.Slug
 	}
 	out := []apiToken{}
 	for _, t := range tokens {
@@ -68,13 +64,9 @@ func (h *Handler) apiUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	slugs := map[int64]string{}
-	all, err := h.services(r.Context())
+	slugs, err := h.serviceSlugs(r)
 	if err != nil {
 		return err
-	}
-	for _, s := range all {
-		slugs[s.ID] = s.Slug
 	}
 	out := []apiUser{}
 	for _, u := range users {
@@ -87,4 +79,17 @@ func (h *Handler) apiUsers(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"users": out})
 	return nil
+}
+
+// serviceSlugs maps service ids to slugs, which the API names services by.
+func (h *Handler) serviceSlugs(r *http.Request) (map[int64]string, error) {
+	all, err := h.services(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	slugs := make(map[int64]string, len(all))
+	for _, s := range all {
+		slugs[s.ID] = s.Slug
+	}
+	return slugs, nil
 }

@@ -129,10 +129,17 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return h.showSetupLink(w, r, u)
+}
+
+// showSetupLink makes a new set-up link for u and shows it, once.
+func (h *Handler) showSetupLink(w http.ResponseWriter, r *http.Request, u *User) error {
 	link, err := h.acc.SetupLink(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
 	return h.pages.Render(w, r, http.StatusCreated, "account/user-created", userCreated{User: u, Link: absoluteURL(r, link)}, nil)
 }
 
@@ -225,11 +232,7 @@ func (h *Handler) userSetupLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	link, err := h.acc.SetupLink(r.Context(), u.ID)
-	if err != nil {
-		return err
-	}
-	return h.pages.Render(w, r, http.StatusCreated, "account/user-created", userCreated{User: u, Link: absoluteURL(r, link)}, nil)
+	return h.showSetupLink(w, r, u)
 }
 
 // userAction runs a state change on the user in the URL and goes back to

@@ -222,9 +222,15 @@ func (s *Site) funcs() template.FuncMap {
 // label, its current value, the form's errors and an optional hint.
 func fieldArgs(id, label string, value any, errs FormErrors, hint ...string) map[string]any {
 	m := map[string]any{"ID": id, "Label": label, "Value": value, "Error": errs.For(id)}
-	if len(hint) > 0 {
+	var describedBy []string
+	if len(hint) > 0 && hint[0] != "" {
 		m["Hint"] = hint[0]
+		describedBy = append(describedBy, id+"-hint")
 	}
+	if m["Error"] != "" {
+		describedBy = append(describedBy, id+"-error")
+	}
+	m["DescribedBy"] = strings.Join(describedBy, " ")
 	return m
 }
 
