@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -269,26 +270,37 @@ func TestFailureLimiter(t *testing.T) {
 	l := newFailureLimiter(3, time.Minute)
 	l.now = func() time.Time { return now }
 	for range 3 {
-		if b, _ := l.blocked("k"); b {
-			t.Fatal("blocked before the limit")
+		if ok, _ := l.take("k"); !ok {
+			t.Fatal("refused before the limit")
 		}
-		l.fail("k")
 	}
-	b, wait := l.blocked("k")
-	if !b || wait != time.Minute {
-		t.Fatalf("after 3 failures: blocked=%v wait=%v", b, wait)
+	ok, wait := l.take("k")
+	if ok || wait != time.Minute {
+		t.Fatalf("4th attempt: ok=%v wait=%v", ok, wait)
 	}
-	if b, _ := l.blocked("other"); b {
-		t.Fatal("another key is blocked")
+	if ok, _ := l.take("other"); !ok {
+		t.Fatal("another key is refused")
+	}
+	l.forgive("k")
+	if ok, _ := l.take("k"); !ok {
+		t.Fatal("a forgiven attempt still counts")
 	}
 	now = now.Add(time.Minute + time.Second)
-	if b, _ := l.blocked("k"); b {
-		t.Fatal("still blocked after the window")
+	if ok, _ := l.take("k"); !ok {
+		t.Fatal("still refused after the window")
 	}
-	l.fail("k")
 	l.reset("k")
-	if len(l.failures) != 0 {
-		t.Fatal("reset kept failures")
+	if len(l.failures["k"]) != 0 {
+		t.Fatal("reset kept attempts")
+	}
+}
+
+func TestClientKey(t *testing.T) {
+	if got := clientKey(netip.MustParseAddr("2001:db8:1:2:3:4:5:6")); got != "2001:db8:1:2::/64" {
+		t.Fatalf("IPv6 key %q", got)
+	}
+	if got := clientKey(netip.MustParseAddr("203.0.113.7")); got != "203.0.113.7" {
+		t.Fatalf("IPv4 key %q", got)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -183,6 +184,63 @@ func TestSignInRateLimit(t *testing.T) {
 	b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {goodPassword}}).want(429, "Too many failed sign-in attempts")
 	if b.header.Get("Retry-After") == "" {
 		t.Fatal("429 without Retry-After")
+	}
+}
+
+// Guesses sent in parallel must not all pass the check before any counts.
+func TestSignInRateLimitParallel(t *testing.T) {
+	db := storetest.SQLite(t)
+	srv, acc := testServer(t, db)
+	mustUser(t, acc, "ann@example.gov", auth.Viewer)
+	b := newBrowser(t, srv.URL)
+	b.get("/login")
+	form := url.Values{"email": {"ann@example.gov"}, "password": {"wrong guess!"}, "csrf_token": {b.csrf}}.Encode()
+	var mu sync.Mutex
+	checked := 0
+	var wg sync.WaitGroup
+	for range 3 * maxFailuresPerEmail {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("POST", srv.URL+"/login", strings.NewReader(form))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := b.c.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusUnauthorized {
+				mu.Lock()
+				checked++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if checked != maxFailuresPerEmail {
+		t.Fatalf("%d parallel guesses were checked, want exactly %d", checked, maxFailuresPerEmail)
+	}
+}
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"/account":             "/account",
+		"/services/x?p=1":      "/services/x?p=1",
+		"":                     "/",
+		"//evil.example":       "/",
+		"/\\evil.example":      "/",
+		"/./\\evil.com":        "/",
+		"/\t/evil.com":         "/",
+		"/%09/evil.com":        "/",
+		"/%5Cevil.com":         "/",
+		"https://evil.example": "/",
+		"/a/../..//evil":       "/evil",
+		"javascript:alert(1)":  "/",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -45,42 +46,40 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		return h.pages.Render(w, r, http.StatusBadRequest, "account/login", d, errs)
 	}
 	emailKey := "email:" + strings.ToLower(d.Email)
-	ipKey := "ip:" + web.ClientIP(r.Context()).String()
-	for _, key := range []string{emailKey, ipKey} {
-		lim := h.byEmail
-		if key == ipKey {
-			lim = h.byIP
+	ipKey := "ip:" + clientKey(web.ClientIP(r.Context()))
+	ok, wait := h.byEmail.take(emailKey)
+	if ok {
+		if ok, wait = h.byIP.take(ipKey); !ok {
+			h.byEmail.forgive(emailKey)
 		}
-		if blocked, wait := lim.blocked(key); blocked {
-			minutes := int(math.Ceil(wait.Minutes()))
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			errs.Add("email", fmt.Sprintf("Too many failed sign-in attempts. Wait %d %s and try again, or ask an administrator for a set-up link.",
-				minutes, plural(minutes, "minute", "minutes")))
-			return h.pages.Render(w, r, http.StatusTooManyRequests, "account/login", d, errs)
-		}
+	}
+	if !ok {
+		minutes := int(math.Ceil(wait.Minutes()))
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		errs.Add("email", fmt.Sprintf("Too many failed sign-in attempts. Wait %d %s and try again, or ask an administrator for a set-up link.",
+			minutes, plural(minutes, "minute", "minutes")))
+		return h.pages.Render(w, r, http.StatusTooManyRequests, "account/login", d, errs)
 	}
 
 	u, err := h.acc.UserByEmail(r.Context(), d.Email)
-	ok := false
+	hash := dummyHash
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		verifyPassword(dummyHash, password)
 	case err != nil:
 		return err
-	case u.passwordHash == "":
-		verifyPassword(dummyHash, password)
-	default:
-		if ok, err = verifyPassword(u.passwordHash, password); err != nil {
-			return fmt.Errorf("verify password of user %d: %w", u.ID, err)
-		}
+	case u.passwordHash != "":
+		hash = u.passwordHash
 	}
-	if !ok || u.DisabledAt != nil {
-		h.byEmail.fail(emailKey)
-		h.byIP.fail(ipKey)
+	match, err := h.acc.verify(r.Context(), hash, password)
+	if err != nil {
+		return fmt.Errorf("verify password: %w", err)
+	}
+	if hash == dummyHash || !match || u.DisabledAt != nil {
 		errs.Add("email", "Enter a correct email address and password")
 		return h.pages.Render(w, r, http.StatusUnauthorized, "account/login", d, errs)
 	}
 	h.byEmail.reset(emailKey)
+	h.byIP.forgive(ipKey)
 	secret, err := h.acc.CreateSession(r.Context(), u.ID, r.UserAgent())
 	if err != nil {
 		return err
@@ -162,6 +161,16 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 	h.setSessionCookie(w, r, secret)
 	web.SetFlash(w, r, "Your password is set and you are signed in.")
 	return web.Redirect(w, r, "/")
+}
+
+// clientKey is what failed sign-ins are counted by: the address, or for
+// IPv6 its /64, which one client typically holds whole.
+func clientKey(ip netip.Addr) string {
+	if ip.Is6() && !ip.Is4In6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
 }
 
 func plural(n int, one, many string) string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/liveops/liveops/internal/auth"
@@ -93,21 +94,37 @@ func (h *Handler) setSessionCookie(w http.ResponseWriter, r *http.Request, secre
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: secret, Path: "/",
 		MaxAge: int(SessionLifetime.Seconds()), HttpOnly: true,
-		Secure: h.site.TLS || r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		Secure: web.Secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
 func (h *Handler) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Path: "/", MaxAge: -1, HttpOnly: true,
-		Secure: h.site.TLS || r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		Secure: web.Secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: a path and query,
+// never a scheme, host, backslash or control character that a browser might
+// read as another site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
 		return "/"
 	}
-	return next
+	// Check the decoded path too: %09 and %5C are a tab and a backslash.
+	for _, c := range next + u.Path {
+		if c < 0x20 || c == 0x7f || c == '\\' {
+			return "/"
+		}
+	}
+	clean := path.Clean(u.EscapedPath())
+	if strings.HasPrefix(clean, "//") {
+		return "/"
+	}
+	if u.RawQuery != "" {
+		clean += "?" + u.RawQuery
+	}
+	return clean
 }

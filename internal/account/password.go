@@ -1,11 +1,13 @@
 package account
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -82,4 +84,29 @@ func verifyPassword(encoded, pw string) (bool, error) {
 	}
 	got := argon2.IDKey([]byte(pw), salt, iter, mem, threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// hashSlots bounds how many password hashes run at once: each takes 7 MiB
+// and a core for 15 ms, so a flood of sign-ins queues instead of using up
+// memory.
+func newHashSlots() chan struct{} { return make(chan struct{}, 2*runtime.GOMAXPROCS(0)) }
+
+func (a *Accounts) hash(ctx context.Context, pw string) (string, error) {
+	select {
+	case a.hashing <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	defer func() { <-a.hashing }()
+	return hashPassword(pw), nil
+}
+
+func (a *Accounts) verify(ctx context.Context, encoded, pw string) (bool, error) {
+	select {
+	case a.hashing <- struct{}{}:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	defer func() { <-a.hashing }()
+	return verifyPassword(encoded, pw)
 }

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// failureLimiter counts failed sign-ins per key (an email address, a client
+// failureLimiter counts sign-in attempts per key (an email address, a client
 // address) in a sliding window, so that password guessing is slowed to a
 // crawl without locking the real user out for long. It lives in memory:
 // with several nodes each counts its own share, which still bounds guessing.
@@ -22,33 +22,36 @@ func newFailureLimiter(max int, window time.Duration) *failureLimiter {
 	return &failureLimiter{max: max, window: window, now: time.Now, failures: map[string][]time.Time{}}
 }
 
-// blocked reports whether key has used up its failures, and for how long.
-func (l *failureLimiter) blocked(key string) (bool, time.Duration) {
+// take records one attempt for key, unless key has used up its attempts,
+// in which case it says how long to wait. Checking and counting in one step
+// means parallel guesses cannot all pass the check before any is counted.
+func (l *failureLimiter) take(key string) (ok bool, wait time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ts := l.prune(key)
-	if len(ts) < l.max {
-		return false, 0
+	if len(ts) >= l.max {
+		return false, ts[0].Add(l.window).Sub(l.now())
 	}
-	return true, ts[0].Add(l.window).Sub(l.now())
-}
-
-// fail records one failure for key.
-func (l *failureLimiter) fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.failures[key] = append(l.prune(key), l.now())
+	l.failures[key] = append(ts, l.now())
 	if len(l.failures) > 10_000 {
 		// Bound memory under a spray of keys: forget the stale ones.
 		for k := range l.failures {
-			if len(l.prune(k)) == 0 {
-				delete(l.failures, k)
-			}
+			l.prune(k)
 		}
+	}
+	return true, 0
+}
+
+// forgive takes back the latest attempt for key: it succeeded.
+func (l *failureLimiter) forgive(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ts := l.failures[key]; len(ts) > 0 {
+		l.failures[key] = ts[:len(ts)-1]
 	}
 }
 
-// reset forgets key's failures after a success.
+// reset forgets every attempt for key.
 func (l *failureLimiter) reset(key string) {
 	l.mu.Lock()
 	delete(l.failures, key)

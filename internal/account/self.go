@@ -1,6 +1,7 @@
 package account
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/liveops/liveops/internal/auth"
@@ -71,7 +72,11 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	current, pw, confirm := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm")
 	var errs web.FormErrors
-	if ok, _ := verifyPassword(u.passwordHash, current); !ok {
+	ok, err := h.acc.verify(r.Context(), u.passwordHash, current)
+	if err != nil && !errors.Is(err, errBadHash) {
+		return err
+	}
+	if !ok {
 		errs.Add("current", "Your current password is not correct")
 	}
 	if msg := CheckPassword(pw); msg != "" {

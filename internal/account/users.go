@@ -20,13 +20,14 @@ import (
 
 // Accounts is the store of users, sessions, set-up links and tokens.
 type Accounts struct {
-	db  *store.DB
-	now func() time.Time
+	db      *store.DB
+	now     func() time.Time
+	hashing chan struct{} // see newHashSlots
 }
 
 // New returns the accounts kept in db.
 func New(db *store.DB) *Accounts {
-	return &Accounts{db: db, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	return &Accounts{db: db, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }, hashing: newHashSlots()}
 }
 
 // User is a person who signs in to liveops.
@@ -90,7 +91,9 @@ func (a *Accounts) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 		if msg := CheckPassword(nu.Password); msg != "" {
 			return nil, web.BadRequest("password", "%s", msg)
 		}
-		hash = hashPassword(nu.Password)
+		if hash, err = a.hash(ctx, nu.Password); err != nil {
+			return nil, err
+		}
 	}
 	now := a.now()
 	u := &User{Email: email, Role: nu.Role, AllServices: nu.AllServices || nu.Role == auth.Admin,
@@ -283,7 +286,10 @@ func (a *Accounts) SetPassword(ctx context.Context, userID int64, pw string) err
 	if msg := CheckPassword(pw); msg != "" {
 		return web.BadRequest("password", "%s", msg)
 	}
-	hash := hashPassword(pw)
+	hash, err := a.hash(ctx, pw)
+	if err != nil {
+		return err
+	}
 	return a.db.Tx(ctx, func(tx store.Querier) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, a.now(), userID)
 		if err != nil {

@@ -146,7 +146,7 @@ func (h *Handler) showSetupLink(w http.ResponseWriter, r *http.Request, u *User)
 // absoluteURL turns a path into a link to hand to someone.
 func absoluteURL(r *http.Request, path string) string {
 	scheme := "http"
-	if r.TLS != nil {
+	if web.Secure(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + path

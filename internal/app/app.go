@@ -71,7 +71,6 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	site.TLS = cfg.TLSCert != ""
 	a := &App{cfg: cfg, DB: db, Site: site, Accounts: account.New(db), Catalog: catalog.New(db)}
 
 	reg := prometheus.NewRegistry()
@@ -94,13 +93,13 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	rt.Open("GET /healthz", http.HandlerFunc(a.healthz))
 	rt.Open("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	rt.Open("GET /static/{hash}/{name}", http.HandlerFunc(site.ServeStatic))
-	rt.PublicPage("/", func(w http.ResponseWriter, r *http.Request) error { return web.NotFound("page") })
 
-	// Observe must hand the mux the very *http.Request it holds: the mux
-	// records the matched pattern there, which names the metrics' route.
-	a.handler = web.Chain(mux,
-		web.SecurityHeaders(site.TLS),
+	// SecurityHeaders needs ClientIPs's verdict on HTTPS; Observe must hand
+	// the mux the very *http.Request it holds, as the mux records the matched
+	// pattern there, which names the metrics' route.
+	a.handler = web.Chain(site.Mux(mux),
 		web.ClientIPs(cfg.TrustedProxies),
+		web.SecurityHeaders(),
 		site.Observe(metrics),
 	)
 	return a, nil

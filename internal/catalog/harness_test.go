@@ -53,7 +53,7 @@ func newHarness(t *testing.T, db *store.DB, setup ...func(*catalog.Handler)) *ha
 	}}
 	mux := http.NewServeMux()
 	h.Routes(&web.Router{Mux: mux, Site: site, Session: hs.session, RequireSignIn: hs.requireSignIn, Bearer: hs.bearer})
-	hs.srv = httptest.NewServer(web.Chain(mux, web.SecurityHeaders(false)))
+	hs.srv = httptest.NewServer(web.Chain(mux, web.SecurityHeaders()))
 	t.Cleanup(hs.srv.Close)
 	return hs
 }

@@ -159,10 +159,6 @@ type raceError struct {
 func (e *raceError) Error() string { return e.err.Error() }
 func (e *raceError) Unwrap() error { return e.err }
 
-// catalogLockKey is the PostgreSQL advisory lock that serialises catalog
-// writes (the migration lock is 7_219_384_001).
-const catalogLockKey = 7_219_384_002
-
 // inTx runs fn in a transaction. On PostgreSQL it first takes the catalog
 // lock: checking that a slug or hostname is free and then taking it must not
 // interleave with another writer doing the same, which read-committed
@@ -170,17 +166,9 @@ const catalogLockKey = 7_219_384_002
 // time. A unique violation that still happens (a writer outside the
 // catalog) is retried, so that the checks can name what took the value.
 func (c *Catalog) inTx(ctx context.Context, fn func(tx store.Querier) error) error {
-	locked := func(tx store.Querier) error {
-		if c.db.Dialect() == store.Postgres {
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, catalogLockKey); err != nil {
-				return fmt.Errorf("take catalog lock: %w", err)
-			}
-		}
-		return fn(tx)
-	}
 	var err error
 	for range 3 {
-		if err = c.db.Tx(ctx, locked); !store.IsUniqueViolation(err) {
+		if err = c.db.LockedTx(ctx, store.LockCatalog, fn); !store.IsUniqueViolation(err) {
 			return err
 		}
 	}

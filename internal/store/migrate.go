@@ -23,10 +23,6 @@ type migration struct {
 	sql     string
 }
 
-// migrationLockKey is the PostgreSQL advisory lock that serialises migrating
-// processes; any constant works as long as it is the same everywhere.
-const migrationLockKey = 7_219_384_001
-
 // Migrate applies every embedded migration that has not been applied yet,
 // each in its own transaction, recording it in schema_migrations. It is safe
 // to run twice and from several processes at once: PostgreSQL serialises on
@@ -48,11 +44,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate: %w", err)
 		}
 		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLockKey); err != nil {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, int64(LockMigrations)); err != nil {
 			return fmt.Errorf("migrate: take lock: %w", err)
 		}
 		// A fresh context: the lock must be released even when ctx is done.
-		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, migrationLockKey)
+		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, int64(LockMigrations))
 		if _, err := conn.ExecContext(ctx, create); err != nil {
 			return fmt.Errorf("migrate: create schema_migrations: %w", err)
 		}

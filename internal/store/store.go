@@ -142,7 +142,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
-	if err := ping(ctx, write); err != nil {
+	if err := pingSQLite(ctx, write); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open SQLite database %q: %w", path, err)
 	}
@@ -155,6 +155,27 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxIdleConns(2)
 	read.SetConnMaxIdleTime(time.Minute)
 	return &DB{dialect: SQLite, write: write, read: read, dsn: path}, nil
+}
+
+// pingSQLite opens the first connection, which switches a new file to WAL.
+// That switch needs the file to itself and SQLite answers "locked" at once,
+// without waiting, when another process opens the same new file at that
+// moment: so it is retried for a while.
+func pingSQLite(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		err := ping(ctx, db)
+		var se *sqlite.Error
+		busy := errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY || se.Code()&0xff == sqlite3.SQLITE_LOCKED)
+		if !busy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
 }
 
 func ping(ctx context.Context, db *sql.DB) error {
@@ -245,4 +266,30 @@ func Placeholders(from, n int) string {
 		fmt.Fprintf(&b, "$%d", from+i)
 	}
 	return b.String()
+}
+
+// Lock names a PostgreSQL advisory lock that serialises one kind of write
+// across every liveops node. Each kind has its own number.
+type Lock int64
+
+// The advisory locks liveops takes.
+const (
+	LockMigrations Lock = 7_219_384_001
+	LockCatalog    Lock = 7_219_384_002 // slugs and hostnames must stay unique
+	LockAccounts   Lock = 7_219_384_003 // there must always be an admin
+)
+
+// LockedTx is Tx that first takes lock on PostgreSQL, for a check-then-write
+// that read-committed isolation would let two writers interleave (two
+// services taking one hostname, two admins demoting each other). SQLite
+// needs no lock: it runs one write transaction at a time.
+func (db *DB) LockedTx(ctx context.Context, lock Lock, fn func(tx Querier) error) error {
+	return db.Tx(ctx, func(tx Querier) error {
+		if db.dialect == Postgres {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(lock)); err != nil {
+				return fmt.Errorf("take lock %d: %w", lock, err)
+			}
+		}
+		return fn(tx)
+	})
 }

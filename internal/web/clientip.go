@@ -47,51 +47,67 @@ func (t TrustedProxies) trusts(a netip.Addr) bool {
 	return false
 }
 
-type clientIPKey struct{}
+type clientKey struct{}
+
+// client is what ClientIPs learnt about the request's origin.
+type client struct {
+	ip     netip.Addr
+	secure bool // reached us over HTTPS, directly or through a trusted proxy
+}
 
 // ClientIP returns the address of the client as ClientIPs worked it out.
 func ClientIP(ctx context.Context) netip.Addr {
-	a, _ := ctx.Value(clientIPKey{}).(netip.Addr)
-	return a
+	c, _ := ctx.Value(clientKey{}).(client)
+	return c.ip
+}
+
+// Secure reports whether the browser reached liveops over HTTPS: directly,
+// or through a trusted proxy that says so in X-Forwarded-Proto. Cookies are
+// Secure, and links absolute with https, when it does.
+func Secure(r *http.Request) bool {
+	c, _ := r.Context().Value(clientKey{}).(client)
+	return r.TLS != nil || c.secure
 }
 
 // ClientIPs finds the client's address: the connection's peer, unless the
 // peer is a trusted proxy, in which case X-Forwarded-For is read from the
 // right, skipping trusted hops, so a client cannot forge its address by
-// sending the header itself.
+// sending the header itself. From a trusted proxy it also believes
+// X-Forwarded-Proto.
 func ClientIPs(trusted TrustedProxies) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ip := clientIP(r, trusted)
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientIPKey{}, ip)))
+			ip, viaProxy := clientIP(r, trusted)
+			c := client{ip: ip, secure: viaProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, c)))
 		})
 	}
 }
 
-func clientIP(r *http.Request, trusted TrustedProxies) netip.Addr {
+func clientIP(r *http.Request, trusted TrustedProxies) (ip netip.Addr, viaProxy bool) {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
 	peer, err := netip.ParseAddr(host)
 	if err != nil {
-		return netip.Addr{}
+		return netip.Addr{}, false
 	}
 	peer = peer.Unmap()
 	if !trusted.trusts(peer) {
-		return peer
+		return peer, false
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
 		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
 		if err != nil {
-			return peer
+			return peer, true
 		}
 		a = a.Unmap()
 		if !trusted.trusts(a) {
-			return a
+			return a, true
 		}
 		peer = a
 	}
-	return peer
+	return peer, true
 }

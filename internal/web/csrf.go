@@ -41,12 +41,17 @@ func (s *Site) CSRF(next http.Handler) http.Handler {
 			token = base64.RawURLEncoding.EncodeToString(b[:])
 			http.SetCookie(w, &http.Cookie{
 				Name: csrfCookie, Value: token, Path: "/",
-				HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode,
+				HttpOnly: true, Secure: Secure(r), SameSite: http.SameSiteLaxMode,
 			})
 		}
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
+			r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
+			if err := parseForm(r); err != nil {
+				s.Fail(w, r, err)
+				return
+			}
 			sent := r.PostFormValue(CSRFField)
 			if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
 				s.Fail(w, r, Forbidden("This form has expired or was not sent from liveops. Go back, reload the page and try again."))

@@ -1,10 +1,35 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
 )
+
+// MaxFormBytes bounds a submitted form, files included.
+const MaxFormBytes = 4 << 20
+
+// parseForm reads a submitted form and refuses one that is too large or
+// holds text that cannot be stored (invalid UTF-8, NUL), naming the field.
+func parseForm(r *http.Request) error {
+	err := r.ParseMultipartForm(1 << 20)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return &Error{Status: http.StatusRequestEntityTooLarge, Message: "The form is too large."}
+	case err != nil && !errors.Is(err, http.ErrNotMultipart):
+		return BadRequest("", "The form could not be read: %v", err)
+	}
+	for name, values := range r.PostForm {
+		for _, v := range values {
+			if !ValidText(v) {
+				return BadRequest(name, "%s contains characters that cannot be stored", name)
+			}
+		}
+	}
+	return nil
+}
 
 // FieldError is one problem with one form field.
 type FieldError struct {
@@ -43,7 +68,7 @@ const flashCookie = "liveops_flash"
 func SetFlash(w http.ResponseWriter, r *http.Request, msg string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: flashCookie, Value: url.QueryEscape(msg), Path: "/",
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: Secure(r), SameSite: http.SameSiteLaxMode,
 		MaxAge: 60,
 	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
 // APIError is the body of every API error response.
@@ -36,7 +38,16 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) er
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return &Error{Status: http.StatusUnsupportedMediaType, Message: "send the body as application/json"}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		return jsonError(err, limit)
+	}
+	// encoding/json would quietly turn bad UTF-8 into U+FFFD and keep NULs,
+	// which PostgreSQL refuses: say so instead.
+	if !utf8.Valid(body) || bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
+		return BadRequest("", "the body contains characters that cannot be stored (invalid UTF-8 or \\u0000)")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return jsonError(err, limit)

@@ -29,8 +29,9 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 // SecurityHeaders sets the headers every liveops response carries, and
-// HSTS when serving TLS.
-func SecurityHeaders(tls bool) Middleware {
+// HSTS over HTTPS (served by liveops, or by a trusted proxy in front of it;
+// it must run after ClientIPs to know).
+func SecurityHeaders() Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
@@ -40,7 +41,7 @@ func SecurityHeaders(tls bool) Middleware {
 			h.Set("X-Frame-Options", "DENY")
 			h.Set("Cross-Origin-Opener-Policy", "same-origin")
 			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-			if tls {
+			if Secure(r) {
 				h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 			}
 			next.ServeHTTP(w, r)

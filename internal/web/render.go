@@ -30,7 +30,6 @@ type Site struct {
 	base    *template.Template
 	assets  map[string]asset
 	errPage *template.Template
-	TLS     bool // serving HTTPS: cookies are Secure and HSTS is sent
 
 	mu       sync.Mutex
 	executed map[string]bool

@@ -34,7 +34,7 @@ func TestClientIP(t *testing.T) {
 			if tc.xff != "" {
 				r.Header.Set("X-Forwarded-For", tc.xff)
 			}
-			if got := clientIP(r, trusted); got != netip.MustParseAddr(tc.want) {
+			if got, _ := clientIP(r, trusted); got != netip.MustParseAddr(tc.want) {
 				t.Fatalf("clientIP = %v, want %s", got, tc.want)
 			}
 		})
@@ -66,6 +66,8 @@ func TestDecodeJSON(t *testing.T) {
 		{"trailing data", "application/json", `{"name":"a"} {}`, 400, "", "after the object"},
 		{"too big", "application/json", `{"name":"` + strings.Repeat("x", 200) + `"}`, 413, "", "larger than"},
 		{"form body", "application/x-www-form-urlencoded", `name=a`, 415, "", "application/json"},
+		{"NUL escape", "application/json", `{"name":"a\u0000"}`, 400, "", "cannot be stored"},
+		{"invalid UTF-8", "application/json", "{\"name\":\"a\xff\"}", 400, "", "cannot be stored"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,11 +122,23 @@ func TestCSRFAndHeaders(t *testing.T) {
 	s := testSite(t)
 	h := Chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "token="+CSRFToken(r.Context()))
-	}), SecurityHeaders(true), s.CSRF)
+	}), ClientIPs(TrustedProxies{netip.MustParsePrefix("127.0.0.1/32")}), SecurityHeaders(), s.CSRF)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 
+	// Plain HTTP: no HSTS, and cookies are not Secure.
 	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Strict-Transport-Security") != "" || resp.Cookies()[0].Secure {
+		t.Fatal("HSTS or Secure cookie over plain HTTP")
+	}
+	// HTTPS ended at a trusted proxy.
+	req, _ := http.NewRequest("GET", srv.URL, nil)
+	req.Header.Set("X-Forwarded-Proto", "https")
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +163,7 @@ func TestCSRFAndHeaders(t *testing.T) {
 			cookie = c
 		}
 	}
-	if cookie == nil || !cookie.HttpOnly || string(body) != "token="+cookie.Value {
+	if cookie == nil || !cookie.HttpOnly || !cookie.Secure || string(body) != "token="+cookie.Value {
 		t.Fatalf("CSRF cookie %+v, body %q", cookie, body)
 	}
 
@@ -172,6 +186,12 @@ func TestCSRFAndHeaders(t *testing.T) {
 	}
 	if got := post(cookie.Value + "x"); got != 403 {
 		t.Errorf("POST with a wrong token: %d", got)
+	}
+	if got := post(cookie.Value + "&name=a%00b"); got != 400 {
+		t.Errorf("POST with a NUL byte: %d", got)
+	}
+	if got := post(cookie.Value + "&name=a%FFb"); got != 400 {
+		t.Errorf("POST with invalid UTF-8: %d", got)
 	}
 }
 
@@ -216,5 +236,56 @@ func TestStaticAndErrors(t *testing.T) {
 	resp, body = get("/api/v1/bad")
 	if resp.StatusCode != 400 || strings.TrimSpace(body) != `{"error":"name is too long","field":"name"}` {
 		t.Fatalf("API 400: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestMuxFallbacks(t *testing.T) {
+	s := testSite(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /things/{id}", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "thing") })
+	mux.HandleFunc("GET /api/v1/things", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "[]") })
+	srv := httptest.NewServer(s.Mux(mux))
+	defer srv.Close()
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		want, allow  string
+	}{
+		{"GET", "/things/1", 200, "thing", ""},
+		{"GET", "/nothing", 404, "Page not found", ""},
+		{"POST", "/things/1", 405, "POST is not allowed", "GET, HEAD"},
+		{"PUT", "/api/v1/things", 405, `{"error":"PUT is not allowed here`, "GET, HEAD"},
+		{"GET", "/api/v1/nothing", 404, `{"error":"no such endpoint: /api/v1/nothing"}`, ""},
+		{"GET", "/things/%FF", 400, "not allowed", ""},
+		{"GET", "/things/a%00", 400, "not allowed", ""},
+		{"GET", "/things/1?q=%00", 400, "not allowed", ""},
+	} {
+		req, _ := http.NewRequest(tc.method, srv.URL+tc.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.want) || resp.Header.Get("Allow") != tc.allow {
+			t.Errorf("%s %s = %d Allow=%q %q; want %d Allow=%q containing %q", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Allow"), b, tc.status, tc.allow, tc.want)
+		}
+	}
+}
+
+func TestCleanText(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"plain", 10, "plain"},
+		{"a\x00b\xffc", 10, "abc"},
+		{strings.Repeat("a", 199) + "é", 200, strings.Repeat("a", 199)},
+		{"ééé", 5, "éé"},
+	} {
+		if got := CleanText(tc.in, tc.max); got != tc.want {
+			t.Errorf("CleanText(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
 	}
 }
