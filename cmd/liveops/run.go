@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"runtime/debug"
+	"sort"
 	"strings"
 
 	"github.com/liveops/liveops/internal/account"
@@ -50,15 +51,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "migrate":
 		err = cmdMigrate(ctx, rest, stdout, stderr, getenv)
 	case "user":
-		err = subcommand(rest, "user", map[string]func() error{
+		err = subcommand(rest, "user", stdout, map[string]func() error{
 			"add": func() error { return cmdUserAdd(ctx, rest[1:], stdin, stdout, stderr, getenv) },
 		})
 	case "token":
-		err = subcommand(rest, "token", map[string]func() error{
+		err = subcommand(rest, "token", stdout, map[string]func() error{
 			"create": func() error { return cmdTokenCreate(ctx, rest[1:], stdout, stderr, getenv) },
 		})
 	case "service":
-		err = subcommand(rest, "service", map[string]func() error{
+		err = subcommand(rest, "service", stdout, map[string]func() error{
 			"add": func() error { return cmdServiceAdd(ctx, rest[1:], stdout, stderr, getenv) },
 		})
 	case "version", "--version", "-version":
@@ -74,13 +75,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return err
 }
 
-func subcommand(args []string, group string, cmds map[string]func() error) error {
+func subcommand(args []string, group string, stdout io.Writer, cmds map[string]func() error) error {
+	var names []string
+	for n := range cmds {
+		names = append(names, "liveops "+group+" "+n)
+	}
+	sort.Strings(names)
 	if len(args) == 0 {
-		var names []string
-		for n := range cmds {
-			names = append(names, group+" "+n)
-		}
 		return usageError{fmt.Sprintf("%s: say what to do: %s", group, strings.Join(names, ", "))}
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprintf(stdout, "Usage:\n  %s\n\nRun one with --help for its flags.\n", strings.Join(names, "\n  "))
+		return nil
 	}
 	f, ok := cmds[args[0]]
 	if !ok {

@@ -74,7 +74,7 @@ func TestCommandLineErrors(t *testing.T) {
 
 func TestHelpAndVersion(t *testing.T) {
 	for _, args := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"user", "add", "--help"},
-		{"token", "create", "--help"}, {"service", "add", "--help"}, {"help"}} {
+		{"token", "create", "--help"}, {"service", "add", "--help"}, {"help"}, {"user", "--help"}, {"token", "help"}, {"service", "-h"}} {
 		out, _, err := cli(t, nil, "", args...)
 		if err != nil || !strings.Contains(out, "Usage: liveops") && !strings.Contains(out, "Usage:\n") {
 			t.Fatalf("%v: %v\n%s", args, err, out)

@@ -23,6 +23,9 @@ type apiToken struct {
 // apiTokens lists the caller's tokens (an admin's token sees everyone's).
 func (h *Handler) apiTokens(w http.ResponseWriter, r *http.Request) error {
 	p := auth.From(r.Context())
+	if !p.HasScope(auth.ScopeRead) {
+		return web.Forbidden("listing tokens needs a token with read, write or admin scope")
+	}
 	owner := p.UserID
 	if p.IsAdmin() {
 		owner = 0

@@ -14,12 +14,22 @@ var templateFS embed.FS
 
 // ServiceRef names a service in the access and token forms.
 type ServiceRef struct {
-	ID   int64
-	Slug string
-	Name string
+	ID       int64
+	Slug     string
+	Name     string
+	Archived bool
 }
 
-// ServiceLister lists the services that exist (the catalog provides it).
+// Label is the service's name, marked when it is archived.
+func (s ServiceRef) Label() string {
+	if s.Archived {
+		return s.Name + " (archived)"
+	}
+	return s.Name
+}
+
+// ServiceLister lists every service, archived ones included, so that
+// access to and tokens for an archived service are still shown as such.
 type ServiceLister func(ctx context.Context) ([]ServiceRef, error)
 
 // Sign-in limits: per email address, and per client address (which also

@@ -106,16 +106,8 @@ func (h *Handler) revokeOwnSession(w http.ResponseWriter, r *http.Request) error
 	p := auth.From(r.Context())
 	id := r.PostFormValue("session")
 	if id == "others" {
-		sessions, err := h.acc.Sessions(r.Context(), p.UserID)
-		if err != nil {
+		if err := h.acc.RevokeOtherSessions(r.Context(), p.UserID, currentSession(r.Context())); err != nil {
 			return err
-		}
-		for _, s := range sessions {
-			if s.ID != currentSession(r.Context()) {
-				if err := h.acc.RevokeSession(r.Context(), p.UserID, s.ID); err != nil {
-					return err
-				}
-			}
 		}
 		web.SetFlash(w, r, "Your other sessions have been signed out.")
 		return web.Redirect(w, r, "/account")

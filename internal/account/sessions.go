@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/web"
 )
 
 // SessionLifetime is how long a browser session lasts without use; every
@@ -31,9 +32,7 @@ type Session struct {
 func (a *Accounts) CreateSession(ctx context.Context, userID int64, userAgent string) (string, error) {
 	secret := newSecret()
 	now := a.now()
-	if len(userAgent) > 200 {
-		userAgent = userAgent[:200]
-	}
+	userAgent = web.CleanText(userAgent, 200)
 	err := a.db.Tx(ctx, func(tx store.Querier) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, now); err != nil {
 			return err
@@ -118,6 +117,14 @@ func (a *Accounts) RevokeSession(ctx context.Context, userID int64, sessionID st
 func (a *Accounts) RevokeSessions(ctx context.Context, userID int64) error {
 	if _, err := a.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
 		return fmt.Errorf("revoke sessions: %w", err)
+	}
+	return nil
+}
+
+// RevokeOtherSessions signs the user out everywhere but in session keep.
+func (a *Accounts) RevokeOtherSessions(ctx context.Context, userID int64, keep string) error {
+	if _, err := a.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2`, userID, keep); err != nil {
+		return fmt.Errorf("revoke other sessions: %w", err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"errors"
 	"database/sql"
 	"fmt"
 	"time"
@@ -92,33 +93,57 @@ func (a *Accounts) CheckSetupLink(ctx context.Context, secret string) (*SetupTar
 
 // UseSetupLink spends the link: it creates the first admin with email (for
 // a first-admin link) or sets the linked user's password, and returns the
-// user. The link works once: two requests racing for it cannot both win.
+// user. Input is checked before the link is spent, so a typo does not burn
+// it; spending the link and the change it allows are one transaction, so
+// a failure keeps the link, and two requests racing for it (or for two
+// first-admin links) cannot both win.
 func (a *Accounts) UseSetupLink(ctx context.Context, secret, email, password string) (*User, error) {
 	target, err := a.CheckSetupLink(ctx, secret)
 	if err != nil {
 		return nil, err
 	}
-	// Check the input before the link is spent, so a typo does not burn it.
+	u := target.User
 	if target.FirstAdmin {
-		if _, err := NormalizeEmail(email); err != nil {
-			return nil, web.BadRequest("email", "%s", err.Error())
+		if u, err = a.newUser(ctx, NewUser{Email: email, Role: auth.Admin, Password: password, AllServices: true}); err != nil {
+			return nil, err
 		}
+	} else {
+		if msg := CheckPassword(password); msg != "" {
+			return nil, web.BadRequest("password", "%s", msg)
+		}
+		if u.passwordHash, err = a.hash(ctx, password); err != nil {
+			return nil, err
+		}
+		u.HasPassword = true
 	}
-	if msg := CheckPassword(password); msg != "" {
-		return nil, web.BadRequest("password", "%s", msg)
-	}
-	res, err := a.db.ExecContext(ctx, `DELETE FROM setup_links WHERE token_hash = $1`, hashSecret(secret))
-	if err != nil {
-		return nil, fmt.Errorf("use set-up link: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, store.ErrNotFound
-	}
-	if target.FirstAdmin {
-		return a.CreateUser(ctx, NewUser{Email: email, Role: auth.Admin, Password: password, AllServices: true})
-	}
-	if err := a.SetPassword(ctx, target.User.ID, password); err != nil {
+	err = a.db.LockedTx(ctx, store.LockAccounts, func(tx store.Querier) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM setup_links WHERE token_hash = $1 AND expires_at >= $2`, hashSecret(secret), a.now())
+		if err != nil {
+			return fmt.Errorf("use set-up link: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return store.ErrNotFound
+		}
+		if !target.FirstAdmin {
+			return a.setPasswordHash(ctx, tx, u.ID, u.passwordHash)
+		}
+		var users int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&users); err != nil {
+			return err
+		}
+		if users > 0 {
+			return store.ErrNotFound
+		}
+		return insertUser(ctx, tx, u)
+	})
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	return target.User, nil
+	if target.FirstAdmin {
+		err = createError(u, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
 }

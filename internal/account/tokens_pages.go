@@ -1,11 +1,13 @@
 package account
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -64,8 +66,8 @@ func (h *Handler) renderTokens(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	for _, s := range all {
-		d.Names[s.ID] = s.Name
-		if p.CanRead(s.ID) {
+		d.Names[s.ID] = s.Label()
+		if p.CanRead(s.ID) && !s.Archived {
 			d.Services = append(d.Services, s)
 		}
 	}
@@ -85,6 +87,9 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
 	f := tokenForm{Name: strings.TrimSpace(r.PostFormValue("name")), Scope: r.PostFormValue("scope")}
 	if v := r.PostFormValue("service"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
+		if err == nil {
+			err = h.checkService(r, id)
+		}
 		if err != nil {
 			return h.renderTokens(w, r, http.StatusBadRequest, f, nil, web.FormErrors{{Field: "service", Message: "Choose a service from the list"}})
 		}
@@ -95,7 +100,7 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	secret, t, err := h.acc.CreateToken(r.Context(), u, NewToken{Name: f.Name, Scope: auth.Scope(f.Scope), ServiceID: f.Service})
-	if e, ok := err.(*web.Error); ok {
+	if e := (*web.Error)(nil); errors.As(err, &e) {
 		return h.renderTokens(w, r, e.Status, f, nil, web.FormErrors{{Field: e.Field, Message: e.Message}})
 	}
 	if err != nil {
@@ -120,4 +125,18 @@ func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.SetFlash(w, r, "The token has been revoked: requests that use it are now refused.")
 	return web.Redirect(w, r, "/tokens")
+}
+
+// checkService makes sure a posted service id names a live service.
+func (h *Handler) checkService(r *http.Request, id int64) error {
+	all, err := h.services(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, s := range all {
+		if s.ID == id && !s.Archived {
+			return nil
+		}
+	}
+	return store.ErrNotFound
 }

@@ -79,6 +79,17 @@ func NormalizeEmail(s string) (string, error) {
 // CreateUser adds a user. Bad input comes back as a *web.Error naming the
 // field; an email already in use is a 409 on "email".
 func (a *Accounts) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
+	u, err := a.newUser(ctx, nu)
+	if err != nil {
+		return nil, err
+	}
+	err = a.db.Tx(ctx, func(tx store.Querier) error { return insertUser(ctx, tx, u) })
+	return u, createError(u, err)
+}
+
+// newUser checks nu and hashes its password: the work done before the
+// transaction that stores it.
+func (a *Accounts) newUser(ctx context.Context, nu NewUser) (*User, error) {
 	email, err := NormalizeEmail(nu.Email)
 	if err != nil {
 		return nil, web.BadRequest("email", "%s", err.Error())
@@ -95,24 +106,27 @@ func (a *Accounts) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 			return nil, err
 		}
 	}
-	now := a.now()
-	u := &User{Email: email, Role: nu.Role, AllServices: nu.AllServices || nu.Role == auth.Admin,
-		ServiceIDs: nu.ServiceIDs, HasPassword: hash != "", CreatedAt: now, passwordHash: hash}
-	err = a.db.Tx(ctx, func(tx store.Querier) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO users (email, password_hash, role, all_services, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, email, hash, string(u.Role), u.AllServices, now).Scan(&u.ID)
-		if err != nil {
-			return err
-		}
-		return setUserServices(ctx, tx, u.ID, u.ServiceIDs)
-	})
+	return &User{Email: email, Role: nu.Role, AllServices: nu.AllServices || nu.Role == auth.Admin,
+		ServiceIDs: nu.ServiceIDs, HasPassword: hash != "", CreatedAt: a.now(), passwordHash: hash}, nil
+}
+
+func insertUser(ctx context.Context, tx store.Querier, u *User) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, password_hash, role, all_services, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, u.Email, u.passwordHash, string(u.Role), u.AllServices, u.CreatedAt).Scan(&u.ID)
+	if err != nil {
+		return err
+	}
+	return setUserServices(ctx, tx, u.ID, u.ServiceIDs)
+}
+
+func createError(u *User, err error) error {
 	if store.IsUniqueViolation(err) {
-		return nil, web.Conflict("email", "A user with this email address already exists")
+		return web.Conflict("email", "A user with this email address already exists")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("create user %s: %w", email, err)
+		return fmt.Errorf("create user %s: %w", u.Email, err)
 	}
-	return u, nil
+	return nil
 }
 
 func setUserServices(ctx context.Context, tx store.Querier, userID int64, ids []int64) error {
@@ -231,7 +245,9 @@ type Access struct {
 }
 
 // errLastAdmin keeps liveops from locking everyone out of its settings.
-var errLastAdmin = web.BadRequest("role", "This is the only active admin: make another user an admin first")
+func errLastAdmin() error {
+	return web.BadRequest("role", "This is the only active admin: make another user an admin first")
+}
 
 // SetAccess changes a user's role and services. The last active admin
 // cannot be demoted.
@@ -242,7 +258,7 @@ func (a *Accounts) SetAccess(ctx context.Context, userID int64, acc Access) erro
 	if acc.Role == auth.Admin {
 		acc.AllServices = true
 	}
-	return a.db.Tx(ctx, func(tx store.Querier) error {
+	return a.db.LockedTx(ctx, store.LockAccounts, func(tx store.Querier) error {
 		if acc.Role != auth.Admin {
 			if err := checkNotLastAdmin(ctx, tx, userID); err != nil {
 				return err
@@ -276,12 +292,14 @@ func checkNotLastAdmin(ctx context.Context, tx store.Querier, userID int64) erro
 		return fmt.Errorf("count admins: %w", err)
 	}
 	if isAdmin > 0 && others == 0 {
-		return errLastAdmin
+		return errLastAdmin()
 	}
 	return nil
 }
 
-// SetPassword replaces a user's password and signs them out everywhere else.
+// SetPassword replaces a user's password and signs every one of their
+// sessions out, the caller's included (a caller who stays signed in makes
+// a new session).
 func (a *Accounts) SetPassword(ctx context.Context, userID int64, pw string) error {
 	if msg := CheckPassword(pw); msg != "" {
 		return web.BadRequest("password", "%s", msg)
@@ -290,23 +308,25 @@ func (a *Accounts) SetPassword(ctx context.Context, userID int64, pw string) err
 	if err != nil {
 		return err
 	}
-	return a.db.Tx(ctx, func(tx store.Querier) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, a.now(), userID)
-		if err != nil {
-			return fmt.Errorf("set password: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return store.ErrNotFound
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
-		return err
-	})
+	return a.db.Tx(ctx, func(tx store.Querier) error { return a.setPasswordHash(ctx, tx, userID, hash) })
+}
+
+func (a *Accounts) setPasswordHash(ctx context.Context, tx store.Querier, userID int64, hash string) error {
+	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, a.now(), userID)
+	if err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrNotFound
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	return err
 }
 
 // SetDisabled disables a user (signing them out and stopping their tokens)
 // or enables them again. The last active admin cannot be disabled.
 func (a *Accounts) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
-	return a.db.Tx(ctx, func(tx store.Querier) error {
+	return a.db.LockedTx(ctx, store.LockAccounts, func(tx store.Querier) error {
 		var at any
 		if disabled {
 			if err := checkNotLastAdmin(ctx, tx, userID); err != nil {
@@ -330,7 +350,7 @@ func (a *Accounts) SetDisabled(ctx context.Context, userID int64, disabled bool)
 
 // DeleteUser removes a user with their sessions and tokens.
 func (a *Accounts) DeleteUser(ctx context.Context, userID int64) error {
-	return a.db.Tx(ctx, func(tx store.Querier) error {
+	return a.db.LockedTx(ctx, store.LockAccounts, func(tx store.Querier) error {
 		if err := checkNotLastAdmin(ctx, tx, userID); err != nil {
 			return err
 		}
@@ -343,4 +363,12 @@ func (a *Accounts) DeleteUser(ctx context.Context, userID int64) error {
 		}
 		return nil
 	})
+}
+
+// PasswordMatches reports whether pw is u's password.
+func (a *Accounts) PasswordMatches(ctx context.Context, u *User, pw string) (bool, error) {
+	if u.passwordHash == "" {
+		return false, nil
+	}
+	return a.verify(ctx, u.passwordHash, pw)
 }

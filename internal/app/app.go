@@ -105,15 +105,16 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	return a, nil
 }
 
-// serviceRefs lists the live services for the account forms.
+// serviceRefs lists every service, archived ones marked, for the account
+// pages.
 func (a *App) serviceRefs(ctx context.Context) ([]account.ServiceRef, error) {
-	list, err := a.Catalog.List(ctx, catalog.ListOptions{})
+	list, err := a.Catalog.List(ctx, catalog.ListOptions{IncludeArchived: true})
 	if err != nil {
 		return nil, err
 	}
 	refs := make([]account.ServiceRef, len(list))
 	for i, s := range list {
-		refs[i] = account.ServiceRef{ID: s.ID, Slug: s.Slug, Name: s.Name}
+		refs[i] = account.ServiceRef{ID: s.ID, Slug: s.Slug, Name: s.Name, Archived: s.Archived()}
 	}
 	return refs, nil
 }

@@ -97,10 +97,10 @@ func TestEveryPage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Seeding twice keeps one service and one admin.
-			creds, err = a.SeedDemo(context.Background())
-			if err != nil {
-				t.Fatal(err)
+			// Seeding again keeps the service, the admin and the password.
+			again, err := a.SeedDemo(context.Background())
+			if err != nil || again.Password != creds.Password {
+				t.Fatalf("second seed: %+v, %v; want the same password", again, err)
 			}
 			srv := httptest.NewServer(a.Handler())
 			defer srv.Close()
@@ -108,6 +108,18 @@ func TestEveryPage(t *testing.T) {
 
 			c.page("/login", 200, "Sign in")
 			c.page("/no/such/page", 404, "Page not found")
+			// Input no store could keep is refused with a 400, never a 500.
+			for _, bad := range []struct{ method, path string }{{"GET", "/services/%FF"}, {"GET", "/api/v1/services/a%00"}} {
+				if code, _, _ := c.do(bad.method, bad.path, nil); code != 400 {
+					t.Fatalf("%s %s = %d, want 400", bad.method, bad.path, code)
+				}
+			}
+			if code, body, _ := c.do("POST", "/login", url.Values{"email": {"a\x00b@example.gov"}, "password": {"x"}}); code != 400 {
+				t.Fatalf("NUL in sign-in email = %d\n%s", code, body)
+			}
+			if code, _, h := c.do("PUT", "/api/v1/services/parking-permits", url.Values{}); code != 405 || h.Get("Allow") == "" {
+				t.Fatalf("PUT on a GET/PATCH/DELETE route = %d, Allow %q", code, h.Get("Allow"))
+			}
 			code, _, _ := c.do("POST", "/login", url.Values{"email": {creds.Email}, "password": {creds.Password}})
 			if code != http.StatusSeeOther {
 				t.Fatalf("sign in: %d", code)
@@ -129,6 +141,9 @@ func TestEveryPage(t *testing.T) {
 			c.page("/services/archived", 200, "Renew a licence")
 			c.page("/account", 200, creds.Email)
 			c.page("/tokens", 200, "Create a token")
+			if code, body, _ := c.do("POST", "/tokens", url.Values{"name": {"x"}, "scope": {"read"}, "service": {"99999"}}); code != 400 || !strings.Contains(body, "Choose a service from the list") {
+				t.Fatalf("token for an unknown service = %d", code)
+			}
 			c.do("POST", "/tokens", url.Values{"name": {"e2e"}, "scope": {"read"}})
 			c.page("/users", 200, creds.Email)
 			c.page("/users/new", 200)

@@ -28,9 +28,14 @@ type DemoCredentials struct {
 	Email, Password string
 }
 
+// demoPasswordSetting keeps the demo administrator's password, so that
+// every start can print it without changing it (which would sign the demo
+// out). It is a demo account: its password is printed on the console anyway.
+const demoPasswordSetting = "demo_admin_password"
+
 // SeedDemo creates, once, a demo service and the demo administrator, and
-// gives the administrator a fresh password on every start (only its hash is
-// kept, so a password from an earlier start cannot be printed again).
+// returns the administrator's sign-in. If the password was changed since,
+// it is reset to a new one.
 func (a *App) SeedDemo(ctx context.Context) (*DemoCredentials, error) {
 	if _, err := a.Catalog.BySlug(ctx, demoService.Slug); errors.Is(err, store.ErrNotFound) {
 		if _, err := a.Catalog.Create(ctx, demoService); err != nil {
@@ -40,21 +45,27 @@ func (a *App) SeedDemo(ctx context.Context) (*DemoCredentials, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	pw := demoPassword()
 	u, err := a.Accounts.UserByEmail(ctx, DemoEmail)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	if errors.Is(err, store.ErrNotFound) {
+		pw := demoPassword()
 		if _, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: DemoEmail, Role: auth.Admin, Password: pw, AllServices: true}); err != nil {
 			return nil, fmt.Errorf("create demo admin: %w", err)
 		}
-	case err != nil:
+		return &DemoCredentials{Email: DemoEmail, Password: pw}, a.DB.SetSetting(ctx, demoPasswordSetting, pw)
+	}
+	if err != nil {
 		return nil, err
-	default:
-		if err := a.Accounts.SetPassword(ctx, u.ID, pw); err != nil {
-			return nil, fmt.Errorf("reset demo admin password: %w", err)
+	}
+	if pw, err := a.DB.Setting(ctx, demoPasswordSetting); err == nil {
+		if ok, _ := a.Accounts.PasswordMatches(ctx, u, pw); ok {
+			return &DemoCredentials{Email: DemoEmail, Password: pw}, nil
 		}
 	}
-	return &DemoCredentials{Email: DemoEmail, Password: pw}, nil
+	pw := demoPassword()
+	if err := a.Accounts.SetPassword(ctx, u.ID, pw); err != nil {
+		return nil, fmt.Errorf("reset demo admin password: %w", err)
+	}
+	return &DemoCredentials{Email: DemoEmail, Password: pw}, a.DB.SetSetting(ctx, demoPasswordSetting, pw)
 }
 
 func demoPassword() string {

@@ -80,6 +80,10 @@ type Principal struct {
 // IsToken reports whether the request came with an API token.
 func (p *Principal) IsToken() bool { return p != nil && p.TokenID != 0 }
 
+// HasScope reports whether p's token (if any) allows want; a browser
+// session has every scope its role allows.
+func (p *Principal) HasScope(want Scope) bool { return p != nil && p.scopeAllows(want) }
+
 func (p *Principal) scopeAllows(want Scope) bool {
 	if !p.IsToken() {
 		return true
