@@ -2,8 +2,8 @@ package account
 
 import (
 	"context"
-	"errors"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
