@@ -18,8 +18,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/liveops/liveops/internal/account"
+	"github.com/liveops/liveops/internal/analytics"
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/enrich"
 	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/tracker"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -41,6 +44,7 @@ type App struct {
 	Site     *web.Site
 	Accounts *account.Accounts
 	Catalog  *catalog.Catalog
+	Events   *analytics.Pipeline
 	handler  http.Handler
 	ready    atomic.Bool
 	// flushers run at shutdown, after the last request, so that buffered
@@ -85,11 +89,20 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	enricher, err := enrich.New()
+	if err != nil {
+		return nil, err
+	}
+	a.Events = analytics.NewPipeline(db, reg, analytics.PipelineOptions{})
+	a.OnShutdown(a.Events.Close)
+	ingest := analytics.NewIngest(db, a.Catalog, a.Events, enricher, site, reg)
 
 	mux := http.NewServeMux()
 	rt := &web.Router{Mux: mux, Site: site, Session: accounts.Session, RequireSignIn: accounts.RequireSignIn, Bearer: accounts.Bearer}
 	accounts.Routes(rt)
 	services.Routes(rt)
+	ingest.Routes(rt)
+	tracker.Routes(rt)
 	rt.Open("GET /healthz", http.HandlerFunc(a.healthz))
 	rt.Open("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	rt.Open("GET /static/{hash}/{name}", http.HandlerFunc(site.ServeStatic))
@@ -200,5 +213,9 @@ func (a *App) flush(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close writes what the event pipeline holds, then closes the database.
+func (a *App) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	return errors.Join(a.Events.Close(ctx), a.DB.Close())
+}

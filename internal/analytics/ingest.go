@@ -1,0 +1,214 @@
+package analytics
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/enrich"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/web"
+)
+
+// DroppedHeader tells a site why an event it sent was not counted.
+const DroppedHeader = "X-Liveops-Dropped"
+
+// Ingest answers POST /api/event, Plausible's Events API.
+type Ingest struct {
+	pipeline *Pipeline
+	enricher *enrich.Enricher
+	salts    *salts
+	services *hostCache
+	site     *web.Site
+	now      func() time.Time
+
+	accepted prometheus.Counter
+	dropped  *prometheus.CounterVec
+	refused  *prometheus.CounterVec
+}
+
+// NewIngest builds the events endpoint.
+func NewIngest(db *store.DB, cat *catalog.Catalog, p *Pipeline, e *enrich.Enricher, site *web.Site, reg prometheus.Registerer) *Ingest {
+	in := &Ingest{
+		pipeline: p, enricher: e, salts: newSalts(db), services: newHostCache(cat), site: site, now: time.Now,
+		accepted: prometheus.NewCounter(prometheus.CounterOpts{Name: "liveops_events_accepted_total",
+			Help: "Analytics events accepted for storage."}),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liveops_events_dropped_total",
+			Help: "Analytics events answered 202 but not counted, by reason."}, []string{"reason"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liveops_events_refused_total",
+			Help: "Analytics events refused with an error status, by reason."}, []string{"reason"}),
+	}
+	reg.MustRegister(in.accepted, in.dropped, in.refused)
+	return in
+}
+
+// Routes registers the endpoint; it needs no token, as Plausible's does not.
+func (in *Ingest) Routes(rt *web.Router) {
+	rt.Open("POST /api/event", http.HandlerFunc(in.serve))
+	rt.Open("OPTIONS /api/event", http.HandlerFunc(in.preflight))
+}
+
+func cors(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Content-Type")
+	h.Set("Access-Control-Expose-Headers", DroppedHeader)
+}
+
+func (in *Ingest) preflight(w http.ResponseWriter, r *http.Request) {
+	cors(w)
+	w.Header().Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (in *Ingest) refuse(w http.ResponseWriter, r *http.Request, reason string, err error) {
+	in.refused.WithLabelValues(reason).Inc()
+	in.site.Fail(w, r, err)
+}
+
+func (in *Ingest) drop(w http.ResponseWriter, reason string) {
+	in.dropped.WithLabelValues(reason).Inc()
+	w.Header().Set(DroppedHeader, reason)
+	w.WriteHeader(http.StatusAccepted)
+	io.WriteString(w, "ok")
+}
+
+func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
+	cors(w)
+	ct := r.Header.Get("Content-Type")
+	if ct != "" && !strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(ct, "text/plain") {
+		in.refuse(w, r, "content_type", &web.Error{Status: http.StatusUnsupportedMediaType, Message: "send the event as application/json or text/plain"})
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxEventBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			in.refuse(w, r, "too_large", &web.Error{Status: http.StatusRequestEntityTooLarge, Message: "an event may be at most 8 KiB"})
+			return
+		}
+		in.refuse(w, r, "read", web.BadRequest("", "could not read the body"))
+		return
+	}
+	ev, err := DecodeEvent(body)
+	if err != nil {
+		in.refuse(w, r, "invalid", err)
+		return
+	}
+	ua := r.UserAgent()
+	if in.enricher.IsBot(ua) {
+		in.drop(w, "bot")
+		return
+	}
+	if ev.Referrer != "" && in.enricher.IsSpamReferrer(ev.Referrer) {
+		in.drop(w, "referrer_spam")
+		return
+	}
+	var targets []*catalog.Service
+	for _, d := range ev.Domains {
+		s, err := in.services.find(r.Context(), d)
+		if err != nil {
+			in.refuse(w, r, "lookup", err)
+			return
+		}
+		if s != nil && !s.Archived() {
+			targets = append(targets, s)
+		}
+	}
+	if len(targets) == 0 {
+		in.drop(w, "unknown_domain")
+		return
+	}
+
+	now := in.now()
+	today, yesterday, err := in.salts.pair(r.Context(), now)
+	if err != nil {
+		in.refuse(w, r, "salt", err)
+		return
+	}
+	ip := web.ClientIP(r.Context())
+	client := in.enricher.Client(ua)
+	acq := in.enricher.Acquisition(ev.URL, ev.Referrer)
+	visit := Visit{
+		Source: acq.Source, Referrer: acq.Referrer, Channel: acq.Channel,
+		UTMSource: acq.UTMSource, UTMMedium: acq.UTMMedium, UTMCampaign: acq.UTMCampaign, UTMTerm: acq.UTMTerm, UTMContent: acq.UTMContent,
+		Device: client.Device, Browser: client.Browser, BrowserVersion: client.BrowserVersion,
+		OS: client.OS, OSVersion: client.OSVersion, Country: in.enricher.Country(ip),
+	}
+	if visit.Source == "" && visit.Channel == "" {
+		visit.Channel = "Direct"
+	}
+	page := web.CleanText(ev.Page(), maxURLLen)
+	host := web.CleanText(strings.ToLower(ev.URL.Hostname()), maxDomainLen)
+	props := PropsJSON(ev.Props)
+	for _, s := range targets {
+		e := &Event{
+			ServiceID: s.ID, Zone: s.Location(), Time: now,
+			VisitorID:     visitorID(today, s.ID, ip, ua),
+			PrevVisitorID: visitorID(yesterday, s.ID, ip, ua),
+			Name:          ev.Name, Page: page, Hostname: host, Props: props, Revenue: ev.Revenue.String(),
+			Interactive: ev.Interactive, ScrollDepth: ev.ScrollDepth, EngagedMS: ev.EngagedMS, Visit: visit,
+		}
+		if err := in.pipeline.Enqueue(e); err != nil {
+			w.Header().Set("Retry-After", "1")
+			in.refuse(w, r, "queue_full", &web.Error{Status: http.StatusServiceUnavailable, Message: "liveops is busy: send the event again in a second"})
+			return
+		}
+		in.accepted.Inc()
+	}
+	w.WriteHeader(http.StatusAccepted)
+	io.WriteString(w, "ok")
+}
+
+// hostCache remembers which service a hostname belongs to for a minute,
+// so that ingestion does not ask the database on every event.
+type hostCache struct {
+	cat *catalog.Catalog
+	mu  sync.RWMutex
+	m   map[string]hostEntry
+}
+
+type hostEntry struct {
+	service *catalog.Service // nil: no service has this host
+	until   time.Time
+}
+
+const hostCacheTTL = time.Minute
+
+func newHostCache(cat *catalog.Catalog) *hostCache {
+	return &hostCache{cat: cat, m: map[string]hostEntry{}}
+}
+
+func (c *hostCache) find(ctx context.Context, host string) (*catalog.Service, error) {
+	now := time.Now()
+	c.mu.RLock()
+	e, ok := c.m[host]
+	c.mu.RUnlock()
+	if ok && now.Before(e.until) {
+		return e.service, nil
+	}
+	s, err := c.cat.ByHost(ctx, host)
+	if errors.Is(err, store.ErrNotFound) {
+		s, err = nil, nil
+	}
+	if err != nil {
+		slog.Error("analytics: find service by host", "host", host, "err", err)
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.m) > 10_000 {
+		c.m = map[string]hostEntry{}
+	}
+	c.m[host] = hostEntry{service: s, until: now.Add(hostCacheTTL)}
+	c.mu.Unlock()
+	return s, nil
+}

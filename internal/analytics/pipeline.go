@@ -1,0 +1,214 @@
+package analytics
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/liveops/liveops/internal/store"
+)
+
+// Pipeline takes accepted events into a bounded queue and writes them in
+// batches, one transaction each, with the visits and rollups they change.
+// A full queue refuses new events (the caller answers 503) rather than
+// dropping them; Close writes everything accepted before it returns.
+type Pipeline struct {
+	db       *store.DB
+	queue    chan *Event
+	dict     *dictionary
+	sessions *sessionizer
+	metrics  *pipelineMetrics
+	maxBatch int
+	maxWait  time.Duration
+
+	mu      sync.RWMutex // held for reading while enqueuing, for writing by Close
+	closed  bool
+	done    chan struct{}
+	pending atomic.Int64 // accepted and not yet written
+}
+
+// ErrQueueFull and ErrClosed are what Enqueue refuses with.
+var (
+	ErrQueueFull = errors.New("event queue is full")
+	ErrClosed    = errors.New("event pipeline is shutting down")
+)
+
+// PipelineOptions size the pipeline; zero values take the defaults.
+type PipelineOptions struct {
+	QueueSize int           // events waiting to be written (default 50,000)
+	MaxBatch  int           // events per transaction (default 5,000)
+	MaxWait   time.Duration // how long a batch waits to fill (default 100 ms)
+}
+
+type pipelineMetrics struct {
+	stored, failed prometheus.Counter
+	batches        prometheus.Histogram
+}
+
+// NewPipeline starts the writer.
+func NewPipeline(db *store.DB, reg prometheus.Registerer, opt PipelineOptions) *Pipeline {
+	if opt.QueueSize <= 0 {
+		opt.QueueSize = 50_000
+	}
+	if opt.MaxBatch <= 0 {
+		opt.MaxBatch = 5_000
+	}
+	if opt.MaxWait <= 0 {
+		opt.MaxWait = 100 * time.Millisecond
+	}
+	p := &Pipeline{
+		db: db, queue: make(chan *Event, opt.QueueSize), dict: newDictionary(db), sessions: newSessionizer(),
+		maxBatch: opt.MaxBatch, maxWait: opt.MaxWait, done: make(chan struct{}),
+		metrics: &pipelineMetrics{
+			stored: prometheus.NewCounter(prometheus.CounterOpts{Name: "liveops_events_stored_total",
+				Help: "Analytics events written to the database."}),
+			failed: prometheus.NewCounter(prometheus.CounterOpts{Name: "liveops_event_batch_failures_total",
+				Help: "Event batches whose write failed and was retried."}),
+			batches: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "liveops_event_batch_seconds",
+				Help: "Time to write one batch of events.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 14)}),
+		},
+	}
+	reg.MustRegister(p.metrics.stored, p.metrics.failed, p.metrics.batches,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "liveops_event_queue_length",
+			Help: "Accepted events waiting to be written."}, func() float64 { return float64(len(p.queue)) }))
+	go p.run()
+	return p
+}
+
+// Enqueue accepts an event for writing, or refuses it when the queue is
+// full or the pipeline is closing. It never blocks.
+func (p *Pipeline) Enqueue(ev *Event) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return ErrClosed
+	}
+	p.pending.Add(1)
+	select {
+	case p.queue <- ev:
+		return nil
+	default:
+		p.pending.Add(-1)
+		return ErrQueueFull
+	}
+}
+
+// Close stops accepting events and waits until every accepted one is
+// written, or ctx ends (then what is left is logged as lost).
+func (p *Pipeline) Close(ctx context.Context) error {
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		close(p.queue)
+	}
+	p.mu.Unlock()
+	select {
+	case <-p.done:
+		return nil
+	case <-ctx.Done():
+		return errors.New("event pipeline: shut down before every event was written")
+	}
+}
+
+// Flush waits until every event enqueued before the call is written. For
+// tests and for the load generator's invariant check.
+func (p *Pipeline) Flush(ctx context.Context) error {
+	for {
+		if p.pending.Load() == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+func (p *Pipeline) run() {
+	defer close(p.done)
+	buf := make([]*Event, 0, p.maxBatch)
+	for {
+		ev, ok := <-p.queue
+		if !ok {
+			return
+		}
+		buf = append(buf[:0], ev)
+		timer := time.NewTimer(p.maxWait)
+	fill:
+		for len(buf) < p.maxBatch {
+			select {
+			case ev, ok := <-p.queue:
+				if !ok {
+					break fill
+				}
+				buf = append(buf, ev)
+			case <-timer.C:
+				break fill
+			}
+		}
+		timer.Stop()
+		p.writeBatch(buf)
+		p.pending.Add(-int64(len(buf)))
+	}
+}
+
+// writeBatch turns events into a batch and writes it, retrying until it is
+// stored: accepted events are never dropped. While it retries, the queue
+// fills and new events are refused with 503, which is the back-pressure
+// a failing database needs.
+func (p *Pipeline) writeBatch(evs []*Event) {
+	ctx := context.Background()
+	wait := 100 * time.Millisecond
+	values := map[string]struct{}{}
+	for _, ev := range evs {
+		ev.strings(func(s string) { values[s] = struct{}{} })
+	}
+	for {
+		err := p.dict.resolve(ctx, values)
+		if err == nil {
+			break
+		}
+		p.retry("resolve strings", err, &wait)
+	}
+	b := &batch{sessions: map[*session]struct{}{}, deltas: newDeltas(), events: make([]storedEvent, 0, len(evs))}
+	var latest int64
+	for _, ev := range evs {
+		latest = max(latest, ev.Time.UnixMilli())
+		s := p.sessions.process(ev, p.dict, b.deltas)
+		if s == nil {
+			continue
+		}
+		b.sessions[s] = struct{}{}
+		b.events = append(b.events, storedEvent{
+			service: ev.ServiceID, ts: ev.Time.UnixMilli(), visitor: ev.VisitorID, session: s.id,
+			name: p.dict.id(ev.Name), page: p.dict.id(ev.Page), host: p.dict.id(ev.Hostname),
+			props: ev.Props, revenue: ev.Revenue, interactive: ev.Interactive,
+			scrollDepth: ev.ScrollDepth, engagedMS: ev.EngagedMS, visit: p.dict.visitIDs(&ev.Visit),
+		})
+	}
+	for {
+		start := time.Now()
+		err := write(ctx, p.db, b)
+		if err == nil {
+			p.metrics.batches.Observe(time.Since(start).Seconds())
+			p.metrics.stored.Add(float64(len(b.events)))
+			break
+		}
+		p.retry("write events", err, &wait)
+	}
+	// Event times, not the clock: a visit ends by the quiet between events.
+	p.sessions.sweep(latest)
+}
+
+func (p *Pipeline) retry(doing string, err error, wait *time.Duration) {
+	p.metrics.failed.Inc()
+	slog.Error("analytics: "+doing+" failed; retrying", "err", err, "retry_in", *wait)
+	time.Sleep(*wait)
+	*wait = min(2**wait, 5*time.Second)
+}

@@ -1,0 +1,165 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/liveops/liveops/internal/store"
+)
+
+// storedEvent is an analytics_events row.
+type storedEvent struct {
+	service, ts, visitor, session, name, page, host int64
+	props, revenue                                  string
+	interactive                                     bool
+	scrollDepth                                     int
+	engagedMS                                       int64
+	visit                                           visitIDs
+}
+
+// batch is what one write transaction stores.
+type batch struct {
+	events   []storedEvent
+	sessions map[*session]struct{}
+	deltas   *deltas
+}
+
+const eventColumns = `service_id, ts, visitor_id, session_id, name, page, hostname, props, revenue, interactive,
+	scroll_depth, engaged_ms, source, referrer, channel, utm_source, utm_medium, utm_campaign, utm_term,
+	utm_content, device, browser, browser_version, os, os_version, country`
+
+const sessionColumns = `service_id, session_id, visitor_id, start_ts, end_ts, pageviews, events, bounce, entry_page,
+	exit_page, hostname, source, referrer, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+	device, browser, browser_version, os, os_version, country`
+
+// rowsPerInsert keeps a multi-row INSERT under SQLite's 32,766 parameters.
+const rowsPerInsert = 500
+
+// write stores a batch in one transaction: its events, the final state of
+// the visits it touched, and its rollup changes. Either all of it is
+// stored or none, so the rollups always agree with the events.
+func write(ctx context.Context, db *store.DB, b *batch) error {
+	return db.Tx(ctx, func(tx store.Querier) error {
+		if err := insertEvents(ctx, tx, b.events); err != nil {
+			return err
+		}
+		if err := upsertSessions(ctx, tx, b.sessions); err != nil {
+			return err
+		}
+		if err := upsertDaily(ctx, tx, b.deltas); err != nil {
+			return err
+		}
+		return upsertHourly(ctx, tx, b.deltas)
+	})
+}
+
+// insertRows runs INSERT … VALUES with many rows per statement.
+func insertRows(ctx context.Context, tx store.Querier, head, tail string, cols, n int, row func(i int, args []any) []any) error {
+	args := make([]any, 0, rowsPerInsert*cols)
+	for start := 0; start < n; start += rowsPerInsert {
+		end := min(start+rowsPerInsert, n)
+		var q strings.Builder
+		q.WriteString(head)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			if i > start {
+				q.WriteString(",")
+			}
+			q.WriteString("(")
+			q.WriteString(store.Placeholders(len(args)+1, cols))
+			q.WriteString(")")
+			args = row(i, args)
+		}
+		q.WriteString(tail)
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nullInt(v int64, ok bool) any {
+	if !ok {
+		return nil
+	}
+	return v
+}
+
+func insertEvents(ctx context.Context, tx store.Querier, evs []storedEvent) error {
+	err := insertRows(ctx, tx, `INSERT INTO analytics_events (`+eventColumns+`) VALUES `, "", 26, len(evs), func(i int, a []any) []any {
+		e := &evs[i]
+		v := &e.visit
+		return append(a, e.service, e.ts, e.visitor, e.session, e.name, e.page, e.host, e.props, e.revenue, e.interactive,
+			nullInt(int64(e.scrollDepth), e.scrollDepth >= 0), nullInt(e.engagedMS, e.engagedMS >= 0),
+			v.source, v.referrer, v.channel, v.utmSource, v.utmMedium, v.utmCampaign, v.utmTerm, v.utmContent,
+			v.device, v.browser, v.browserVersion, v.os, v.osVersion, v.country)
+	})
+	if err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	return nil
+}
+
+func upsertSessions(ctx context.Context, tx store.Querier, set map[*session]struct{}) error {
+	list := make([]*session, 0, len(set))
+	for s := range set {
+		list = append(list, s)
+	}
+	err := insertRows(ctx, tx, `INSERT INTO analytics_sessions (`+sessionColumns+`) VALUES `,
+		` ON CONFLICT (service_id, session_id) DO UPDATE SET end_ts = excluded.end_ts, pageviews = excluded.pageviews,
+		events = excluded.events, bounce = excluded.bounce, exit_page = excluded.exit_page`,
+		25, len(list), func(i int, a []any) []any {
+			s := list[i]
+			v := &s.visit
+			return append(a, s.service, s.id, s.visitor, s.start, s.last, s.pageviews, s.events, s.bounce() == 1, s.entry,
+				s.exit, s.host, v.source, v.referrer, v.channel, v.utmSource, v.utmMedium, v.utmCampaign, v.utmTerm,
+				v.utmContent, v.device, v.browser, v.browserVersion, v.os, v.osVersion, v.country)
+		})
+	if err != nil {
+		return fmt.Errorf("upsert sessions: %w", err)
+	}
+	return nil
+}
+
+const addCounts = ` DO UPDATE SET visitors = %[1]s.visitors + excluded.visitors, visits = %[1]s.visits + excluded.visits,
+	pageviews = %[1]s.pageviews + excluded.pageviews, events = %[1]s.events + excluded.events,
+	bounces = %[1]s.bounces + excluded.bounces, duration = %[1]s.duration + excluded.duration`
+
+func upsertDaily(ctx context.Context, tx store.Querier, d *deltas) error {
+	keys := make([]dailyKey, 0, len(d.daily))
+	for k, c := range d.daily {
+		if !c.zero() {
+			keys = append(keys, k)
+		}
+	}
+	err := insertRows(ctx, tx, `INSERT INTO analytics_daily (service_id, day, kind, value, visitors, visits, pageviews, events, bounces, duration) VALUES `,
+		` ON CONFLICT (service_id, day, kind, value)`+fmt.Sprintf(addCounts, "analytics_daily"), 10, len(keys), func(i int, a []any) []any {
+			k := keys[i]
+			c := d.daily[k]
+			return append(a, k.service, k.day, int16(k.kind), k.value, c.visitors, c.visits, c.pageviews, c.events, c.bounces, c.duration)
+		})
+	if err != nil {
+		return fmt.Errorf("update daily rollup: %w", err)
+	}
+	return nil
+}
+
+func upsertHourly(ctx context.Context, tx store.Querier, d *deltas) error {
+	keys := make([]hourlyKey, 0, len(d.hourly))
+	for k, c := range d.hourly {
+		if !c.zero() {
+			keys = append(keys, k)
+		}
+	}
+	err := insertRows(ctx, tx, `INSERT INTO analytics_hourly (service_id, hour, visitors, visits, pageviews, events, bounces, duration) VALUES `,
+		` ON CONFLICT (service_id, hour)`+fmt.Sprintf(addCounts, "analytics_hourly"), 8, len(keys), func(i int, a []any) []any {
+			k := keys[i]
+			c := d.hourly[k]
+			return append(a, k.service, k.hour, c.visitors, c.visits, c.pageviews, c.events, c.bounces, c.duration)
+		})
+	if err != nil {
+		return fmt.Errorf("update hourly rollup: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+package statsquery
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// FuzzParse checks that Parse never panics, fails only with an *Error that
+// points into the body, and that a query it accepts echoes as a query that
+// parses again to the same echo, with time buckets that tile its range.
+func FuzzParse(f *testing.F) {
+	seeds := []string{
+		body(),
+		body(`"date_range": "day"`, `"dimensions": ["time"]`, `"include": {"time_labels": true}`),
+		body(`"date_range": "all"`, `"dimensions": ["time:week", "visit:source"]`, `"order_by": [["visit:source", "asc"]]`),
+		body(`"date_range": ["2024-03-30", "2024-04-01"]`, `"dimensions": ["time:hour"]`),
+		body(`"date_range": ["2024-10-27T00:30:00+01:00", "2024-10-27T03:00:00Z"]`, `"dimensions": ["time"]`),
+		body(`"metrics": ["conversion_rate", "events"]`, `"dimensions": ["event:goal"]`, `"filters": [["is", "event:goal", ["Signup"]]]`),
+		body(`"filters": [["or", [["and", [["contains", "event:page", ["/b"], {"case_sensitive": false}]]], ["not", ["matches", "event:page", ["^/u/\\d+$"]]]]]]`),
+		body(`"metrics": ["bounce_rate"]`, `"dimensions": ["event:name"]`),
+		body(`"metrics": ["percentage", "visitors"]`, `"dimensions": ["event:props:plan"]`, `"pagination": {"limit": 5, "offset": 5}`),
+		body(`"date_range": "12mo"`, `"dimensions": ["time:month"]`, `"order_by": []`),
+		`{}`, `[]`, `{"site_id": 1}`, `null`,
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		f.Fatal(err)
+	}
+	now := time.Date(2024, 10, 27, 1, 30, 0, 0, time.UTC) // in London's repeated hour
+	f.Fuzz(func(t *testing.T, b []byte) {
+		q, err := Parse(b, london, now, testStart)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || !strings.HasPrefix(e.Field, "#") || e.Message == "" {
+				t.Fatalf("Parse(%q) error %#v, want an *Error with a field", b, err)
+			}
+			if utf8.Valid(b) && !utf8.ValidString(e.Error()) {
+				t.Fatalf("Parse(%q) error is not UTF-8: %q", b, e.Error())
+			}
+			return
+		}
+		echo := echoJSON(t, q)
+		again, err := Parse([]byte(echo), london, now, testStart)
+		if err != nil {
+			t.Fatalf("Parse(%q) echoes %s, which does not parse: %v", b, echo, err)
+		}
+		if got := echoJSON(t, again); got != echo {
+			t.Fatalf("Parse(%q) echoes\n%s\nwhich echoes\n%s", b, echo, got)
+		}
+		if _, ok := q.TimeDimension(); ok {
+			checkTiling(t, q.DateRange, q.TimeBuckets())
+		}
+	})
+}

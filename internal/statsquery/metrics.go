@@ -1,0 +1,156 @@
+package statsquery
+
+import (
+	"slices"
+	"strings"
+)
+
+// Metric is a value the query computes, named as in Plausible's API.
+type Metric string
+
+// The metrics liveops accepts. ScrollDepth and TimeOnPage are validated
+// here like Plausible does; an executor without the data may refuse them.
+const (
+	Visitors       Metric = "visitors"
+	Visits         Metric = "visits"
+	Pageviews      Metric = "pageviews"
+	ViewsPerVisit  Metric = "views_per_visit"
+	BounceRate     Metric = "bounce_rate"
+	VisitDuration  Metric = "visit_duration"
+	Events         Metric = "events"
+	ConversionRate Metric = "conversion_rate"
+	Percentage     Metric = "percentage"
+	ScrollDepth    Metric = "scroll_depth"
+	TimeOnPage     Metric = "time_on_page"
+)
+
+// table says which stored table a metric needs (Plausible's
+// TableDecider.metric_partitioner): some only exist per event, some only
+// per session, the rest come from either.
+type table int
+
+const (
+	either table = iota
+	eventOnly
+	sessionOnly
+)
+
+var metricTables = map[Metric]table{
+	Visitors: either, Visits: either, ConversionRate: either, Percentage: either,
+	Pageviews: eventOnly, Events: eventOnly, ScrollDepth: eventOnly, TimeOnPage: eventOnly,
+	BounceRate: sessionOnly, VisitDuration: sessionOnly, ViewsPerVisit: sessionOnly,
+}
+
+// plausibleOnlyMetrics exist in Plausible but have no data in liveops.
+var plausibleOnlyMetrics = []string{"group_conversion_rate", "total_revenue", "average_revenue", "exit_rate"}
+
+func parseMetrics(v any) ([]Metric, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, typeErr("#/metrics", "Array", v)
+	}
+	if len(list) == 0 {
+		return nil, errf("#/metrics", "Expected a minimum of 1 items but got 0.")
+	}
+	metrics := make([]Metric, 0, len(list))
+	for i, e := range list {
+		m, err := parseMetric(e, "#/metrics/"+itoa(i))
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(metrics, m) {
+			return nil, errf("#/metrics", "Expected items to be unique but they were not.")
+		}
+		metrics = append(metrics, m)
+	}
+	return metrics, nil
+}
+
+func parseMetric(v any, field string) (Metric, error) {
+	s, _ := v.(string)
+	if _, ok := metricTables[Metric(s)]; ok {
+		return Metric(s), nil
+	}
+	if slices.Contains(plausibleOnlyMetrics, s) {
+		return "", errf(field, "Metric %s is not supported by liveops", quote(s))
+	}
+	return "", errf(field, "Invalid metric %s", inspect(v))
+}
+
+// validateMetrics applies Plausible's per-metric rules (QueryBuilder's
+// validate_metric) and then the metric/dimension table conflicts
+// (TableDecider.validate_no_metrics_dimensions_conflict):
+//
+//   - conversion_rate needs an event:goal dimension or filter;
+//   - scroll_depth needs an event:page dimension or top-level filter;
+//   - time_on_page needs an event:page dimension or filter at any depth;
+//   - views_per_visit takes no event:page filter and no dimensions;
+//   - percentage needs dimensions (Plausible's docs; its code shows 100);
+//   - session-only metrics (bounce_rate, visit_duration, views_per_visit)
+//     cannot be grouped by event dimensions, and event-only metrics
+//     (pageviews, events, scroll_depth, time_on_page) cannot be grouped by
+//     session-only dimensions (visit:entry_page, visit:exit_page); a lone
+//     event:page among the event dimensions is allowed with either.
+func validateMetrics(q *Query) error {
+	for i, m := range q.Metrics {
+		field := "#/metrics/" + itoa(i)
+		switch m {
+		case ConversionRate:
+			if !q.hasDimension(KindGoal) && !filtersOn(q.Filters, KindGoal, false) {
+				return errf(field, "Metric `conversion_rate` can only be queried with event:goal filters or dimensions.")
+			}
+		case ScrollDepth:
+			if !q.hasDimension(KindPage) && !filtersOn(q.Filters, KindPage, true) {
+				return errf(field, "Metric `scroll_depth` can only be queried with event:page filters or dimensions.")
+			}
+		case TimeOnPage:
+			if !q.hasDimension(KindPage) && !filtersOn(q.Filters, KindPage, false) {
+				return errf(field, "Metric `time_on_page` can only be queried with event:page filters or dimensions.")
+			}
+		case ViewsPerVisit:
+			if filtersOn(q.Filters, KindPage, false) {
+				return errf(field, "Metric `views_per_visit` cannot be queried with a filter on `event:page`.")
+			}
+			if len(q.Dimensions) > 0 {
+				return errf(field, "Metric `views_per_visit` cannot be queried with `dimensions`.")
+			}
+		case Percentage:
+			if len(q.Dimensions) == 0 {
+				return errf(field, "Metric `percentage` requires non-empty `dimensions`.")
+			}
+		}
+	}
+
+	var eventMetrics, sessionMetrics, eventDims, sessionDims []string
+	for _, m := range q.Metrics {
+		switch metricTables[m] {
+		case eventOnly:
+			eventMetrics = append(eventMetrics, "`"+string(m)+"`")
+		case sessionOnly:
+			sessionMetrics = append(sessionMetrics, "`"+string(m)+"`")
+		}
+	}
+	for _, d := range q.Dimensions {
+		switch {
+		case d.IsEvent():
+			eventDims = append(eventDims, "`"+d.String()+"`")
+		case d.Kind == KindEntryPage || d.Kind == KindExitPage:
+			sessionDims = append(sessionDims, "`"+d.String()+"`")
+		}
+	}
+	switch {
+	case len(eventDims) == 1 && eventDims[0] == "`event:page`":
+		// Plausible answers this case by splitting the session query.
+	case len(sessionMetrics) > 0 && len(eventDims) > 0:
+		return errf("#/metrics", "Session metric(s) %s cannot be queried along with event dimension(s) %s",
+			strings.Join(sessionMetrics, ", "), strings.Join(eventDims, ", "))
+	case len(eventMetrics) > 0 && len(sessionDims) > 0:
+		return errf("#/metrics", "Event metric(s) %s cannot be queried along with session dimension(s) %s",
+			strings.Join(eventMetrics, ", "), strings.Join(sessionDims, ", "))
+	}
+	return nil
+}
+
+func (q *Query) hasDimension(k Kind) bool {
+	return slices.ContainsFunc(q.Dimensions, func(d Dimension) bool { return d.Kind == k })
+}
