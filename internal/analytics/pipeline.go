@@ -52,6 +52,14 @@ type pipelineMetrics struct {
 
 // NewPipeline starts the writer.
 func NewPipeline(db *store.DB, reg prometheus.Registerer, opt PipelineOptions) *Pipeline {
+	p := newPipeline(db, reg, opt)
+	go p.run()
+	return p
+}
+
+// newPipeline builds the pipeline without starting its writer (tests fill
+// its queue first).
+func newPipeline(db *store.DB, reg prometheus.Registerer, opt PipelineOptions) *Pipeline {
 	if opt.QueueSize <= 0 {
 		opt.QueueSize = 50_000
 	}
@@ -76,7 +84,6 @@ func NewPipeline(db *store.DB, reg prometheus.Registerer, opt PipelineOptions) *
 	reg.MustRegister(p.metrics.stored, p.metrics.failed, p.metrics.batches,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "liveops_event_queue_length",
 			Help: "Accepted events waiting to be written."}, func() float64 { return float64(len(p.queue)) }))
-	go p.run()
 	return p
 }
 

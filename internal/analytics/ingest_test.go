@@ -1,0 +1,199 @@
+package analytics
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/enrich"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/store/storetest"
+	"github.com/liveops/liveops/internal/web"
+)
+
+const firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+
+type ingestRig struct {
+	srv    *httptest.Server
+	in     *Ingest
+	p      *Pipeline
+	db     *store.DB
+	svc    *catalog.Service
+	second *catalog.Service
+}
+
+// newIngestRig serves the events endpoint over real HTTP, behind a trusted
+// proxy at 127.0.0.1 so tests can set the client address.
+func newIngestRig(t *testing.T, db *store.DB, opt PipelineOptions, start bool) *ingestRig {
+	t.Helper()
+	site, err := web.NewSite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := enrich.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := catalog.New(db)
+	svc := testService(t, db)
+	second, err := cat.Create(context.Background(), catalog.Input{Name: "Renew", Domains: []string{"renew.example.gov"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	p := newPipeline(db, reg, opt)
+	if start {
+		go p.run()
+	}
+	t.Cleanup(func() { p.Close(context.Background()) })
+	in := NewIngest(db, cat, p, e, site, reg)
+	mux := http.NewServeMux()
+	in.Routes(&web.Router{Mux: mux, Site: site})
+	srv := httptest.NewServer(web.Chain(mux, web.ClientIPs(web.TrustedProxies{netip.MustParsePrefix("127.0.0.1/32")})))
+	t.Cleanup(srv.Close)
+	return &ingestRig{srv: srv, in: in, p: p, db: db, svc: svc, second: second}
+}
+
+func (r *ingestRig) post(t *testing.T, body, contentType, ua, ip string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", r.srv.URL+"/api/event", strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	req.Header.Set("User-Agent", ua)
+	if ip != "" {
+		req.Header.Set("X-Forwarded-For", ip)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(b)
+}
+
+func TestIngestHTTP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newIngestRig(t, db, PipelineOptions{}, true)
+		spam := firstSpammer(t)
+		tests := []struct {
+			name, body, ct, ua string
+			status             int
+			dropped, field     string
+		}{
+			{"pageview", `{"n":"pageview","u":"https://apply.example.gov/start?utm_source=newsletter&utm_medium=email","d":"apply.example.gov","r":"https://www.google.com/"}`, "text/plain", firefox, 202, "", ""},
+			{"custom event, JSON", `{"name":"Signup","url":"https://apply.example.gov/form","domain":"apply.example.gov","props":{"plan":"pro"}}`, "application/json", firefox, 202, "", ""},
+			{"two sites at once", `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov,renew.example.gov"}`, "", firefox, 202, "", ""},
+			{"bot", `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov"}`, "text/plain", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", 202, "bot", ""},
+			{"no user agent", `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov"}`, "text/plain", "", 202, "bot", ""},
+			{"unknown site", `{"n":"pageview","u":"https://other.example/","d":"other.example"}`, "text/plain", firefox, 202, "unknown_domain", ""},
+			{"spam referrer", `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov","r":"https://` + spam + `/"}`, "text/plain", firefox, 202, "referrer_spam", ""},
+			{"missing domain", `{"n":"pageview","u":"https://apply.example.gov/"}`, "text/plain", firefox, 400, "", "domain"},
+			{"not JSON", `n=pageview`, "text/plain", firefox, 400, "", ""},
+			{"form body", `n=pageview`, "application/x-www-form-urlencoded", firefox, 415, "", ""},
+			{"too large", `{"n":"pageview","u":"https://apply.example.gov/` + strings.Repeat("x", 9000) + `","d":"apply.example.gov"}`, "text/plain", firefox, 413, "", ""},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				resp, body := r.post(t, tc.body, tc.ct, tc.ua, "8.8.8.8")
+				if resp.StatusCode != tc.status || resp.Header.Get(DroppedHeader) != tc.dropped {
+					t.Fatalf("status %d dropped %q (%s), want %d %q", resp.StatusCode, resp.Header.Get(DroppedHeader), body, tc.status, tc.dropped)
+				}
+				if resp.Header.Get("Access-Control-Allow-Origin") != "*" || len(resp.Cookies()) > 0 {
+					t.Fatalf("CORS %q, cookies %v", resp.Header.Get("Access-Control-Allow-Origin"), resp.Cookies())
+				}
+				if tc.status >= 400 {
+					var e web.APIError
+					if err := json.Unmarshal([]byte(body), &e); err != nil || e.Error == "" || e.Field != tc.field {
+						t.Fatalf("error body %q, want field %q", body, tc.field)
+					}
+				}
+			})
+		}
+		if err := r.p.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		// What was stored, enriched: the address is used and forgotten.
+		var browser, source, channel, medium, country, page string
+		err := db.QueryRowContext(context.Background(), `SELECT b.value, s.value, c.value, m.value, co.value, p.value
+			FROM analytics_events e
+			JOIN analytics_strings b ON b.id = e.browser JOIN analytics_strings s ON s.id = e.source
+			JOIN analytics_strings c ON c.id = e.channel JOIN analytics_strings m ON m.id = e.utm_medium
+			JOIN analytics_strings co ON co.id = e.country JOIN analytics_strings p ON p.id = e.page
+			WHERE e.service_id = $1 ORDER BY e.ts, p.value DESC LIMIT 1`, r.svc.ID).Scan(&browser, &source, &channel, &medium, &country, &page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if browser != "Firefox" || source != "Newsletter" && source != "newsletter" || medium != "email" || channel != "Email" || country != "US" || page != "/start" {
+			t.Fatalf("stored browser %q source %q channel %q medium %q country %q page %q", browser, source, channel, medium, country, page)
+		}
+		if n := count(t, db, `SELECT count(*) FROM analytics_events WHERE service_id = $1`, r.second.ID); n != 1 {
+			t.Fatalf("second site got %d events, want 1", n)
+		}
+		if n := count(t, db, `SELECT count(*) FROM analytics_strings WHERE value LIKE '%8.8.8.8%'`); n != 0 {
+			t.Fatal("the client address was stored")
+		}
+		for reason, want := range map[string]float64{"bot": 2, "unknown_domain": 1, "referrer_spam": 1} {
+			if got := testutil.ToFloat64(r.in.dropped.WithLabelValues(reason)); got != want {
+				t.Errorf("dropped{reason=%q} = %v, want %v", reason, got, want)
+			}
+		}
+		if got := testutil.ToFloat64(r.in.accepted); got != 4 {
+			t.Errorf("accepted = %v, want 4 (one event for two sites counts twice)", got)
+		}
+		checkInvariant(t, db, r.svc.ID)
+	})
+}
+
+func firstSpammer(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../enrich/data/spammers.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			return l
+		}
+	}
+	t.Fatal("empty spam list")
+	return ""
+}
+
+// TestIngestQueueFull: with the writer stopped and the queue full, events
+// are refused with 503 and Retry-After, and nothing accepted is lost.
+func TestIngestQueueFull(t *testing.T) {
+	db := storetest.SQLite(t)
+	r := newIngestRig(t, db, PipelineOptions{QueueSize: 2}, false)
+	body := `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov"}`
+	for i := range 2 {
+		if resp, _ := r.post(t, body, "text/plain", firefox, "8.8.8.8"); resp.StatusCode != 202 {
+			t.Fatalf("event %d: %d", i, resp.StatusCode)
+		}
+	}
+	resp, body503 := r.post(t, body, "text/plain", firefox, "8.8.8.8")
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" || !strings.Contains(body503, "busy") {
+		t.Fatalf("full queue: %d %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), body503)
+	}
+	go r.p.run()
+	if err := r.p.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM analytics_events`); n != 2 {
+		t.Fatalf("%d events stored after close, want the 2 accepted", n)
+	}
+	if resp, _ := r.post(t, `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov"}`, "text/plain", firefox, ""); resp.StatusCode != 503 {
+		t.Fatalf("after close: %d, want 503", resp.StatusCode)
+	}
+}
