@@ -56,34 +56,8 @@ func TestPipelineCounts(t *testing.T) {
 		defer p.Close(ctx)
 
 		london := svc.Location()
-		at := func(hhmm string) time.Time {
-			t0, _ := time.ParseInLocation("2006-01-02 15:04", "2026-06-01 "+hhmm, london)
-			return t0
-		}
-		google := Visit{Source: "Google", Referrer: "google.com", Channel: "Organic Search", Device: "Desktop", Browser: "Firefox", BrowserVersion: "140", OS: "GNU/Linux", Country: "GB"}
-		direct := Visit{Channel: "Direct", Device: "Mobile", Browser: "Safari", BrowserVersion: "18", OS: "iOS", OSVersion: "18", Country: "FR"}
-		const a, b, c = 101, 202, 303
-		events := []*Event{
-			{VisitorID: a, Time: at("10:00"), Name: PageviewName, Page: "/", Visit: google},
-			{VisitorID: a, Time: at("10:05"), Name: PageviewName, Page: "/form", Visit: google},
-			{VisitorID: b, Time: at("10:10"), Name: PageviewName, Page: "/", Visit: direct},
-			{VisitorID: a, Time: at("10:06"), Name: "Signup", Page: "/form", Interactive: true, Props: `{"plan":"pro"}`, Visit: google},
-			{VisitorID: a, Time: at("10:07"), Name: EngagementName, Page: "/form", ScrollDepth: 80, EngagedMS: 5000, Visit: google},
-			{VisitorID: c, Time: at("10:08"), Name: EngagementName, Page: "/", ScrollDepth: 10, EngagedMS: 100, Visit: direct},
-			{VisitorID: a, Time: at("11:00"), Name: PageviewName, Page: "/", Visit: direct}, // 53 minutes later: a new visit
-		}
-		for _, ev := range events {
-			ev.ServiceID, ev.Zone, ev.Hostname = svc.ID, london, "apply.example.gov"
-			if ev.Name != EngagementName {
-				ev.ScrollDepth, ev.EngagedMS = -1, -1
-			}
-			if err := p.Enqueue(ev); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := p.Flush(ctx); err != nil {
-			t.Fatal(err)
-		}
+		at := fixtureClock(london)
+		feedFixture(t, p, svc)
 		day := localDay(at("10:00").UnixMilli(), london)
 		for _, tc := range []struct {
 			name  string
@@ -144,5 +118,47 @@ func checkInvariant(t *testing.T, db *store.DB, svc int64) {
 	if stored != rolled || pageviews != rolledPV || visits != rolledVisits {
 		t.Fatalf("rollups disagree with stored rows: events %d vs %d, page views %d vs %d, visits %d vs %d",
 			stored, rolled, pageviews, rolledPV, visits, rolledVisits)
+	}
+}
+
+func fixtureClock(zone *time.Location) func(string) time.Time {
+	return func(hhmm string) time.Time {
+		t0, _ := time.ParseInLocation("2006-01-02 15:04", "2026-06-01 "+hhmm, zone)
+		return t0
+	}
+}
+
+// feedFixture stores a known morning of a service's traffic: visitor a
+// comes from Google on Firefox, views / and /form and signs up (one visit
+// of 6 minutes, then an engagement event 1 minute later); visitor b comes
+// direct on Safari and bounces; visitor c sends only an engagement event
+// (no visit: not stored); a comes back direct at 11:00 and bounces.
+func feedFixture(t *testing.T, p *Pipeline, svc *catalog.Service) {
+	t.Helper()
+	london := svc.Location()
+	at := fixtureClock(london)
+	google := Visit{Source: "Google", Referrer: "google.com", Channel: "Organic Search", Device: "Desktop", Browser: "Firefox", BrowserVersion: "140", OS: "GNU/Linux", Country: "GB"}
+	direct := Visit{Channel: "Direct", Device: "Mobile", Browser: "Safari", BrowserVersion: "18", OS: "iOS", OSVersion: "18", Country: "FR"}
+	const a, b, c = 101, 202, 303
+	events := []*Event{
+		{VisitorID: a, Time: at("10:00"), Name: PageviewName, Page: "/", Visit: google},
+		{VisitorID: a, Time: at("10:05"), Name: PageviewName, Page: "/form", Visit: google},
+		{VisitorID: b, Time: at("10:10"), Name: PageviewName, Page: "/", Visit: direct},
+		{VisitorID: a, Time: at("10:06"), Name: "Signup", Page: "/form", Interactive: true, Props: `{"plan":"pro"}`, Visit: google},
+		{VisitorID: a, Time: at("10:07"), Name: EngagementName, Page: "/form", ScrollDepth: 80, EngagedMS: 5000, Visit: google},
+		{VisitorID: c, Time: at("10:08"), Name: EngagementName, Page: "/", ScrollDepth: 10, EngagedMS: 100, Visit: direct},
+		{VisitorID: a, Time: at("11:00"), Name: PageviewName, Page: "/", Visit: direct}, // 53 minutes later: a new visit
+	}
+	for _, ev := range events {
+		ev.ServiceID, ev.Zone, ev.Hostname = svc.ID, london, "apply.example.gov"
+		if ev.Name != EngagementName {
+			ev.ScrollDepth, ev.EngagedMS = -1, -1
+		}
+		if err := p.Enqueue(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Flush(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }

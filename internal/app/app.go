@@ -96,12 +96,14 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	a.Events = analytics.NewPipeline(db, reg, analytics.PipelineOptions{})
 	a.OnShutdown(a.Events.Close)
 	ingest := analytics.NewIngest(db, a.Catalog, a.Events, enricher, site, reg)
+	statsAPI := analytics.NewStatsAPI(analytics.NewStats(db), a.Catalog)
 
 	mux := http.NewServeMux()
 	rt := &web.Router{Mux: mux, Site: site, Session: accounts.Session, RequireSignIn: accounts.RequireSignIn, Bearer: accounts.Bearer}
 	accounts.Routes(rt)
 	services.Routes(rt)
 	ingest.Routes(rt)
+	statsAPI.Routes(rt)
 	tracker.Routes(rt)
 	rt.Open("GET /healthz", http.HandlerFunc(a.healthz))
 	rt.Open("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

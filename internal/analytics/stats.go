@@ -1,0 +1,195 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/store"
+)
+
+// Stats answers Stats API v2 queries from the stored events and visits.
+type Stats struct {
+	db *store.DB
+}
+
+// NewStats reads from db.
+func NewStats(db *store.DB) *Stats { return &Stats{db: db} }
+
+// Result is the response of POST /api/v2/query.
+type Result struct {
+	Results []ResultRow     `json:"results"`
+	Meta    map[string]any  `json:"meta"`
+	Query   statsquery.Echo `json:"query"`
+}
+
+// ResultRow is one group: its dimension values and its metrics, in the
+// order the query asked for them.
+type ResultRow struct {
+	Metrics    []any `json:"metrics"`
+	Dimensions []any `json:"dimensions"`
+}
+
+// group is one row being built: its dimension key and its measures.
+type group struct {
+	dims                                  []groupValue
+	visitors, visits, pageviews, events   int64
+	bounces, durationMS, sessionPageviews int64
+}
+
+// groupValue is a dimension value as the query returned it: a dictionary
+// id, a bucket index, or a text (custom properties).
+type groupValue struct {
+	id   int64
+	text string
+}
+
+// Run executes q for one service.
+func (st *Stats) Run(ctx context.Context, serviceID int64, q *statsquery.Query) (*Result, error) {
+	x := &execution{st: st, q: q, service: serviceID}
+	if err := x.prepare(ctx); err != nil {
+		return nil, err
+	}
+	groups, err := x.groups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	if x.wants(statsquery.Percentage) {
+		if total, err = x.totalVisitors(ctx); err != nil {
+			return nil, err
+		}
+	}
+	labels, err := x.labels(ctx, groups)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]ResultRow, 0, len(groups))
+	for _, g := range groups {
+		rows = append(rows, ResultRow{Metrics: x.metrics(g, total), Dimensions: labels(g)})
+	}
+	x.sort(rows)
+	meta := map[string]any{}
+	if q.Include.TotalRows {
+		meta["total_rows"] = len(rows)
+	}
+	if q.Include.TimeLabels {
+		var tl []string
+		for _, b := range q.TimeBuckets() {
+			tl = append(tl, b.Label)
+		}
+		meta["time_labels"] = tl
+	}
+	if q.Offset >= len(rows) {
+		rows = rows[:0]
+	} else {
+		rows = rows[q.Offset:min(len(rows), q.Offset+q.Limit)]
+	}
+	return &Result{Results: rows, Meta: meta, Query: q.Echo()}, nil
+}
+
+func (x *execution) wants(m statsquery.Metric) bool {
+	for _, have := range x.q.Metrics {
+		if have == m {
+			return true
+		}
+	}
+	return false
+}
+
+// metrics computes the requested metrics of a group, as Plausible rounds them.
+func (x *execution) metrics(g *group, totalVisitors int64) []any {
+	out := make([]any, 0, len(x.q.Metrics))
+	for _, m := range x.q.Metrics {
+		switch m {
+		case statsquery.Visitors:
+			out = append(out, g.visitors)
+		case statsquery.Visits:
+			out = append(out, g.visits)
+		case statsquery.Pageviews:
+			out = append(out, g.pageviews)
+		case statsquery.Events:
+			out = append(out, g.events)
+		case statsquery.ViewsPerVisit:
+			out = append(out, ratio(g.sessionPageviews, g.visits, 2))
+		case statsquery.BounceRate:
+			out = append(out, int64(math.Round(ratio(g.bounces*100, g.visits, 6))))
+		case statsquery.VisitDuration:
+			out = append(out, int64(math.Round(ratio(g.durationMS, g.visits*1000, 6))))
+		case statsquery.Percentage:
+			out = append(out, ratio(g.visitors*100, totalVisitors, 2))
+		default:
+			out = append(out, nil)
+		}
+	}
+	return out
+}
+
+func ratio(a, b int64, places int) float64 {
+	if b == 0 {
+		return 0
+	}
+	p := math.Pow(10, float64(places))
+	return math.Round(float64(a)/float64(b)*p) / p
+}
+
+// sort orders rows by the query's order_by, then by dimension values, so
+// that equal rows come out the same way every time.
+func (x *execution) sort(rows []ResultRow) {
+	index := func(key string) (metric bool, i int) {
+		for i, m := range x.q.Metrics {
+			if string(m) == key {
+				return true, i
+			}
+		}
+		for i, d := range x.q.Dimensions {
+			if d.String() == key {
+				return false, i
+			}
+		}
+		return true, -1
+	}
+	sort.SliceStable(rows, func(a, b int) bool {
+		for _, o := range x.q.OrderBy {
+			metric, i := index(o.Key())
+			if i < 0 {
+				continue
+			}
+			var va, vb any
+			if metric {
+				va, vb = rows[a].Metrics[i], rows[b].Metrics[i]
+			} else {
+				va, vb = rows[a].Dimensions[i], rows[b].Dimensions[i]
+			}
+			if c := compare(va, vb); c != 0 {
+				return (c < 0) != o.Desc
+			}
+		}
+		return compare(fmt.Sprint(rows[a].Dimensions), fmt.Sprint(rows[b].Dimensions)) < 0
+	})
+}
+
+func compare(a, b any) int {
+	switch x := a.(type) {
+	case int64:
+		y, _ := b.(int64)
+		return cmpNum(float64(x), float64(y))
+	case float64:
+		y, _ := b.(float64)
+		return cmpNum(x, y)
+	}
+	return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
+}
+
+func cmpNum(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

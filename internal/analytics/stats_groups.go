@@ -1,0 +1,247 @@
+package analytics
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/liveops/liveops/internal/statsquery"
+)
+
+// groups runs the events query and the visits query the metrics need and
+// merges their rows by dimension values.
+func (x *execution) groups(ctx context.Context) ([]*group, error) {
+	needEvents, needSessions := false, false
+	for _, m := range x.q.Metrics {
+		switch m {
+		case statsquery.Pageviews, statsquery.Events:
+			needEvents = true
+		case statsquery.Visitors, statsquery.Visits, statsquery.Percentage:
+			if x.eventsDriven {
+				needEvents = true
+			} else {
+				needSessions = true
+			}
+		case statsquery.BounceRate, statsquery.VisitDuration, statsquery.ViewsPerVisit:
+			needSessions = true
+		}
+	}
+	byKey := map[string]*group{}
+	var order []*group
+	get := func(dims []groupValue) *group {
+		var b strings.Builder
+		for _, d := range dims {
+			b.WriteString(strconv.FormatInt(d.id, 10))
+			b.WriteByte('\x00')
+			b.WriteString(d.text)
+			b.WriteByte('\x01')
+		}
+		g := byKey[b.String()]
+		if g == nil {
+			g = &group{dims: dims}
+			byKey[b.String()] = g
+			order = append(order, g)
+		}
+		return g
+	}
+	if needEvents {
+		if err := x.run(ctx, onEvents, func(dims []groupValue, m []int64) {
+			g := get(dims)
+			g.pageviews, g.events = m[2], m[3]
+			if x.eventsDriven {
+				g.visitors, g.visits = m[0], m[1]
+			}
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if needSessions {
+		if err := x.run(ctx, onSessions, func(dims []groupValue, m []int64) {
+			g := get(dims)
+			if !x.eventsDriven {
+				g.visitors, g.visits = m[0], m[1]
+			} else if g.visits == 0 {
+				g.visits = m[1]
+			}
+			g.bounces, g.durationMS, g.sessionPageviews = m[2], m[3], m[4]
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
+}
+
+// run builds and runs one aggregate query on events or visits, calling
+// row with each group's dimension values and measures.
+func (x *execution) run(ctx context.Context, table int, row func([]groupValue, []int64)) error {
+	var a args
+	alias, from, tsCol := "e", "analytics_events e", "e.ts"
+	measures := `count(DISTINCT e.visitor_id), count(DISTINCT e.session_id),
+		coalesce(sum(CASE WHEN e.name = ` + strconv.FormatInt(x.pageviewID, 10) + ` THEN 1 ELSE 0 END), 0), count(*)`
+	nMeasures := 4
+	if table == onSessions {
+		alias, from, tsCol = "s", "analytics_sessions s", "s.start_ts"
+		measures = `count(DISTINCT s.visitor_id), count(*), coalesce(sum(CASE WHEN s.bounce THEN 1 ELSE 0 END), 0),
+			coalesce(sum(s.end_ts - s.start_ts), 0), coalesce(sum(s.pageviews), 0)`
+		nMeasures = 5
+	}
+	var with, join string
+	var groupBy []string
+	var kinds []statsquery.Dimension
+	for _, d := range x.q.Dimensions {
+		kinds = append(kinds, d)
+		switch {
+		case d.IsTime():
+			with, join = x.bucketsCTE(d), " JOIN bk ON "+tsCol+" >= bk.lo AND "+tsCol+" < bk.hi"
+			groupBy = append(groupBy, "bk.i")
+		case d.Kind == statsquery.KindProp:
+			if table == onSessions {
+				return fmt.Errorf("property dimension on visits")
+			}
+			groupBy = append(groupBy, x.propExpr("e", d.PropName, &a))
+		default:
+			col := columns[d.Kind][table]
+			if col == "" {
+				return fmt.Errorf("dimension %s is not stored with %s", d, from)
+			}
+			groupBy = append(groupBy, alias+"."+col)
+		}
+	}
+	where := []string{alias + ".service_id = " + a.add(x.service), tsCol + " >= " + a.add(x.from), tsCol + " < " + a.add(x.to)}
+	if table == onEvents {
+		where = append(where, "e.name <> "+a.add(x.engagementID))
+	}
+	if x.q.Filters != nil {
+		c, err := x.cond(ctx, x.q.Filters, table, &a)
+		if err != nil {
+			return err
+		}
+		where = append(where, c)
+	}
+	sel := append(append([]string{}, groupBy...), measures)
+	q := with + "SELECT " + strings.Join(sel, ", ") + " FROM " + from + join + " WHERE " + strings.Join(where, " AND ")
+	if len(groupBy) > 0 {
+		q += " GROUP BY " + strings.Join(groupBy, ", ")
+	}
+	rows, err := x.st.db.QueryContext(ctx, q, a...)
+	if err != nil {
+		return fmt.Errorf("stats query: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		dims := make([]groupValue, len(kinds))
+		texts := make([]sql.NullString, len(kinds))
+		m := make([]int64, nMeasures)
+		dest := make([]any, 0, len(kinds)+nMeasures)
+		for i, d := range kinds {
+			if d.Kind == statsquery.KindProp {
+				dest = append(dest, &texts[i])
+			} else {
+				dest = append(dest, &dims[i].id)
+			}
+		}
+		for i := range m {
+			dest = append(dest, &m[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("stats query: %w", err)
+		}
+		for i, d := range kinds {
+			if d.Kind == statsquery.KindProp {
+				dims[i].text = "(none)"
+				if texts[i].Valid {
+					dims[i].text = texts[i].String
+				}
+			}
+		}
+		row(dims, m)
+	}
+	return rows.Err()
+}
+
+// bucketsCTE lists the time buckets of the range as a table bk(i, lo, hi)
+// in Unix ms; joining on it buckets rows with an index range scan each,
+// whatever the time zone's offsets and daylight saving do.
+func (x *execution) bucketsCTE(d statsquery.Dimension) string {
+	var b strings.Builder
+	b.WriteString("WITH bk (i, lo, hi) AS (VALUES ")
+	for i, bk := range x.q.DateRange.Buckets(d.Kind) {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "(%d, %d, %d)", i, bk.From.UnixMilli(), bk.To.UnixMilli())
+	}
+	b.WriteString(") ")
+	return b.String()
+}
+
+// totalVisitors is the visitors of the whole filtered range, for percentage.
+func (x *execution) totalVisitors(ctx context.Context) (int64, error) {
+	whole := &execution{st: x.st, q: &statsquery.Query{DateRange: x.q.DateRange, Filters: x.q.Filters,
+		Metrics: []statsquery.Metric{statsquery.Visitors}}, service: x.service}
+	if err := whole.prepare(ctx); err != nil {
+		return 0, err
+	}
+	whole.eventsDriven = x.eventsDriven
+	gs, err := whole.groups(ctx)
+	if err != nil || len(gs) == 0 {
+		return 0, err
+	}
+	return gs[0].visitors, nil
+}
+
+// labels resolves dimension values to what the API shows: strings for
+// dictionary ids, bucket labels for time.
+func (x *execution) labels(ctx context.Context, groups []*group) (func(*group) []any, error) {
+	need := map[int64]bool{}
+	for _, g := range groups {
+		for i, d := range x.q.Dimensions {
+			if !d.IsTime() && d.Kind != statsquery.KindProp {
+				need[g.dims[i].id] = true
+			}
+		}
+	}
+	names := map[int64]string{}
+	if len(need) > 0 {
+		ids := make([]string, 0, len(need))
+		for id := range need {
+			ids = append(ids, strconv.FormatInt(id, 10))
+		}
+		rows, err := x.st.db.QueryContext(ctx, `SELECT id, value FROM analytics_strings WHERE id IN (`+strings.Join(ids, ",")+`)`)
+		if err != nil {
+			return nil, fmt.Errorf("dimension labels: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var v string
+			if err := rows.Scan(&id, &v); err != nil {
+				return nil, err
+			}
+			names[id] = v
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	var buckets []statsquery.Bucket
+	if td, ok := x.q.TimeDimension(); ok {
+		buckets = x.q.DateRange.Buckets(td.Kind)
+	}
+	return func(g *group) []any {
+		out := make([]any, len(x.q.Dimensions))
+		for i, d := range x.q.Dimensions {
+			switch {
+			case d.IsTime():
+				out[i] = buckets[g.dims[i].id].Label
+			case d.Kind == statsquery.KindProp:
+				out[i] = g.dims[i].text
+			default:
+				out[i] = displayValue(d.Kind, names[g.dims[i].id])
+			}
+		}
+		return out
+	}, nil
+}

@@ -1,0 +1,275 @@
+package analytics
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/web"
+)
+
+// columns says where each dimension is stored: the dictionary-id column of
+// analytics_events and of analytics_sessions ("" where the table lacks it).
+var columns = map[statsquery.Kind][2]string{
+	statsquery.KindPage:           {"page", ""},
+	statsquery.KindHostname:       {"hostname", "hostname"},
+	statsquery.KindName:           {"name", ""},
+	statsquery.KindEntryPage:      {"", "entry_page"},
+	statsquery.KindExitPage:       {"", "exit_page"},
+	statsquery.KindSource:         {"source", "source"},
+	statsquery.KindReferrer:       {"referrer", "referrer"},
+	statsquery.KindChannel:        {"channel", "channel"},
+	statsquery.KindUTMMedium:      {"utm_medium", "utm_medium"},
+	statsquery.KindUTMSource:      {"utm_source", "utm_source"},
+	statsquery.KindUTMCampaign:    {"utm_campaign", "utm_campaign"},
+	statsquery.KindUTMContent:     {"utm_content", "utm_content"},
+	statsquery.KindUTMTerm:        {"utm_term", "utm_term"},
+	statsquery.KindDevice:         {"device", "device"},
+	statsquery.KindBrowser:        {"browser", "browser"},
+	statsquery.KindBrowserVersion: {"browser_version", "browser_version"},
+	statsquery.KindOS:             {"os", "os"},
+	statsquery.KindOSVersion:      {"os_version", "os_version"},
+	statsquery.KindCountry:        {"country", "country"},
+}
+
+const (
+	onEvents   = 0
+	onSessions = 1
+)
+
+// execution is one query being run.
+type execution struct {
+	st      *Stats
+	q       *statsquery.Query
+	service int64
+	from    int64 // Unix ms, inclusive
+	to      int64 // Unix ms, exclusive
+
+	pageviewID, engagementID int64
+	eventsDriven             bool // visitors and visits come from events, not visits
+	idSets                   map[idSetKey]string
+}
+
+type idSetKey struct {
+	leaf  *statsquery.Leaf
+	table int
+}
+
+func (x *execution) prepare(ctx context.Context) error {
+	x.from, x.to = x.q.DateRange.From.UnixMilli(), x.q.DateRange.To.UnixMilli()
+	x.idSets = map[idSetKey]string{}
+	var err error
+	if x.pageviewID, err = x.stringID(ctx, PageviewName); err != nil {
+		return err
+	}
+	if x.engagementID, err = x.stringID(ctx, EngagementName); err != nil {
+		return err
+	}
+	eventDim, entryExitDim, eventFilter := false, false, false
+	for _, d := range x.q.Dimensions {
+		switch {
+		case d.Kind == statsquery.KindGoal:
+			return web.BadRequest("dimensions", "the event:goal dimension is not supported yet")
+		case d.IsEvent():
+			eventDim = true
+		case d.Kind == statsquery.KindEntryPage || d.Kind == statsquery.KindExitPage:
+			entryExitDim = true
+		}
+	}
+	var unsupported error
+	statsquery.Walk(x.q.Filters, func(l *statsquery.Leaf, _ int) {
+		if l.Dimension.Kind == statsquery.KindGoal {
+			unsupported = web.BadRequest("filters", "filtering by event:goal is not supported yet")
+		}
+		if l.Dimension.IsEvent() {
+			eventFilter = true
+		}
+	})
+	for _, m := range x.q.Metrics {
+		switch m {
+		case statsquery.ConversionRate, statsquery.ScrollDepth, statsquery.TimeOnPage:
+			unsupported = web.BadRequest("metrics", "the %s metric is not supported yet", m)
+		}
+	}
+	x.eventsDriven = eventDim || (eventFilter && !entryExitDim)
+	return unsupported
+}
+
+// stringID is a value's dictionary id, or -1 when no event ever had it.
+func (x *execution) stringID(ctx context.Context, v string) (int64, error) {
+	var id int64
+	err := x.st.db.QueryRowContext(ctx, `SELECT id FROM analytics_strings WHERE value = $1`, v).Scan(&id)
+	if err == sql.ErrNoRows {
+		return -1, nil
+	}
+	return id, err
+}
+
+// args collects a statement's parameters.
+type args []any
+
+func (a *args) add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
+// propExpr extracts a custom property from the props JSON text.
+func (x *execution) propExpr(alias, name string, a *args) string {
+	if x.st.db.Dialect() == store.Postgres {
+		return fmt.Sprintf(`(CASE WHEN %[1]s.props = '' THEN NULL ELSE %[1]s.props::jsonb ->> %[2]s END)`, alias, a.add(name))
+	}
+	return fmt.Sprintf(`json_extract(NULLIF(%s.props, ''), %s)`, alias, a.add(`$."`+strings.ReplaceAll(name, `"`, `\"`)+`"`))
+}
+
+// cond renders a filter as a condition on events (alias e) or visits (s).
+func (x *execution) cond(ctx context.Context, f statsquery.Filter, table int, a *args) (string, error) {
+	switch f := f.(type) {
+	case nil:
+		return "TRUE", nil
+	case *statsquery.And, *statsquery.Or:
+		var parts []statsquery.Filter
+		op := " AND "
+		if and, ok := f.(*statsquery.And); ok {
+			parts = and.Filters
+		} else {
+			parts, op = f.(*statsquery.Or).Filters, " OR "
+		}
+		var out []string
+		for _, p := range parts {
+			c, err := x.cond(ctx, p, table, a)
+			if err != nil {
+				return "", err
+			}
+			out = append(out, c)
+		}
+		return "(" + strings.Join(out, op) + ")", nil
+	case *statsquery.Not:
+		c, err := x.cond(ctx, f.Filter, table, a)
+		return "(NOT " + c + ")", err
+	case *statsquery.Leaf:
+		return x.leafCond(ctx, f, table, a)
+	}
+	return "", fmt.Errorf("unknown filter %T", f)
+}
+
+func (x *execution) leafCond(ctx context.Context, l *statsquery.Leaf, table int, a *args) (string, error) {
+	alias, other := "e", onSessions
+	if table == onSessions {
+		alias, other = "s", onEvents
+	}
+	col := columns[l.Dimension.Kind][table]
+	if l.Dimension.Kind == statsquery.KindProp && table == onEvents {
+		return x.propCond(ctx, l, a)
+	}
+	if col == "" {
+		// The dimension lives in the other table: keep the visits (or
+		// events) that have a matching event (or visit).
+		inner, err := x.leafCond(ctx, l, other, a)
+		if err != nil {
+			return "", err
+		}
+		if other == onEvents {
+			return fmt.Sprintf(`s.session_id IN (SELECT e.session_id FROM analytics_events e WHERE e.service_id = %s AND e.ts >= %s AND e.ts < %s AND %s)`,
+				a.add(x.service), a.add(x.from), a.add(x.to), inner), nil
+		}
+		return fmt.Sprintf(`e.session_id IN (SELECT s.session_id FROM analytics_sessions s WHERE s.service_id = %s AND %s)`,
+			a.add(x.service), inner), nil
+	}
+	ids, err := x.matchingIDs(ctx, l, table, col)
+	if err != nil {
+		return "", err
+	}
+	return alias + "." + col + " IN (" + ids + ")", nil
+}
+
+// matchingIDs lists the dictionary ids of the values stored in col during
+// the query's range that pass the leaf: the leaf's own Match decides, so
+// every operator means exactly what it means in Plausible.
+func (x *execution) matchingIDs(ctx context.Context, l *statsquery.Leaf, table int, col string) (string, error) {
+	key := idSetKey{l, table}
+	if s, ok := x.idSets[key]; ok {
+		return s, nil
+	}
+	q := fmt.Sprintf(`SELECT s.id, s.value FROM analytics_strings s WHERE s.id IN (
+		SELECT DISTINCT e.%s FROM analytics_events e WHERE e.service_id = $1 AND e.ts >= $2 AND e.ts < $3)`, col)
+	if table == onSessions {
+		q = fmt.Sprintf(`SELECT s.id, s.value FROM analytics_strings s WHERE s.id IN (
+			SELECT DISTINCT v.%s FROM analytics_sessions v WHERE v.service_id = $1 AND v.start_ts >= $2 AND v.start_ts < $3)`, col)
+	}
+	rows, err := x.st.db.QueryContext(ctx, q, x.service, x.from, x.to)
+	if err != nil {
+		return "", fmt.Errorf("match filter values: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id int64
+		var v string
+		if err := rows.Scan(&id, &v); err != nil {
+			return "", err
+		}
+		if l.Match(displayValue(l.Dimension.Kind, v)) {
+			ids = append(ids, strconv.FormatInt(id, 10))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	s := "-1"
+	if len(ids) > 0 {
+		s = strings.Join(ids, ",")
+	}
+	x.idSets[key] = s
+	return s, nil
+}
+
+// displayValue is how an empty stored value is shown and filtered on.
+func displayValue(k statsquery.Kind, v string) string {
+	if v != "" {
+		return v
+	}
+	if k == statsquery.KindSource {
+		return "Direct / None"
+	}
+	return "(none)"
+}
+
+func (x *execution) propCond(ctx context.Context, l *statsquery.Leaf, a *args) (string, error) {
+	expr := x.propExpr("e", l.Dimension.PropName, a)
+	vals := args{}
+	q := fmt.Sprintf(`SELECT DISTINCT %s FROM analytics_events e WHERE e.service_id = $%d AND e.ts >= $%d AND e.ts < $%d`,
+		x.propExpr("e", l.Dimension.PropName, &vals), len(vals)+1, len(vals)+2, len(vals)+3)
+	rows, err := x.st.db.QueryContext(ctx, q, append(vals, x.service, x.from, x.to)...)
+	if err != nil {
+		return "", fmt.Errorf("match property values: %w", err)
+	}
+	defer rows.Close()
+	var in []string
+	none := false
+	for rows.Next() {
+		var v sql.NullString
+		if err := rows.Scan(&v); err != nil {
+			return "", err
+		}
+		if !v.Valid {
+			none = l.Match("(none)")
+		} else if l.Match(v.String) {
+			in = append(in, a.add(v.String))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	c := "FALSE"
+	if len(in) > 0 {
+		c = expr + " IN (" + strings.Join(in, ",") + ")"
+	}
+	if none {
+		c = "(" + c + " OR " + expr + " IS NULL)"
+	}
+	return c, nil
+}

@@ -1,0 +1,111 @@
+package analytics
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/store/storetest"
+	"github.com/liveops/liveops/internal/web"
+)
+
+// TestStatsQueries runs Stats API queries over the fixture morning and
+// checks each answer against counts worked out by hand.
+func TestStatsQueries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := testService(t, db)
+		p := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{MaxBatch: 3, MaxWait: time.Millisecond})
+		defer p.Close(ctx)
+		feedFixture(t, p, svc)
+		stats := NewStats(db)
+		now := fixtureClock(svc.Location())("18:00")
+		run := func(t *testing.T, query string) string {
+			t.Helper()
+			q, err := statsquery.Parse([]byte(query), svc.Location(), now, svc.CreatedAt)
+			if err != nil {
+				t.Fatalf("parse: %v", err)
+			}
+			res, err := stats.Run(ctx, svc.ID, q)
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			b, _ := json.Marshal(res.Results)
+			return string(b)
+		}
+		const site = `"site_id":"apply.example.gov","date_range":"day"`
+		tests := []struct{ name, query, want string }{
+			{"aggregates",
+				`{` + site + `,"metrics":["visitors","visits","pageviews","events","bounce_rate","visit_duration","views_per_visit"]}`,
+				// 2 visitors, 3 visits (2 bounced), 4 page views, 5 events, visits of 7 min, 0 and 0.
+				`[{"metrics":[2,3,4,5,67,140,1.33],"dimensions":[]}]`},
+			{"pages",
+				`{` + site + `,"metrics":["visitors","pageviews"],"dimensions":["event:page"]}`,
+				`[{"metrics":[2,3],"dimensions":["/"]},{"metrics":[1,1],"dimensions":["/form"]}]`},
+			{"sources, with bounce rate",
+				`{` + site + `,"metrics":["visits","bounce_rate"],"dimensions":["visit:source"],"order_by":[["visits","desc"]]}`,
+				`[{"metrics":[2,100],"dimensions":["Direct / None"]},{"metrics":[1,0],"dimensions":["Google"]}]`},
+			{"filter by browser",
+				`{` + site + `,"metrics":["visitors","pageviews","events"],"filters":[["is","visit:browser",["Firefox"]]]}`,
+				`[{"metrics":[1,2,3],"dimensions":[]}]`},
+			{"is matches case exactly by default",
+				`{` + site + `,"metrics":["visitors"],"filters":[["is","visit:browser",["firefox"]]]}`,
+				`[{"metrics":[0],"dimensions":[]}]`},
+			{"unless told otherwise",
+				`{` + site + `,"metrics":["visitors"],"filters":[["is","visit:browser",["firefox"],{"case_sensitive":false}]]}`,
+				`[{"metrics":[1],"dimensions":[]}]`},
+			{"visits that saw a page",
+				`{` + site + `,"metrics":["visits","bounce_rate"],"filters":[["contains","event:page",["form"]]]}`,
+				`[{"metrics":[1,0],"dimensions":[]}]`},
+			{"custom property",
+				`{` + site + `,"metrics":["visitors","events"],"dimensions":["event:props:plan"],"filters":[["is","event:name",["Signup"]]]}`,
+				`[{"metrics":[1,1],"dimensions":["pro"]}]`},
+			{"event names",
+				`{` + site + `,"metrics":["visitors","events"],"dimensions":["event:name"],"order_by":[["events","desc"]]}`,
+				`[{"metrics":[2,4],"dimensions":["pageview"]},{"metrics":[1,1],"dimensions":["Signup"]}]`},
+			{"hours",
+				`{` + site + `,"metrics":["visitors","pageviews"],"dimensions":["time:hour"]}`,
+				`[{"metrics":[2,3],"dimensions":["2026-06-01 10:00:00"]},{"metrics":[1,1],"dimensions":["2026-06-01 11:00:00"]}]`},
+			{"not, or, matches",
+				`{` + site + `,"metrics":["pageviews"],"filters":[["not",["or",[["matches","event:page",["^/f"]],["is","visit:country",["GB"]]]]]]}`,
+				// page views not on /form and not from a GB visit: b's / and a's 11:00 /.
+				`[{"metrics":[2],"dimensions":[]}]`},
+			{"is_not on entry page",
+				`{` + site + `,"metrics":["visits"],"dimensions":["visit:entry_page"],"filters":[["is_not","visit:device",["Desktop"]]]}`,
+				`[{"metrics":[2],"dimensions":["/"]}]`},
+			{"percentage",
+				`{` + site + `,"metrics":["visitors","percentage"],"dimensions":["visit:country"],"order_by":[["visitors","desc"]]}`,
+				`[{"metrics":[2,100],"dimensions":["FR"]},{"metrics":[1,50],"dimensions":["GB"]}]`},
+			{"pagination",
+				`{` + site + `,"metrics":["pageviews"],"dimensions":["event:page"],"pagination":{"limit":1,"offset":1}}`,
+				`[{"metrics":[1],"dimensions":["/form"]}]`},
+			{"nothing in range",
+				`{"site_id":"apply.example.gov","date_range":["2025-01-01","2025-01-31"],"metrics":["visitors","pageviews"],"dimensions":["event:page"]}`,
+				`[]`},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				if got := run(t, tc.query); got != tc.want {
+					t.Fatalf("got  %s\nwant %s", got, tc.want)
+				}
+			})
+		}
+		// Goals come with the goals area; until then they say so.
+		q, err := statsquery.Parse([]byte(`{`+site+`,"metrics":["visitors"],"dimensions":["event:goal"]}`), svc.Location(), now, svc.CreatedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = stats.Run(ctx, svc.ID, q)
+		var e *web.Error
+		if !errors.As(err, &e) || e.Status != 400 || !strings.Contains(e.Message, "goal") {
+			t.Fatalf("goal dimension: %v", err)
+		}
+	})
+}
