@@ -49,11 +49,15 @@ type groupValue struct {
 
 // Run executes q for one service.
 func (st *Stats) Run(ctx context.Context, serviceID int64, q *statsquery.Query) (*Result, error) {
-	x := &execution{st: st, q: q, service: serviceID}
+	return st.run(ctx, serviceID, q, false)
+}
+
+func (st *Stats) run(ctx context.Context, serviceID int64, q *statsquery.Query, rawOnly bool) (*Result, error) {
+	x := &execution{st: st, q: q, service: serviceID, rawOnly: rawOnly}
 	if err := x.prepare(ctx); err != nil {
 		return nil, err
 	}
-	groups, err := x.groups(ctx)
+	groups, err := x.collect(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +93,19 @@ func (st *Stats) Run(ctx context.Context, serviceID int64, q *statsquery.Query) 
 		rows = rows[q.Offset:min(len(rows), q.Offset+q.Limit)]
 	}
 	return &Result{Results: rows, Meta: meta, Query: q.Echo()}, nil
+}
+
+// collect reads the groups from the rollups when they hold the answer,
+// else from the raw events and visits.
+func (x *execution) collect(ctx context.Context) ([]*group, error) {
+	if x.rawOnly {
+		return x.groups(ctx)
+	}
+	groups, ok, err := x.fromRollups(ctx)
+	if err != nil || ok {
+		return groups, err
+	}
+	return x.groups(ctx)
 }
 
 func (x *execution) wants(m statsquery.Metric) bool {

@@ -184,8 +184,8 @@ func (x *execution) totalVisitors(ctx context.Context) (int64, error) {
 	if err := whole.prepare(ctx); err != nil {
 		return 0, err
 	}
-	whole.eventsDriven = x.eventsDriven
-	gs, err := whole.groups(ctx)
+	whole.eventsDriven, whole.rawOnly = x.eventsDriven, x.rawOnly
+	gs, err := whole.collect(ctx)
 	if err != nil || len(gs) == 0 {
 		return 0, err
 	}

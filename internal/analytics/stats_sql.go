@@ -51,6 +51,7 @@ type execution struct {
 
 	pageviewID, engagementID int64
 	eventsDriven             bool // visitors and visits come from events, not visits
+	rawOnly                  bool // never read rollups (tests compare both ways)
 	idSets                   map[idSetKey]string
 }
 
