@@ -96,7 +96,13 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	a.Events = analytics.NewPipeline(db, reg, analytics.PipelineOptions{})
 	a.OnShutdown(a.Events.Close)
 	ingest := analytics.NewIngest(db, a.Catalog, a.Events, enricher, site, reg)
-	statsAPI := analytics.NewStatsAPI(analytics.NewStats(db), a.Catalog)
+	stats := analytics.NewStats(db)
+	statsAPI := analytics.NewStatsAPI(stats, a.Catalog)
+	annotations := analytics.NewAnnotations(db, a.Catalog)
+	dashboard, err := analytics.NewDashboard(stats, a.Catalog, annotations, site)
+	if err != nil {
+		return nil, err
+	}
 
 	mux := http.NewServeMux()
 	rt := &web.Router{Mux: mux, Site: site, Session: accounts.Session, RequireSignIn: accounts.RequireSignIn, Bearer: accounts.Bearer}
@@ -104,6 +110,8 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	services.Routes(rt)
 	ingest.Routes(rt)
 	statsAPI.Routes(rt)
+	annotations.Routes(rt)
+	dashboard.Routes(rt)
 	tracker.Routes(rt)
 	rt.Open("GET /healthz", http.HandlerFunc(a.healthz))
 	rt.Open("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

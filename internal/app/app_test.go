@@ -125,10 +125,44 @@ func TestEveryPage(t *testing.T) {
 				t.Fatalf("sign in: %d", code)
 			}
 			c.page("/", 200, "Apply for a parking permit")
-			c.page("/services/parking-permits", 200, "parking.example.gov")
+			c.page("/services/parking-permits", 200, "parking.example.gov", "View analytics")
+			// Two visits to the demo service, then its dashboard.
+			for _, path := range []string{"/", "/apply"} {
+				req, _ := http.NewRequest("POST", c.base+"/api/event", strings.NewReader(
+					`{"n":"pageview","u":"https://parking.example.gov`+path+`","d":"parking.example.gov","r":"https://www.bing.com/"}`))
+				req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+			if err := a.Events.Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			dash := "/services/parking-permits/analytics"
+			c.page(dash, 200, "Unique visitors", "Top pages", `<svg class="chart"`, "Show the chart as a table")
+			c.page(dash+"?period=day", 200, "/apply", "Bing", "by hour")
+			c.page(dash+"?period=day&compare=1&f=visit:source|Bing", 200, "Source is <strong>Bing</strong>", "Stop comparing", "/apply")
+			c.page(dash+"?from=2026-01-01&to=2026-01-31", 200, "2026-01-01 to 2026-01-31", "Nothing in this period")
+			c.page(dash+"?from=2026-02-01&to=2026-01-01", 400)
+			code, body, h := c.do("GET", dash+"/export/pages.csv?period=day", nil)
+			if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(body, "Page,Visitors,Page views") || !strings.Contains(body, "/apply,1,1") {
+				t.Fatalf("CSV export: %d %s\n%s", code, h.Get("Content-Type"), body)
+			}
+			if code, body, _ := c.do("GET", dash+"/realtime", nil); code != 200 || !strings.Contains(body, `"visitors":1`) {
+				t.Fatalf("realtime: %d %s", code, body)
+			}
+			if code, body, _ := c.do("POST", dash+"/annotations", url.Values{"time": {"2026-03-01T10:00"}, "label": {""}}); code != 400 || !strings.Contains(body, "label is required") {
+				t.Fatalf("bad note: %d", code)
+			}
+			if code, _, _ := c.do("POST", dash+"/annotations", url.Values{"time": {time.Now().Format("2006-01-02T15:04")}, "label": {"Release 2.3"}}); code != http.StatusSeeOther {
+				t.Fatalf("note: %d", code)
+			}
+			c.page(dash+"?period=day", 200, "Release 2.3", "Notes in this period")
 			c.page("/services/parking-permits/edit", 200)
 			c.page("/services/new", 200)
-			code, body, _ := c.do("POST", "/services/new", url.Values{"name": {""}, "domains": {"not a host"}})
+			code, body, _ = c.do("POST", "/services/new", url.Values{"name": {""}, "domains": {"not a host"}})
 			if code != 400 || !strings.Contains(body, "There is a problem") {
 				t.Fatalf("bad new service: %d\n%s", code, body)
 			}

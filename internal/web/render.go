@@ -208,8 +208,8 @@ func (s *Site) funcs() template.FuncMap {
 		"isodate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"join":    strings.Join,
 		"field":   fieldArgs,
-		"plural": func(n int, one, many string) string {
-			if n == 1 {
+		"plural": func(n any, one, many string) string {
+			if fmt.Sprint(n) == "1" {
 				return one
 			}
 			return many

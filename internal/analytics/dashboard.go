@@ -1,0 +1,146 @@
+package analytics
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/web"
+)
+
+//go:embed all:templates
+var templateFS embed.FS
+
+// Dashboard serves a service's analytics pages.
+type Dashboard struct {
+	stats       *Stats
+	cat         *catalog.Catalog
+	annotations *Annotations
+	pages       *web.Pages
+	now         func() time.Time
+}
+
+// NewDashboard parses the dashboard pages.
+func NewDashboard(stats *Stats, cat *catalog.Catalog, ann *Annotations, site *web.Site) (*Dashboard, error) {
+	pages, err := site.Pages(templateFS, "templates")
+	if err != nil {
+		return nil, fmt.Errorf("analytics pages: %w", err)
+	}
+	return &Dashboard{stats: stats, cat: cat, annotations: ann, pages: pages, now: time.Now}, nil
+}
+
+// Routes registers the dashboard pages.
+func (d *Dashboard) Routes(rt *web.Router) {
+	rt.Page("GET /services/{slug}/analytics", d.dashboard)
+	rt.Page("GET /services/{slug}/analytics/realtime", d.realtimeJSON)
+	rt.Page("GET /services/{slug}/analytics/export/{panel}", d.exportCSV)
+	rt.Page("POST /services/{slug}/analytics/annotations", d.addAnnotation)
+}
+
+// panel is one breakdown table of the dashboard.
+type panel struct {
+	ID, Title, Dimension, Heading string
+	Metrics                       []string
+	Labels                        []string
+	Rows                          []panelRow
+	Skip                          map[string]bool // values not shown (the page-view event in events)
+}
+
+type panelRow struct {
+	Label  string
+	Link   string
+	Values []string
+	Bar    int // the first metric against the panel's largest, in tens of per cent, for the bar
+	first  float64
+}
+
+func panels() []*panel {
+	visit := []string{"visitors", "visits", "bounce_rate"}
+	visitLabels := []string{"Visitors", "Visits", "Bounce rate"}
+	share := []string{"visitors", "percentage"}
+	shareLabels := []string{"Visitors", "Share"}
+	return []*panel{
+		{ID: "pages", Title: "Top pages", Dimension: "event:page", Heading: "Page", Metrics: []string{"visitors", "pageviews"}, Labels: []string{"Visitors", "Page views"}},
+		{ID: "entry-pages", Title: "Entry pages", Dimension: "visit:entry_page", Heading: "Page", Metrics: visit, Labels: visitLabels},
+		{ID: "exit-pages", Title: "Exit pages", Dimension: "visit:exit_page", Heading: "Page", Metrics: []string{"visitors", "visits"}, Labels: []string{"Visitors", "Visits"}},
+		{ID: "channels", Title: "Channels", Dimension: "visit:channel", Heading: "Channel", Metrics: visit, Labels: visitLabels},
+		{ID: "sources", Title: "Sources", Dimension: "visit:source", Heading: "Source", Metrics: visit, Labels: visitLabels},
+		{ID: "referrers", Title: "Referrers", Dimension: "visit:referrer", Heading: "Referrer", Metrics: visit, Labels: visitLabels},
+		{ID: "campaigns", Title: "Campaigns", Dimension: "visit:utm_campaign", Heading: "Campaign", Metrics: visit, Labels: visitLabels},
+		{ID: "devices", Title: "Devices", Dimension: "visit:device", Heading: "Device", Metrics: share, Labels: shareLabels},
+		{ID: "browsers", Title: "Browsers", Dimension: "visit:browser", Heading: "Browser", Metrics: share, Labels: shareLabels},
+		{ID: "os", Title: "Operating systems", Dimension: "visit:os", Heading: "Operating system", Metrics: share, Labels: shareLabels},
+		{ID: "countries", Title: "Countries", Dimension: "visit:country", Heading: "Country", Metrics: share, Labels: shareLabels},
+		{ID: "events", Title: "Custom events", Dimension: "event:name", Heading: "Event", Metrics: []string{"visitors", "events"}, Labels: []string{"Visitors", "Events"},
+			Skip: map[string]bool{PageviewName: true}},
+	}
+}
+
+// figure is one headline number with its change against the period before.
+type figure struct {
+	Label, Value, Change, Direction string // Direction: "up", "down" or ""
+	Good                            bool   // whether the change is good news
+}
+
+type dashboardData struct {
+	Service     *catalog.Service
+	View        view
+	Base        string
+	Periods     []periodLink
+	CompareLink string
+	Filters     []filterChip
+	Realtime    int64
+	Figures     []figure
+	Chart       template.HTML
+	ChartRows   []chartRow
+	ChartUnit   string
+	Annotations []Annotation
+	Panels      []*panel
+	CanWrite    bool
+	Range       string
+	Query       string // the view's query string, for the CSV links
+	NoteTime    string // the annotation form's values, kept after an error
+	NoteLabel   string
+}
+
+type periodLink struct {
+	Label, Link string
+	Current     bool
+}
+
+type filterChip struct {
+	Label, Value, Remove string
+}
+
+func (d *Dashboard) service(r *http.Request, write bool) (*catalog.Service, error) {
+	s, err := serviceFor(r, d.cat, write)
+	var e *web.Error
+	if errors.As(err, &e) && e.Status == http.StatusNotFound {
+		return nil, web.NotFound("service")
+	}
+	return s, err
+}
+
+// run parses and runs one query of the dashboard.
+func (d *Dashboard) run(ctx context.Context, s *catalog.Service, body []byte) (*Result, *statsquery.Query, error) {
+	q, err := statsquery.Parse(body, s.Location(), d.now(), s.CreatedAt)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := d.stats.Run(ctx, s.ID, q)
+	return res, q, err
+}
+
+// site is the service's first hostname, which the Stats API knows it by.
+func site(s *catalog.Service) string {
+	if len(s.Domains) > 0 {
+		return s.Domains[0]
+	}
+	return ""
+}

@@ -1,0 +1,291 @@
+package analytics
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/web"
+)
+
+var headline = []struct {
+	metric, label string
+	higherIsGood  bool
+}{
+	{"visitors", "Unique visitors", true}, {"visits", "Visits", true}, {"pageviews", "Page views", true},
+	{"views_per_visit", "Views per visit", true}, {"bounce_rate", "Bounce rate", false}, {"visit_duration", "Visit duration", true},
+}
+
+func (d *Dashboard) dashboard(w http.ResponseWriter, r *http.Request) error {
+	s, err := d.service(r, false)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	v := parseView(r.URL.Query())
+	data := &dashboardData{Service: s, View: v, Base: "/services/" + s.Slug + "/analytics",
+		CanWrite: auth.From(ctx).CanWrite(s.ID)}
+	if err := d.fill(ctx, s, data); err != nil {
+		var qe *statsquery.Error
+		if errors.As(err, &qe) {
+			return web.BadRequest("period", "%s", qe.Message)
+		}
+		return err
+	}
+	return d.pages.Render(w, r, http.StatusOK, "analytics/dashboard", data, nil)
+}
+
+func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboardData) error {
+	v := data.View
+	for _, p := range periods {
+		p := p
+		data.Periods = append(data.Periods, periodLink{Label: p.Label, Current: v.Period == p.Value,
+			Link: v.link(data.Base, func(c *view) { c.Period, c.From, c.To = p.Value, "", "" })})
+	}
+	data.CompareLink = v.link(data.Base, func(c *view) { c.Compare = !c.Compare })
+	data.Query = v.link("", nil)
+	for i, f := range v.Filters {
+		i := i
+		data.Filters = append(data.Filters, filterChip{Label: filterLabels[f.Dimension], Value: f.Value,
+			Remove: v.link(data.Base, func(c *view) { c.Filters = append(c.Filters[:i:i], c.Filters[i+1:]...) })})
+	}
+	var err error
+	if data.Realtime, err = d.realtime(ctx, s.ID); err != nil {
+		return err
+	}
+
+	metrics := make([]string, len(headline))
+	for i, h := range headline {
+		metrics[i] = h.metric
+	}
+	cur, q, err := d.run(ctx, s, v.body(site(s), v.dateRange(), metrics, nil))
+	if err != nil {
+		return err
+	}
+	r := q.DateRange
+	data.Range = r.FirstDay.String() + " to " + r.LastDay.String()
+	var prev *Result
+	if v.Compare {
+		if prev, _, err = d.run(ctx, s, v.body(site(s), previous(r.From, r.To, r.Location), metrics, nil)); err != nil {
+			return err
+		}
+	}
+	for i, h := range headline {
+		f := figure{Label: h.label, Value: formatMetric(h.metric, cur.Results[0].Metrics[i])}
+		if prev != nil {
+			f.Change, f.Direction, f.Good = change(cur.Results[0].Metrics[i], prev.Results[0].Metrics[i], h.higherIsGood)
+		}
+		data.Figures = append(data.Figures, f)
+	}
+
+	if err := d.chart(ctx, s, data, r); err != nil {
+		return err
+	}
+	for _, p := range panels() {
+		if err := d.fillPanel(ctx, s, v, data.Base, p, 10); err != nil {
+			return err
+		}
+		data.Panels = append(data.Panels, p)
+	}
+	return nil
+}
+
+func (d *Dashboard) fillPanel(ctx context.Context, s *catalog.Service, v view, base string, p *panel, limit int) error {
+	body := v.body(site(s), v.dateRange(), p.Metrics, []string{p.Dimension})
+	res, _, err := d.run(ctx, s, body)
+	if err != nil {
+		return err
+	}
+	var top float64
+	for _, row := range res.Results {
+		label := fmt.Sprint(row.Dimensions[0])
+		if p.Skip[label] {
+			continue
+		}
+		if len(p.Rows) == limit {
+			break
+		}
+		pr := panelRow{Label: label, Link: v.link(base, func(c *view) {
+			c.Filters = append(c.Filters, viewFilter{p.Dimension, label})
+		})}
+		for i, m := range p.Metrics {
+			pr.Values = append(pr.Values, formatMetric(m, row.Metrics[i]))
+		}
+		pr.first = toFloat(row.Metrics[0])
+		top = math.Max(top, pr.first)
+		p.Rows = append(p.Rows, pr)
+	}
+	for i := range p.Rows {
+		if top > 0 {
+			p.Rows[i].Bar = int(math.Round(p.Rows[i].first/top*10)) * 10
+		}
+	}
+	return nil
+}
+
+// realtime counts the visitors of the last five minutes.
+func (d *Dashboard) realtime(ctx context.Context, serviceID int64) (int64, error) {
+	var n int64
+	since := d.now().Add(-5 * time.Minute).UnixMilli()
+	err := d.stats.db.QueryRowContext(ctx, `SELECT count(DISTINCT visitor_id) FROM analytics_events
+		WHERE service_id = $1 AND ts >= $2`, serviceID, since).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("realtime visitors: %w", err)
+	}
+	return n, nil
+}
+
+func (d *Dashboard) realtimeJSON(w http.ResponseWriter, r *http.Request) error {
+	s, err := d.service(r, false)
+	if err != nil {
+		return err
+	}
+	n, err := d.realtime(r.Context(), s.ID)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]int64{"visitors": n})
+	return nil
+}
+
+// exportCSV writes one panel, every row of it, as CSV.
+func (d *Dashboard) exportCSV(w http.ResponseWriter, r *http.Request) error {
+	s, err := d.service(r, false)
+	if err != nil {
+		return err
+	}
+	name, _ := strings.CutSuffix(r.PathValue("panel"), ".csv")
+	var p *panel
+	for _, c := range panels() {
+		if c.ID == name {
+			p = c
+		}
+	}
+	if p == nil {
+		return web.NotFound("panel")
+	}
+	v := parseView(r.URL.Query())
+	if err := d.fillPanel(r.Context(), s, v, "", p, statsquery.MaxLimit); err != nil {
+		var qe *statsquery.Error
+		if errors.As(err, &qe) {
+			return web.BadRequest("period", "%s", qe.Message)
+		}
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, s.Slug, p.ID))
+	cw := csv.NewWriter(w)
+	cw.Write(append([]string{p.Heading}, p.Labels...))
+	for _, row := range p.Rows {
+		cw.Write(append([]string{csvSafe(row.Label)}, row.Values...))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvSafe keeps a spreadsheet from running a value as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func (d *Dashboard) addAnnotation(w http.ResponseWriter, r *http.Request) error {
+	s, err := d.service(r, true)
+	if err != nil {
+		return err
+	}
+	at, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue("time"), s.Location())
+	if err != nil {
+		at = time.Time{}
+	}
+	if _, err := d.annotations.Add(r.Context(), s.ID, at, r.PostFormValue("label")); err != nil {
+		var e *web.Error
+		if !errors.As(err, &e) {
+			return err
+		}
+		// Show the dashboard again, with the form's problem at the top.
+		data := &dashboardData{Service: s, View: parseView(nil), Base: "/services/" + s.Slug + "/analytics", CanWrite: true,
+			NoteTime: r.PostFormValue("time"), NoteLabel: r.PostFormValue("label")}
+		if err := d.fill(r.Context(), s, data); err != nil {
+			return err
+		}
+		return d.pages.Render(w, r, e.Status, "analytics/dashboard", data, web.FormErrors{{Field: "note-" + e.Field, Message: e.Message}})
+	}
+	web.SetFlash(w, r, "The note is added to the chart.")
+	return web.Redirect(w, r, "/services/"+s.Slug+"/analytics")
+}
+
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case float64:
+		return x
+	}
+	return 0
+}
+
+// formatMetric writes a metric as people read it.
+func formatMetric(metric string, v any) string {
+	f := toFloat(v)
+	switch metric {
+	case "bounce_rate", "percentage":
+		return strconv.FormatFloat(f, 'f', -1, 64) + "%"
+	case "visit_duration":
+		sec := int64(f)
+		if sec >= 60 {
+			return fmt.Sprintf("%dm %02ds", sec/60, sec%60)
+		}
+		return fmt.Sprintf("%ds", sec)
+	case "views_per_visit":
+		return strconv.FormatFloat(f, 'f', 2, 64)
+	}
+	return groupThousands(int64(f))
+}
+
+func groupThousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// change describes the move from prev to cur.
+func change(cur, prev any, higherIsGood bool) (string, string, bool) {
+	c, p := toFloat(cur), toFloat(prev)
+	if p == 0 {
+		if c == 0 {
+			return "no change", "", true
+		}
+		return "new", "up", higherIsGood
+	}
+	pct := math.Round((c - p) / p * 100)
+	switch {
+	case pct > 0:
+		return fmt.Sprintf("up %v%%", pct), "up", higherIsGood
+	case pct < 0:
+		return fmt.Sprintf("down %v%%", -pct), "down", !higherIsGood
+	}
+	return "no change", "", true
+}

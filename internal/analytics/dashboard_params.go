@@ -1,0 +1,124 @@
+package analytics
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// periods are the choices of the dashboard's period picker, as Stats API
+// date ranges.
+var periods = []struct{ Value, Label string }{
+	{"day", "Today"}, {"7d", "Last 7 days"}, {"30d", "Last 30 days"}, {"month", "This month"},
+	{"6mo", "Last 6 months"}, {"12mo", "Last 12 months"},
+}
+
+// view is what the dashboard's address says: the period, the comparison
+// and the filters. Everything is in the URL, so a view can be bookmarked
+// and shared.
+type view struct {
+	Period  string // a periods value, or "custom"
+	From    string // custom range, YYYY-MM-DD
+	To      string
+	Compare bool
+	Filters []viewFilter
+}
+
+// viewFilter is one "dimension is value" filter, set by clicking a row.
+type viewFilter struct {
+	Dimension, Value string
+}
+
+// filterLabels name the dimensions in the list of active filters.
+var filterLabels = map[string]string{
+	"event:page": "Page", "visit:entry_page": "Entry page", "visit:exit_page": "Exit page",
+	"visit:channel": "Channel", "visit:source": "Source", "visit:referrer": "Referrer",
+	"visit:utm_campaign": "Campaign", "visit:device": "Device", "visit:browser": "Browser",
+	"visit:os": "Operating system", "visit:country": "Country", "event:name": "Event",
+}
+
+func parseView(q url.Values) view {
+	v := view{Period: q.Get("period"), From: q.Get("from"), To: q.Get("to"), Compare: q.Get("compare") == "1"}
+	if v.From != "" && v.To != "" {
+		v.Period = "custom"
+	}
+	known := v.Period == "custom"
+	for _, p := range periods {
+		known = known || p.Value == v.Period
+	}
+	if !known {
+		v.Period = "30d"
+	}
+	for _, f := range q["f"] {
+		dim, val, ok := strings.Cut(f, "|")
+		if _, named := filterLabels[dim]; ok && named {
+			v.Filters = append(v.Filters, viewFilter{dim, val})
+		}
+	}
+	return v
+}
+
+// dateRange is the view's period as a Stats API date_range.
+func (v view) dateRange() any {
+	if v.Period == "custom" {
+		return []string{v.From, v.To}
+	}
+	return v.Period
+}
+
+// previous is the period of the same length just before, for comparison.
+func previous(from, to time.Time, zone *time.Location) []string {
+	days := int(to.Sub(from).Hours()/24 + 0.5)
+	if days < 1 {
+		days = 1
+	}
+	f := from.In(zone)
+	first := time.Date(f.Year(), f.Month(), f.Day()-days, 0, 0, 0, 0, zone)
+	last := time.Date(f.Year(), f.Month(), f.Day()-1, 0, 0, 0, 0, zone)
+	return []string{first.Format(time.DateOnly), last.Format(time.DateOnly)}
+}
+
+// body builds a Stats API query for the view.
+func (v view) body(site string, dateRange any, metrics []string, dims []string, extra ...[]any) []byte {
+	q := map[string]any{"site_id": site, "date_range": dateRange, "metrics": metrics}
+	if len(dims) > 0 {
+		q["dimensions"] = dims
+	}
+	var filters [][]any
+	for _, f := range v.Filters {
+		filters = append(filters, []any{"is", f.Dimension, []string{f.Value}})
+	}
+	filters = append(filters, extra...)
+	if len(filters) > 0 {
+		q["filters"] = filters
+	}
+	b, _ := json.Marshal(q)
+	return b
+}
+
+// link is the dashboard address for the view with changes applied.
+func (v view) link(base string, change func(*view)) string {
+	c := v
+	c.Filters = append([]viewFilter(nil), v.Filters...)
+	if change != nil {
+		change(&c)
+	}
+	q := url.Values{}
+	if c.Period == "custom" {
+		q.Set("from", c.From)
+		q.Set("to", c.To)
+	} else if c.Period != "30d" {
+		q.Set("period", c.Period)
+	}
+	if c.Compare {
+		q.Set("compare", "1")
+	}
+	for _, f := range c.Filters {
+		q.Add("f", f.Dimension+"|"+f.Value)
+	}
+	if len(q) == 0 {
+		return base
+	}
+	return base + "?" + q.Encode()
+}
