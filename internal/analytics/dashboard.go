@@ -50,6 +50,7 @@ type panel struct {
 	Labels                        []string
 	Rows                          []panelRow
 	Skip                          map[string]bool // values not shown (the page-view event in events)
+	Unavailable                   string          // why the panel cannot be shown with the view's filters
 }
 
 type panelRow struct {

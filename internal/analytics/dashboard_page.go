@@ -63,9 +63,18 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 		return err
 	}
 
-	metrics := make([]string, len(headline))
+	// Plausible's rules allow no views per visit under a page filter.
+	pageFilter := false
+	for _, f := range v.Filters {
+		pageFilter = pageFilter || f.Dimension == "event:page"
+	}
+	var shown []int
+	var metrics []string
 	for i, h := range headline {
-		metrics[i] = h.metric
+		if !(pageFilter && h.metric == "views_per_visit") {
+			shown = append(shown, i)
+			metrics = append(metrics, h.metric)
+		}
 	}
 	cur, q, err := d.run(ctx, s, v.body(site(s), v.dateRange(), metrics, nil))
 	if err != nil {
@@ -79,7 +88,8 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 			return err
 		}
 	}
-	for i, h := range headline {
+	for i, hi := range shown {
+		h := headline[hi]
 		f := figure{Label: h.label, Value: formatMetric(h.metric, cur.Results[0].Metrics[i])}
 		if prev != nil {
 			f.Change, f.Direction, f.Good = change(cur.Results[0].Metrics[i], prev.Results[0].Metrics[i], h.higherIsGood)
@@ -91,7 +101,12 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 		return err
 	}
 	for _, p := range panels() {
-		if err := d.fillPanel(ctx, s, v, data.Base, p, 10); err != nil {
+		err := d.fillPanel(ctx, s, v, data.Base, p, 10)
+		var qe *statsquery.Error
+		if errors.As(err, &qe) {
+			// This breakdown cannot be combined with the filters chosen.
+			p.Unavailable = qe.Message
+		} else if err != nil {
 			return err
 		}
 		data.Panels = append(data.Panels, p)

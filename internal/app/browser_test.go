@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/liveops/liveops/internal/account"
 	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/store/storetest"
 )
 
@@ -21,6 +25,10 @@ const chromiumPath = "/usr/bin/chromium"
 
 // browser starts headless Chromium for one test. Without Chromium the test
 // is skipped, except on CI, where a missing browser is a failure.
+// desktopChrome is the user agent the browser tests present: headless
+// Chromium's own says "HeadlessChrome", which analytics drops as a bot.
+const desktopChrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
+
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	if _, err := exec.LookPath(chromiumPath); err != nil {
@@ -39,6 +47,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.WindowSize(1280, 900),
+		chromedp.UserAgent(desktopChrome),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
@@ -147,4 +156,89 @@ func TestBrowserSignInAndAddService(t *testing.T) {
 		t.Fatalf("page is wider than a phone screen (%v)", err)
 	}
 	screenshot(t, ctx, "06-service-on-phone")
+}
+
+// TestBrowserTrackerToDashboard: a page carrying the tracker is opened and
+// a link on it clicked in a real browser; the page view and the click
+// then show on the service's dashboard.
+func TestBrowserTrackerToDashboard(t *testing.T) {
+	ctx := browser(t)
+	a := newTestApp(t, storetest.DSNs(t)["sqlite"])
+	bg := context.Background()
+	svc, err := a.Catalog.Create(bg, catalog.Input{Name: "Renew a fishing licence", Domains: []string{"fishing.example.gov"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Accounts.CreateUser(bg, account.NewUser{
+		Email: "owner@example.gov", Role: auth.Admin, Password: "a long enough password", AllServices: true}); err != nil {
+		t.Fatal(err)
+	}
+	liveops := httptest.NewServer(a.Handler())
+	defer liveops.Close()
+	// The service's own site, on another origin; its outbound link goes to
+	// a third, all on loopback.
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "<!doctype html><title>Elsewhere</title><h1>Elsewhere</h1>")
+	}))
+	defer elsewhere.Close()
+	outbound := strings.Replace(elsewhere.URL, "127.0.0.1", "localhost", 1) + "/guidance"
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><title>Start</title>
+<script defer data-local data-domain="fishing.example.gov" data-api="%[1]s/api/event" src="%[1]s/js/script.js"></script>
+<h1>Renew your fishing licence</h1><p><a id="out" href="%[2]s">Read the guidance</a></p>`, liveops.URL, outbound)
+	}))
+	defer site.Close()
+
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	step("open the service's page", chromedp.Navigate(site.URL+"/start"), chromedp.WaitVisible(chromedp.CSS("#out")),
+		chromedp.Sleep(300*time.Millisecond)) // the tracker loads deferred and sends its page view
+	step("follow the outbound link", chromedp.Click(chromedp.CSS("#out")), chromedp.WaitVisible(chromedp.CSS("h1")))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if err := a.Events.Flush(bg); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		a.DB.QueryRowContext(bg, `SELECT count(*) FROM analytics_events WHERE service_id = $1`, svc.ID).Scan(&n)
+		if n >= 2 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	step("sign in", chromedp.Navigate(liveops.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "owner@example.gov"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "a long enough password"),
+		chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".tiles")))
+	step("open the dashboard", chromedp.Navigate(liveops.URL+"/services/"+svc.Slug+"/analytics?period=day"),
+		chromedp.WaitVisible(chromedp.CSS("#panel-pages")))
+	read := func(sel string) string {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return s
+	}
+	if pages := read("#panel-pages + .table-wrap"); !strings.Contains(pages, "/start") {
+		t.Fatalf("top pages: %q", pages)
+	}
+	if events := read("#panel-events + .table-wrap"); !strings.Contains(events, "Outbound Link: Click") {
+		t.Fatalf("custom events: %q", events)
+	}
+	screenshot(t, ctx, "07-dashboard")
+	step("filter by the page", chromedp.Click(chromedp.CSS("#panel-pages + .table-wrap tbody a")), chromedp.WaitVisible(chromedp.CSS(".chips")))
+	if chips := read(".chips"); !strings.Contains(chips, "/start") {
+		t.Fatalf("filter chips: %q", chips)
+	}
+	screenshot(t, ctx, "08-dashboard-filtered")
 }
