@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/web"
@@ -19,6 +20,7 @@ var templateFS embed.FS
 
 // Dashboard serves a service's analytics pages.
 type Dashboard struct {
+	retention   *Retention
 	stats       *Stats
 	cat         *catalog.Catalog
 	annotations *Annotations
@@ -32,7 +34,7 @@ func NewDashboard(stats *Stats, cat *catalog.Catalog, ann *Annotations, site *we
 	if err != nil {
 		return nil, fmt.Errorf("analytics pages: %w", err)
 	}
-	return &Dashboard{stats: stats, cat: cat, annotations: ann, pages: pages, now: time.Now}, nil
+	return &Dashboard{stats: stats, cat: cat, annotations: ann, pages: pages, now: time.Now, retention: NewRetention(stats.db)}, nil
 }
 
 // Routes registers the dashboard pages.
@@ -41,7 +43,10 @@ func (d *Dashboard) Routes(rt *web.Router) {
 	rt.Page("GET /services/{slug}/analytics/realtime", d.realtimeJSON)
 	rt.Page("GET /services/{slug}/analytics/export/{panel}", d.exportCSV)
 	rt.Page("POST /services/{slug}/analytics/annotations", d.addAnnotation)
+	d.settingsRoutes(rt)
 }
+
+func canWrite(r *http.Request, s *catalog.Service) bool { return auth.From(r.Context()).CanWrite(s.ID) }
 
 // panel is one breakdown table of the dashboard.
 type panel struct {

@@ -162,3 +162,40 @@ func feedFixture(t *testing.T, p *Pipeline, svc *catalog.Service) {
 		t.Fatal(err)
 	}
 }
+
+// TestRetention: raw events past a service's retention go, rollups stay.
+func TestRetention(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := testService(t, db)
+		p := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{})
+		defer p.Close(ctx)
+		feedFixture(t, p, svc) // 2026-06-01
+		r := NewRetention(db)
+		r.now = func() time.Time { return fixtureClock(svc.Location())("12:00").AddDate(0, 0, 10) }
+		if n, err := r.Prune(ctx); err != nil || n != 0 {
+			t.Fatalf("prune without retention: %d, %v", n, err)
+		}
+		if err := r.SetRetention(ctx, svc.ID, 30); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := r.Prune(ctx); n != 0 {
+			t.Fatalf("pruned %d events younger than 30 days", n)
+		}
+		if err := r.SetRetention(ctx, svc.ID, 7); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := r.Prune(ctx); err != nil || n != 6 {
+			t.Fatalf("prune 10-day-old events at 7 days: %d, %v; want all 6", n, err)
+		}
+		if n := count(t, db, `SELECT count(*) FROM analytics_sessions`); n != 0 {
+			t.Fatalf("%d visits left", n)
+		}
+		if n := count(t, db, `SELECT sum(pageviews) FROM analytics_daily WHERE kind = 0`); n != 4 {
+			t.Fatalf("rollups lost: %d page views, want 4", n)
+		}
+		if err := r.SetRetention(ctx, svc.ID, -1); err == nil {
+			t.Fatal("negative retention accepted")
+		}
+	})
+}

@@ -50,6 +50,8 @@ type App struct {
 	// flushers run at shutdown, after the last request, so that buffered
 	// data reaches the store before it closes.
 	flushers []func(context.Context) error
+	// jobs run in the background while serving, until shutdown.
+	jobs []func(context.Context)
 }
 
 // New opens and migrates the database and builds the server.
@@ -95,6 +97,7 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	}
 	a.Events = analytics.NewPipeline(db, reg, analytics.PipelineOptions{})
 	a.OnShutdown(a.Events.Close)
+	a.jobs = append(a.jobs, func(ctx context.Context) { analytics.NewRetention(db).Run(ctx, time.Hour) })
 	ingest := analytics.NewIngest(db, a.Catalog, a.Events, enricher, site, reg)
 	stats := analytics.NewStats(db)
 	statsAPI := analytics.NewStatsAPI(stats, a.Catalog)
@@ -190,6 +193,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	jobs, stopJobs := context.WithCancel(context.Background())
+	defer stopJobs()
+	for _, job := range a.jobs {
+		go job(jobs)
+	}
 	a.ready.Store(true)
 	if ready != nil {
 		ready(ln.Addr().String())
@@ -202,6 +210,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	case <-ctx.Done():
 	}
 	a.ready.Store(false)
+	stopJobs()
 	slog.Info("shutting down: finishing requests in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()

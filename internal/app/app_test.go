@@ -161,6 +161,14 @@ func TestEveryPage(t *testing.T) {
 				t.Fatalf("note: %d", code)
 			}
 			c.page(dash+"?period=day", 200, "Release 2.3", "Notes in this period")
+			c.page(dash+"/settings", 200, `data-domain="parking.example.gov"`, "Keep raw events")
+			if code, body, _ := c.do("POST", dash+"/settings", url.Values{"retention": {"-3"}}); code != 400 || !strings.Contains(body, "from 0 to 3650") {
+				t.Fatalf("bad retention: %d", code)
+			}
+			if code, _, _ := c.do("POST", dash+"/settings", url.Values{"retention": {"400"}}); code != http.StatusSeeOther {
+				t.Fatalf("retention: %d", code)
+			}
+			c.page(dash+"/settings", 200, `value="400"`)
 			c.page("/services/parking-permits/edit", 200)
 			c.page("/services/new", 200)
 			code, body, _ = c.do("POST", "/services/new", url.Values{"name": {""}, "domains": {"not a host"}})

@@ -277,6 +277,7 @@ const (
 	LockMigrations Lock = 7_219_384_001
 	LockCatalog    Lock = 7_219_384_002 // slugs and hostnames must stay unique
 	LockAccounts   Lock = 7_219_384_003 // there must always be an admin
+	LockRetention  Lock = 7_219_384_004 // one node prunes raw events at a time
 )
 
 // LockedTx is Tx that first takes lock on PostgreSQL, for a check-then-write

@@ -1,0 +1,69 @@
+package analytics
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/tracker"
+	"github.com/liveops/liveops/internal/web"
+)
+
+type settingsData struct {
+	Service       *catalog.Service
+	Origin        string
+	Domain        string
+	QueueSnippet  string
+	RetentionDays string
+	CanWrite      bool
+}
+
+// settingsRoutes registers the tracking set-up and retention page.
+func (d *Dashboard) settingsRoutes(rt *web.Router) {
+	rt.Page("GET /services/{slug}/analytics/settings", d.settings)
+	rt.Page("POST /services/{slug}/analytics/settings", d.saveSettings)
+}
+
+func (d *Dashboard) settingsData(r *http.Request, s *catalog.Service) settingsData {
+	scheme := "http"
+	if web.Secure(r) {
+		scheme = "https"
+	}
+	return settingsData{Service: s, Origin: scheme + "://" + r.Host, Domain: site(s), QueueSnippet: tracker.QueueSnippet}
+}
+
+func (d *Dashboard) settings(w http.ResponseWriter, r *http.Request) error {
+	s, err := d.service(r, false)
+	if err != nil {
+		return err
+	}
+	data := d.settingsData(r, s)
+	days, err := d.retention.RetentionDays(r.Context(), s.ID)
+	if err != nil {
+		return err
+	}
+	data.RetentionDays = strconv.Itoa(days)
+	data.CanWrite = canWrite(r, s)
+	return d.pages.Render(w, r, http.StatusOK, "analytics/settings", data, nil)
+}
+
+func (d *Dashboard) saveSettings(w http.ResponseWriter, r *http.Request) error {
+	s, err := d.service(r, true)
+	if err != nil {
+		return err
+	}
+	raw := strings.TrimSpace(r.PostFormValue("retention"))
+	days, err := strconv.Atoi(raw)
+	if err != nil || days < 0 || days > MaxRetentionDays {
+		data := d.settingsData(r, s)
+		data.RetentionDays, data.CanWrite = raw, true
+		return d.pages.Render(w, r, http.StatusBadRequest, "analytics/settings", data,
+			web.FormErrors{{Field: "retention", Message: "Enter a whole number of days from 0 to " + strconv.Itoa(MaxRetentionDays)}})
+	}
+	if err := d.retention.SetRetention(r.Context(), s.ID, days); err != nil {
+		return err
+	}
+	web.SetFlash(w, r, "The retention of raw events is saved.")
+	return web.Redirect(w, r, "/services/"+s.Slug+"/analytics/settings")
+}
