@@ -111,6 +111,7 @@ type dashboardData struct {
 	CanWrite    bool
 	Range       string
 	Query       string // the view's query string, for the CSV links
+	Attribution string // the country data's licence asks for credit
 	NoteTime    string // the annotation form's values, kept after an error
 	NoteLabel   string
 }

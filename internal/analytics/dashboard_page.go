@@ -13,6 +13,7 @@ import (
 
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/enrich"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/web"
 )
@@ -53,6 +54,7 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 	}
 	data.CompareLink = v.link(data.Base, func(c *view) { c.Compare = !c.Compare })
 	data.Query = v.link("", nil)
+	data.Attribution = enrich.IPLocAttribution
 	for i, f := range v.Filters {
 		i := i
 		data.Filters = append(data.Filters, filterChip{Label: filterLabels[f.Dimension], Value: f.Value,
