@@ -196,7 +196,9 @@ func (p *Pipeline) writeBatch(evs []*Event) {
 			service: ev.ServiceID, ts: ev.Time.UnixMilli(), visitor: ev.VisitorID, session: s.id,
 			name: p.dict.id(ev.Name), page: p.dict.id(ev.Page), host: p.dict.id(ev.Hostname),
 			props: ev.Props, revenue: ev.Revenue, interactive: ev.Interactive,
-			scrollDepth: ev.ScrollDepth, engagedMS: ev.EngagedMS, visit: p.dict.visitIDs(&ev.Visit),
+			// An event carries its visit's dimensions (where the visit came
+			// from), not its own: a click inside the site has no referrer.
+			scrollDepth: ev.ScrollDepth, engagedMS: ev.EngagedMS, visit: s.visit,
 		})
 	}
 	for {

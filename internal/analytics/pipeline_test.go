@@ -199,3 +199,28 @@ func TestRetention(t *testing.T) {
 		}
 	})
 }
+
+// TestEventsCarryTheirVisit: a page reached by a click inside the site has
+// no referrer of its own, but is stored with where its visit came from, so
+// that filtering by source counts every page of the visit.
+func TestEventsCarryTheirVisit(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	svc := testService(t, db)
+	p := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{})
+	defer p.Close(ctx)
+	at := fixtureClock(svc.Location())
+	for i, v := range []Visit{{Source: "Google", Channel: "Organic Search"}, {Channel: "Direct"}} {
+		ev := &Event{ServiceID: svc.ID, Zone: svc.Location(), Time: at("10:0" + string(rune('0'+i))), VisitorID: 7,
+			Name: PageviewName, Page: "/p" + string(rune('0'+i)), ScrollDepth: -1, EngagedMS: -1, Visit: v}
+		if err := p.Enqueue(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM analytics_events e JOIN analytics_strings s ON s.id = e.source WHERE s.value = 'Google'`); n != 2 {
+		t.Fatalf("%d of the visit's 2 page views are stored with its source", n)
+	}
+}

@@ -40,22 +40,38 @@ const rowsPerInsert = 500
 // the visits it touched, and its rollup changes. Either all of it is
 // stored or none, so the rollups always agree with the events.
 func write(ctx context.Context, db *store.DB, b *batch) error {
+	// modernc's SQLite looks numbered parameters up by name, which makes a
+	// statement with thousands of $N a hundred times slower to bind than
+	// the same with plain ?; PostgreSQL only knows $N.
+	w := &writer{positional: db.Dialect() == store.SQLite}
 	return db.Tx(ctx, func(tx store.Querier) error {
-		if err := insertEvents(ctx, tx, b.events); err != nil {
+		if err := w.insertEvents(ctx, tx, b.events); err != nil {
 			return err
 		}
-		if err := upsertSessions(ctx, tx, b.sessions); err != nil {
+		if err := w.upsertSessions(ctx, tx, b.sessions); err != nil {
 			return err
 		}
-		if err := upsertDaily(ctx, tx, b.deltas); err != nil {
+		if err := w.upsertDaily(ctx, tx, b.deltas); err != nil {
 			return err
 		}
-		return upsertHourly(ctx, tx, b.deltas)
+		return w.upsertHourly(ctx, tx, b.deltas)
 	})
 }
 
+// writer writes a batch's rows in the parameter style of its engine.
+type writer struct {
+	positional bool // ? rather than $N
+}
+
+func (w *writer) placeholders(from, n int) string {
+	if !w.positional {
+		return store.Placeholders(from, n)
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
 // insertRows runs INSERT … VALUES with many rows per statement.
-func insertRows(ctx context.Context, tx store.Querier, head, tail string, cols, n int, row func(i int, args []any) []any) error {
+func (w *writer) insertRows(ctx context.Context, tx store.Querier, head, tail string, cols, n int, row func(i int, args []any) []any) error {
 	args := make([]any, 0, rowsPerInsert*cols)
 	for start := 0; start < n; start += rowsPerInsert {
 		end := min(start+rowsPerInsert, n)
@@ -67,7 +83,7 @@ func insertRows(ctx context.Context, tx store.Querier, head, tail string, cols, 
 				q.WriteString(",")
 			}
 			q.WriteString("(")
-			q.WriteString(store.Placeholders(len(args)+1, cols))
+			q.WriteString(w.placeholders(len(args)+1, cols))
 			q.WriteString(")")
 			args = row(i, args)
 		}
@@ -86,8 +102,8 @@ func nullInt(v int64, ok bool) any {
 	return v
 }
 
-func insertEvents(ctx context.Context, tx store.Querier, evs []storedEvent) error {
-	err := insertRows(ctx, tx, `INSERT INTO analytics_events (`+eventColumns+`) VALUES `, "", 26, len(evs), func(i int, a []any) []any {
+func (w *writer) insertEvents(ctx context.Context, tx store.Querier, evs []storedEvent) error {
+	err := w.insertRows(ctx, tx, `INSERT INTO analytics_events (`+eventColumns+`) VALUES `, "", 26, len(evs), func(i int, a []any) []any {
 		e := &evs[i]
 		v := &e.visit
 		return append(a, e.service, e.ts, e.visitor, e.session, e.name, e.page, e.host, e.props, e.revenue, e.interactive,
@@ -101,12 +117,12 @@ func insertEvents(ctx context.Context, tx store.Querier, evs []storedEvent) erro
 	return nil
 }
 
-func upsertSessions(ctx context.Context, tx store.Querier, set map[*session]struct{}) error {
+func (w *writer) upsertSessions(ctx context.Context, tx store.Querier, set map[*session]struct{}) error {
 	list := make([]*session, 0, len(set))
 	for s := range set {
 		list = append(list, s)
 	}
-	err := insertRows(ctx, tx, `INSERT INTO analytics_sessions (`+sessionColumns+`) VALUES `,
+	err := w.insertRows(ctx, tx, `INSERT INTO analytics_sessions (`+sessionColumns+`) VALUES `,
 		` ON CONFLICT (service_id, session_id) DO UPDATE SET end_ts = excluded.end_ts, pageviews = excluded.pageviews,
 		events = excluded.events, bounce = excluded.bounce, exit_page = excluded.exit_page`,
 		25, len(list), func(i int, a []any) []any {
@@ -126,14 +142,14 @@ const addCounts = ` DO UPDATE SET visitors = %[1]s.visitors + excluded.visitors,
 	pageviews = %[1]s.pageviews + excluded.pageviews, events = %[1]s.events + excluded.events,
 	bounces = %[1]s.bounces + excluded.bounces, duration = %[1]s.duration + excluded.duration`
 
-func upsertDaily(ctx context.Context, tx store.Querier, d *deltas) error {
+func (w *writer) upsertDaily(ctx context.Context, tx store.Querier, d *deltas) error {
 	keys := make([]dailyKey, 0, len(d.daily))
 	for k, c := range d.daily {
 		if !c.zero() {
 			keys = append(keys, k)
 		}
 	}
-	err := insertRows(ctx, tx, `INSERT INTO analytics_daily (service_id, day, kind, value, visitors, visits, pageviews, events, bounces, duration) VALUES `,
+	err := w.insertRows(ctx, tx, `INSERT INTO analytics_daily (service_id, day, kind, value, visitors, visits, pageviews, events, bounces, duration) VALUES `,
 		` ON CONFLICT (service_id, day, kind, value)`+fmt.Sprintf(addCounts, "analytics_daily"), 10, len(keys), func(i int, a []any) []any {
 			k := keys[i]
 			c := d.daily[k]
@@ -145,14 +161,14 @@ func upsertDaily(ctx context.Context, tx store.Querier, d *deltas) error {
 	return nil
 }
 
-func upsertHourly(ctx context.Context, tx store.Querier, d *deltas) error {
+func (w *writer) upsertHourly(ctx context.Context, tx store.Querier, d *deltas) error {
 	keys := make([]hourlyKey, 0, len(d.hourly))
 	for k, c := range d.hourly {
 		if !c.zero() {
 			keys = append(keys, k)
 		}
 	}
-	err := insertRows(ctx, tx, `INSERT INTO analytics_hourly (service_id, hour, visitors, visits, pageviews, events, bounces, duration) VALUES `,
+	err := w.insertRows(ctx, tx, `INSERT INTO analytics_hourly (service_id, hour, visitors, visits, pageviews, events, bounces, duration) VALUES `,
 		` ON CONFLICT (service_id, hour)`+fmt.Sprintf(addCounts, "analytics_hourly"), 8, len(keys), func(i int, a []any) []any {
 			k := keys[i]
 			c := d.hourly[k]

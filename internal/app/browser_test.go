@@ -242,3 +242,35 @@ func TestBrowserTrackerToDashboard(t *testing.T) {
 	}
 	screenshot(t, ctx, "08-dashboard-filtered")
 }
+
+// TestBrowserDemoDashboard: the demo's 90 days of traffic fill the
+// dashboard; look at the screenshot.
+func TestBrowserDemoDashboard(t *testing.T) {
+	ctx := browser(t)
+	a := newTestApp(t, storetest.DSNs(t)["sqlite"])
+	creds, err := a.SeedDemo(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	err = chromedp.Do(sctx, chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), creds.Email),
+		chromedp.SendKeys(chromedp.CSS("#password"), creds.Password),
+		chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".tiles")),
+		chromedp.Navigate(srv.URL+"/services/parking-permits/analytics?compare=1"), chromedp.WaitVisible(chromedp.CSS("#panel-pages")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS("#panel-pages + .table-wrap")))
+	if err != nil || !strings.Contains(pages, "/start") || !strings.Contains(pages, "/apply/confirmation") {
+		t.Fatalf("top pages: %q %v", pages, err)
+	}
+	campaigns, _ := chromedp.Run(sctx, chromedp.Text(chromedp.CSS("#panel-campaigns + .table-wrap")))
+	if !strings.Contains(campaigns, "renewal-reminder") && !strings.Contains(campaigns, "spring-parking") {
+		t.Fatalf("campaigns: %q", campaigns)
+	}
+	screenshot(t, ctx, "09-demo-dashboard")
+}

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/liveops/liveops/internal/account"
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/demo"
 	"github.com/liveops/liveops/internal/store"
 )
 
@@ -37,12 +39,16 @@ const demoPasswordSetting = "demo_admin_password"
 // returns the administrator's sign-in. If the password was changed since,
 // it is reset to a new one.
 func (a *App) SeedDemo(ctx context.Context) (*DemoCredentials, error) {
-	if _, err := a.Catalog.BySlug(ctx, demoService.Slug); errors.Is(err, store.ErrNotFound) {
-		if _, err := a.Catalog.Create(ctx, demoService); err != nil {
+	svc, err := a.Catalog.BySlug(ctx, demoService.Slug)
+	if errors.Is(err, store.ErrNotFound) {
+		if svc, err = a.Catalog.Create(ctx, demoService); err != nil {
 			return nil, fmt.Errorf("create demo service: %w", err)
 		}
 		slog.Info("demo: created service", "slug", demoService.Slug)
 	} else if err != nil {
+		return nil, err
+	}
+	if err := a.seedDemoTraffic(ctx, svc); err != nil {
 		return nil, err
 	}
 	u, err := a.Accounts.UserByEmail(ctx, DemoEmail)
@@ -83,4 +89,21 @@ var demoService = catalog.Input{
 	Timezone:    "Europe/London",
 	Phase:       "live",
 	Public:      true,
+}
+
+// seedDemoTraffic gives the demo service, once, 90 days of realistic visits
+// ending now, so that its dashboard shows something true to life.
+func (a *App) seedDemoTraffic(ctx context.Context, svc *catalog.Service) error {
+	has, err := demo.HasTraffic(ctx, a.DB, svc.ID)
+	if err != nil || has {
+		return err
+	}
+	start := time.Now()
+	sum, err := demo.Traffic(ctx, a.Events, svc, start, 90, 1)
+	if err != nil {
+		return fmt.Errorf("demo traffic: %w", err)
+	}
+	slog.Info("demo: generated 90 days of traffic", "events", sum.Events, "visitors", sum.Visitors,
+		"visits", sum.Visits, "took", time.Since(start).Round(time.Millisecond))
+	return nil
 }
