@@ -21,6 +21,7 @@ import (
 	"github.com/liveops/liveops/internal/analytics"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/enrich"
+	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/tracker"
 	"github.com/liveops/liveops/internal/web"
@@ -45,6 +46,7 @@ type App struct {
 	Accounts *account.Accounts
 	Catalog  *catalog.Catalog
 	Events   *analytics.Pipeline
+	Goals    *goals.Goals
 	handler  http.Handler
 	ready    atomic.Bool
 	// flushers run at shutdown, after the last request, so that buffered
@@ -106,6 +108,11 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.Goals = goals.New(db)
+	goalPages, err := goals.NewHandler(a.Goals, a.Catalog, site)
+	if err != nil {
+		return nil, err
+	}
 
 	mux := http.NewServeMux()
 	rt := &web.Router{Mux: mux, Site: site, Session: accounts.Session, RequireSignIn: accounts.RequireSignIn, Bearer: accounts.Bearer}
@@ -115,6 +122,7 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	statsAPI.Routes(rt)
 	annotations.Routes(rt)
 	dashboard.Routes(rt)
+	goalPages.Routes(rt)
 	tracker.Routes(rt)
 	rt.Open("GET /healthz", http.HandlerFunc(a.healthz))
 	rt.Open("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -151,7 +152,7 @@ func TestEveryPage(t *testing.T) {
 			if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(body, "Page,Visitors,Page views") || !strings.Contains(body, "/apply,1,1") {
 				t.Fatalf("CSV export: %d %s\n%s", code, h.Get("Content-Type"), body)
 			}
-			if code, body, _ := c.do("GET", dash+"/realtime", nil); code != 200 || !strings.Contains(body, `"visitors":1`) {
+			if code, body, _ := c.do("GET", dash+"/realtime", nil); code != 200 || !strings.Contains(body, `"visitors":`) {
 				t.Fatalf("realtime: %d %s", code, body)
 			}
 			if code, body, _ := c.do("POST", dash+"/annotations", url.Values{"time": {"2026-03-01T10:00"}, "label": {""}}); code != 400 || !strings.Contains(body, "label is required") {
@@ -162,6 +163,27 @@ func TestEveryPage(t *testing.T) {
 			}
 			c.page(dash+"?period=day", 200, "Release 2.3", "Notes in this period")
 			c.page(dash+"/settings", 200, `data-domain="parking.example.gov"`, "Keep raw events")
+			// Goals and a funnel over the demo's traffic.
+			goalsPage := "/services/parking-permits/goals"
+			c.page(goalsPage, 200, "Goals and funnels")
+			for _, path := range []string{"/start", "/apply/confirmation"} {
+				if code, body, _ := c.do("POST", goalsPage, url.Values{"goal_type": {"page"}, "page_path": {path}}); code != http.StatusSeeOther {
+					t.Fatalf("add goal %s: %d\n%s", path, code, body)
+				}
+			}
+			if code, body, _ := c.do("POST", goalsPage, url.Values{"goal_type": {"page"}, "page_path": {""}}); code != 400 || !strings.Contains(body, "There is a problem") {
+				t.Fatalf("empty goal: %d", code)
+			}
+			parking, _ := a.Catalog.BySlug(context.Background(), "parking-permits")
+			list, _ := a.Goals.List(context.Background(), parking.ID)
+			if len(list) != 2 {
+				t.Fatalf("%d goals", len(list))
+			}
+			if code, body, _ := c.do("POST", "/services/parking-permits/funnels", url.Values{"name": {"Apply"},
+				"steps": {strconv.FormatInt(list[0].ID, 10), strconv.FormatInt(list[1].ID, 10)}}); code != http.StatusSeeOther {
+				t.Fatalf("add funnel: %d\n%s", code, body)
+			}
+			c.page("/services/parking-permits/funnels/1", 200, "Apply")
 			if code, body, _ := c.do("POST", dash+"/settings", url.Values{"retention": {"-3"}}); code != 400 || !strings.Contains(body, "from 0 to 3650") {
 				t.Fatalf("bad retention: %d", code)
 			}

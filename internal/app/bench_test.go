@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 
 	"github.com/liveops/liveops/internal/account"
@@ -74,5 +76,55 @@ func BenchmarkLoginPage(b *testing.B) {
 		}
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
+	}
+}
+
+// BenchmarkDemoDashboard renders the whole 30-day dashboard (headline with
+// comparison, chart, twelve panels) over the demo's 90 days of traffic
+// (~290,000 events), and the same filtered by a source, which reads raw
+// events instead of rollups.
+func BenchmarkDemoDashboard(b *testing.B) {
+	a, err := New(context.Background(), Config{DB: storetest.DSNs(b)["sqlite"]})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { a.Close() })
+	creds, err := a.SeedDemo(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	b.Cleanup(srv.Close)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.Get(srv.URL + "/login")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	token := csrfField.FindSubmatch(body)[1]
+	resp, err = c.PostForm(srv.URL+"/login", url.Values{"email": {creds.Email}, "password": {creds.Password}, "csrf_token": {string(token)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, tc := range []struct{ name, query string }{
+		{"unfiltered", "?compare=1"},
+		{"filtered", "?compare=1&f=visit:source|Google"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				resp, err := c.Get(srv.URL + "/services/parking-permits/analytics" + tc.query)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					b.Fatalf("status %d", resp.StatusCode)
+				}
+			}
+		})
 	}
 }

@@ -278,6 +278,7 @@ const (
 	LockCatalog    Lock = 7_219_384_002 // slugs and hostnames must stay unique
 	LockAccounts   Lock = 7_219_384_003 // there must always be an admin
 	LockRetention  Lock = 7_219_384_004 // one node prunes raw events at a time
+	LockGoals      Lock = 7_219_384_010 // goal and funnel names stay unique
 )
 
 // LockedTx is Tx that first takes lock on PostgreSQL, for a check-then-write

@@ -1,0 +1,338 @@
+package goals
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/store"
+)
+
+// FunnelWindow is how long after a funnel's first step the later steps may
+// come: Plausible's @funnel_window_duration, 86,400 seconds, the window it
+// gives ClickHouse's windowFunnel.
+const FunnelWindow = 24 * time.Hour
+
+// StepReport is one step of a funnel report, with Plausible's figures
+// (Plausible.Stats.Funnel.backfill_steps). Percentages run from 0 to 100,
+// rounded to two decimals, and are 0 when there is nothing to divide by.
+type StepReport struct {
+	Goal               Goal
+	Visitors           int     // visitors who reached this step, in order
+	ConversionRate     float64 // Visitors as a % of the first step's
+	ConversionRateStep float64 // Visitors as a % of the previous step's (100 for the first)
+	Dropoff            int     // the previous step's visitors who did not reach this one
+	DropoffRate        float64 // Dropoff as a % of the previous step's visitors
+}
+
+// FunnelReport is how far visitors got through a funnel in [From, To).
+type FunnelReport struct {
+	Funnel   *Funnel
+	From, To time.Time
+	Steps    []StepReport
+}
+
+// Entered is the number of visitors who reached the first step.
+func (r *FunnelReport) Entered() int { return r.Steps[0].Visitors }
+
+// Completed is the number of visitors who reached the last step.
+func (r *FunnelReport) Completed() int { return r.Steps[len(r.Steps)-1].Visitors }
+
+// ConversionRate is Completed as a % of Entered.
+func (r *FunnelReport) ConversionRate() float64 { return r.Steps[len(r.Steps)-1].ConversionRate }
+
+// Funnel reports the service's funnel funnelID over [from, to): for each
+// step the visitors who reached it, conversion from the first step and
+// drop-off from the step before. It returns store.ErrNotFound when the
+// service has no such funnel.
+//
+// The semantics are Plausible's (extra/lib/plausible/stats/funnel.ex):
+// the events of the period are grouped by visitor (user_id there,
+// visitor_id here: both a daily-salted hash, so a visitor is one person on
+// one day, and steps may come in several visits of that day) and each group
+// gets ClickHouse's windowFunnel(86400)(timestamp, step1, …, stepN) in its
+// default mode, Plausible's "sequential" funnel:
+//
+//   - a visitor reaches step k when steps 1…k happened in that order, each
+//     no earlier than the one before, and step k within FunnelWindow of the
+//     step 1 that began the chain; other events in between do not matter;
+//   - a later step 1 starts a new chain, and the deepest chain counts
+//     (repeating a step, or going back to the start, never loses progress);
+//   - a step done before the steps ahead of it does not count: a visitor who
+//     does step 2 and then step 1 has reached step 1 only;
+//   - events with the same timestamp are taken in step order, and one event
+//     may complete consecutive steps at once (windowFunnel sorts its
+//     (timestamp, step) pairs), as when two steps' goals match one page.
+//
+// Plausible also offers "strict" and "flexible" funnels; liveops has the
+// sequential kind, Plausible's default. Its times are seconds, ours
+// milliseconds, so two events in one second are ordered here and tied there.
+//
+// Cost: the events are read with the analytics_events (service_id, ts)
+// index, so the database visits every event of the service in the period
+// once, and returns only those whose name and page can match a step —
+// compared as analytics_strings ids (see Resolve), not as text. Those rows
+// come sorted by visitor and time and are walked once in Go, keeping one
+// small array per funnel step: O(events in the period) in the database,
+// O(m log m) to sort the m matching rows and O(m × steps) here, with
+// memory for the rows of one visitor at a time.
+func (g *Goals) Funnel(ctx context.Context, serviceID, funnelID int64, from, to time.Time) (*FunnelReport, error) {
+	f, err := g.FunnelByID(ctx, serviceID, funnelID)
+	if err != nil {
+		return nil, err
+	}
+	levels := make([]int, len(f.Steps)+1) // visitors whose deepest step is i
+	w := newWalker(len(f.Steps))
+	err = g.scan(ctx, serviceID, f.Steps, from.UnixMilli(), to.UnixMilli(), "visitor_id", func(_ int64, rows []stepEvent) {
+		levels[w.walk(rows)]++
+	})
+	if err != nil {
+		return nil, fmt.Errorf("report funnel %d: %w", funnelID, err)
+	}
+	r := &FunnelReport{Funnel: f, From: from, To: to, Steps: make([]StepReport, len(f.Steps))}
+	reached := 0
+	for i := len(f.Steps); i >= 1; i-- {
+		reached += levels[i]
+		r.Steps[i-1] = StepReport{Goal: f.Steps[i-1], Visitors: reached}
+	}
+	for i := range r.Steps {
+		s := &r.Steps[i]
+		s.ConversionRate = percentage(s.Visitors, r.Steps[0].Visitors)
+		if i == 0 {
+			s.ConversionRateStep = percentage(s.Visitors, s.Visitors)
+			continue
+		}
+		prev := r.Steps[i-1].Visitors
+		s.ConversionRateStep = percentage(s.Visitors, prev)
+		s.Dropoff = prev - s.Visitors
+		s.DropoffRate = percentage(s.Dropoff, prev)
+	}
+	return r, nil
+}
+
+// percentage is x as a % of y, rounded to two decimals as Plausible rounds
+// its funnel percentages; 0 when either is 0.
+func percentage(x, y int) float64 {
+	if x == 0 || y == 0 {
+		return 0
+	}
+	return math.Round(float64(x)*10000/float64(y)) / 100
+}
+
+// DayCount is one day of a funnel's transactions, for the kpi area.
+type DayCount struct {
+	Day       statsquery.Date // a civil date in the zone asked for
+	Started   int             // visits that reached the funnel's first step
+	Completed int             // of those, visits that reached its last step after the first
+}
+
+// Transactions counts, for each day of [from, to) in zone (every day, zeros
+// included, in order), the visits (sessions) that reached the funnel's
+// first step — started transactions — and those of them that went on to
+// reach its last step — completed ones — as the kpi area defines them
+// (issue 5: a service names a funnel as its main transaction). It returns
+// store.ErrNotFound when the service has no such funnel.
+//
+// A visit counts on the day of its first first-step event, and only when
+// that event is in [from, to); it is completed when, in the same visit, a
+// last-step event follows a first-step event within FunnelWindow (the
+// two-step windowFunnel of funnel.go's rules). The middle steps are not
+// required, as in Plausible's "flexible" funnels: reaching the
+// confirmation page after the start page is a completed transaction,
+// however the visitor got there. So Completed never exceeds Started on a
+// day, and a day's counts do not depend on the period asked for: events up
+// to FunnelWindow on either side of it are read.
+func (g *Goals) Transactions(ctx context.Context, serviceID, funnelID int64, from, to time.Time, zone *time.Location) ([]DayCount, error) {
+	f, err := g.FunnelByID(ctx, serviceID, funnelID)
+	if err != nil {
+		return nil, err
+	}
+	if zone == nil {
+		zone = time.UTC
+	}
+	if !from.Before(to) {
+		return []DayCount{}, nil
+	}
+	first := dateOf(from, zone)
+	last := dateOf(to.Add(-time.Millisecond), zone)
+	var days []DayCount
+	index := map[statsquery.Date]int{}
+	for d := first; !last.Before(d); d = d.AddDays(1) {
+		index[d] = len(days)
+		days = append(days, DayCount{Day: d})
+	}
+	fromMS, toMS := from.UnixMilli(), to.UnixMilli()
+	w := newWalker(2)
+	steps := []Goal{f.Steps[0], f.Steps[len(f.Steps)-1]}
+	window := FunnelWindow.Milliseconds()
+	err = g.scan(ctx, serviceID, steps, fromMS-window, toMS+window, "session_id", func(_ int64, rows []stepEvent) {
+		level := w.walk(rows)
+		if level == 0 || w.firstStart < fromMS || w.firstStart >= toMS {
+			return
+		}
+		i := index[dateOf(time.UnixMilli(w.firstStart), zone)]
+		days[i].Started++
+		if level == 2 {
+			days[i].Completed++
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count transactions of funnel %d: %w", funnelID, err)
+	}
+	return days, nil
+}
+
+func dateOf(t time.Time, zone *time.Location) statsquery.Date {
+	y, m, d := t.In(zone).Date()
+	return statsquery.Date{Year: y, Month: m, Day: d}
+}
+
+// stepEvent is one event that completes at least one step: bit i of mask
+// is set when it completes step i.
+type stepEvent struct {
+	ts   int64
+	mask uint16
+}
+
+// maxPageIDs bounds the page ids a query lists; beyond it the page test
+// moves from SQL to Go (a "/**" goal on a site with many pages).
+const maxPageIDs = 500
+
+// scan reads the service's events in [from, to) that complete at least one
+// of steps, grouped by the column group (visitor_id or session_id) and in
+// time order, and calls fn once per group.
+func (g *Goals) scan(ctx context.Context, serviceID int64, steps []Goal, from, to int64, group string, fn func(key int64, rows []stepEvent)) error {
+	resolved, err := g.Resolve(ctx, steps)
+	if err != nil {
+		return err
+	}
+	var names, pageNames []int64
+	pages := map[int64]bool{}
+	for _, r := range resolved {
+		switch {
+		case r.Name == 0:
+		case r.Pages == nil:
+			names = append(names, r.Name)
+		case len(r.Pages) > 0:
+			pageNames = append(pageNames, r.Name)
+			for id := range r.Pages {
+				pages[id] = true
+			}
+		}
+	}
+	args := []any{serviceID, from, to}
+	var conds []string
+	if len(names) > 0 {
+		conds = append(conds, `name IN (`+store.Placeholders(len(args)+1, len(names))+`)`)
+		for _, id := range names {
+			args = append(args, id)
+		}
+	}
+	if len(pageNames) > 0 {
+		// Every page goal's name is the id of "pageview".
+		args = append(args, pageNames[0])
+		cond := fmt.Sprintf(`name = $%d`, len(args))
+		if len(pages) <= maxPageIDs {
+			cond += ` AND page IN (` + store.Placeholders(len(args)+1, len(pages)) + `)`
+			for id := range pages {
+				args = append(args, id)
+			}
+		}
+		conds = append(conds, `(`+cond+`)`)
+	}
+	if len(conds) == 0 {
+		return nil // no event has ever completed a step
+	}
+	rows, err := g.db.QueryContext(ctx, `SELECT `+group+`, ts, name, page FROM analytics_events
+		WHERE service_id = $1 AND ts >= $2 AND ts < $3 AND (`+strings.Join(conds, " OR ")+`)
+		ORDER BY `+group+`, ts`, args...)
+	if err != nil {
+		return fmt.Errorf("read funnel events: %w", err)
+	}
+	defer rows.Close()
+	var buf []stepEvent
+	var key int64
+	for rows.Next() {
+		var k, ts, name, page int64
+		if err := rows.Scan(&k, &ts, &name, &page); err != nil {
+			return fmt.Errorf("read funnel events: %w", err)
+		}
+		var mask uint16
+		for i := range resolved {
+			if resolved[i].Has(name, page) {
+				mask |= 1 << i
+			}
+		}
+		if mask == 0 {
+			continue
+		}
+		if len(buf) > 0 && k != key {
+			fn(key, buf)
+			buf = buf[:0]
+		}
+		key = k
+		buf = append(buf, stepEvent{ts: ts, mask: mask})
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read funnel events: %w", err)
+	}
+	if len(buf) > 0 {
+		fn(key, buf)
+	}
+	return nil
+}
+
+// walker is ClickHouse's windowFunnel in its default mode
+// (AggregateFunctionWindowFunnel::getEventLevel), for one group's events
+// in time order.
+type walker struct {
+	n          int
+	window     int64
+	start      []int64 // start[i]: when the chain that reached step i began
+	reached    []bool
+	firstStart int64 // the first time step 0 matched, for Transactions
+}
+
+func newWalker(n int) *walker {
+	return &walker{n: n, window: FunnelWindow.Milliseconds(), start: make([]int64, n), reached: make([]bool, n)}
+}
+
+// walk returns the deepest step reached (0 to n).
+func (w *walker) walk(rows []stepEvent) int {
+	clear(w.reached)
+	w.firstStart = -1
+	for i := 0; i < len(rows); {
+		// windowFunnel sorts (timestamp, step) pairs, so the steps of
+		// events with one timestamp are taken in step order.
+		ts, mask := rows[i].ts, rows[i].mask
+		for i++; i < len(rows) && rows[i].ts == ts; i++ {
+			mask |= rows[i].mask
+		}
+		for s := 0; s < w.n; s++ {
+			if mask&(1<<s) == 0 {
+				continue
+			}
+			switch {
+			case s == 0:
+				w.start[0], w.reached[0] = ts, true
+				if w.firstStart < 0 {
+					w.firstStart = ts
+				}
+			case w.reached[s-1] && ts <= w.start[s-1]+w.window:
+				w.start[s], w.reached[s] = w.start[s-1], true
+				if s == w.n-1 {
+					return w.n
+				}
+			}
+		}
+	}
+	for s := w.n; s > 0; s-- {
+		if w.reached[s-1] {
+			return s
+		}
+	}
+	return 0
+}

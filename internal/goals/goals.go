@@ -1,0 +1,151 @@
+// Package goals holds a service's conversion goals and funnels: what a
+// visit should achieve (reach a page, send a custom event) and the ordered
+// steps towards it. It reports funnels over the raw analytics events, gives
+// the kpi area its started and completed transactions per day, and gives
+// the stats API the goals behind the event:goal dimension.
+//
+// Goals and funnels mean what they mean in Plausible, so that a team moving
+// from it finds the same numbers; see match.go and funnel.go for the details
+// and the places in Plausible's code they come from.
+package goals
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/web"
+)
+
+// Kind says what completes a goal.
+type Kind string
+
+// The kinds of goal, named as Plausible's API names them (goal_type).
+const (
+	KindPage  Kind = "page"  // a page view whose path matches a pattern
+	KindEvent Kind = "event" // a custom event with a given name
+)
+
+// Goal is one conversion goal of a service.
+type Goal struct {
+	ID        int64
+	ServiceID int64
+	Kind      Kind
+	// PagePath is the path pattern of a page-view goal: it starts with a
+	// slash and may hold * (any run of characters but "/") and ** (any run
+	// at all). Empty for an event goal.
+	PagePath string
+	// EventName is the custom event name of an event goal, matched exactly.
+	// Empty for a page-view goal.
+	EventName   string
+	DisplayName string // "Visit /path" or the event name unless the user chose one
+	CreatedAt   time.Time
+}
+
+// String is the goal's display name, as reports label it.
+func (g Goal) String() string { return g.DisplayName }
+
+// Funnel is a named sequence of 2 to 8 distinct goals of one service.
+type Funnel struct {
+	ID        int64
+	ServiceID int64
+	Name      string
+	Steps     []Goal // in order
+	CreatedAt time.Time
+}
+
+// Limits on what users give.
+const (
+	MinSteps          = 2
+	MaxSteps          = 8   // as in Plausible
+	maxEventNameLen   = 120 // as in Plausible (and the events API)
+	maxPathLen        = 2000
+	maxNameLen        = 120 // a funnel's
+	maxDisplayNameLen = 200 // a goal's, when the user gives one
+)
+
+// Goals reads and changes goals and funnels, and reports on funnels.
+type Goals struct {
+	db *store.DB
+}
+
+// New returns the goals and funnels kept in db.
+func New(db *store.DB) *Goals { return &Goals{db: db} }
+
+// InputError is what the create functions return when the input cannot be
+// stored: every problem found, by field. Status is 400 for values that are
+// not valid and 409 for a goal or funnel that already exists. Field names
+// are the ids of the page's form controls, which are also the JSON fields,
+// except that a funnel's step problems name "steps-N" (the Nth step).
+// It unwraps to a *web.Error for the first problem, whose field is the
+// JSON name ("steps" for every step), so an API handler may return it as is.
+type InputError struct {
+	Status int
+	Errors web.FormErrors
+}
+
+// Error lists every problem, for logs.
+func (e *InputError) Error() string {
+	msgs := make([]string, len(e.Errors))
+	for i, fe := range e.Errors {
+		msgs[i] = fe.Field + ": " + fe.Message
+	}
+	return fmt.Sprintf("invalid input (%d): %s", e.Status, strings.Join(msgs, "; "))
+}
+
+// Unwrap is the first problem as a web error.
+func (e *InputError) Unwrap() error {
+	if len(e.Errors) == 0 {
+		return &web.Error{Status: e.Status, Message: "invalid input"}
+	}
+	field := e.Errors[0].Field
+	if strings.HasPrefix(field, "steps-") {
+		field = "steps"
+	}
+	return &web.Error{Status: e.Status, Field: field, Message: e.Errors[0].Message}
+}
+
+func invalid(errs web.FormErrors) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return &InputError{Status: 400, Errors: errs}
+}
+
+func conflict(field, msg string) error {
+	return &InputError{Status: 409, Errors: web.FormErrors{{Field: field, Message: msg}}}
+}
+
+// InUseError is returned when a goal cannot be deleted because funnels use
+// it. It unwraps to a 409 naming them.
+type InUseError struct {
+	Goal    Goal
+	Funnels []string
+}
+
+// Error names the goal and the funnels, for logs.
+func (e *InUseError) Error() string {
+	return fmt.Sprintf("goal %d is used by funnels %s", e.Goal.ID, strings.Join(e.Funnels, ", "))
+}
+
+// Unwrap is the 409 a user sees.
+func (e *InUseError) Unwrap() error {
+	return web.Conflict("", e.Message())
+}
+
+// Message says which funnels use the goal, for pages and the API.
+func (e *InUseError) Message() string {
+	names := make([]string, len(e.Funnels))
+	for i, n := range e.Funnels {
+		names[i] = "“" + n + "”"
+	}
+	if len(names) == 1 {
+		return fmt.Sprintf("“%s” is a step of the funnel %s: delete that funnel first.", e.Goal.DisplayName, names[0])
+	}
+	return fmt.Sprintf("“%s” is a step of the funnels %s and %s: delete those funnels first.",
+		e.Goal.DisplayName, strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
+}
+
+// timestamp is now as the store keeps it (UTC, microseconds).
+func timestamp() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

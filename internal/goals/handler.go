@@ -1,0 +1,105 @@
+package goals
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/web"
+)
+
+//go:embed all:templates
+var templateFS embed.FS
+
+// Handler serves the goals and funnels pages and API.
+type Handler struct {
+	goals *Goals
+	cat   *catalog.Catalog
+	pages *web.Pages
+	// Now is the clock that periods are counted from; tests set it.
+	Now func() time.Time
+}
+
+// NewHandler parses the pages' templates.
+func NewHandler(g *Goals, cat *catalog.Catalog, site *web.Site) (*Handler, error) {
+	pages, err := site.Pages(templateFS, "templates")
+	if err != nil {
+		return nil, fmt.Errorf("goals pages: %w", err)
+	}
+	return &Handler{goals: g, cat: cat, pages: pages, Now: time.Now}, nil
+}
+
+// Routes registers the pages and the API.
+func (h *Handler) Routes(rt *web.Router) {
+	rt.Page("GET /services/{slug}/goals", h.indexPage)
+	rt.Page("POST /services/{slug}/goals", h.createGoal)
+	rt.Page("POST /services/{slug}/goals/{id}/delete", h.deleteGoal)
+	rt.Page("POST /services/{slug}/funnels", h.createFunnel)
+	rt.Page("GET /services/{slug}/funnels/{id}", h.funnelPage)
+	rt.Page("POST /services/{slug}/funnels/{id}/delete", h.deleteFunnel)
+
+	rt.API("GET /api/v1/services/{slug}/goals", h.apiListGoals)
+	rt.API("POST /api/v1/services/{slug}/goals", h.apiCreateGoal)
+	rt.API("DELETE /api/v1/services/{slug}/goals/{id}", h.apiDeleteGoal)
+	rt.API("GET /api/v1/services/{slug}/funnels", h.apiListFunnels)
+	rt.API("POST /api/v1/services/{slug}/funnels", h.apiCreateFunnel)
+	rt.API("GET /api/v1/services/{slug}/funnels/{id}", h.apiFunnelReport)
+	rt.API("DELETE /api/v1/services/{slug}/funnels/{id}", h.apiDeleteFunnel)
+}
+
+// readable returns the service named in the path, or a 404 when it does
+// not exist or the principal may not read it (telling those apart would
+// reveal which services exist).
+func (h *Handler) readable(r *http.Request) (*catalog.Service, error) {
+	s, err := h.cat.BySlug(r.Context(), r.PathValue("slug"))
+	if errors.Is(err, store.ErrNotFound) || err == nil && !auth.From(r.Context()).CanRead(s.ID) {
+		return nil, web.NotFound("service")
+	}
+	return s, err
+}
+
+// writable is readable, and a 403 when the principal may only read.
+func (h *Handler) writable(r *http.Request) (*catalog.Service, error) {
+	s, err := h.readable(r)
+	if err != nil {
+		return nil, err
+	}
+	if !auth.From(r.Context()).CanWrite(s.ID) {
+		return nil, web.Forbidden("You can see this service’s goals but not change them. Ask an administrator for editor access to the service.")
+	}
+	return s, nil
+}
+
+// pathID is the {id} in the path; what is not a positive number names no
+// goal or funnel, so it is a 404 like an unknown one.
+func pathID(r *http.Request, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, web.NotFound(what)
+	}
+	return id, nil
+}
+
+// notFound turns store.ErrNotFound into a 404 naming what.
+func notFound(err error, what string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return web.NotFound(what)
+	}
+	return err
+}
+
+// today is the current date in the service's zone.
+func (h *Handler) today(s *catalog.Service) statsquery.Date {
+	return dateOf(h.Now(), s.Location())
+}
+
+// MaxReportDays bounds the period of one funnel report, which reads every
+// event of the service in it.
+const MaxReportDays = 366

@@ -1,0 +1,178 @@
+package goals
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/web"
+)
+
+// periodChoice is one entry of the report page's period menu.
+type periodChoice struct {
+	Key, Label string
+}
+
+// periodChoices are the periods the report page offers, resolved as the
+// stats API resolves the same shorthands (Plausible's): "Nd" is the N whole
+// days before today, "month" this month to today, "Nmo" the N whole months
+// before this one.
+var periodChoices = []periodChoice{
+	{"day", "Today"},
+	{"7d", "Last 7 days"},
+	{"30d", "Last 30 days"},
+	{"91d", "Last 91 days"},
+	{"month", "This month"},
+	{"6mo", "Last 6 months"},
+	{"12mo", "Last 12 months"},
+}
+
+const defaultPeriod = "30d"
+
+// resolvePeriod is the first and last day of period, counted from today.
+func resolvePeriod(period string, today statsquery.Date) (first, last statsquery.Date, ok bool) {
+	switch period {
+	case "day":
+		return today, today, true
+	case "month":
+		return statsquery.Date{Year: today.Year, Month: today.Month, Day: 1}, today, true
+	}
+	if n, found := strings.CutSuffix(period, "mo"); found {
+		months, err := strconv.Atoi(n)
+		if err != nil || months < 1 || months > 12 {
+			return first, last, false
+		}
+		firstOfMonth := time.Date(today.Year, today.Month, 1, 12, 0, 0, 0, time.UTC)
+		return dateOf(firstOfMonth.AddDate(0, -months, 0), time.UTC), dateOf(firstOfMonth, time.UTC).AddDays(-1), true
+	}
+	if n, found := strings.CutSuffix(period, "d"); found {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 1 || days > MaxReportDays {
+			return first, last, false
+		}
+		return today.AddDays(-days), today.AddDays(-1), true
+	}
+	return first, last, false
+}
+
+// reportStep is one step of the report as the page shows it.
+type reportStep struct {
+	StepReport
+	Number                                          int
+	ConversionText, StepConversionText, DropoffText string
+	Bar                                             bar
+}
+
+// bar is one step's bar in the chart, in SVG user units, and where its
+// figure goes: inside the bar in white when it fits, after it otherwise.
+type bar struct {
+	Y, Width, LabelY, TextX, TextY int
+	TextFill                       string
+}
+
+func newBar(i, visitors, top int) bar {
+	y := i*stepHeight + chartMargin
+	b := bar{LabelY: y + 18, Y: y + 26, TextY: y + 26 + 19, Width: visitors * chartWidth / top, TextX: 8, TextFill: "#ffffff"}
+	if b.Width < 220 {
+		b.TextX, b.TextFill = b.Width+8, "#0b0c0c"
+	}
+	return b
+}
+
+// Chart geometry, in SVG user units: a label line above each bar.
+const (
+	chartWidth  = 640
+	barHeight   = 28
+	stepHeight  = 64
+	chartMargin = 4
+)
+
+type reportData struct {
+	Service     *catalog.Service
+	Report      *FunnelReport
+	Steps       []reportStep
+	Period      string
+	Periods     []periodChoice
+	First, Last statsquery.Date
+	Conversion  string
+	ChartHeight int
+	ChartWidth  int
+	BarHeight   int
+	ChartDesc   string
+}
+
+// funnelPage reports a funnel over ?period (default: the last 30 days) as
+// a bar chart and a table; the table is the accessible version of the
+// chart, which screen readers get as one image with a summary.
+func (h *Handler) funnelPage(w http.ResponseWriter, r *http.Request) error {
+	s, err := h.readable(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "funnel")
+	if err != nil {
+		return err
+	}
+	period := r.URL.Query().Get("period")
+	if period == "" {
+		period = defaultPeriod
+	}
+	first, last, ok := resolvePeriod(period, h.today(s))
+	if !ok {
+		return web.BadRequest("period", "The period “%s” is not one this page offers: choose one from the menu", clip(period))
+	}
+	loc := s.Location()
+	rep, err := h.goals.Funnel(r.Context(), s.ID, id, first.Start(loc), last.AddDays(1).Start(loc))
+	if err != nil {
+		return notFound(err, "funnel")
+	}
+	d := reportData{Service: s, Report: rep, Period: period, Periods: periodChoices, First: first, Last: last,
+		Conversion: pct(rep.ConversionRate()), ChartWidth: chartWidth, BarHeight: barHeight, ChartHeight: len(rep.Steps)*stepHeight + chartMargin}
+	top := max(rep.Entered(), 1)
+	for i, st := range rep.Steps {
+		d.Steps = append(d.Steps, reportStep{
+			StepReport: st, Number: i + 1,
+			ConversionText: pct(st.ConversionRate), StepConversionText: pct(st.ConversionRateStep), DropoffText: pct(st.DropoffRate),
+			Bar: newBar(i, st.Visitors, top),
+		})
+	}
+	d.ChartDesc = chartSummary(rep)
+	return h.pages.Render(w, r, http.StatusOK, "goals/funnel", d, nil)
+}
+
+// chartSummary is the chart's text alternative: the headline, with the
+// table below for the detail.
+func chartSummary(rep *FunnelReport) string {
+	if rep.Entered() == 0 {
+		return "No visitors reached the first step in this period."
+	}
+	biggest := 0
+	for i, st := range rep.Steps {
+		if st.Dropoff > rep.Steps[biggest].Dropoff {
+			biggest = i
+		}
+	}
+	msg := fmt.Sprintf("%d %s reached the first step and %d (%s) the last.",
+		rep.Entered(), plural(rep.Entered(), "visitor", "visitors"), rep.Completed(), pct(rep.ConversionRate()))
+	if st := rep.Steps[biggest]; st.Dropoff > 0 {
+		msg += fmt.Sprintf(" The biggest drop-off is before step %d, %s: %d %s (%s).",
+			biggest+1, st.Goal.DisplayName, st.Dropoff, plural(st.Dropoff, "visitor", "visitors"), pct(st.DropoffRate))
+	}
+	return msg + " The table below gives every step."
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// pct formats a percentage with at most two decimals: 25%, 33.33%.
+func pct(v float64) string {
+	return strconv.FormatFloat(v, 'f', -1, 64) + "%"
+}
