@@ -7,17 +7,20 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 )
 
 // Stats answers Stats API v2 queries from the stored events and visits.
 type Stats struct {
-	db *store.DB
+	db    *store.DB
+	goals *goals.Goals
 }
 
-// NewStats reads from db.
-func NewStats(db *store.DB) *Stats { return &Stats{db: db} }
+// NewStats reads from db, with the services' goals for event:goal and
+// conversion_rate.
+func NewStats(db *store.DB, g *goals.Goals) *Stats { return &Stats{db: db, goals: g} }
 
 // Result is the response of POST /api/v2/query.
 type Result struct {
@@ -38,6 +41,7 @@ type group struct {
 	dims                                  []groupValue
 	visitors, visits, pageviews, events   int64
 	bounces, durationMS, sessionPageviews int64
+	conversionBase                        int64 // visitors of the group with no goal involved
 }
 
 // groupValue is a dimension value as the query returned it: a dictionary
@@ -60,6 +64,11 @@ func (st *Stats) run(ctx context.Context, serviceID int64, q *statsquery.Query, 
 	groups, err := x.collect(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if x.wants(statsquery.ConversionRate) {
+		if err := x.conversionBases(ctx, groups); err != nil {
+			return nil, err
+		}
 	}
 	var total int64
 	if x.wants(statsquery.Percentage) {
@@ -138,6 +147,8 @@ func (x *execution) metrics(g *group, totalVisitors int64) []any {
 			out = append(out, int64(math.Round(ratio(g.durationMS, g.visits*1000, 6))))
 		case statsquery.Percentage:
 			out = append(out, ratio(g.visitors*100, totalVisitors, 2))
+		case statsquery.ConversionRate:
+			out = append(out, ratio(g.visitors*100, g.conversionBase, 2))
 		default:
 			out = append(out, nil)
 		}

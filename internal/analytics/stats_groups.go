@@ -13,6 +13,11 @@ import (
 // groups runs the events query and the visits query the metrics need and
 // merges their rows by dimension values.
 func (x *execution) groups(ctx context.Context) ([]*group, error) {
+	for i, d := range x.q.Dimensions {
+		if d.Kind == statsquery.KindGoal {
+			return x.goalGroups(ctx, i)
+		}
+	}
 	needEvents, needSessions := false, false
 	for _, m := range x.q.Metrics {
 		switch m {
@@ -31,17 +36,11 @@ func (x *execution) groups(ctx context.Context) ([]*group, error) {
 	byKey := map[string]*group{}
 	var order []*group
 	get := func(dims []groupValue) *group {
-		var b strings.Builder
-		for _, d := range dims {
-			b.WriteString(strconv.FormatInt(d.id, 10))
-			b.WriteByte('\x00')
-			b.WriteString(d.text)
-			b.WriteByte('\x01')
-		}
-		g := byKey[b.String()]
+		k := dimKey(dims)
+		g := byKey[k]
 		if g == nil {
 			g = &group{dims: dims}
-			byKey[b.String()] = g
+			byKey[k] = g
 			order = append(order, g)
 		}
 		return g
@@ -112,6 +111,12 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 	where := []string{alias + ".service_id = " + a.add(x.service), tsCol + " >= " + a.add(x.from), tsCol + " < " + a.add(x.to)}
 	if table == onEvents {
 		where = append(where, "e.name <> "+a.add(x.engagementID))
+		if x.extra != "" {
+			where = append(where, x.extra)
+		}
+	} else if x.extra != "" {
+		where = append(where, fmt.Sprintf(`s.session_id IN (SELECT e.session_id FROM analytics_events e WHERE e.service_id = %s AND e.ts >= %s AND e.ts < %s AND %s)`,
+			a.add(x.service), a.add(x.from), a.add(x.to), x.extra))
 	}
 	if x.q.Filters != nil {
 		c, err := x.cond(ctx, x.q.Filters, table, &a)
@@ -198,7 +203,7 @@ func (x *execution) labels(ctx context.Context, groups []*group) (func(*group) [
 	need := map[int64]bool{}
 	for _, g := range groups {
 		for i, d := range x.q.Dimensions {
-			if !d.IsTime() && d.Kind != statsquery.KindProp {
+			if !d.IsTime() && d.Kind != statsquery.KindProp && d.Kind != statsquery.KindGoal {
 				need[g.dims[i].id] = true
 			}
 		}
@@ -238,6 +243,8 @@ func (x *execution) labels(ctx context.Context, groups []*group) (func(*group) [
 				out[i] = buckets[g.dims[i].id].Label
 			case d.Kind == statsquery.KindProp:
 				out[i] = g.dims[i].text
+			case d.Kind == statsquery.KindGoal:
+				out[i] = x.goals[g.dims[i].id].Goal.DisplayName
 			default:
 				out[i] = displayValue(d.Kind, names[g.dims[i].id])
 			}

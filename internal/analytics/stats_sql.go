@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
@@ -52,6 +53,8 @@ type execution struct {
 	pageviewID, engagementID int64
 	eventsDriven             bool // visitors and visits come from events, not visits
 	rawOnly                  bool // never read rollups (tests compare both ways)
+	goals                    []goals.Resolved
+	extra                    string // a further condition on events: one goal's, for the goal dimension
 	idSets                   map[idSetKey]string
 }
 
@@ -73,30 +76,28 @@ func (x *execution) prepare(ctx context.Context) error {
 	eventDim, entryExitDim, eventFilter := false, false, false
 	for _, d := range x.q.Dimensions {
 		switch {
-		case d.Kind == statsquery.KindGoal:
-			return web.BadRequest("dimensions", "the event:goal dimension is not supported yet")
 		case d.IsEvent():
 			eventDim = true
 		case d.Kind == statsquery.KindEntryPage || d.Kind == statsquery.KindExitPage:
 			entryExitDim = true
 		}
 	}
-	var unsupported error
 	statsquery.Walk(x.q.Filters, func(l *statsquery.Leaf, _ int) {
-		if l.Dimension.Kind == statsquery.KindGoal {
-			unsupported = web.BadRequest("filters", "filtering by event:goal is not supported yet")
-		}
-		if l.Dimension.IsEvent() {
-			eventFilter = true
-		}
+		eventFilter = eventFilter || l.Dimension.IsEvent()
 	})
+	var unsupported error
 	for _, m := range x.q.Metrics {
 		switch m {
-		case statsquery.ConversionRate, statsquery.ScrollDepth, statsquery.TimeOnPage:
+		case statsquery.ScrollDepth, statsquery.TimeOnPage:
 			unsupported = web.BadRequest("metrics", "the %s metric is not supported yet", m)
 		}
 	}
-	x.eventsDriven = eventDim || (eventFilter && !entryExitDim)
+	if unsupported == nil && x.usesGoals() {
+		if err := x.loadGoals(ctx); err != nil {
+			return err
+		}
+	}
+	x.eventsDriven = eventDim || (eventFilter && !entryExitDim) || x.extra != ""
 	return unsupported
 }
 
@@ -161,6 +162,9 @@ func (x *execution) leafCond(ctx context.Context, l *statsquery.Leaf, table int,
 	alias, other := "e", onSessions
 	if table == onSessions {
 		alias, other = "s", onEvents
+	}
+	if l.Dimension.Kind == statsquery.KindGoal {
+		return x.goalLeafCond(l, table, a), nil
 	}
 	col := columns[l.Dimension.Kind][table]
 	if l.Dimension.Kind == statsquery.KindProp && table == onEvents {

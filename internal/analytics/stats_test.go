@@ -3,17 +3,15 @@ package analytics
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
-	"github.com/liveops/liveops/internal/web"
 )
 
 // TestStatsQueries runs Stats API queries over the fixture morning and
@@ -25,7 +23,8 @@ func TestStatsQueries(t *testing.T) {
 		p := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{MaxBatch: 3, MaxWait: time.Millisecond})
 		defer p.Close(ctx)
 		feedFixture(t, p, svc)
-		stats := NewStats(db)
+		g := goals.New(db)
+		stats := NewStats(db, g)
 		now := fixtureClock(svc.Location())("18:00")
 		run := func(t *testing.T, query string) string {
 			t.Helper()
@@ -133,15 +132,26 @@ func TestStatsQueries(t *testing.T) {
 			}
 		}
 
-		// Goals come with the goals area; until then they say so.
-		q, err := statsquery.Parse([]byte(`{`+site+`,"metrics":["visitors"],"dimensions":["event:goal"]}`), svc.Location(), now, svc.CreatedAt)
-		if err != nil {
+		// Goals: a page goal and an event goal, each reached by a alone.
+		if _, err := g.CreateGoal(ctx, svc.ID, goals.GoalInput{GoalType: goals.KindPage, PagePath: "/form"}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = stats.Run(ctx, svc.ID, q)
-		var e *web.Error
-		if !errors.As(err, &e) || e.Status != 400 || !strings.Contains(e.Message, "goal") {
-			t.Fatalf("goal dimension: %v", err)
+		if _, err := g.CreateGoal(ctx, svc.ID, goals.GoalInput{GoalType: goals.KindEvent, EventName: "Signup"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct{ name, query, want string }{
+			{"goals", `{` + site + `,"metrics":["visitors","events","conversion_rate"],"dimensions":["event:goal"],"order_by":[["events","desc"]]}`,
+				`[{"metrics":[1,1,50],"dimensions":["Signup"]},{"metrics":[1,1,50],"dimensions":["Visit /form"]}]`},
+			{"conversion by source", `{` + site + `,"metrics":["visitors","conversion_rate"],"dimensions":["visit:source"],"filters":[["is","event:goal",["Signup"]]]}`,
+				`[{"metrics":[1,100],"dimensions":["Google"]}]`},
+			{"no such goal", `{` + site + `,"metrics":["visitors"],"filters":[["is","event:goal",["Nothing"]]]}`,
+				`[{"metrics":[0],"dimensions":[]}]`},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if got := run(t, tc.query); got != tc.want {
+					t.Fatalf("got  %s\nwant %s", got, tc.want)
+				}
+			})
 		}
 	})
 }

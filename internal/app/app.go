@@ -101,14 +101,14 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	a.OnShutdown(a.Events.Close)
 	a.jobs = append(a.jobs, func(ctx context.Context) { analytics.NewRetention(db).Run(ctx, time.Hour) })
 	ingest := analytics.NewIngest(db, a.Catalog, a.Events, enricher, site, reg)
-	stats := analytics.NewStats(db)
+	a.Goals = goals.New(db)
+	stats := analytics.NewStats(db, a.Goals)
 	statsAPI := analytics.NewStatsAPI(stats, a.Catalog)
 	annotations := analytics.NewAnnotations(db, a.Catalog)
 	dashboard, err := analytics.NewDashboard(stats, a.Catalog, annotations, site)
 	if err != nil {
 		return nil, err
 	}
-	a.Goals = goals.New(db)
 	goalPages, err := goals.NewHandler(a.Goals, a.Catalog, site)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,176 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/liveops/liveops/internal/goals"
+	"github.com/liveops/liveops/internal/statsquery"
+)
+
+// usesGoals reports whether the query names goals: the event:goal
+// dimension or filter, or the conversion_rate metric.
+func (x *execution) usesGoals() bool {
+	used := x.wants(statsquery.ConversionRate)
+	for _, d := range x.q.Dimensions {
+		used = used || d.Kind == statsquery.KindGoal
+	}
+	statsquery.Walk(x.q.Filters, func(l *statsquery.Leaf, _ int) {
+		used = used || l.Dimension.Kind == statsquery.KindGoal
+	})
+	return used
+}
+
+// loadGoals reads and resolves the service's goals.
+func (x *execution) loadGoals(ctx context.Context) error {
+	if x.st.goals == nil {
+		return fmt.Errorf("stats: no goals store")
+	}
+	list, err := x.st.goals.List(ctx, x.service)
+	if err != nil {
+		return err
+	}
+	x.goals, err = x.st.goals.Resolve(ctx, list)
+	return err
+}
+
+// goalCond is the condition on events (alias e) that completes any of gs.
+func goalCond(gs []goals.Resolved) string {
+	var parts []string
+	for _, g := range gs {
+		if g.Name == 0 {
+			continue // nothing was ever sent under this goal's name
+		}
+		c := "e.name = " + strconv.FormatInt(g.Name, 10)
+		if g.Pages != nil {
+			ids := make([]string, 0, len(g.Pages))
+			for id := range g.Pages {
+				ids = append(ids, strconv.FormatInt(id, 10))
+			}
+			sort.Strings(ids)
+			if len(ids) == 0 {
+				continue
+			}
+			c += " AND e.page IN (" + strings.Join(ids, ",") + ")"
+		}
+		parts = append(parts, "("+c+")")
+	}
+	if len(parts) == 0 {
+		return "FALSE"
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// goalLeafCond renders an event:goal filter: the goals whose display name
+// passes the leaf.
+func (x *execution) goalLeafCond(l *statsquery.Leaf, table int, a *args) string {
+	var picked []goals.Resolved
+	for _, g := range x.goals {
+		if l.Match(g.Goal.DisplayName) {
+			picked = append(picked, g)
+		}
+	}
+	c := goalCond(picked)
+	if table == onSessions {
+		return fmt.Sprintf(`s.session_id IN (SELECT e.session_id FROM analytics_events e WHERE e.service_id = %s AND e.ts >= %s AND e.ts < %s AND %s)`,
+			a.add(x.service), a.add(x.from), a.add(x.to), c)
+	}
+	return c
+}
+
+// goalGroups answers a query with the event:goal dimension at index gi:
+// the query without it, once per goal, each limited to the goal's events.
+func (x *execution) goalGroups(ctx context.Context, gi int) ([]*group, error) {
+	rest := *x.q
+	rest.Dimensions = append(append([]statsquery.Dimension{}, x.q.Dimensions[:gi]...), x.q.Dimensions[gi+1:]...)
+	var out []*group
+	for i, g := range x.goals {
+		sub := *x
+		sub.q = &rest
+		sub.extra = goalCond([]goals.Resolved{g})
+		gs, err := sub.groups(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, grp := range gs {
+			if grp.visitors == 0 && grp.events == 0 {
+				continue
+			}
+			dims := append(append([]groupValue{}, grp.dims[:gi]...), groupValue{id: int64(i)})
+			grp.dims = append(dims, grp.dims[gi:]...)
+			out = append(out, grp)
+		}
+	}
+	return out, nil
+}
+
+// conversionBases fills each group's base for conversion_rate: the
+// visitors of the same group with no goal involved, as Plausible divides.
+func (x *execution) conversionBases(ctx context.Context, groups []*group) error {
+	base := *x.q
+	base.Metrics = []statsquery.Metric{statsquery.Visitors}
+	goalAt := -1
+	base.Dimensions = nil
+	for i, d := range x.q.Dimensions {
+		if d.Kind == statsquery.KindGoal {
+			goalAt = i
+			continue
+		}
+		base.Dimensions = append(base.Dimensions, d)
+	}
+	base.Filters = withoutGoals(x.q.Filters)
+	sub := &execution{st: x.st, q: &base, service: x.service, rawOnly: x.rawOnly}
+	if err := sub.prepare(ctx); err != nil {
+		return err
+	}
+	totals, err := sub.collect(ctx)
+	if err != nil {
+		return err
+	}
+	byKey := map[string]int64{}
+	for _, t := range totals {
+		byKey[dimKey(t.dims)] = t.visitors
+	}
+	for _, g := range groups {
+		dims := g.dims
+		if goalAt >= 0 {
+			dims = append(append([]groupValue{}, g.dims[:goalAt]...), g.dims[goalAt+1:]...)
+		}
+		g.conversionBase = byKey[dimKey(dims)]
+	}
+	return nil
+}
+
+// withoutGoals drops the top-level event:goal filters, where Plausible
+// requires them to be when conversion_rate is asked for.
+func withoutGoals(f statsquery.Filter) statsquery.Filter {
+	and, ok := f.(*statsquery.And)
+	if !ok {
+		return f
+	}
+	var keep []statsquery.Filter
+	for _, c := range and.Filters {
+		if l, ok := c.(*statsquery.Leaf); ok && l.Dimension.Kind == statsquery.KindGoal {
+			continue
+		}
+		keep = append(keep, c)
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	return &statsquery.And{Filters: keep}
+}
+
+func dimKey(dims []groupValue) string {
+	var b strings.Builder
+	for _, d := range dims {
+		b.WriteString(strconv.FormatInt(d.id, 10))
+		b.WriteByte(0)
+		b.WriteString(d.text)
+		b.WriteByte(1)
+	}
+	return b.String()
+}
