@@ -83,6 +83,8 @@ func panels() []*panel {
 		{ID: "browsers", Title: "Browsers", Dimension: "visit:browser", Heading: "Browser", Metrics: share, Labels: shareLabels},
 		{ID: "os", Title: "Operating systems", Dimension: "visit:os", Heading: "Operating system", Metrics: share, Labels: shareLabels},
 		{ID: "countries", Title: "Countries", Dimension: "visit:country", Heading: "Country", Metrics: share, Labels: shareLabels},
+		{ID: "goals", Title: "Goals", Dimension: "event:goal", Heading: "Goal", Metrics: []string{"visitors", "events", "conversion_rate"},
+			Labels: []string{"Visitors", "Completions", "Conversion"}},
 		{ID: "events", Title: "Custom events", Dimension: "event:name", Heading: "Event", Metrics: []string{"visitors", "events"}, Labels: []string{"Visitors", "Events"},
 			Skip: map[string]bool{PageviewName: true}},
 	}

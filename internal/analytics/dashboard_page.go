@@ -257,7 +257,7 @@ func toFloat(v any) float64 {
 func formatMetric(metric string, v any) string {
 	f := toFloat(v)
 	switch metric {
-	case "bounce_rate", "percentage":
+	case "bounce_rate", "percentage", "conversion_rate":
 		return strconv.FormatFloat(f, 'f', -1, 64) + "%"
 	case "visit_duration":
 		sec := int64(f)

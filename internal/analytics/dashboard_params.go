@@ -35,7 +35,7 @@ var filterLabels = map[string]string{
 	"event:page": "Page", "visit:entry_page": "Entry page", "visit:exit_page": "Exit page",
 	"visit:channel": "Channel", "visit:source": "Source", "visit:referrer": "Referrer",
 	"visit:utm_campaign": "Campaign", "visit:device": "Device", "visit:browser": "Browser",
-	"visit:os": "Operating system", "visit:country": "Country", "event:name": "Event",
+	"visit:os": "Operating system", "visit:country": "Country", "event:name": "Event", "event:goal": "Goal",
 }
 
 func parseView(q url.Values) view {
