@@ -114,8 +114,17 @@ type dashboardData struct {
 	Range       string
 	Query       string // the view's query string, for the CSV links
 	Attribution string // the country data's licence asks for credit
+	Funnels     []funnelSummary
 	NoteTime    string // the annotation form's values, kept after an error
 	NoteLabel   string
+}
+
+// funnelSummary is one funnel's result over the dashboard's period.
+type funnelSummary struct {
+	ID                       int64
+	Name                     string
+	Steps                    int
+	Entered, Completed, Rate string
 }
 
 type periodLink struct {

@@ -102,6 +102,9 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 	if err := d.chart(ctx, s, data, r); err != nil {
 		return err
 	}
+	if err := d.funnels(ctx, s, data, r); err != nil {
+		return err
+	}
 	for _, p := range panels() {
 		err := d.fillPanel(ctx, s, v, data.Base, p, 10)
 		var qe *statsquery.Error
@@ -305,4 +308,26 @@ func change(cur, prev any, higherIsGood bool) (string, string, bool) {
 		return fmt.Sprintf("down %v%%", -pct), "down", !higherIsGood
 	}
 	return "no change", "", true
+}
+
+// funnels sums up the service's funnels over the period; each links to its
+// full report.
+func (d *Dashboard) funnels(ctx context.Context, s *catalog.Service, data *dashboardData, r statsquery.DateRange) error {
+	if d.stats.goals == nil {
+		return nil
+	}
+	list, err := d.stats.goals.Funnels(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range list {
+		rep, err := d.stats.goals.Funnel(ctx, s.ID, f.ID, r.From, r.To)
+		if err != nil {
+			return err
+		}
+		data.Funnels = append(data.Funnels, funnelSummary{ID: f.ID, Name: f.Name, Steps: len(f.Steps),
+			Entered: groupThousands(int64(rep.Entered())), Completed: groupThousands(int64(rep.Completed())),
+			Rate: formatMetric("conversion_rate", rep.ConversionRate())})
+	}
+	return nil
 }

@@ -187,7 +187,7 @@ func TestEveryPage(t *testing.T) {
 				"steps": {ids["Visit /help"], ids["Visit /contact"]}}); code != http.StatusSeeOther {
 				t.Fatalf("add funnel: %d\n%s", code, body)
 			}
-			c.page(dash, 200, "Visit /apply/confirmation", "Conversion")
+			c.page(dash, 200, "Visit /apply/confirmation", "Conversion", "Funnels", "Apply for a permit")
 			c.page("/services/parking-permits/funnels/1", 200, "Apply for a permit", "/apply/confirmation")
 			if code, body, _ := c.do("POST", dash+"/settings", url.Values{"retention": {"-3"}}); code != 400 || !strings.Contains(body, "from 0 to 3650") {
 				t.Fatalf("bad retention: %d", code)
