@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -118,7 +119,9 @@ func (p *Pipeline) Close(ctx context.Context) error {
 	case <-p.done:
 		return nil
 	case <-ctx.Done():
-		return errors.New("event pipeline: shut down before every event was written")
+		lost := p.pending.Load()
+		slog.Error("analytics: shutting down before every accepted event was written", "unwritten", lost)
+		return fmt.Errorf("event pipeline: %d accepted events not written before the shutdown deadline", lost)
 	}
 }
 

@@ -175,8 +175,14 @@ func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "ok")
 }
 
-// ShutdownTimeout bounds how long in-flight requests may take to finish.
-const ShutdownTimeout = 20 * time.Second
+// Shutdown budgets. Requests in flight get RequestDrainTimeout to finish;
+// then buffered data gets FlushTimeout of its own to be written (the event
+// writer drains its whole queue in about a second). Together they stay
+// under the 30 s a service manager typically waits (see README).
+const (
+	RequestDrainTimeout = 10 * time.Second
+	FlushTimeout        = 15 * time.Second
+)
 
 // Serve answers requests on ln until ctx is done, then shuts down
 // gracefully: it stops accepting, lets in-flight requests finish, flushes
@@ -220,13 +226,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	a.ready.Store(false)
 	stopJobs()
 	slog.Info("shutting down: finishing requests in flight")
-	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), RequestDrainTimeout)
 	defer cancel()
 	err := srv.Shutdown(sctx)
 	if err != nil {
 		err = fmt.Errorf("shut down HTTP server: %w", err)
 	}
-	return errors.Join(err, a.flush(sctx), a.Close())
+	fctx, cancelFlush := context.WithTimeout(context.Background(), FlushTimeout)
+	defer cancelFlush()
+	return errors.Join(err, a.flush(fctx), a.Close())
 }
 
 // OnShutdown registers a buffer flush to run after the last request.
@@ -242,7 +250,7 @@ func (a *App) flush(ctx context.Context) error {
 
 // Close writes what the event pipeline holds, then closes the database.
 func (a *App) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), FlushTimeout)
 	defer cancel()
 	return errors.Join(a.Events.Close(ctx), a.DB.Close())
 }
