@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -38,7 +39,7 @@ type Ingest struct {
 // NewIngest builds the events endpoint.
 func NewIngest(db *store.DB, cat *catalog.Catalog, p *Pipeline, e *enrich.Enricher, site *web.Site, reg prometheus.Registerer) *Ingest {
 	in := &Ingest{
-		pipeline: p, enricher: e, salts: newSalts(db), services: newHostCache(cat), site: site, now: time.Now,
+		pipeline: p, enricher: e, salts: newSalts(db), services: newHostCache(cat, db), site: site, now: time.Now,
 		accepted: prometheus.NewCounter(prometheus.CounterOpts{Name: "liveops_events_accepted_total",
 			Help: "Analytics events accepted for storage."}),
 		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liveops_events_dropped_total",
@@ -113,19 +114,29 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		in.drop(w, "referrer_spam")
 		return
 	}
+	ip := web.ClientIP(r.Context())
 	var targets []*catalog.Service
+	excluded := false
 	for _, d := range ev.Domains {
-		s, err := in.services.find(r.Context(), d)
+		e, err := in.services.find(r.Context(), d)
 		if err != nil {
 			in.refuse(w, r, "lookup", err)
 			return
 		}
-		if s != nil && !s.Archived() {
-			targets = append(targets, s)
+		switch {
+		case e.service == nil || e.service.Archived():
+		case e.excluded.Contains(ip):
+			excluded = true
+		default:
+			targets = append(targets, e.service)
 		}
 	}
 	if len(targets) == 0 {
-		in.drop(w, "unknown_domain")
+		reason := "unknown_domain"
+		if excluded {
+			reason = "excluded_ip"
+		}
+		in.drop(w, reason)
 		return
 	}
 
@@ -135,7 +146,6 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		in.refuse(w, r, "salt", err)
 		return
 	}
-	ip := web.ClientIP(r.Context())
 	client := in.enricher.Client(ua)
 	acq := in.enricher.Acquisition(ev.URL, ev.Referrer)
 	visit := Visit{
@@ -173,42 +183,63 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 // so that ingestion does not ask the database on every event.
 type hostCache struct {
 	cat *catalog.Catalog
+	db  *store.DB
 	mu  sync.RWMutex
 	m   map[string]hostEntry
 }
 
 type hostEntry struct {
-	service *catalog.Service // nil: no service has this host
-	until   time.Time
+	service  *catalog.Service // nil: no service has this host
+	excluded web.TrustedProxies
+	until    time.Time
 }
 
 const hostCacheTTL = time.Minute
 
-func newHostCache(cat *catalog.Catalog) *hostCache {
-	return &hostCache{cat: cat, m: map[string]hostEntry{}}
+func newHostCache(cat *catalog.Catalog, db *store.DB) *hostCache {
+	return &hostCache{cat: cat, db: db, m: map[string]hostEntry{}}
 }
 
-func (c *hostCache) find(ctx context.Context, host string) (*catalog.Service, error) {
+// find returns the service with the hostname, with the addresses it does
+// not count, or a nil service.
+func (c *hostCache) find(ctx context.Context, host string) (hostEntry, error) {
 	now := time.Now()
 	c.mu.RLock()
 	e, ok := c.m[host]
 	c.mu.RUnlock()
 	if ok && now.Before(e.until) {
-		return e.service, nil
+		return e, nil
 	}
 	s, err := c.cat.ByHost(ctx, host)
 	if errors.Is(err, store.ErrNotFound) {
 		s, err = nil, nil
 	}
+	e = hostEntry{service: s, until: now.Add(hostCacheTTL)}
+	if err == nil && s != nil {
+		e.excluded, err = excludedIPs(ctx, c.db, s.ID)
+	}
 	if err != nil {
 		slog.Error("analytics: find service by host", "host", host, "err", err)
-		return nil, err
+		return hostEntry{}, err
 	}
 	c.mu.Lock()
 	if len(c.m) > 10_000 {
 		c.m = map[string]hostEntry{}
 	}
-	c.m[host] = hostEntry{service: s, until: now.Add(hostCacheTTL)}
+	c.m[host] = e
 	c.mu.Unlock()
-	return s, nil
+	return e, nil
+}
+
+// excludedIPs reads the addresses a service does not count.
+func excludedIPs(ctx context.Context, db *store.DB, serviceID int64) (web.TrustedProxies, error) {
+	var list string
+	if err := db.QueryRowContext(ctx, `SELECT analytics_excluded_ips FROM services WHERE id = $1`, serviceID).Scan(&list); err != nil {
+		return nil, fmt.Errorf("read excluded addresses: %w", err)
+	}
+	nets, err := web.ParseTrustedProxies(list)
+	if err != nil {
+		slog.Warn("analytics: stored excluded addresses do not parse", "service", serviceID, "err", err)
+	}
+	return nets, nil
 }

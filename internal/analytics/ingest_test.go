@@ -121,6 +121,15 @@ func TestIngestHTTP(t *testing.T) {
 				}
 			})
 		}
+		// The service's own office is left out.
+		if _, err := db.ExecContext(context.Background(), `UPDATE services SET analytics_excluded_ips = '203.0.113.0/24' WHERE id = $1`, r.svc.ID); err != nil {
+			t.Fatal(err)
+		}
+		r.in.services = newHostCache(catalog.New(db), db)
+		resp, _ := r.post(t, `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov"}`, "text/plain", firefox, "203.0.113.9")
+		if resp.StatusCode != 202 || resp.Header.Get(DroppedHeader) != "excluded_ip" {
+			t.Fatalf("excluded address: %d %q", resp.StatusCode, resp.Header.Get(DroppedHeader))
+		}
 		if err := r.p.Flush(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +153,7 @@ func TestIngestHTTP(t *testing.T) {
 		if n := count(t, db, `SELECT count(*) FROM analytics_strings WHERE value LIKE '%8.8.8.8%'`); n != 0 {
 			t.Fatal("the client address was stored")
 		}
-		for reason, want := range map[string]float64{"bot": 2, "unknown_domain": 1, "referrer_spam": 1} {
+		for reason, want := range map[string]float64{"bot": 2, "unknown_domain": 1, "referrer_spam": 1, "excluded_ip": 1} {
 			if got := testutil.ToFloat64(r.in.dropped.WithLabelValues(reason)); got != want {
 				t.Errorf("dropped{reason=%q} = %v, want %v", reason, got, want)
 			}

@@ -16,6 +16,7 @@ type settingsData struct {
 	Domain        string
 	QueueSnippet  string
 	RetentionDays string
+	ExcludedIPs   string
 	CanWrite      bool
 }
 
@@ -44,6 +45,11 @@ func (d *Dashboard) settings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.RetentionDays = strconv.Itoa(days)
+	excluded, err := excludedIPs(r.Context(), d.stats.db, s.ID)
+	if err != nil {
+		return err
+	}
+	data.ExcludedIPs = excluded.String()
 	data.CanWrite = canWrite(r, s)
 	return d.pages.Render(w, r, http.StatusOK, "analytics/settings", data, nil)
 }
@@ -54,16 +60,27 @@ func (d *Dashboard) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	raw := strings.TrimSpace(r.PostFormValue("retention"))
+	rawIPs := r.PostFormValue("excluded_ips")
+	var errs web.FormErrors
 	days, err := strconv.Atoi(raw)
 	if err != nil || days < 0 || days > MaxRetentionDays {
+		errs.Add("retention", "Enter a whole number of days from 0 to "+strconv.Itoa(MaxRetentionDays))
+	}
+	nets, err := web.ParseTrustedProxies(rawIPs)
+	if err != nil {
+		errs.Add("excluded_ips", "Enter IP addresses or ranges such as 203.0.113.0/24, one per line: "+err.Error())
+	}
+	if len(errs) > 0 {
 		data := d.settingsData(r, s)
-		data.RetentionDays, data.CanWrite = raw, true
-		return d.pages.Render(w, r, http.StatusBadRequest, "analytics/settings", data,
-			web.FormErrors{{Field: "retention", Message: "Enter a whole number of days from 0 to " + strconv.Itoa(MaxRetentionDays)}})
+		data.RetentionDays, data.ExcludedIPs, data.CanWrite = raw, rawIPs, true
+		return d.pages.Render(w, r, http.StatusBadRequest, "analytics/settings", data, errs)
 	}
 	if err := d.retention.SetRetention(r.Context(), s.ID, days); err != nil {
 		return err
 	}
-	web.SetFlash(w, r, "The retention of raw events is saved.")
+	if _, err := d.stats.db.ExecContext(r.Context(), `UPDATE services SET analytics_excluded_ips = $1 WHERE id = $2`, nets.String(), s.ID); err != nil {
+		return err
+	}
+	web.SetFlash(w, r, "The settings are saved. A change to excluded addresses takes effect within a minute.")
 	return web.Redirect(w, r, "/services/"+s.Slug+"/analytics/settings")
 }

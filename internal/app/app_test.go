@@ -192,10 +192,13 @@ func TestEveryPage(t *testing.T) {
 			if code, body, _ := c.do("POST", dash+"/settings", url.Values{"retention": {"-3"}}); code != 400 || !strings.Contains(body, "from 0 to 3650") {
 				t.Fatalf("bad retention: %d", code)
 			}
-			if code, _, _ := c.do("POST", dash+"/settings", url.Values{"retention": {"400"}}); code != http.StatusSeeOther {
+			if code, body, _ := c.do("POST", dash+"/settings", url.Values{"retention": {"30"}, "excluded_ips": {"not an address"}}); code != 400 || !strings.Contains(body, "not an IP address") {
+				t.Fatalf("bad excluded addresses: %d", code)
+			}
+			if code, _, _ := c.do("POST", dash+"/settings", url.Values{"retention": {"400"}, "excluded_ips": {"203.0.113.0/24\n198.51.100.7"}}); code != http.StatusSeeOther {
 				t.Fatalf("retention: %d", code)
 			}
-			c.page(dash+"/settings", 200, `value="400"`)
+			c.page(dash+"/settings", 200, `value="400"`, "203.0.113.0/24, 198.51.100.7")
 			c.page("/services/parking-permits/edit", 200)
 			c.page("/services/new", 200)
 			code, body, _ = c.do("POST", "/services/new", url.Values{"name": {""}, "domains": {"not a host"}})

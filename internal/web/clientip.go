@@ -15,7 +15,7 @@ type TrustedProxies []netip.Prefix
 // ParseTrustedProxies reads a comma-separated list of CIDRs or addresses.
 func ParseTrustedProxies(s string) (TrustedProxies, error) {
 	var out TrustedProxies
-	for _, f := range strings.Split(s, ",") {
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
 		f = strings.TrimSpace(f)
 		if f == "" {
 			continue
@@ -35,6 +35,22 @@ func ParseTrustedProxies(s string) (TrustedProxies, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// Contains reports whether a is in one of the networks.
+func (t TrustedProxies) Contains(a netip.Addr) bool { return t.trusts(a) }
+
+// String lists the networks, comma-separated, as ParseTrustedProxies reads them.
+func (t TrustedProxies) String() string {
+	parts := make([]string, len(t))
+	for i, p := range t {
+		if p.IsSingleIP() {
+			parts[i] = p.Addr().String()
+		} else {
+			parts[i] = p.String()
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (t TrustedProxies) trusts(a netip.Addr) bool {
