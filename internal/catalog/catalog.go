@@ -4,8 +4,6 @@
 package catalog
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	_ "time/tzdata" // the binary carries the zone database, so time zones work on any host
@@ -94,31 +92,9 @@ type ListOptions struct {
 	IncludeArchived bool
 }
 
-// InputError is what Create and Update return when the input cannot be
-// stored: every problem found, by field. Status is 400 for values that are
-// not valid and 409 when a slug or hostname is already taken. It unwraps to
-// a *web.Error for its first problem, so a handler may return it as is.
-type InputError struct {
-	Status int
-	Errors web.FormErrors
-}
-
-// Error lists every problem, for logs.
-func (e *InputError) Error() string {
-	msgs := make([]string, len(e.Errors))
-	for i, fe := range e.Errors {
-		msgs[i] = fe.Field + ": " + fe.Message
-	}
-	return fmt.Sprintf("invalid service (%d): %s", e.Status, strings.Join(msgs, "; "))
-}
-
-// Unwrap is the first problem as a web error.
-func (e *InputError) Unwrap() error {
-	if len(e.Errors) == 0 {
-		return &web.Error{Status: e.Status, Message: "invalid service"}
-	}
-	return &web.Error{Status: e.Status, Field: e.Errors[0].Field, Message: e.Errors[0].Message}
-}
+// InputError is what creating or changing returns for input that cannot
+// be stored; see web.InputError.
+type InputError = web.InputError
 
 // Catalog reads and changes the services in the store.
 type Catalog struct {

@@ -73,38 +73,9 @@ type Goals struct {
 // New returns the goals and funnels kept in db.
 func New(db *store.DB) *Goals { return &Goals{db: db} }
 
-// InputError is what the create functions return when the input cannot be
-// stored: every problem found, by field. Status is 400 for values that are
-// not valid and 409 for a goal or funnel that already exists. Field names
-// are the ids of the page's form controls, which are also the JSON fields,
-// except that a funnel's step problems name "steps-N" (the Nth step).
-// It unwraps to a *web.Error for the first problem, whose field is the
-// JSON name ("steps" for every step), so an API handler may return it as is.
-type InputError struct {
-	Status int
-	Errors web.FormErrors
-}
-
-// Error lists every problem, for logs.
-func (e *InputError) Error() string {
-	msgs := make([]string, len(e.Errors))
-	for i, fe := range e.Errors {
-		msgs[i] = fe.Field + ": " + fe.Message
-	}
-	return fmt.Sprintf("invalid input (%d): %s", e.Status, strings.Join(msgs, "; "))
-}
-
-// Unwrap is the first problem as a web error.
-func (e *InputError) Unwrap() error {
-	if len(e.Errors) == 0 {
-		return &web.Error{Status: e.Status, Message: "invalid input"}
-	}
-	field := e.Errors[0].Field
-	if strings.HasPrefix(field, "steps-") {
-		field = "steps"
-	}
-	return &web.Error{Status: e.Status, Field: field, Message: e.Errors[0].Message}
-}
+// InputError is what creating or changing returns for input that cannot
+// be stored; see web.InputError.
+type InputError = web.InputError
 
 func invalid(errs web.FormErrors) error {
 	if len(errs) == 0 {

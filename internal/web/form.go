@@ -2,8 +2,10 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -87,4 +89,36 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 func Redirect(w http.ResponseWriter, r *http.Request, path string) error {
 	http.Redirect(w, r, path, http.StatusSeeOther)
 	return nil
+}
+
+// InputError is what a create or update returns when its input cannot be
+// stored: every problem found, by field, in the form's order. Status is
+// 400 for values that are not valid and 409 for one that is already
+// taken. It unwraps to a *web.Error for the first problem, so an API
+// handler may return it as it is, and a page handler shows all of Errors.
+type InputError struct {
+	Status int
+	Errors FormErrors
+}
+
+// Error lists every problem, for logs.
+func (e *InputError) Error() string {
+	msgs := make([]string, len(e.Errors))
+	for i, fe := range e.Errors {
+		msgs[i] = fe.Field + ": " + fe.Message
+	}
+	return fmt.Sprintf("invalid input (%d): %s", e.Status, strings.Join(msgs, "; "))
+}
+
+// Unwrap is the first problem as a *web.Error. A numbered form control
+// ("steps-3", the third of several) is named by its JSON field ("steps").
+func (e *InputError) Unwrap() error {
+	if len(e.Errors) == 0 {
+		return &Error{Status: e.Status, Message: "invalid input"}
+	}
+	field := e.Errors[0].Field
+	if i := strings.LastIndexByte(field, '-'); i > 0 && strings.Trim(field[i+1:], "0123456789") == "" && i+1 < len(field) {
+		field = field[:i]
+	}
+	return &Error{Status: e.Status, Field: field, Message: e.Errors[0].Message}
 }
