@@ -1,8 +1,6 @@
 package catalog_test
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,34 +10,6 @@ import (
 	"github.com/liveops/liveops/internal/store/storetest"
 )
 
-// call sends an API request with token as the bearer and returns the
-// status and the decoded JSON body (nil when there is none).
-func (hs *harness) call(token, method, path, body string) (int, map[string]any) {
-	hs.t.Helper()
-	req, err := http.NewRequest(method, hs.srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		hs.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		hs.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if len(raw) == 0 {
-		return resp.StatusCode, nil
-	}
-	var out map[string]any
-	if err := json.Unmarshal(raw, &out); err != nil {
-		hs.t.Fatalf("%s %s: body is not a JSON object: %s", method, path, raw)
-	}
-	return resp.StatusCode, out
-}
-
 const parkingJSON = `{"name": "Parking permits", "slug": "parking", "domains": ["https://Parking.example.gov/", "www.parking.example.gov"],
 	"timezone": "Europe/London", "phase": "beta", "public": true, "description": "Permits.", "owner": "Parking team"}`
 
@@ -47,7 +17,7 @@ func TestAPI(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		hs := newHarness(t, db)
-		status, got := hs.call("admin", "POST", "/api/v1/services", parkingJSON)
+		status, got := hs.Call("admin", "POST", "/api/v1/services", parkingJSON)
 		if status != http.StatusCreated {
 			t.Fatalf("create = %d %v", status, got)
 		}
@@ -57,12 +27,12 @@ func TestAPI(t *testing.T) {
 			got["owner"] != "Parking team" || got["archived"] != false || time.Since(created) > time.Minute || got["updated_at"] != got["created_at"] || len(got) != 11 {
 			t.Fatalf("created service = %v", got)
 		}
-		if status, got := hs.call("editor", "POST", "/api/v1/services", `{"name": "Renew a licence", "domains": ["renew.example.gov"]}`); status != http.StatusCreated ||
+		if status, got := hs.Call("editor", "POST", "/api/v1/services", `{"name": "Renew a licence", "domains": ["renew.example.gov"]}`); status != http.StatusCreated ||
 			got["slug"] != "renew-a-licence" || got["timezone"] != "UTC" || got["phase"] != "live" || got["public"] != false {
 			t.Fatalf("create with defaults = %d %v", status, got)
 		}
 		renew, _ := hs.cat.BySlug(t.Context(), "renew-a-licence")
-		hs.limitTo(renew.ID)
+		hs.Allow("limited", renew.ID)
 
 		for _, tc := range []struct {
 			name, token, method, path, body string
@@ -99,7 +69,7 @@ func TestAPI(t *testing.T) {
 			{"no token", "nobody", "GET", "/api/v1/services", ``, 401, "", "token"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				status, got := hs.call(tc.token, tc.method, tc.path, tc.body)
+				status, got := hs.Call(tc.token, tc.method, tc.path, tc.body)
 				msg, _ := got["error"].(string)
 				field, _ := got["field"].(string)
 				if status != tc.status || field != tc.field || !strings.Contains(msg, tc.msg) {
@@ -113,18 +83,18 @@ func TestAPI(t *testing.T) {
 
 // apiLifecycle patches, archives and restores the parking service.
 func apiLifecycle(t *testing.T, hs *harness) {
-	status, got := hs.call("editor", "PATCH", "/api/v1/services/parking", `{"phase": "retiring", "slug": "parking", "owner": null}`)
+	status, got := hs.Call("editor", "PATCH", "/api/v1/services/parking", `{"phase": "retiring", "slug": "parking", "owner": null}`)
 	if status != 200 || got["phase"] != "retiring" || got["name"] != "Parking permits" || got["owner"] != "Parking team" ||
 		str(got["domains"]) != "parking.example.gov www.parking.example.gov" || got["public"] != true {
 		t.Fatalf("patch phase = %d %v", status, got)
 	}
-	if status, got = hs.call("editor", "PATCH", "/api/v1/services/parking", `{"archived": true, "domains": ["permits.example.gov"]}`); status != 200 ||
+	if status, got = hs.Call("editor", "PATCH", "/api/v1/services/parking", `{"archived": true, "domains": ["permits.example.gov"]}`); status != 200 ||
 		got["archived"] != true || str(got["domains"]) != "permits.example.gov" {
 		t.Fatalf("patch archived = %d %v", status, got)
 	}
 	list := func(token, query string) string {
 		t.Helper()
-		status, got := hs.call(token, "GET", "/api/v1/services"+query, "")
+		status, got := hs.Call(token, "GET", "/api/v1/services"+query, "")
 		if status != 200 {
 			t.Fatalf("list = %d %v", status, got)
 		}
@@ -143,13 +113,13 @@ func apiLifecycle(t *testing.T, hs *harness) {
 	if got := list("limited", "?archived=1"); got != "renew-a-licence" {
 		t.Fatalf("limited editor's list = %q", got)
 	}
-	if status, got = hs.call("admin", "PATCH", "/api/v1/services/parking", `{"archived": false}`); status != 200 || got["archived"] != false {
+	if status, got = hs.Call("admin", "PATCH", "/api/v1/services/parking", `{"archived": false}`); status != 200 || got["archived"] != false {
 		t.Fatalf("restore = %d %v", status, got)
 	}
-	if status, got = hs.call("limited", "DELETE", "/api/v1/services/renew-a-licence", ""); status != http.StatusNoContent || got != nil {
+	if status, got = hs.Call("limited", "DELETE", "/api/v1/services/renew-a-licence", ""); status != http.StatusNoContent || got != nil {
 		t.Fatalf("delete = %d %v", status, got)
 	}
-	if status, got = hs.call("viewer", "GET", "/api/v1/services/renew-a-licence", ""); status != 200 || got["archived"] != true || got["name"] != "Renew a licence" {
+	if status, got = hs.Call("viewer", "GET", "/api/v1/services/renew-a-licence", ""); status != 200 || got["archived"] != true || got["name"] != "Renew a licence" {
 		t.Fatalf("deleted service = %d %v; want it archived, not gone", status, got)
 	}
 	if got := list("viewer", ""); got != "parking" {

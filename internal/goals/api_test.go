@@ -43,28 +43,26 @@ func TestAPI(t *testing.T) {
 		hs := newHarness(t, db)
 		svc := hs.service("Apply", "apply.example.gov", "Europe/London")
 		other := hs.service("Renew", "renew.example.gov", "UTC")
-		hs.mu.Lock()
-		hs.people["limited"].Services[other.ID] = true
-		hs.mu.Unlock()
+		hs.Allow("limited", other.ID)
 		base := "/api/v1/services/apply"
 
 		// Goals: create, with every way to get it wrong.
-		status, got := hs.call("editor", "POST", base+"/goals", `{"goal_type": "page", "page_path": "start"}`)
+		status, got := hs.Call("editor", "POST", base+"/goals", `{"goal_type": "page", "page_path": "start"}`)
 		expect(t, "create page goal", status, got, http.StatusCreated, "", "")
 		if jsonOf(got) != `{"display_name":"Visit /start","event_name":null,"goal_type":"page","id":`+fmt.Sprint(got["id"])+`,"page_path":"/start"}` {
 			t.Fatalf("created goal %s", jsonOf(got))
 		}
 		start := int64(got["id"].(float64))
-		status, got = hs.call("writetoken", "POST", base+"/goals", `{"event_name": "Submit", "display_name": "Sent the form"}`)
+		status, got = hs.Call("writetoken", "POST", base+"/goals", `{"event_name": "Submit", "display_name": "Sent the form"}`)
 		expect(t, "create event goal", status, got, http.StatusCreated, "", "")
 		if got["goal_type"] != "event" || got["event_name"] != "Submit" || got["page_path"] != nil || got["display_name"] != "Sent the form" {
 			t.Fatalf("created goal %v", got)
 		}
 		submit := int64(got["id"].(float64))
-		status, got = hs.call("admin", "POST", base+"/goals", `{"goal_type": "page", "page_path": "/done"}`)
+		status, got = hs.Call("admin", "POST", base+"/goals", `{"goal_type": "page", "page_path": "/done"}`)
 		expect(t, "create", status, got, http.StatusCreated, "", "")
 		done := int64(got["id"].(float64))
-		status, got = hs.call("admin", "POST", "/api/v1/services/renew/goals", `{"goal_type": "page", "page_path": "/renewed"}`)
+		status, got = hs.Call("admin", "POST", "/api/v1/services/renew/goals", `{"goal_type": "page", "page_path": "/renewed"}`)
 		expect(t, "create on the other service", status, got, http.StatusCreated, "", "")
 		foreign := int64(got["id"].(float64))
 
@@ -99,11 +97,11 @@ func TestAPI(t *testing.T) {
 			if tc.body == "" {
 				method = "GET"
 			}
-			status, got := hs.call(tc.token, method, tc.path, tc.body)
+			status, got := hs.Call(tc.token, method, tc.path, tc.body)
 			expect(t, tc.what, status, got, tc.status, tc.field, tc.msg)
 		}
 
-		status, got = hs.call("readtoken", "GET", base+"/goals", "")
+		status, got = hs.Call("readtoken", "GET", base+"/goals", "")
 		expect(t, "list", status, got, http.StatusOK, "", "")
 		list, _ := got["goals"].([]any)
 		if len(list) != 3 || list[0].(map[string]any)["display_name"] != "Sent the form" || list[2].(map[string]any)["page_path"] != "/start" {
@@ -125,18 +123,18 @@ func TestAPI(t *testing.T) {
 			{"another service's goal", "editor", fmt.Sprintf(`{"name": "F", "steps": [%d, %d]}`, start, foreign), 400, "steps", "Step 2 is not one"},
 			{"steps not numbers", "editor", `{"name": "F", "steps": ["a", "b"]}`, 400, "steps", "must be a number"},
 		} {
-			status, got := hs.call(tc.token, "POST", base+"/funnels", tc.body)
+			status, got := hs.Call(tc.token, "POST", base+"/funnels", tc.body)
 			expect(t, tc.what, status, got, tc.status, tc.field, tc.msg)
 		}
-		status, got = hs.call("editor", "POST", base+"/funnels", fmt.Sprintf(`{"name": "Apply", "steps": [%d, %d, %d]}`, start, submit, done))
+		status, got = hs.Call("editor", "POST", base+"/funnels", fmt.Sprintf(`{"name": "Apply", "steps": [%d, %d, %d]}`, start, submit, done))
 		expect(t, "create funnel", status, got, http.StatusCreated, "", "")
 		funnel := int64(got["id"].(float64))
 		if got["name"] != "Apply" || len(got["steps"].([]any)) != 3 || got["steps"].([]any)[1].(map[string]any)["event_name"] != "Submit" {
 			t.Fatalf("created funnel %s", jsonOf(got))
 		}
-		status, got = hs.call("editor", "POST", base+"/funnels", fmt.Sprintf(`{"name": "Apply", "steps": [%d, %d]}`, start, done))
+		status, got = hs.Call("editor", "POST", base+"/funnels", fmt.Sprintf(`{"name": "Apply", "steps": [%d, %d]}`, start, done))
 		expect(t, "same name", status, got, http.StatusConflict, "name", "There is already a funnel called “Apply”")
-		status, got = hs.call("viewer", "GET", base+"/funnels", "")
+		status, got = hs.Call("viewer", "GET", base+"/funnels", "")
 		expect(t, "list funnels", status, got, http.StatusOK, "", "")
 		if fs := got["funnels"].([]any); len(fs) != 1 || fs[0].(map[string]any)["name"] != "Apply" {
 			t.Fatalf("funnels %s", jsonOf(got))
@@ -144,7 +142,7 @@ func TestAPI(t *testing.T) {
 
 		// The report: 15 June 2026 is today, so the default is 16 May to 14 June.
 		fp := fmt.Sprintf("%s/funnels/%d", base, funnel)
-		status, got = hs.call("readtoken", "GET", fp, "")
+		status, got = hs.Call("readtoken", "GET", fp, "")
 		expect(t, "report", status, got, http.StatusOK, "", "")
 		if got["from"] != "2026-05-16" || got["to"] != "2026-06-14" || got["entering_visitors"] != 0.0 || len(got["steps"].([]any)) != 3 {
 			t.Fatalf("default report %s", jsonOf(got))
@@ -159,7 +157,7 @@ func TestAPI(t *testing.T) {
 		fd.send(svc, 2, jan31, "pageview", "/start")
 		fd.send(svc, 3, time.Date(2026, 2, 1, 0, 30, 0, 0, svc.Location()), "pageview", "/start")
 		fd.flush()
-		status, got = hs.call("viewer", "GET", fp+"?from=2026-01-01&to=2026-01-31", "")
+		status, got = hs.Call("viewer", "GET", fp+"?from=2026-01-01&to=2026-01-31", "")
 		expect(t, "report", status, got, http.StatusOK, "", "")
 		step2 := got["steps"].([]any)[1].(map[string]any)
 		if got["entering_visitors"] != 2.0 || got["completed_visitors"] != 1.0 || got["conversion_rate"] != 50.0 ||
@@ -193,10 +191,10 @@ func TestAPI(t *testing.T) {
 			{"too long", "viewer", fp + "?from=2024-01-01&to=2026-01-01", 400, "to", "longer than 366 days"},
 			{"no token", "nobody", fp, 401, "", "valid API token"},
 		} {
-			status, got := hs.call(tc.token, "GET", tc.path, "")
+			status, got := hs.Call(tc.token, "GET", tc.path, "")
 			expect(t, tc.what, status, got, tc.status, tc.field, tc.msg)
 		}
-		status, got = hs.call("viewer", "GET", fp+"?from=2025-01-01&to=2026-01-01", "")
+		status, got = hs.Call("viewer", "GET", fp+"?from=2025-01-01&to=2026-01-01", "")
 		expect(t, "366 days", status, got, http.StatusOK, "", "")
 
 		// Deleting.
@@ -215,19 +213,19 @@ func TestAPI(t *testing.T) {
 			{"unknown funnel", "editor", base + "/funnels/999999", 404, "", "funnel not found"},
 			{"funnel through another service", "editor", fmt.Sprintf("/api/v1/services/renew/funnels/%d", funnel), 404, "", "funnel not found"},
 		} {
-			status, got := hs.call(tc.token, "DELETE", tc.path, "")
+			status, got := hs.Call(tc.token, "DELETE", tc.path, "")
 			expect(t, tc.what, status, got, tc.status, tc.field, tc.msg)
 		}
-		if status, got := hs.call("editor", "DELETE", fp, ""); status != http.StatusNoContent {
+		if status, got := hs.Call("editor", "DELETE", fp, ""); status != http.StatusNoContent {
 			t.Fatalf("delete funnel = %d %v", status, got)
 		}
-		if status, got := hs.call("editor", "DELETE", fp, ""); status != http.StatusNotFound {
+		if status, got := hs.Call("editor", "DELETE", fp, ""); status != http.StatusNotFound {
 			t.Fatalf("delete funnel again = %d %v", status, got)
 		}
-		if status, got := hs.call("editor", "DELETE", fmt.Sprintf("%s/goals/%d", base, start), ""); status != http.StatusNoContent {
+		if status, got := hs.Call("editor", "DELETE", fmt.Sprintf("%s/goals/%d", base, start), ""); status != http.StatusNoContent {
 			t.Fatalf("delete goal = %d %v", status, got)
 		}
-		status, got = hs.call("editor", "PUT", base+"/goals", "{}")
+		status, got = hs.Call("editor", "PUT", base+"/goals", "{}")
 		expect(t, "PUT", status, got, http.StatusMethodNotAllowed, "", "PUT is not allowed here")
 	})
 }

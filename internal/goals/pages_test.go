@@ -16,6 +16,7 @@ import (
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
 	"github.com/liveops/liveops/internal/web"
+	"github.com/liveops/liveops/internal/web/webtest"
 )
 
 func TestPages(t *testing.T) {
@@ -24,50 +25,50 @@ func TestPages(t *testing.T) {
 		ctx := context.Background()
 		hs := newHarness(t, db)
 		svc := hs.service("Apply for a permit", "apply.example.gov", "Europe/London")
-		b := hs.browser("editor")
+		b := hs.Browser("editor")
 
-		page := b.get("/services/apply-for-a-permit/goals", http.StatusOK)
-		contains(t, "empty goals page", page, "<title>Goals and funnels – Apply for a permit – liveops</title>",
+		page := b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+		webtest.Contains(t, "empty goals page", page, "<title>Goals and funnels – Apply for a permit – liveops</title>",
 			"<h1>Goals and funnels</h1>", `<a href="/services/apply-for-a-permit">Back to Apply for a permit</a>`,
 			"There are no goals yet.", "There are no funnels yet.",
 			`<form method="post" action="/services/apply-for-a-permit/goals" novalidate>`, `<legend>The goal is reached by</legend>`,
 			`<input type="radio" id="goal_type" name="goal_type" value="page" checked>`, `<label for="goal_type-event">`,
 			`<label for="page_path">`, `<label for="event_name">`, `<label for="display_name">`, `aria-describedby="page_path-hint"`,
 			"add at least two goals first")
-		lacks(t, "empty goals page", page, `action="/services/apply-for-a-permit/funnels"`)
-		if b.csrf == "" {
+		webtest.Lacks(t, "empty goals page", page, `action="/services/apply-for-a-permit/funnels"`)
+		if b.CSRF() == "" {
 			t.Fatal("the form has no CSRF token")
 		}
 
 		// Without the CSRF token the form is refused.
-		b.post("/services/apply-for-a-permit/goals", url.Values{web.CSRFField: {"forged"}, "goal_type": {"page"}, "page_path": {"/x"}}, http.StatusForbidden)
+		b.Post("/services/apply-for-a-permit/goals", url.Values{web.CSRFField: {"forged"}, "goal_type": {"page"}, "page_path": {"/x"}}, http.StatusForbidden)
 
 		// Errors come back in the summary, with what was typed.
-		_, page = b.post("/services/apply-for-a-permit/goals", url.Values{"goal_type": {"page"}, "page_path": {"https://apply.example.gov/x"}, "display_name": {"<Mine>"}}, http.StatusBadRequest)
-		contains(t, "goal form with errors", page, "<title>Error: Goals and funnels", "There is a problem",
+		_, page = b.Post("/services/apply-for-a-permit/goals", url.Values{"goal_type": {"page"}, "page_path": {"https://apply.example.gov/x"}, "display_name": {"<Mine>"}}, http.StatusBadRequest)
+		webtest.Contains(t, "goal form with errors", page, "<title>Error: Goals and funnels", "There is a problem",
 			`<a href="#page_path">Enter only the path of the page`, `id="page_path-error"`, `aria-invalid="true"`,
 			`value="https://apply.example.gov/x"`, `value="&lt;Mine&gt;"`)
-		_, page = b.post("/services/apply-for-a-permit/goals", url.Values{"page_path": {"/x"}}, http.StatusBadRequest)
-		contains(t, "goal form without a kind", page, `<a href="#goal_type">Choose whether the goal is a page visit or a custom event</a>`,
+		_, page = b.Post("/services/apply-for-a-permit/goals", url.Values{"page_path": {"/x"}}, http.StatusBadRequest)
+		webtest.Contains(t, "goal form without a kind", page, `<a href="#goal_type">Choose whether the goal is a page visit or a custom event</a>`,
 			`id="goal_type-error"`)
-		_, page = b.post("/services/apply-for-a-permit/goals", url.Values{"goal_type": {"event"}, "page_path": {"/ignored"}}, http.StatusBadRequest)
-		contains(t, "event goal without a name", page, `<a href="#event_name">Enter the name of the custom event`,
+		_, page = b.Post("/services/apply-for-a-permit/goals", url.Values{"goal_type": {"event"}, "page_path": {"/ignored"}}, http.StatusBadRequest)
+		webtest.Contains(t, "event goal without a name", page, `<a href="#event_name">Enter the name of the custom event`,
 			`id="goal_type-event" name="goal_type" value="event" checked`)
 
 		add := func(form url.Values) {
 			t.Helper()
-			b.get("/services/apply-for-a-permit/goals", http.StatusOK)
-			resp, _ := b.post("/services/apply-for-a-permit/goals", form, http.StatusSeeOther)
+			b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+			resp, _ := b.Post("/services/apply-for-a-permit/goals", form, http.StatusSeeOther)
 			if loc := resp.Header.Get("Location"); loc != "/services/apply-for-a-permit/goals" {
 				t.Fatalf("redirect to %q", loc)
 			}
 		}
 		add(url.Values{"goal_type": {"page"}, "page_path": {"/start"}, "event_name": {"ignored"}})
-		contains(t, "flash", b.get("/services/apply-for-a-permit/goals", http.StatusOK), "The goal “Visit /start” is added.")
+		webtest.Contains(t, "flash", b.Get("/services/apply-for-a-permit/goals", http.StatusOK), "The goal “Visit /start” is added.")
 		add(url.Values{"goal_type": {"event"}, "event_name": {"Submit"}, "display_name": {"Sent the form"}})
 		add(url.Values{"goal_type": {"page"}, "page_path": {"/done/**"}})
-		_, page = b.post("/services/apply-for-a-permit/goals", url.Values{"goal_type": {"page"}, "page_path": {"/start"}}, http.StatusConflict)
-		contains(t, "duplicate goal", page, `<a href="#page_path">There is already a goal for visits to /start: “Visit /start”</a>`)
+		_, page = b.Post("/services/apply-for-a-permit/goals", url.Values{"goal_type": {"page"}, "page_path": {"/start"}}, http.StatusConflict)
+		webtest.Contains(t, "duplicate goal", page, `<a href="#page_path">There is already a goal for visits to /start: “Visit /start”</a>`)
 
 		list, err := hs.goals.List(ctx, svc.ID)
 		if err != nil || len(list) != 3 {
@@ -79,8 +80,8 @@ func TestPages(t *testing.T) {
 		}
 		start, submit, done := byName["Visit /start"], byName["Sent the form"], byName["Visit /done/**"]
 
-		page = b.get("/services/apply-for-a-permit/goals", http.StatusOK)
-		contains(t, "goals page", page, `<caption class="visually-hidden">Goals of Apply for a permit</caption>`,
+		page = b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+		webtest.Contains(t, "goals page", page, `<caption class="visually-hidden">Goals of Apply for a permit</caption>`,
 			fmt.Sprintf(`<tr id="goal-%d">`, start.ID), "A visit to <code>/start</code>", "The custom event <code>Submit</code>",
 			fmt.Sprintf(`action="/services/apply-for-a-permit/goals/%d/delete"`, submit.ID),
 			`Delete<span class="visually-hidden"> the goal Sent the form</span>`,
@@ -89,23 +90,23 @@ func TestPages(t *testing.T) {
 			fmt.Sprintf(`<option value="%d">Visit /done/**</option>`, done.ID))
 
 		// Funnel form: errors, then a funnel.
-		_, page = b.post("/services/apply-for-a-permit/funnels", url.Values{"name": {""}, "steps": {fmt.Sprint(start.ID), "", "", "", "", "", "", ""}}, http.StatusBadRequest)
-		contains(t, "funnel without a name", page, `<a href="#name">Enter a name for the funnel`, `<a href="#steps-1">Choose at least 2 goals`,
+		_, page = b.Post("/services/apply-for-a-permit/funnels", url.Values{"name": {""}, "steps": {fmt.Sprint(start.ID), "", "", "", "", "", "", ""}}, http.StatusBadRequest)
+		webtest.Contains(t, "funnel without a name", page, `<a href="#name">Enter a name for the funnel`, `<a href="#steps-1">Choose at least 2 goals`,
 			fmt.Sprintf(`<option value="%d" selected>Visit /start</option>`, start.ID))
-		b.get("/services/apply-for-a-permit/goals", http.StatusOK)
-		_, page = b.post("/services/apply-for-a-permit/funnels", url.Values{"name": {"Apply"},
+		b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+		_, page = b.Post("/services/apply-for-a-permit/funnels", url.Values{"name": {"Apply"},
 			"steps": {fmt.Sprint(start.ID), "", fmt.Sprint(done.ID), "", "", "", "", ""}}, http.StatusBadRequest)
-		contains(t, "funnel with a gap", page, `<a href="#steps-2">Choose a goal for step 2, or move the later steps up</a>`, `id="steps-2-error"`,
+		webtest.Contains(t, "funnel with a gap", page, `<a href="#steps-2">Choose a goal for step 2, or move the later steps up</a>`, `id="steps-2-error"`,
 			`aria-describedby="steps-2-error" aria-invalid="true"`, `value="Apply"`)
-		b.get("/services/apply-for-a-permit/goals", http.StatusOK)
-		_, page = b.post("/services/apply-for-a-permit/funnels", url.Values{"name": {"Apply"},
+		b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+		_, page = b.Post("/services/apply-for-a-permit/funnels", url.Values{"name": {"Apply"},
 			"steps": {fmt.Sprint(start.ID), fmt.Sprint(start.ID), "", "", "", "", "", ""}}, http.StatusBadRequest)
-		contains(t, "funnel with a repeated step", page, `<a href="#steps-2">Step 2 repeats step 1`)
-		b.get("/services/apply-for-a-permit/goals", http.StatusOK)
-		_, page = b.post("/services/apply-for-a-permit/funnels", url.Values{"name": {"Apply"}, "steps": {"x", "1"}}, http.StatusBadRequest)
-		contains(t, "funnel with a bad step", page, `<a href="#steps-1">Step 1 is not one of the service’s goals</a>`)
-		b.get("/services/apply-for-a-permit/goals", http.StatusOK)
-		resp, _ := b.post("/services/apply-for-a-permit/funnels", url.Values{"name": {"Apply"},
+		webtest.Contains(t, "funnel with a repeated step", page, `<a href="#steps-2">Step 2 repeats step 1`)
+		b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+		_, page = b.Post("/services/apply-for-a-permit/funnels", url.Values{"name": {"Apply"}, "steps": {"x", "1"}}, http.StatusBadRequest)
+		webtest.Contains(t, "funnel with a bad step", page, `<a href="#steps-1">Step 1 is not one of the service’s goals</a>`)
+		b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+		resp, _ := b.Post("/services/apply-for-a-permit/funnels", url.Values{"name": {"Apply"},
 			"steps": {fmt.Sprint(start.ID), fmt.Sprint(submit.ID), fmt.Sprint(done.ID), "", "", "", "", ""}}, http.StatusSeeOther)
 		fs, err := hs.goals.Funnels(ctx, svc.ID)
 		if err != nil || len(fs) != 1 || len(fs[0].Steps) != 3 {
@@ -115,10 +116,10 @@ func TestPages(t *testing.T) {
 		if loc := resp.Header.Get("Location"); loc != report {
 			t.Fatalf("redirect to %q, want %q", loc, report)
 		}
-		contains(t, "flash", b.get("/services/apply-for-a-permit/goals", http.StatusOK), "The funnel “Apply” is added.")
-		_, page = b.post("/services/apply-for-a-permit/funnels", url.Values{"name": {"Apply"},
+		webtest.Contains(t, "flash", b.Get("/services/apply-for-a-permit/goals", http.StatusOK), "The funnel “Apply” is added.")
+		_, page = b.Post("/services/apply-for-a-permit/funnels", url.Values{"name": {"Apply"},
 			"steps": {fmt.Sprint(start.ID), fmt.Sprint(done.ID)}}, http.StatusConflict)
-		contains(t, "duplicate funnel", page, `<a href="#name">There is already a funnel called “Apply”`)
+		webtest.Contains(t, "duplicate funnel", page, `<a href="#name">There is already a funnel called “Apply”`)
 
 		// Some traffic on 10 June, London time: two start, one gets to the end.
 		fd := newFeeder(t, db)
@@ -129,8 +130,8 @@ func TestPages(t *testing.T) {
 		fd.send(svc, 2, june10, "pageview", "/start")
 		fd.flush()
 
-		page = b.get(report, http.StatusOK)
-		contains(t, "report", page, "<title>Apply – funnel – Apply for a permit – liveops</title>", "<h1>Apply</h1>",
+		page = b.Get(report, http.StatusOK)
+		webtest.Contains(t, "report", page, "<title>Apply – funnel – Apply for a permit – liveops</title>", "<h1>Apply</h1>",
 			`<label for="period">Period</label>`, `<option value="30d" selected>Last 30 days</option>`,
 			"From 2026-05-16 to 2026-06-14, Europe/London time. 2 visitors reached the first step; 1 (50%) reached the last.",
 			`<svg class="funnel-chart" role="img" aria-labelledby="funnel-chart-title funnel-chart-desc"`,
@@ -140,51 +141,51 @@ func TestPages(t *testing.T) {
 			`<caption>Visitors at each step, 2026-05-16 to 2026-06-14</caption>`,
 			`<th scope="row">Sent the form</th>`, `<td class="num">1</td>`, `<td class="num">50%</td>`,
 			`<a href="/services/apply-for-a-permit/goals">Back to the goals and funnels of Apply for a permit</a>`)
-		page = b.get(report+"?period=day", http.StatusOK)
-		contains(t, "today's report", page, `<option value="day" selected>Today</option>`, "0 visitors reached the first step",
+		page = b.Get(report+"?period=day", http.StatusOK)
+		webtest.Contains(t, "today's report", page, `<option value="day" selected>Today</option>`, "0 visitors reached the first step",
 			"No visitors reached the first step in this period.", `width="0" height="28" fill="#0b3d91"`)
-		contains(t, "bad period", b.get(report+"?period=forever", http.StatusBadRequest), "The period “forever” is not one this page offers")
-		b.get("/services/apply-for-a-permit/funnels/999999", http.StatusNotFound)
-		b.get("/services/apply-for-a-permit/funnels/x", http.StatusNotFound)
-		b.get("/services/nope/funnels/1", http.StatusNotFound)
-		b.get("/services/nope/goals", http.StatusNotFound)
+		webtest.Contains(t, "bad period", b.Get(report+"?period=forever", http.StatusBadRequest), "The period “forever” is not one this page offers")
+		b.Get("/services/apply-for-a-permit/funnels/999999", http.StatusNotFound)
+		b.Get("/services/apply-for-a-permit/funnels/x", http.StatusNotFound)
+		b.Get("/services/nope/funnels/1", http.StatusNotFound)
+		b.Get("/services/nope/goals", http.StatusNotFound)
 
 		// Goals page with a funnel: the goals in it cannot be deleted.
-		page = b.get("/services/apply-for-a-permit/goals", http.StatusOK)
-		contains(t, "goals page with a funnel", page, fmt.Sprintf(`<a href="%s">Apply</a>: Visit /start → Sent the form → Visit /done/**`, report),
+		page = b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+		webtest.Contains(t, "goals page with a funnel", page, fmt.Sprintf(`<a href="%s">Apply</a>: Visit /start → Sent the form → Visit /done/**`, report),
 			"Delete its funnels to delete it", `Delete<span class="visually-hidden"> the funnel Apply</span>`)
-		lacks(t, "goals page with a funnel", page, fmt.Sprintf(`action="/services/apply-for-a-permit/goals/%d/delete"`, start.ID))
-		_, page = b.post(fmt.Sprintf("/services/apply-for-a-permit/goals/%d/delete", start.ID), nil, http.StatusConflict)
-		contains(t, "delete a goal in use", page, fmt.Sprintf(`<a href="#goal-%d">“Visit /start” is a step of the funnel “Apply”: delete that funnel first.</a>`, start.ID))
+		webtest.Lacks(t, "goals page with a funnel", page, fmt.Sprintf(`action="/services/apply-for-a-permit/goals/%d/delete"`, start.ID))
+		_, page = b.Post(fmt.Sprintf("/services/apply-for-a-permit/goals/%d/delete", start.ID), nil, http.StatusConflict)
+		webtest.Contains(t, "delete a goal in use", page, fmt.Sprintf(`<a href="#goal-%d">“Visit /start” is a step of the funnel “Apply”: delete that funnel first.</a>`, start.ID))
 
 		// A viewer sees it all and changes nothing.
-		v := hs.browser("viewer")
-		page = v.get("/services/apply-for-a-permit/goals", http.StatusOK)
-		contains(t, "viewer's goals page", page, "Visit /start", "Apply")
-		lacks(t, "viewer's goals page", page, "<form method=\"post\" action=\"/services/apply-for-a-permit/goals\"", "/delete", "Add a funnel")
-		v.get(report, http.StatusOK)
-		v.post("/services/apply-for-a-permit/goals", url.Values{"goal_type": {"event"}, "event_name": {"X"}}, http.StatusForbidden)
-		v.post(fmt.Sprintf("/services/apply-for-a-permit/funnels/%d/delete", fs[0].ID), nil, http.StatusForbidden)
-		hs.browser("limited").get("/services/apply-for-a-permit/goals", http.StatusNotFound)
+		v := hs.Browser("viewer")
+		page = v.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+		webtest.Contains(t, "viewer's goals page", page, "Visit /start", "Apply")
+		webtest.Lacks(t, "viewer's goals page", page, "<form method=\"post\" action=\"/services/apply-for-a-permit/goals\"", "/delete", "Add a funnel")
+		v.Get(report, http.StatusOK)
+		v.Post("/services/apply-for-a-permit/goals", url.Values{"goal_type": {"event"}, "event_name": {"X"}}, http.StatusForbidden)
+		v.Post(fmt.Sprintf("/services/apply-for-a-permit/funnels/%d/delete", fs[0].ID), nil, http.StatusForbidden)
+		hs.Browser("limited").Get("/services/apply-for-a-permit/goals", http.StatusNotFound)
 
 		// Delete the funnel, then the goal.
-		b.get("/services/apply-for-a-permit/goals", http.StatusOK)
-		resp, _ = b.post(fmt.Sprintf("/services/apply-for-a-permit/funnels/%d/delete", fs[0].ID), nil, http.StatusSeeOther)
+		b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+		resp, _ = b.Post(fmt.Sprintf("/services/apply-for-a-permit/funnels/%d/delete", fs[0].ID), nil, http.StatusSeeOther)
 		if loc := resp.Header.Get("Location"); loc != "/services/apply-for-a-permit/goals" {
 			t.Fatalf("redirect to %q", loc)
 		}
-		contains(t, "after deleting the funnel", b.get("/services/apply-for-a-permit/goals", http.StatusOK),
+		webtest.Contains(t, "after deleting the funnel", b.Get("/services/apply-for-a-permit/goals", http.StatusOK),
 			"The funnel “Apply” is deleted. Its goals are kept.", "There are no funnels yet.")
-		b.post(fmt.Sprintf("/services/apply-for-a-permit/funnels/%d/delete", fs[0].ID), nil, http.StatusNotFound)
-		b.get("/services/apply-for-a-permit/goals", http.StatusOK)
-		b.post(fmt.Sprintf("/services/apply-for-a-permit/goals/%d/delete", start.ID), nil, http.StatusSeeOther)
-		page = b.get("/services/apply-for-a-permit/goals", http.StatusOK)
-		contains(t, "after deleting the goal", page, "The goal “Visit /start” is deleted.")
-		lacks(t, "after deleting the goal", page, "A visit to <code>/start</code>")
-		b.post(fmt.Sprintf("/services/apply-for-a-permit/goals/%d/delete", start.ID), nil, http.StatusNotFound)
+		b.Post(fmt.Sprintf("/services/apply-for-a-permit/funnels/%d/delete", fs[0].ID), nil, http.StatusNotFound)
+		b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+		b.Post(fmt.Sprintf("/services/apply-for-a-permit/goals/%d/delete", start.ID), nil, http.StatusSeeOther)
+		page = b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+		webtest.Contains(t, "after deleting the goal", page, "The goal “Visit /start” is deleted.")
+		webtest.Lacks(t, "after deleting the goal", page, "A visit to <code>/start</code>")
+		b.Post(fmt.Sprintf("/services/apply-for-a-permit/goals/%d/delete", start.ID), nil, http.StatusNotFound)
 
 		// Someone not signed in is sent to sign in.
-		resp, _ = hs.browser("").do(http.MethodGet, "/services/apply-for-a-permit/goals", nil)
+		resp, _ = hs.Browser("").Do(http.MethodGet, "/services/apply-for-a-permit/goals", nil)
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
 			t.Fatalf("anonymous: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -225,7 +226,7 @@ func TestChartGolden(t *testing.T) {
 		}
 	}
 	fd.flush()
-	page := hs.browser("viewer").get(fmt.Sprintf("/services/apply/funnels/%d", f.ID), http.StatusOK)
+	page := hs.Browser("viewer").Get(fmt.Sprintf("/services/apply/funnels/%d", f.ID), http.StatusOK)
 	start, end := strings.Index(page, "<svg"), strings.Index(page, "</svg>")
 	if start < 0 || end < start {
 		t.Fatalf("no chart in\n%s", page)

@@ -1,4 +1,4 @@
-package catalog_test
+package webtest
 
 import (
 	"regexp"
@@ -9,18 +9,20 @@ import (
 var (
 	idAttr       = regexp.MustCompile(`\sid="([^"]+)"`)
 	headingTag   = regexp.MustCompile(`<h([1-6])[\s>]`)
-	describedBy  = regexp.MustCompile(`aria-describedby="([^"]+)"`)
+	ariaRef      = regexp.MustCompile(`aria-(?:describedby|labelledby)="([^"]+)"`)
 	controlTag   = regexp.MustCompile(`<(input|textarea|select)\s[^>]*>`)
-	controlID    = regexp.MustCompile(`\sid="([^"]+)"`)
 	hiddenInput  = regexp.MustCompile(`type="hidden"`)
 	errorSummary = regexp.MustCompile(`(?s)<div class="error-summary".*?</div>`)
+	hrefAnchor   = regexp.MustCompile(`href="#([^"]+)"`)
 	inlineScript = regexp.MustCompile(`<script|\sstyle=|\son[a-z]+=`)
 )
 
-// checkPage fails the test when a page breaks the rules every liveops page
+// CheckPage fails the test when a page breaks the rules every liveops page
 // keeps: one h1, headings in order, unique ids, a label for every control,
-// hints and errors that exist, and nothing the CSP would block.
-func checkPage(t *testing.T, path, page string) {
+// described-by and labelled-by ids that exist, error summary links that
+// lead somewhere, and nothing the CSP would block. path names the page in
+// the messages.
+func CheckPage(t testing.TB, path, page string) {
 	t.Helper()
 	if m := inlineScript.FindString(page); m != "" {
 		t.Errorf("%s: inline script or style %q", path, m)
@@ -43,20 +45,46 @@ func checkPage(t *testing.T, path, page string) {
 		}
 		ids[m[1]] = true
 	}
-	for _, m := range describedBy.FindAllStringSubmatch(page, -1) {
+	for _, m := range ariaRef.FindAllStringSubmatch(page, -1) {
 		for _, id := range strings.Fields(m[1]) {
 			if !ids[id] {
-				t.Errorf("%s: aria-describedby names %q, which is not on the page", path, id)
+				t.Errorf("%s: aria attribute names %q, which is not on the page", path, id)
 			}
+		}
+	}
+	for _, m := range hrefAnchor.FindAllStringSubmatch(errorSummary.FindString(page), -1) {
+		if !ids[m[1]] {
+			t.Errorf("%s: the error summary links to #%s, which is not on the page", path, m[1])
 		}
 	}
 	for _, tag := range controlTag.FindAllString(page, -1) {
 		if hiddenInput.MatchString(tag) {
 			continue
 		}
-		m := controlID.FindStringSubmatch(tag)
+		m := idAttr.FindStringSubmatch(tag)
 		if m == nil || !strings.Contains(page, `<label for="`+m[1]+`"`) {
 			t.Errorf("%s: control without a label: %s", path, tag)
+		}
+	}
+}
+
+// Contains fails the test unless page has every one of want; what names
+// the page in the messages.
+func Contains(t testing.TB, what, page string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(page, w) {
+			t.Errorf("%s does not contain %q", what, w)
+		}
+	}
+}
+
+// Lacks fails the test if page has any of unwanted.
+func Lacks(t testing.TB, what, page string, unwanted ...string) {
+	t.Helper()
+	for _, w := range unwanted {
+		if strings.Contains(page, w) {
+			t.Errorf("%s contains %q", what, w)
 		}
 	}
 }
