@@ -97,8 +97,8 @@ func (a *Annotations) Routes(rt *web.Router) {
 	rt.API("DELETE /api/v1/services/{slug}/annotations/{id}", a.apiDelete)
 }
 
-// service finds the service in the path that the caller may read (and
-// write, when write is set).
+// serviceFor finds the service in the path that the caller may read (and
+// change, when write is set); any other is "not found".
 func serviceFor(r *http.Request, cat *catalog.Catalog, write bool) (*catalog.Service, error) {
 	s, err := cat.BySlug(r.Context(), r.PathValue("slug"))
 	p := auth.From(r.Context())

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"sort"
 	"strings"
 	"time"
 
@@ -116,7 +117,13 @@ func drawChart(buckets []statsquery.Bucket, visitors, pageviews []float64, notes
 		fmt.Fprintf(&b, `<text x="%.1f" y="%g" text-anchor="middle" font-size="%d" fill="%s">%s</text>`,
 			x(i), chartH-8, chartFontSize, chartTextColour, html.EscapeString(shortLabel(buckets[i].Label)))
 	}
-	for i, labels := range notes {
+	noted := make([]int, 0, len(notes))
+	for i := range notes {
+		noted = append(noted, i)
+	}
+	sort.Ints(noted) // the same chart every time
+	for _, i := range noted {
+		labels := notes[i]
 		xx := x(i)
 		fmt.Fprintf(&b, `<g><title>%s</title><line x1="%.1f" x2="%.1f" y1="%g" y2="%g" stroke="%s" stroke-width="2" stroke-dasharray="4 3"/>`,
 			html.EscapeString(strings.Join(labels, "; ")), xx, xx, padTop, padTop+plotH, annotationColour)

@@ -38,7 +38,8 @@ func (d *dictionary) resolve(ctx context.Context, values map[string]struct{}) er
 	if len(missing) == 0 {
 		return nil
 	}
-	return d.db.Tx(ctx, func(tx store.Querier) error {
+	found := make(map[string]int64, len(missing))
+	err := d.db.Tx(ctx, func(tx store.Querier) error {
 		for _, v := range missing {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO analytics_strings (value) VALUES ($1) ON CONFLICT (value) DO NOTHING`, v); err != nil {
 				return fmt.Errorf("add string: %w", err)
@@ -47,10 +48,17 @@ func (d *dictionary) resolve(ctx context.Context, values map[string]struct{}) er
 			if err := tx.QueryRowContext(ctx, `SELECT id FROM analytics_strings WHERE value = $1`, v).Scan(&id); err != nil {
 				return fmt.Errorf("read string id: %w", err)
 			}
-			d.ids[v] = id
+			found[v] = id
 		}
 		return nil
 	})
+	if err != nil {
+		return err // nothing cached: the ids of a rolled-back transaction are not real
+	}
+	for v, id := range found {
+		d.ids[v] = id
+	}
+	return nil
 }
 
 // id is the id of a value that resolve has seen.

@@ -224,3 +224,23 @@ func TestEventsCarryTheirVisit(t *testing.T) {
 		t.Fatalf("%d of the visit's 2 page views are stored with its source", n)
 	}
 }
+
+// TestEnqueueAllOrNothing: an event for several sites gets in whole or not
+// at all, so a client's retry after a 503 counts nothing twice.
+func TestEnqueueAllOrNothing(t *testing.T) {
+	db := storetest.SQLite(t)
+	p := newPipeline(db, prometheus.NewRegistry(), PipelineOptions{QueueSize: 3})
+	ev := func() *Event { return &Event{} }
+	if err := p.Enqueue(ev(), ev()); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Enqueue(ev(), ev()); err != ErrQueueFull {
+		t.Fatalf("two more into one free place: %v, want ErrQueueFull", err)
+	}
+	if len(p.queue) != 2 || p.pending.Load() != 2 {
+		t.Fatalf("queue %d, pending %d after a refused pair; want 2 and 2", len(p.queue), p.pending.Load())
+	}
+	if err := p.Enqueue(ev()); err != nil {
+		t.Fatalf("one into one free place: %v", err)
+	}
+}

@@ -15,6 +15,7 @@ type settingsData struct {
 	Origin        string
 	Domain        string
 	QueueSnippet  string
+	ScriptPath    string // versioned, so browsers may cache it for a year
 	RetentionDays string
 	ExcludedIPs   string
 	CanWrite      bool
@@ -31,7 +32,8 @@ func (d *Dashboard) settingsData(r *http.Request, s *catalog.Service) settingsDa
 	if web.Secure(r) {
 		scheme = "https"
 	}
-	return settingsData{Service: s, Origin: scheme + "://" + r.Host, Domain: site(s), QueueSnippet: tracker.QueueSnippet}
+	return settingsData{Service: s, Origin: scheme + "://" + r.Host, Domain: site(s), QueueSnippet: tracker.QueueSnippet,
+		ScriptPath: tracker.VersionedPath()}
 }
 
 func (d *Dashboard) settings(w http.ResponseWriter, r *http.Request) error {

@@ -2,14 +2,18 @@ package analytics
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/web"
 )
 
 // Stats answers Stats API v2 queries from the stored events and visits.
@@ -52,9 +56,22 @@ type groupValue struct {
 }
 
 // Run executes q for one service.
+//
+// A query gets QueryTimeout at most: one that reads too many raw rows is
+// stopped with a 503 rather than tying up the server.
 func (st *Stats) Run(ctx context.Context, serviceID int64, q *statsquery.Query) (*Result, error) {
-	return st.run(ctx, serviceID, q, false)
+	ctx, cancel := context.WithTimeout(ctx, QueryTimeout)
+	defer cancel()
+	res, err := st.run(ctx, serviceID, q, false)
+	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
+		return nil, &web.Error{Status: http.StatusServiceUnavailable,
+			Message: "the query took too long: ask for a shorter period, fewer filters or a coarser time dimension"}
+	}
+	return res, err
 }
+
+// QueryTimeout bounds one stats query.
+const QueryTimeout = 20 * time.Second
 
 func (st *Stats) run(ctx context.Context, serviceID int64, q *statsquery.Query, rawOnly bool) (*Result, error) {
 	x := &execution{st: st, q: q, service: serviceID, rawOnly: rawOnly}

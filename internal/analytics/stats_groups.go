@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/web"
 )
 
 // groups runs the events query and the visits query the metrics need and
@@ -23,7 +24,7 @@ func (x *execution) groups(ctx context.Context) ([]*group, error) {
 		switch m {
 		case statsquery.Pageviews, statsquery.Events:
 			needEvents = true
-		case statsquery.Visitors, statsquery.Visits, statsquery.Percentage:
+		case statsquery.Visitors, statsquery.Visits, statsquery.Percentage, statsquery.ConversionRate:
 			if x.eventsDriven {
 				needEvents = true
 			} else {
@@ -97,13 +98,17 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 			groupBy = append(groupBy, "bk.i")
 		case d.Kind == statsquery.KindProp:
 			if table == onSessions {
-				return fmt.Errorf("property dimension on visits")
+				return web.BadRequest("dimensions", "%s cannot be combined with visit metrics", d)
 			}
 			groupBy = append(groupBy, x.propExpr("e", d.PropName, &a))
+		case d.Kind == statsquery.KindPage && table == onSessions:
+			// A page's bounce rate and visit duration are those of the
+			// visits that landed on it, as in Plausible's pages report.
+			groupBy = append(groupBy, "s.entry_page")
 		default:
 			col := columns[d.Kind][table]
 			if col == "" {
-				return fmt.Errorf("dimension %s is not stored with %s", d, from)
+				return web.BadRequest("dimensions", "%s cannot be combined with these metrics and dimensions", d)
 			}
 			groupBy = append(groupBy, alias+"."+col)
 		}

@@ -17,7 +17,7 @@ var rollupKinds = map[statsquery.Kind]kind{
 	statsquery.KindName: kindName, statsquery.KindHostname: kindHostname,
 }
 
-// rollupMetrics says which metrics each kind of rollup row holds exactly.
+// rollupHas says whether rows of kind k hold metric m exactly.
 func rollupHas(k kind, m statsquery.Metric) bool {
 	switch m {
 	case statsquery.Visitors, statsquery.Percentage:

@@ -86,6 +86,15 @@ func (x *execution) prepare(ctx context.Context) error {
 		eventFilter = eventFilter || l.Dimension.IsEvent()
 	})
 	var unsupported error
+	checkProp := func(d statsquery.Dimension) {
+		if d.Kind == statsquery.KindProp && strings.ContainsAny(d.PropName, "\"\\\x00\n\r\t") {
+			unsupported = web.BadRequest("dimensions", "custom property names with quotes, backslashes or control characters cannot be queried")
+		}
+	}
+	for _, d := range x.q.Dimensions {
+		checkProp(d)
+	}
+	statsquery.Walk(x.q.Filters, func(l *statsquery.Leaf, _ int) { checkProp(l.Dimension) })
 	for _, m := range x.q.Metrics {
 		switch m {
 		case statsquery.ScrollDepth, statsquery.TimeOnPage:
@@ -119,7 +128,9 @@ func (a *args) add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
-// propExpr extracts a custom property from the props JSON text.
+// propExpr extracts a custom property from the props JSON text. Names
+// with quotes, backslashes or control characters are refused before (see
+// prepare): SQLite's JSON paths have no escapes for them.
 func (x *execution) propExpr(alias, name string, a *args) string {
 	if x.st.db.Dialect() == store.Postgres {
 		return fmt.Sprintf(`(CASE WHEN %[1]s.props = '' THEN NULL ELSE %[1]s.props::jsonb ->> %[2]s END)`, alias, a.add(name))
@@ -223,6 +234,10 @@ func (x *execution) matchingIDs(ctx context.Context, l *statsquery.Leaf, table i
 	}
 	if err := rows.Err(); err != nil {
 		return "", err
+	}
+	// The empty value has id 0 and no row of its own: test it by its name.
+	if l.Match(displayValue(l.Dimension.Kind, "")) {
+		ids = append(ids, "0")
 	}
 	s := "-1"
 	if len(ids) > 0 {

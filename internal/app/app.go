@@ -7,9 +7,11 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -195,7 +197,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
+		ErrorLog:          log.New(serverLog{}, "", 0),
 	}
 	if a.cfg.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(a.cfg.TLSCert, a.cfg.TLSKey)
@@ -235,6 +237,21 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	fctx, cancelFlush := context.WithTimeout(context.Background(), FlushTimeout)
 	defer cancelFlush()
 	return errors.Join(err, a.flush(fctx), a.Close())
+}
+
+// serverLog passes net/http's own messages to the log, except failed TLS
+// handshakes, whose message names the client's address: liveops stores and
+// logs no visitor's address.
+type serverLog struct{}
+
+func (serverLog) Write(p []byte) (int, error) {
+	msg := strings.TrimSpace(string(p))
+	if strings.Contains(msg, "TLS handshake error") {
+		slog.Debug("http server: a TLS handshake failed")
+	} else {
+		slog.Warn("http server", "msg", msg)
+	}
+	return len(p), nil
 }
 
 // OnShutdown registers a buffer flush to run after the last request.

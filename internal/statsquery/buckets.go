@@ -6,7 +6,7 @@ import (
 
 // MaxBuckets bounds the time buckets one query may ask for, so a century
 // of hours cannot be requested; Plausible has no such bound.
-const MaxBuckets = 100000
+const MaxBuckets = 10000
 
 // Bucket is one time bucket of a query's range.
 type Bucket struct {
@@ -132,15 +132,17 @@ func checkBucketCount(r DateRange, k Kind, field string) error {
 	return nil
 }
 
+// bucketCount counts in seconds, not time.Duration, which overflows past
+// 292 years and would let a range of millennia through.
 func bucketCount(r DateRange, k Kind) int {
-	size := time.Hour
+	size := int64(3600)
 	switch k {
 	case KindTimeDay:
-		size = 24 * time.Hour
+		size = 24 * 3600
 	case KindTimeWeek:
-		size = 7 * 24 * time.Hour
+		size = 7 * 24 * 3600
 	case KindTimeMonth:
-		size = 30 * 24 * time.Hour
+		size = 30 * 24 * 3600
 	}
-	return int(r.To.Sub(r.From)/size) + 1
+	return int((r.To.Unix()-r.From.Unix())/size) + 1
 }

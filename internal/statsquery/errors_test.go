@@ -64,7 +64,9 @@ func TestParseErrors(t *testing.T) {
 		{"two time dimensions", body(`"dimensions": ["time", "time:day"]`), "#/dimensions/1",
 			`Invalid dimension "time:day": "time" is already a time dimension; use at most one`},
 		{"a century of hours", body(`"date_range": ["2000-01-01", "2024-01-01"]`, `"dimensions": ["time:hour"]`), "#/dimensions/0",
-			"Too many time buckets: time:hour over this date_range gives about 210409; the most is 100000"},
+			"Too many time buckets: time:hour over this date_range gives about 210409; the most is 10000"},
+		{"millennia of weeks, past time.Duration's range", body(`"date_range": ["0001-01-01", "9999-12-31"], "dimensions": ["time:week"]`), "#/dimensions/0",
+			"Too many time buckets: time:week over this date_range gives about 521723; the most is 10000"},
 
 		// filters
 		{"filters an object", body(`"filters": {}`), "#/filters", "Type mismatch. Expected Array but got Object."},
