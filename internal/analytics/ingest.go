@@ -162,6 +162,12 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	page := web.CleanText(ev.Page(), maxURLLen)
 	host := web.CleanText(strings.ToLower(ev.URL.Hostname()), maxDomainLen)
+	if u, ok := ev.Props["url"]; ok && (ev.Name == "Outbound Link: Click" || ev.Name == "File Download") {
+		// A link's query string and fragment may carry a token or a name.
+		if i := strings.IndexAny(u, "?#"); i >= 0 {
+			ev.Props["url"] = u[:i]
+		}
+	}
 	props := PropsJSON(ev.Props)
 	evs := make([]*Event, len(targets))
 	for i, s := range targets {

@@ -94,6 +94,7 @@ func TestIngestHTTP(t *testing.T) {
 		}{
 			{"pageview", `{"n":"pageview","u":"https://apply.example.gov/start?utm_source=newsletter&utm_medium=email","d":"apply.example.gov","r":"https://www.google.com/"}`, "text/plain", firefox, 202, "", ""},
 			{"custom event, JSON", `{"name":"Signup","url":"https://apply.example.gov/form","domain":"apply.example.gov","props":{"plan":"pro"}}`, "application/json", firefox, 202, "", ""},
+			{"outbound link", `{"n":"Outbound Link: Click","u":"https://apply.example.gov/form","d":"apply.example.gov","p":{"url":"https://bank.example/pay?token=secret#x"}}`, "text/plain", firefox, 202, "", ""},
 			{"two sites at once", `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov,renew.example.gov"}`, "", firefox, 202, "", ""},
 			{"one site named twice", `{"n":"pageview","u":"https://apply.example.gov/x","d":"renew.example.gov,RENEW.example.gov, renew.example.gov"}`, "", firefox, 202, "", ""},
 			{"bot", `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov"}`, "text/plain", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", 202, "bot", ""},
@@ -154,13 +155,16 @@ func TestIngestHTTP(t *testing.T) {
 		if n := count(t, db, `SELECT count(*) FROM analytics_strings WHERE value LIKE '%8.8.8.8%'`); n != 0 {
 			t.Fatal("the client address was stored")
 		}
+		if n := count(t, db, `SELECT count(*) FROM analytics_events WHERE props = '{"url":"https://bank.example/pay"}'`); n != 1 {
+			t.Fatal("an outbound link's query string was stored")
+		}
 		for reason, want := range map[string]float64{"bot": 2, "unknown_domain": 1, "referrer_spam": 1, "excluded_ip": 1} {
 			if got := testutil.ToFloat64(r.in.dropped.WithLabelValues(reason)); got != want {
 				t.Errorf("dropped{reason=%q} = %v, want %v", reason, got, want)
 			}
 		}
-		if got := testutil.ToFloat64(r.in.accepted); got != 5 {
-			t.Errorf("accepted = %v, want 5 (one event for two sites counts twice)", got)
+		if got := testutil.ToFloat64(r.in.accepted); got != 6 {
+			t.Errorf("accepted = %v, want 6 (one event for two sites counts twice)", got)
 		}
 		checkInvariant(t, db, r.svc.ID)
 	})

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"time"
@@ -65,18 +66,40 @@ func (r *Retention) Prune(ctx context.Context) (int64, error) {
 	var total int64
 	for _, k := range list {
 		cut := r.now().Add(-time.Duration(k.days) * 24 * time.Hour).UnixMilli()
+		n, err := r.pruneService(ctx, k.id, cut)
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("prune service %d: %w", k.id, err)
+		}
+	}
+	return total, nil
+}
+
+// pruneSlice is how much of a service's history one delete takes on: a
+// day at a time, each in its own short transaction, so that pruning a
+// long history never holds SQLite's write lock (and so ingestion) for long.
+const pruneSlice = 24 * time.Hour
+
+func (r *Retention) pruneService(ctx context.Context, serviceID, cut int64) (int64, error) {
+	var oldest sql.NullInt64
+	if err := r.db.QueryRowContext(ctx, `SELECT min(ts) FROM analytics_events WHERE service_id = $1`, serviceID).Scan(&oldest); err != nil {
+		return 0, err
+	}
+	var total int64
+	for lo := oldest.Int64; oldest.Valid && lo < cut; lo += pruneSlice.Milliseconds() {
+		hi := min(lo+pruneSlice.Milliseconds(), cut)
 		err := r.db.LockedTx(ctx, store.LockRetention, func(tx store.Querier) error {
-			res, err := tx.ExecContext(ctx, `DELETE FROM analytics_events WHERE service_id = $1 AND ts < $2`, k.id, cut)
+			res, err := tx.ExecContext(ctx, `DELETE FROM analytics_events WHERE service_id = $1 AND ts >= $2 AND ts < $3`, serviceID, lo, hi)
 			if err != nil {
 				return err
 			}
 			n, _ := res.RowsAffected()
 			total += n
-			_, err = tx.ExecContext(ctx, `DELETE FROM analytics_sessions WHERE service_id = $1 AND end_ts < $2`, k.id, cut)
+			_, err = tx.ExecContext(ctx, `DELETE FROM analytics_sessions WHERE service_id = $1 AND start_ts < $2 AND end_ts < $3`, serviceID, hi, cut)
 			return err
 		})
 		if err != nil {
-			return total, fmt.Errorf("prune service %d: %w", k.id, err)
+			return total, err
 		}
 	}
 	return total, nil
