@@ -6,9 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,66 +16,17 @@ import (
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/store/storetest"
+	"github.com/liveops/liveops/internal/web/webtest"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-// browser starts headless Chromium for one test. Without Chromium the test
-// is skipped, except on CI, where a missing browser is a failure.
-// desktopChrome is the user agent the browser tests present: headless
-// Chromium's own says "HeadlessChrome", which analytics drops as a bot.
-const desktopChrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
-
+// browser starts headless Chromium at a desktop size, presenting a
+// desktop browser's user agent (see webtest.Chromium).
 func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := exec.LookPath(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Chromium is not at %s: .ci/run installs it", chromiumPath)
-		}
-		t.Skipf("Chromium is not at %s (apt-get install chromium): browser test skipped", chromiumPath)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1280, 900),
-		chromedp.UserAgent(desktopChrome),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // start the browser now, without a deadline
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
+	return webtest.Chromium(t, chromedp.WindowSize(1280, 900), chromedp.UserAgent(webtest.DesktopChrome))
 }
 
-// screenshot saves the page as a PNG in LIVEOPS_SCREENSHOTS (or the test's
-// temporary directory) and logs where, so that a person can look at it.
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	dir := os.Getenv("LIVEOPS_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
-}
+// screenshot saves the page for a person to look at (see webtest.Screenshot).
+func screenshot(t *testing.T, ctx context.Context, name string) { webtest.Screenshot(t, ctx, name) }
 
 // TestBrowserSignInAndAddService: a person signs in, adds a service, and
 // finds its tile on the home page, using the keyboard-reachable form

@@ -8,8 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -17,38 +15,12 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/liveops/liveops/internal/web/webtest"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-// browser starts headless Chromium for one test. Without Chromium the test
-// is skipped, except on CI, where a missing browser is a failure.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := exec.LookPath(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Chromium is not at %s: .ci/run installs it", chromiumPath)
-		}
-		t.Skipf("Chromium is not at %s (apt-get install chromium): browser test skipped", chromiumPath)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // start the browser now, without a deadline
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
-}
+// browser starts headless Chromium for one test (see webtest.Chromium).
+func browser(t *testing.T) context.Context { return webtest.Chromium(t) }
 
 // hit is one request that reached an event endpoint of the test site.
 type hit struct {
