@@ -46,6 +46,9 @@ type group struct {
 	visitors, visits, pageviews, events   int64
 	bounces, durationMS, sessionPageviews int64
 	conversionBase                        int64 // visitors of the group with no goal involved
+	engagedMS, engagedVisitors            int64 // from engagement events, for time on page
+	scrollDepth                           int64 // mean of each visit's deepest scroll, in %
+	engaged                               bool  // the group had engagement events at all
 }
 
 // groupValue is a dimension value as the query returned it: a dictionary
@@ -166,6 +169,18 @@ func (x *execution) metrics(g *group, totalVisitors int64) []any {
 			out = append(out, ratio(g.visitors*100, totalVisitors, 2))
 		case statsquery.ConversionRate:
 			out = append(out, ratio(g.visitors*100, g.conversionBase, 2))
+		case statsquery.ScrollDepth:
+			if g.engaged {
+				out = append(out, g.scrollDepth)
+			} else {
+				out = append(out, nil)
+			}
+		case statsquery.TimeOnPage:
+			if g.engaged {
+				out = append(out, int64(math.Round(ratio(g.engagedMS, g.engagedVisitors*1000, 6))))
+			} else {
+				out = append(out, nil)
+			}
 		default:
 			out = append(out, nil)
 		}

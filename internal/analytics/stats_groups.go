@@ -57,6 +57,14 @@ func (x *execution) groups(ctx context.Context) ([]*group, error) {
 			return nil, err
 		}
 	}
+	if x.wants(statsquery.ScrollDepth) || x.wants(statsquery.TimeOnPage) {
+		if err := x.run(ctx, onEngagement, func(dims []groupValue, m []int64) {
+			g := get(dims)
+			g.engagedMS, g.engagedVisitors, g.scrollDepth, g.engaged = m[0], m[1], m[2], m[1] > 0
+		}); err != nil {
+			return nil, err
+		}
+	}
 	if needSessions {
 		if err := x.run(ctx, onSessions, func(dims []groupValue, m []int64) {
 			g := get(dims)
@@ -81,6 +89,11 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 	measures := `count(DISTINCT e.visitor_id), count(DISTINCT e.session_id),
 		coalesce(sum(CASE WHEN e.name = ` + strconv.FormatInt(x.pageviewID, 10) + ` THEN 1 ELSE 0 END), 0), count(*)`
 	nMeasures := 4
+	engagement := table == onEngagement
+	if engagement {
+		// Engagement rows are event rows: dimensions and filters read them so.
+		table, nMeasures = onEvents, 3
+	}
 	if table == onSessions {
 		alias, from, tsCol = "s", "analytics_sessions s", "s.start_ts"
 		measures = `count(DISTINCT s.visitor_id), count(*), coalesce(sum(CASE WHEN s.bounce THEN 1 ELSE 0 END), 0),
@@ -114,8 +127,12 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 		}
 	}
 	where := []string{alias + ".service_id = " + a.add(x.service), tsCol + " >= " + a.add(x.from), tsCol + " < " + a.add(x.to)}
-	if table == onEvents {
+	if engagement {
+		where = append(where, "e.name = "+a.add(x.engagementID))
+	} else if table == onEvents {
 		where = append(where, "e.name <> "+a.add(x.engagementID))
+	}
+	if table == onEvents {
 		if x.extra != "" {
 			where = append(where, x.extra)
 		}
@@ -134,6 +151,23 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 	q := with + "SELECT " + strings.Join(sel, ", ") + " FROM " + from + join + " WHERE " + strings.Join(where, " AND ")
 	if len(groupBy) > 0 {
 		q += " GROUP BY " + strings.Join(groupBy, ", ")
+	}
+	if engagement {
+		// Per visit and page first (its engaged time, its deepest scroll),
+		// then per group: total time, visitors, and the mean deepest scroll.
+		var inner, outer []string
+		for i, g := range groupBy {
+			inner = append(inner, fmt.Sprintf("%s AS g%d", g, i))
+			outer = append(outer, fmt.Sprintf("t.g%d", i))
+		}
+		innerGroup := append(append([]string{}, groupBy...), "e.session_id", "e.visitor_id")
+		q = with + "SELECT " + strings.Join(append(append([]string{}, outer...),
+			"coalesce(sum(t.ms), 0), count(DISTINCT t.visitor_id), coalesce(CAST(round(avg(t.sd)) AS BIGINT), 0)"), ", ") +
+			" FROM (SELECT " + strings.Join(append(inner, "e.visitor_id", "sum(e.engaged_ms) AS ms", "max(e.scroll_depth) AS sd"), ", ") +
+			" FROM " + from + join + " WHERE " + strings.Join(where, " AND ") + " GROUP BY " + strings.Join(innerGroup, ", ") + ") t"
+		if len(outer) > 0 {
+			q += " GROUP BY " + strings.Join(outer, ", ")
+		}
 	}
 	rows, err := x.st.db.QueryContext(ctx, q, a...)
 	if err != nil {

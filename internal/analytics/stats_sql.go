@@ -38,8 +38,9 @@ var columns = map[statsquery.Kind][2]string{
 }
 
 const (
-	onEvents   = 0
-	onSessions = 1
+	onEvents     = 0
+	onSessions   = 1
+	onEngagement = 2 // the engagement events: time on page and scroll depth
 )
 
 // execution is one query being run.
@@ -95,12 +96,6 @@ func (x *execution) prepare(ctx context.Context) error {
 		checkProp(d)
 	}
 	statsquery.Walk(x.q.Filters, func(l *statsquery.Leaf, _ int) { checkProp(l.Dimension) })
-	for _, m := range x.q.Metrics {
-		switch m {
-		case statsquery.ScrollDepth, statsquery.TimeOnPage:
-			unsupported = web.BadRequest("metrics", "the %s metric is not supported yet", m)
-		}
-	}
 	if unsupported == nil && x.usesGoals() {
 		if err := x.loadGoals(ctx); err != nil {
 			return err
