@@ -35,11 +35,23 @@ func (d *Dashboard) dashboard(w http.ResponseWriter, r *http.Request) error {
 	v := parseView(r.URL.Query())
 	data := &dashboardData{Service: s, View: v, Base: "/services/" + s.Slug + "/analytics",
 		CanWrite: auth.From(ctx).CanWrite(s.ID)}
-	if err := d.fill(ctx, s, data); err != nil {
-		var qe *statsquery.Error
-		if errors.As(err, &qe) {
-			return web.BadRequest("period", "%s", qe.Message)
+	err = d.fill(ctx, s, data)
+	var qe *statsquery.Error
+	if errors.As(err, &qe) && v.Period == "custom" {
+		// Dates the query refused: show the last 30 days, with the
+		// problem at the top and beside the date fields.
+		data = &dashboardData{Service: s, View: view{Period: "30d", From: v.From, To: v.To, Filters: v.Filters},
+			Base: data.Base, CanWrite: data.CanWrite}
+		if err := d.fill(ctx, s, data); err != nil {
+			return err
 		}
+		return d.pages.Render(w, r, http.StatusBadRequest, "analytics/dashboard", data,
+			web.FormErrors{{Field: "from", Message: "Enter a period the dashboard can show: " + qe.Message}})
+	}
+	if errors.As(err, &qe) {
+		return web.BadRequest("period", "%s", qe.Message)
+	}
+	if err != nil {
 		return err
 	}
 	return d.pages.Render(w, r, http.StatusOK, "analytics/dashboard", data, nil)

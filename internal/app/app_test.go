@@ -147,7 +147,7 @@ func TestEveryPage(t *testing.T) {
 			c.page(dash+"?period=day&compare=1&f=visit:source|Bing", 200, "Source is <strong>Bing</strong>", "Stop comparing", "/apply")
 			c.page(dash+"?period=day&f=event:page|/apply", 200, "Page is <strong>/apply</strong>", "Unique visitors")
 			c.page(dash+"?from=2026-01-01&to=2026-01-31", 200, "2026-01-01 to 2026-01-31", "Nothing in this period")
-			c.page(dash+"?from=2026-02-01&to=2026-01-01", 400)
+			c.page(dash+"?from=2026-02-01&to=2026-01-01", 400, "There is a problem", `href="#from"`, "Unique visitors")
 			code, body, h := c.do("GET", dash+"/export/pages.csv?period=day", nil)
 			if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(body, "Page,Visitors,Page views") || !strings.Contains(body, "/apply,1,1") {
 				t.Fatalf("CSV export: %d %s\n%s", code, h.Get("Content-Type"), body)
