@@ -41,9 +41,10 @@ var (
 
 // PipelineOptions size the pipeline; zero values take the defaults.
 type PipelineOptions struct {
-	QueueSize int           // events waiting to be written (default 50,000)
-	MaxBatch  int           // events per transaction (default 5,000)
-	MaxWait   time.Duration // how long a batch waits to fill (default 100 ms)
+	QueueSize int              // events waiting to be written (default 50,000)
+	MaxBatch  int              // events per transaction (default 5,000)
+	MaxWait   time.Duration    // how long a batch waits to fill (default 100 ms)
+	Now       func() time.Time // the clock, for which visits are still open at start (tests)
 }
 
 type pipelineMetrics struct {
@@ -51,9 +52,17 @@ type pipelineMetrics struct {
 	batches        prometheus.Histogram
 }
 
-// NewPipeline starts the writer.
+// NewPipeline reloads the visits open at the last stop and starts the
+// writer. A failure to reload is logged, not fatal: counting goes on.
 func NewPipeline(db *store.DB, reg prometheus.Registerer, opt PipelineOptions) *Pipeline {
 	p := newPipeline(db, reg, opt)
+	now := time.Now()
+	if opt.Now != nil {
+		now = opt.Now()
+	}
+	if err := p.restore(context.Background(), now); err != nil {
+		slog.Error("analytics: reload open visits", "err", err)
+	}
 	go p.run()
 	return p
 }

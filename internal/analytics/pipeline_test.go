@@ -244,3 +244,57 @@ func TestEnqueueAllOrNothing(t *testing.T) {
 		t.Fatalf("one into one free place: %v", err)
 	}
 }
+
+// TestRestartKeepsOpenVisits: a visit going on when liveops restarts goes
+// on after it, and its visitor is not counted again.
+func TestRestartKeepsOpenVisits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := testService(t, db)
+		at := fixtureClock(svc.Location())
+		send := func(p *Pipeline, hhmm, page string) {
+			t.Helper()
+			ev := &Event{ServiceID: svc.ID, Zone: svc.Location(), Time: at(hhmm), VisitorID: 42, Name: PageviewName,
+				Page: page, Hostname: "apply.example.gov", ScrollDepth: -1, EngagedMS: -1,
+				Visit: Visit{Source: "Google", Channel: "Organic Search", Browser: "Firefox", BrowserVersion: "140"}}
+			if err := p.Enqueue(ev); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{})
+		send(before, "10:00", "/")
+		send(before, "10:05", "/start")
+		if err := before.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		after := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{Now: func() time.Time { return at("10:10") }})
+		defer after.Close(ctx)
+		send(after, "10:12", "/start")
+		send(after, "10:14", "/form")
+		if n := count(t, db, `SELECT count(*) FROM analytics_sessions`); n != 1 {
+			t.Fatalf("%d visits after the restart, want the one that went on", n)
+		}
+		day := localDay(at("10:00").UnixMilli(), svc.Location())
+		if got := rollup(t, db, svc.ID, day, kindTotal, ""); got != (counts{visitors: 1, visits: 1, events: 4, pageviews: 4, duration: 14 * 60_000}) {
+			t.Fatalf("site: %+v", got)
+		}
+		for _, tc := range []struct {
+			k     kind
+			value string
+			want  counts
+		}{
+			{kindSource, "Google", counts{visitors: 1, visits: 1, pageviews: 4, duration: 14 * 60_000}},
+			{kindBrowserVersion, "Firefox 140", counts{visitors: 1, visits: 1, pageviews: 4, duration: 14 * 60_000}},
+			{kindPage, "/start", counts{visitors: 1, pageviews: 2}},
+			{kindExitPage, "/form", counts{visitors: 1, visits: 1, pageviews: 4, duration: 14 * 60_000}},
+		} {
+			if got := rollup(t, db, svc.ID, day, tc.k, tc.value); got != tc.want {
+				t.Errorf("%d %q: %+v, want %+v", tc.k, tc.value, got, tc.want)
+			}
+		}
+		checkInvariant(t, db, svc.ID)
+	})
+}

@@ -236,12 +236,7 @@ func (sz *sessionizer) process(ev *Event, dict *dictionary, d *deltas) *session 
 func (sz *sessionizer) countVisitors(ev *Event, s *session, fresh bool, page int64, d *deltas) {
 	ms := ev.Time.UnixMilli()
 	day := localDay(ms, ev.Zone)
-	vk := visitorKey{ev.ServiceID, ev.VisitorID}
-	vd := sz.visitors[vk]
-	if vd == nil || vd.day != day {
-		vd = &visitorDay{day: day, seen: make([]uint64, 0, 24)}
-		sz.visitors[vk] = vd
-	}
+	vd := sz.visitorDay(ev.ServiceID, ev.VisitorID, day)
 	one := counts{visitors: 1}
 	if vd.firstTime(kindTotal, 0) {
 		d.addDaily(dailyKey{ev.ServiceID, day, kindTotal, 0}, one, 1)
@@ -290,6 +285,17 @@ func (sz *sessionizer) countEvent(ev *Event, s *session, pageview bool, page int
 		hc.visitors = 1
 	}
 	d.addDaily(dailyKey{ev.ServiceID, day, kindHostname, host}, hc, 1)
+}
+
+// visitorDay is the visitor's state for day, started afresh on a new day.
+func (sz *sessionizer) visitorDay(service, visitor int64, day int32) *visitorDay {
+	vk := visitorKey{service, visitor}
+	vd := sz.visitors[vk]
+	if vd == nil || vd.day != day {
+		vd = &visitorDay{day: day, seen: make([]uint64, 0, 24)}
+		sz.visitors[vk] = vd
+	}
+	return vd
 }
 
 // sweep forgets visits that have ended and visitors of past days (they
