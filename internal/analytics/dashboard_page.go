@@ -196,6 +196,9 @@ func (d *Dashboard) exportCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name, _ := strings.CutSuffix(r.PathValue("panel"), ".csv")
+	if name == "chart" || name == "figures" {
+		return d.exportOverview(w, r, s, name)
+	}
 	var p *panel
 	for _, c := range panels() {
 		if c.ID == name {
@@ -342,4 +345,33 @@ func (d *Dashboard) funnels(ctx context.Context, s *catalog.Service, data *dashb
 			Rate: formatMetric("conversion_rate", rep.ConversionRate())})
 	}
 	return nil
+}
+
+// exportOverview writes the chart's table or the headline figures as CSV.
+func (d *Dashboard) exportOverview(w http.ResponseWriter, r *http.Request, s *catalog.Service, name string) error {
+	data := &dashboardData{Service: s, View: parseView(r.URL.Query()), Base: "/services/" + s.Slug + "/analytics"}
+	if err := d.fill(r.Context(), s, data); err != nil {
+		var qe *statsquery.Error
+		if errors.As(err, &qe) {
+			return web.BadRequest("period", "%s", qe.Message)
+		}
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, s.Slug, name))
+	cw := csv.NewWriter(w)
+	if name == "chart" {
+		cw.Write([]string{data.ChartUnit, "Visitors", "Page views", "Notes"})
+		for _, row := range data.ChartRows {
+			cw.Write([]string{row.Label, strings.ReplaceAll(row.Visitors, ",", ""), strings.ReplaceAll(row.Pageviews, ",", ""),
+				csvSafe(strings.Join(row.Notes, "; "))})
+		}
+	} else {
+		cw.Write([]string{"Measure", "Value", "Change"})
+		for _, f := range data.Figures {
+			cw.Write([]string{f.Label, f.Value, f.Change})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -152,6 +152,15 @@ func TestEveryPage(t *testing.T) {
 			if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(body, "Page,Visitors,Page views") || !strings.Contains(body, "/apply,1,1") {
 				t.Fatalf("CSV export: %d %s\n%s", code, h.Get("Content-Type"), body)
 			}
+			if code, body, _ := c.do("GET", dash+"/export/chart.csv?period=day", nil); code != 200 || !strings.HasPrefix(body, "hour,Visitors,Page views,Notes") {
+				t.Fatalf("chart CSV: %d\n%s", code, body)
+			}
+			if code, body, _ := c.do("GET", dash+"/export/figures.csv?compare=1", nil); code != 200 || !strings.Contains(body, "Unique visitors,") {
+				t.Fatalf("figures CSV: %d\n%s", code, body)
+			}
+			if code, _, _ := c.do("GET", dash+"/export/nothing.csv", nil); code != 404 {
+				t.Fatalf("unknown panel CSV: %d", code)
+			}
 			if code, body, _ := c.do("GET", dash+"/realtime", nil); code != 200 || !strings.Contains(body, `"visitors":`) {
 				t.Fatalf("realtime: %d %s", code, body)
 			}
