@@ -18,6 +18,7 @@ type chartRow struct {
 	Label     string
 	Visitors  string
 	Pageviews string
+	Before    string // visitors in the same bucket of the period before, when comparing
 	Notes     []string
 }
 
@@ -30,6 +31,7 @@ const (
 	maxLabelsOnXAxis    = 6
 	visitorsColour      = "#1d4ed8"
 	pageviewsColour     = "#00703c"
+	beforeColour        = "#6f777b"
 	annotationColour    = "#b3261e"
 	gridColour          = "#d0d3d6"
 	chartTextColour     = "#484949"
@@ -65,6 +67,24 @@ func (d *Dashboard) chart(ctx context.Context, s *catalog.Service, data *dashboa
 			visitors[i], pageviews[i] = toFloat(row.Metrics[0]), toFloat(row.Metrics[1])
 		}
 	}
+	// The period before, bucket for bucket, as a third line.
+	var before []float64
+	if data.View.Compare {
+		prev, pq, err := d.run(ctx, s, data.View.body(site(s), previous(r.From, r.To, r.Location), []string{"visitors"}, []string{dim}))
+		if err != nil {
+			return err
+		}
+		pindex := map[string]int{}
+		for i, b := range pq.TimeBuckets() {
+			pindex[b.Label] = i
+		}
+		before = make([]float64, len(buckets))
+		for _, row := range prev.Results {
+			if i, ok := pindex[fmt.Sprint(row.Dimensions[0])]; ok && i < len(before) {
+				before[i] = toFloat(row.Metrics[0])
+			}
+		}
+	}
 	notes, err := d.annotations.Between(ctx, s.ID, r.From, r.To)
 	if err != nil {
 		return err
@@ -79,17 +99,24 @@ func (d *Dashboard) chart(ctx context.Context, s *catalog.Service, data *dashboa
 		}
 	}
 	for i, b := range buckets {
-		data.ChartRows = append(data.ChartRows, chartRow{Label: b.Label, Visitors: groupThousands(int64(visitors[i])),
-			Pageviews: groupThousands(int64(pageviews[i])), Notes: noteAt[i]})
+		row := chartRow{Label: b.Label, Visitors: groupThousands(int64(visitors[i])),
+			Pageviews: groupThousands(int64(pageviews[i])), Notes: noteAt[i]}
+		if before != nil {
+			row.Before = groupThousands(int64(before[i]))
+		}
+		data.ChartRows = append(data.ChartRows, row)
 	}
-	data.Chart = drawChart(buckets, visitors, pageviews, noteAt, data.Range)
+	data.Chart = drawChart(buckets, visitors, pageviews, before, noteAt, data.Range)
 	return nil
 }
 
-func drawChart(buckets []statsquery.Bucket, visitors, pageviews []float64, notes map[int][]string, period string) template.HTML {
+func drawChart(buckets []statsquery.Bucket, visitors, pageviews, before []float64, notes map[int][]string, period string) template.HTML {
 	top := 10.0 // so that a quiet period's scale still reads 0, 5, 10
 	for i := range visitors {
 		top = max(top, visitors[i], pageviews[i])
+	}
+	for _, v := range before {
+		top = max(top, v)
 	}
 	top = niceCeiling(top)
 	n := len(buckets)
@@ -133,7 +160,10 @@ func drawChart(buckets []statsquery.Bucket, visitors, pageviews []float64, notes
 		values []float64
 		colour string
 		dash   string
-	}{{pageviews, pageviewsColour, ` stroke-dasharray="6 4"`}, {visitors, visitorsColour, ""}} {
+	}{{before, beforeColour, ` stroke-dasharray="2 4"`}, {pageviews, pageviewsColour, ` stroke-dasharray="6 4"`}, {visitors, visitorsColour, ""}} {
+		if series.values == nil {
+			continue
+		}
 		var pts []string
 		for i, v := range series.values {
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(v)))

@@ -144,7 +144,8 @@ func TestEveryPage(t *testing.T) {
 			dash := "/services/parking-permits/analytics"
 			c.page(dash, 200, "Unique visitors", "Top pages", `<svg class="chart"`, "Show the chart as a table")
 			c.page(dash+"?period=day", 200, "/apply", "Bing", "by hour")
-			c.page(dash+"?period=day&compare=1&f=visit:source|Bing", 200, "Source is <strong>Bing</strong>", "Stop comparing", "/apply")
+			c.page(dash+"?period=day&compare=1&f=visit:source|Bing", 200, "Source is <strong>Bing</strong>", "Stop comparing", "/apply",
+				"Visitors in the period before")
 			c.page(dash+"?period=day&f=event:page|/apply", 200, "Page is <strong>/apply</strong>", "Unique visitors")
 			c.page(dash+"?from=2026-01-01&to=2026-01-31", 200, "2026-01-01 to 2026-01-31", "Nothing in this period")
 			c.page(dash+"?from=2026-02-01&to=2026-01-01", 400, "There is a problem", `href="#from"`, "Unique visitors")
