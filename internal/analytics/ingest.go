@@ -144,11 +144,6 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	now := in.now()
-	today, yesterday, err := in.salts.pair(r.Context(), now)
-	if err != nil {
-		in.refuse(w, r, "salt", err)
-		return
-	}
 	client := in.enricher.Client(ua)
 	acq := in.enricher.Acquisition(ev.URL, ev.Referrer)
 	visit := Visit{
@@ -171,6 +166,11 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	props := PropsJSON(ev.Props)
 	evs := make([]*Event, len(targets))
 	for i, s := range targets {
+		today, yesterday, err := in.salts.pair(r.Context(), now, s.Location())
+		if err != nil {
+			in.refuse(w, r, "salt", err)
+			return
+		}
 		evs[i] = &Event{
 			ServiceID: s.ID, Zone: s.Location(), Time: now,
 			VisitorID:     visitorID(today, s.ID, ip, ua),

@@ -17,23 +17,27 @@ import (
 // salts keeps the secret daily salts that make visitor ids. A visitor id is
 // a hash of the day's salt, the service, the client address and the user
 // agent: the same person is one visitor all day, and a new one tomorrow.
-// Salts older than yesterday are deleted, so nobody (liveops included) can
-// link a visitor across days. Yesterday's salt is kept so that a visit
-// going on over midnight stays one visit. Salts live in the database, so
-// that every node and every restart agrees on them.
+// Days are the service's own, as in its reports, so a visitor's id changes
+// at the service's midnight and each day's unique visitors are exact.
+// Salts older than the day before yesterday are deleted, so nobody
+// (liveops included) can link a visitor across days; yesterday's is kept
+// so that a visit going on over midnight stays one visit. Salts live in
+// the database, so that every node and every restart agrees on them.
 type salts struct {
 	db *store.DB
 
 	mu    sync.Mutex
-	cache map[string][]byte // UTC date → salt, today's and yesterday's
+	cache map[string][]byte // date → salt
+	swept string            // the UTC date of the last deletion of old salts
 }
 
 func newSalts(db *store.DB) *salts { return &salts{db: db, cache: map[string][]byte{}} }
 
-// pair returns today's and yesterday's salts for the UTC day of t.
-func (s *salts) pair(ctx context.Context, t time.Time) (today, yesterday []byte, err error) {
-	d := t.UTC().Format(time.DateOnly)
-	y := t.UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+// pair returns today's and yesterday's salts for the day of t in zone.
+func (s *salts) pair(ctx context.Context, t time.Time, zone *time.Location) (today, yesterday []byte, err error) {
+	local := t.In(zone)
+	d := local.Format(time.DateOnly)
+	y := local.AddDate(0, 0, -1).Format(time.DateOnly)
 	s.mu.Lock()
 	today, yesterday = s.cache[d], s.cache[y]
 	s.mu.Unlock()
@@ -46,11 +50,23 @@ func (s *salts) pair(ctx context.Context, t time.Time) (today, yesterday []byte,
 	if yesterday, err = s.load(ctx, y, t); err != nil {
 		return nil, nil, err
 	}
+	// Zones run from UTC-12 to UTC+14: the oldest "yesterday" any service
+	// can need is two UTC days back.
+	oldest := t.UTC().AddDate(0, 0, -2).Format(time.DateOnly)
 	s.mu.Lock()
-	s.cache = map[string][]byte{d: today, y: yesterday}
+	s.cache[d], s.cache[y] = today, yesterday
+	for day := range s.cache {
+		if day < oldest {
+			delete(s.cache, day)
+		}
+	}
+	sweep := s.swept != oldest
+	s.swept = oldest
 	s.mu.Unlock()
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM analytics_salts WHERE day < $1`, y); err != nil {
-		return nil, nil, fmt.Errorf("delete old salts: %w", err)
+	if sweep {
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM analytics_salts WHERE day < $1`, oldest); err != nil {
+			return nil, nil, fmt.Errorf("delete old salts: %w", err)
+		}
 	}
 	return today, yesterday, nil
 }
