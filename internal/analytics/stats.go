@@ -130,6 +130,11 @@ func (x *execution) collect(ctx context.Context) ([]*group, error) {
 	if x.rawOnly {
 		return x.groups(ctx)
 	}
+	if len(x.goals) > 0 {
+		if groups, ok, err := x.goalsFromRollups(ctx); err != nil || ok {
+			return groups, err
+		}
+	}
 	groups, ok, err := x.fromRollups(ctx)
 	if err != nil || ok {
 		return groups, err

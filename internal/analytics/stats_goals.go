@@ -174,3 +174,52 @@ func dimKey(dims []groupValue) string {
 	}
 	return b.String()
 }
+
+// goalsFromRollups answers the goals breakdown (event:goal alone, no
+// filters, whole days) from the daily rollups when every goal is an event
+// name or an exact page: its page's or name's rows then count exactly its
+// visitors and completions. A wildcard goal spans several pages, whose
+// visitors cannot be added up, so it needs the raw events.
+func (x *execution) goalsFromRollups(ctx context.Context) ([]*group, bool, error) {
+	r := x.q.DateRange
+	if len(x.q.Dimensions) != 1 || x.q.Dimensions[0].Kind != statsquery.KindGoal || x.q.Filters != nil ||
+		!r.From.Equal(r.FirstDay.Start(r.Location)) || !r.To.Equal(r.LastDay.AddDays(1).Start(r.Location)) {
+		return nil, false, nil
+	}
+	for _, m := range x.q.Metrics {
+		if m != statsquery.Visitors && m != statsquery.Events && m != statsquery.ConversionRate {
+			return nil, false, nil
+		}
+	}
+	for _, g := range x.goals {
+		if strings.Contains(g.Goal.PagePath, "*") {
+			return nil, false, nil
+		}
+	}
+	first := localDay(r.FirstDay.Start(r.Location).UnixMilli(), r.Location)
+	last := localDay(r.LastDay.Start(r.Location).UnixMilli(), r.Location)
+	var out []*group
+	for i, g := range x.goals {
+		k, value, completions := kindName, g.Name, "events"
+		if g.Pages != nil {
+			k, value, completions = kindPage, -1, "pageviews"
+			for id := range g.Pages {
+				value = id
+			}
+		}
+		if g.Name == 0 || value < 0 {
+			continue // never reached
+		}
+		grp := &group{dims: []groupValue{{id: int64(i)}}}
+		err := x.st.db.QueryRowContext(ctx, `SELECT coalesce(sum(visitors), 0), coalesce(sum(`+completions+`), 0)
+			FROM analytics_daily WHERE service_id = $1 AND kind = $2 AND value = $3 AND day >= $4 AND day <= $5`,
+			x.service, int16(k), value, first, last).Scan(&grp.visitors, &grp.events)
+		if err != nil {
+			return nil, false, fmt.Errorf("read goal rollups: %w", err)
+		}
+		if grp.visitors > 0 || grp.events > 0 {
+			out = append(out, grp)
+		}
+	}
+	return out, true, nil
+}

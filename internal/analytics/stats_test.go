@@ -167,6 +167,32 @@ func TestStatsQueries(t *testing.T) {
 				t.Errorf("%s: %v, want a 400", bad, err)
 			}
 		}
+		// The goals breakdown reads rollups for exact goals, and agrees.
+		goalQuery := `{` + site + `,"metrics":["visitors","events","conversion_rate"],"dimensions":["event:goal"]}`
+		q, err := statsquery.Parse([]byte(goalQuery), svc.Location(), now, svc.CreatedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := stats.run(ctx, svc.ID, q, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, err := stats.Run(ctx, svc.ID, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb, _ := json.Marshal(raw.Results)
+		fb, _ := json.Marshal(fast.Results)
+		if string(rb) != string(fb) {
+			t.Errorf("goals: raw %s, rollups %s", rb, fb)
+		}
+		gx := &execution{st: stats, q: q, service: svc.ID}
+		if err := gx.prepare(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, err := gx.goalsFromRollups(ctx); !ok || err != nil {
+			t.Fatalf("exact goals not answered from rollups (%v)", err)
+		}
 		for _, tc := range []struct{ name, query, want string }{
 			{"goals", `{` + site + `,"metrics":["visitors","events","conversion_rate"],"dimensions":["event:goal"],"order_by":[["events","desc"]]}`,
 				`[{"metrics":[1,1,50],"dimensions":["Signup"]},{"metrics":[1,1,50],"dimensions":["Visit /form"]}]`},
