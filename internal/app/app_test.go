@@ -198,7 +198,11 @@ func TestEveryPage(t *testing.T) {
 				t.Fatalf("add funnel: %d\n%s", code, body)
 			}
 			c.page(dash, 200, "Visit /apply/confirmation", "Conversion", "Funnels", "Apply for a permit")
-			c.page("/services/parking-permits/funnels/1", 200, "Apply for a permit", "/apply/confirmation")
+			c.page("/services/parking-permits/funnels/1", 200, "Apply for a permit", "/apply/confirmation", "Download this funnel as CSV")
+			if code, body, _ := c.do("GET", "/services/parking-permits/funnels/1/export.csv?period=30d", nil); code != 200 ||
+				!strings.HasPrefix(body, "Step,Goal,Visitors") || !strings.Contains(body, "6,Visit /apply/confirmation,") {
+				t.Fatalf("funnel CSV: %d\n%s", code, body)
+			}
 			if code, body, _ := c.do("POST", dash+"/settings", url.Values{"retention": {"-3"}}); code != 400 || !strings.Contains(body, "from 0 to 3650") {
 				t.Fatalf("bad retention: %d", code)
 			}

@@ -43,6 +43,7 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.Page("POST /services/{slug}/goals/{id}/delete", h.deleteGoal)
 	rt.Page("POST /services/{slug}/funnels", h.createFunnel)
 	rt.Page("GET /services/{slug}/funnels/{id}", h.funnelPage)
+	rt.Page("GET /services/{slug}/funnels/{id}/export.csv", h.funnelCSV)
 	rt.Page("POST /services/{slug}/funnels/{id}/delete", h.deleteFunnel)
 
 	rt.API("GET /api/v1/services/{slug}/goals", h.apiListGoals)

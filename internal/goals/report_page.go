@@ -1,6 +1,7 @@
 package goals
 
 import (
+	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -109,26 +110,9 @@ type reportData struct {
 // a bar chart and a table; the table is the accessible version of the
 // chart, which screen readers get as one image with a summary.
 func (h *Handler) funnelPage(w http.ResponseWriter, r *http.Request) error {
-	s, err := h.readable(r)
+	s, rep, period, first, last, err := h.report(r)
 	if err != nil {
 		return err
-	}
-	id, err := pathID(r, "funnel")
-	if err != nil {
-		return err
-	}
-	period := r.URL.Query().Get("period")
-	if period == "" {
-		period = defaultPeriod
-	}
-	first, last, ok := resolvePeriod(period, h.today(s))
-	if !ok {
-		return web.BadRequest("period", "The period “%s” is not one this page offers: choose one from the menu", clip(period))
-	}
-	loc := s.Location()
-	rep, err := h.goals.Funnel(r.Context(), s.ID, id, first.Start(loc), last.AddDays(1).Start(loc))
-	if err != nil {
-		return notFound(err, "funnel")
 	}
 	d := reportData{Service: s, Report: rep, Period: period, Periods: periodChoices, First: first, Last: last,
 		Conversion: pct(rep.ConversionRate()), ChartWidth: chartWidth, BarHeight: barHeight, ChartHeight: len(rep.Steps)*stepHeight + chartMargin}
@@ -142,6 +126,55 @@ func (h *Handler) funnelPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.ChartDesc = chartSummary(rep)
 	return h.pages.Render(w, r, http.StatusOK, "goals/funnel", d, nil)
+}
+
+// report reads the funnel in the path over ?period (default: the last 30
+// days), for the page and its CSV.
+func (h *Handler) report(r *http.Request) (s *catalog.Service, rep *FunnelReport, period string, first, last statsquery.Date, err error) {
+	if s, err = h.readable(r); err != nil {
+		return
+	}
+	id, err := pathID(r, "funnel")
+	if err != nil {
+		return
+	}
+	period = r.URL.Query().Get("period")
+	if period == "" {
+		period = defaultPeriod
+	}
+	first, last, ok := resolvePeriod(period, h.today(s))
+	if !ok {
+		err = web.BadRequest("period", "The period “%s” is not one this page offers: choose one from the menu", clip(period))
+		return
+	}
+	loc := s.Location()
+	rep, err = h.goals.Funnel(r.Context(), s.ID, id, first.Start(loc), last.AddDays(1).Start(loc))
+	if err != nil {
+		err = notFound(err, "funnel")
+	}
+	return
+}
+
+// funnelCSV writes the funnel report as CSV, a row a step.
+func (h *Handler) funnelCSV(w http.ResponseWriter, r *http.Request) error {
+	s, rep, _, first, last, err := h.report(r)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-funnel-%d-%s-%s.csv"`, s.Slug, rep.Funnel.ID, first, last))
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"Step", "Goal", "Visitors", "Conversion from the first step (%)", "Conversion from the step before (%)", "Drop-off", "Drop-off (%)"})
+	for i, st := range rep.Steps {
+		name := st.Goal.DisplayName
+		if name != "" && strings.ContainsRune("=+-@", rune(name[0])) {
+			name = "'" + name // not a spreadsheet formula
+		}
+		cw.Write([]string{strconv.Itoa(i + 1), name, strconv.Itoa(st.Visitors), strconv.FormatFloat(st.ConversionRate, 'f', -1, 64),
+			strconv.FormatFloat(st.ConversionRateStep, 'f', -1, 64), strconv.Itoa(st.Dropoff), strconv.FormatFloat(st.DropoffRate, 'f', -1, 64)})
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // chartSummary is the chart's text alternative: the headline, with the
