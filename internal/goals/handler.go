@@ -41,6 +41,8 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.Page("GET /services/{slug}/goals", h.indexPage)
 	rt.Page("POST /services/{slug}/goals", h.createGoal)
 	rt.Page("POST /services/{slug}/goals/{id}/delete", h.deleteGoal)
+	rt.Page("GET /services/{slug}/goals/{id}/edit", h.editGoalPage)
+	rt.Page("POST /services/{slug}/goals/{id}/edit", h.updateGoal)
 	rt.Page("POST /services/{slug}/funnels", h.createFunnel)
 	rt.Page("GET /services/{slug}/funnels/{id}", h.funnelPage)
 	rt.Page("GET /services/{slug}/funnels/{id}/export.csv", h.funnelCSV)
@@ -48,6 +50,7 @@ func (h *Handler) Routes(rt *web.Router) {
 
 	rt.API("GET /api/v1/services/{slug}/goals", h.apiListGoals)
 	rt.API("POST /api/v1/services/{slug}/goals", h.apiCreateGoal)
+	rt.API("PATCH /api/v1/services/{slug}/goals/{id}", h.apiUpdateGoal)
 	rt.API("DELETE /api/v1/services/{slug}/goals/{id}", h.apiDeleteGoal)
 	rt.API("GET /api/v1/services/{slug}/funnels", h.apiListFunnels)
 	rt.API("POST /api/v1/services/{slug}/funnels", h.apiCreateFunnel)

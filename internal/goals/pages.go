@@ -98,17 +98,7 @@ func (h *Handler) createGoal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := goalForm{
-		GoalType: r.PostFormValue("goal_type"), PagePath: r.PostFormValue("page_path"),
-		EventName: r.PostFormValue("event_name"), DisplayName: r.PostFormValue("display_name"),
-	}
-	in := GoalInput{GoalType: Kind(f.GoalType), DisplayName: f.DisplayName}
-	switch in.GoalType {
-	case KindPage:
-		in.PagePath = f.PagePath
-	case KindEvent:
-		in.EventName = f.EventName
-	}
+	f, in := formInput(r)
 	g, err := h.goals.CreateGoal(r.Context(), s.ID, in)
 	if ie := (*InputError)(nil); errors.As(err, &ie) {
 		return h.rerender(w, r, s, ie.Status, ie.Errors, func(d *indexData) { d.GoalForm = f })

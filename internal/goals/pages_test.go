@@ -184,6 +184,32 @@ func TestPages(t *testing.T) {
 		webtest.Lacks(t, "after deleting the goal", page, "A visit to <code>/start</code>")
 		b.Post(fmt.Sprintf("/services/apply-for-a-permit/goals/%d/delete", start.ID), nil, http.StatusNotFound)
 
+		// A goal can be changed: in the form, and through the API.
+		g, err := hs.goals.CreateGoal(context.Background(), svc.ID, goals.GoalInput{GoalType: goals.KindEvent, EventName: "Signup"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit := fmt.Sprintf("/services/apply-for-a-permit/goals/%d/edit", g.ID)
+		page = b.Get(edit, http.StatusOK)
+		webtest.Contains(t, "edit goal page", page, "Change the goal “Signup”", `value="Signup"`, `id="goal_type-event" name="goal_type" value="event" checked`)
+		_, page = b.Post(edit, url.Values{"goal_type": {"event"}, "event_name": {""}}, http.StatusBadRequest)
+		webtest.Contains(t, "edit goal with an error", page, "There is a problem", `<a href="#event_name">`)
+		b.Get(edit, http.StatusOK)
+		b.Post(edit, url.Values{"goal_type": {"event"}, "event_name": {"Sign up"}, "display_name": {"Signed up"}}, http.StatusSeeOther)
+		page = b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
+		webtest.Contains(t, "after changing the goal", page, "Signed up", "The custom event <code>Sign up</code>")
+		b.Get(fmt.Sprintf("/services/apply-for-a-permit/goals/%d/edit", g.ID+1000), http.StatusNotFound)
+		status, got := hs.Call("editor", "PATCH", fmt.Sprintf("/api/v1/services/apply-for-a-permit/goals/%d", g.ID), `{"goal_type": "event", "event_name": "Registered"}`)
+		if status != http.StatusOK || got["event_name"] != "Registered" || got["display_name"] != "Registered" {
+			t.Fatalf("PATCH goal: %d %v", status, got)
+		}
+		if status, got := hs.Call("viewer", "PATCH", fmt.Sprintf("/api/v1/services/apply-for-a-permit/goals/%d", g.ID), `{"goal_type": "event", "event_name": "X"}`); status != http.StatusForbidden {
+			t.Fatalf("viewer PATCH goal: %d %v", status, got)
+		}
+		if status, _ := hs.Call("editor", "PATCH", "/api/v1/services/apply-for-a-permit/goals/999999", `{"goal_type": "event", "event_name": "X"}`); status != http.StatusNotFound {
+			t.Fatalf("PATCH unknown goal: %d", status)
+		}
+
 		// Someone not signed in is sent to sign in.
 		resp, _ = hs.Browser("").Do(http.MethodGet, "/services/apply-for-a-permit/goals", nil)
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {

@@ -110,6 +110,40 @@ func (g *Goals) CreateGoal(ctx context.Context, serviceID int64, in GoalInput) (
 	return gl, err
 }
 
+// UpdateGoal changes a goal of the service: what completes it and its
+// display name. Funnels that use it keep it as their step. It returns
+// store.ErrNotFound when the service has no such goal.
+func (g *Goals) UpdateGoal(ctx context.Context, serviceID, id int64, in GoalInput) (Goal, error) {
+	gl, errs := in.normalize()
+	if err := invalid(errs); err != nil {
+		return Goal{}, err
+	}
+	gl.ID, gl.ServiceID = id, serviceID
+	err := g.db.LockedTx(ctx, store.LockGoals, func(tx store.Querier) error {
+		if err := goalConflict(ctx, tx, gl); err != nil {
+			return err
+		}
+		var path, event any
+		if gl.Kind == KindPage {
+			path = gl.PagePath
+		} else {
+			event = gl.EventName
+		}
+		return tx.QueryRowContext(ctx, `UPDATE goals SET page_path = $1, event_name = $2, display_name = $3
+			WHERE id = $4 AND service_id = $5 RETURNING created_at`, path, event, gl.DisplayName, id, serviceID).Scan(&gl.CreatedAt)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return Goal{}, store.ErrNotFound
+	}
+	if store.IsUniqueViolation(err) {
+		return Goal{}, conflict("display_name", "The service already has this goal")
+	}
+	if err != nil && !isInputError(err) {
+		return Goal{}, fmt.Errorf("change goal %d: %w", id, err)
+	}
+	return gl, err
+}
+
 // goalConflict is the 409 for a goal that repeats one of the service's.
 func goalConflict(ctx context.Context, q store.Querier, gl Goal) error {
 	existing, err := listGoals(ctx, q, gl.ServiceID)
@@ -118,6 +152,8 @@ func goalConflict(ctx context.Context, q store.Querier, gl Goal) error {
 	}
 	for _, e := range existing {
 		switch {
+		case e.ID == gl.ID:
+			// the goal itself, being changed
 		case gl.Kind == KindPage && e.Kind == KindPage && e.PagePath == gl.PagePath:
 			return conflict("page_path", fmt.Sprintf("There is already a goal for visits to %s: “%s”", gl.PagePath, e.DisplayName))
 		case gl.Kind == KindEvent && e.Kind == KindEvent && e.EventName == gl.EventName:
