@@ -193,6 +193,7 @@ func TestEveryPage(t *testing.T) {
 			if ids["Visit /help"] == "" || ids["Visit /start"] == "" {
 				t.Fatalf("goals: %v", ids)
 			}
+			c.page(goalsPage+"/"+ids["Visit /help"]+"/edit", 200, "Change the goal")
 			if code, body, _ := c.do("POST", "/services/parking-permits/funnels", url.Values{"name": {"Help"},
 				"steps": {ids["Visit /help"], ids["Visit /contact"]}}); code != http.StatusSeeOther {
 				t.Fatalf("add funnel: %d\n%s", code, body)
