@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -22,10 +23,11 @@ const IPLocAttribution = "This product includes IP2Location LITE data available 
 // Enricher holds the parsed lookup tables. Build it with New; the zero value
 // is not usable.
 type Enricher struct {
-	bots    *botMatcher
-	uaCache *uaCache
-	spam    map[string]struct{}
-	src     *sources
+	bots       *botMatcher
+	uaCache    *uaCache
+	spam       map[string]struct{}
+	src        *sources
+	v6Unpacked sync.Once // see Country
 }
 
 // New parses the embedded data (crawler list, spam list, referrer database)
