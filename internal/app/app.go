@@ -116,6 +116,7 @@ func build(db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 
+	site.Fallback = accounts.Session
 	mux := http.NewServeMux()
 	rt := &web.Router{Mux: mux, Site: site, Session: accounts.Session, RequireSignIn: accounts.RequireSignIn, Bearer: accounts.Bearer}
 	accounts.Routes(rt)

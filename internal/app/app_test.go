@@ -126,6 +126,7 @@ func TestEveryPage(t *testing.T) {
 				t.Fatalf("sign in: %d", code)
 			}
 			c.page("/", 200, "Apply for a parking permit")
+			c.page("/no/such/page/while/signed/in", 404, "Page not found", `href="/tokens"`)
 			c.page("/services/parking-permits", 200, "parking.example.gov", "View analytics")
 			// Two visits to the demo service, then its dashboard.
 			for _, path := range []string{"/", "/apply"} {

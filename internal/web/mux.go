@@ -20,17 +20,23 @@ func (s *Site) Mux(mux *http.ServeMux) http.Handler {
 			// a 405. Let it decide, then answer 404 and 405 ourselves.
 			rec := &statusRecorder{header: http.Header{}}
 			h.ServeHTTP(rec, r)
+			var e *Error
 			switch rec.status {
 			case http.StatusNotFound:
+				e = NotFound("page")
 				if IsAPI(r) {
-					s.Fail(w, r, &Error{Status: http.StatusNotFound, Message: "no such endpoint: " + r.URL.Path})
-				} else {
-					s.Fail(w, r, NotFound("page"))
+					e = &Error{Status: http.StatusNotFound, Message: "no such endpoint: " + r.URL.Path}
 				}
-				return
 			case http.StatusMethodNotAllowed:
 				w.Header().Set("Allow", rec.header.Get("Allow"))
-				s.Fail(w, r, &Error{Status: http.StatusMethodNotAllowed, Message: r.Method + " is not allowed here; use " + rec.header.Get("Allow")})
+				e = &Error{Status: http.StatusMethodNotAllowed, Message: r.Method + " is not allowed here; use " + rec.header.Get("Allow")}
+			}
+			if e != nil {
+				fail := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.Fail(w, r, e) }))
+				if s.Fallback != nil && !IsAPI(r) {
+					fail = s.Fallback(fail)
+				}
+				fail.ServeHTTP(w, r)
 				return
 			}
 		}

@@ -30,6 +30,9 @@ type Site struct {
 	base    *template.Template
 	assets  map[string]asset
 	errPage *template.Template
+	// Fallback wraps the answer to an address no route knows, so that the
+	// 404 page can know who is signed in (the app sets the session loader).
+	Fallback Middleware
 
 	mu       sync.Mutex
 	executed map[string]bool
