@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Times the whole dashboard page of one service over the last 30 days
+# (today included), against an existing database — for example the one
+# `KEEP=1 scripts/bench-ingest.sh` leaves behind. Loopback only.
+# Usage: scripts/bench-dashboard.sh DB SLUG [runs] [extra query, e.g. "&f=visit:source|Google"]
+set -euo pipefail
+db=$1 slug=$2 runs=${3:-10} extra=${4:-}
+work=$(mktemp -d)
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+root=$(cd "$(dirname "$0")/.." && pwd)
+(cd "$root" && CGO_ENABLED=0 go build -o "$work/liveops" ./cmd/liveops)
+echo "bench dashboard password" | "$work/liveops" user add --email bench-dashboard@example.gov --role admin --db "$db" >/dev/null 2>&1 || true
+port=18091
+"$work/liveops" serve --listen 127.0.0.1:$port --db "$db" --log-level warn >/dev/null 2>&1 &
+pid=$!
+until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.1; done
+jar="$work/cookies"
+csrf=$(curl -fs -c "$jar" "http://127.0.0.1:$port/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)
+curl -fs -b "$jar" -c "$jar" -o /dev/null -d "csrf_token=$csrf&email=bench-dashboard@example.gov&password=bench+dashboard+password" "http://127.0.0.1:$port/login"
+from=$(date -u -d '29 days ago' +%F) to=$(date -u +%F)
+url="http://127.0.0.1:$port/services/$slug/analytics?from=$from&to=$to$extra"
+curl -fs -b "$jar" -o /dev/null "$url" # warm the caches once
+for i in $(seq "$runs"); do
+	curl -fs -b "$jar" -o /dev/null -w '%{time_total}\n' "$url"
+done | sort -n | awk '{a[NR]=$1*1000} END {printf "dashboard, 30 days: min %.0f ms, median %.0f ms, max %.0f ms (%d runs)\n", a[1], a[int((NR+1)/2)], a[NR], NR}'
