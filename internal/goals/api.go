@@ -95,11 +95,7 @@ func (h *Handler) apiCreateGoal(w http.ResponseWriter, r *http.Request) error {
 // apiDeleteGoal answers DELETE /api/v1/services/{slug}/goals/{id}: 204, or
 // 409 naming the funnels that use the goal.
 func (h *Handler) apiDeleteGoal(w http.ResponseWriter, r *http.Request) error {
-	s, err := h.writable(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "goal")
+	s, id, err := h.writableID(r, "goal")
 	if err != nil {
 		return err
 	}
@@ -150,11 +146,7 @@ func (h *Handler) apiCreateFunnel(w http.ResponseWriter, r *http.Request) error 
 
 // apiDeleteFunnel answers DELETE /api/v1/services/{slug}/funnels/{id}.
 func (h *Handler) apiDeleteFunnel(w http.ResponseWriter, r *http.Request) error {
-	s, err := h.writable(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "funnel")
+	s, id, err := h.writableID(r, "funnel")
 	if err != nil {
 		return err
 	}

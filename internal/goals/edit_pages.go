@@ -21,16 +21,8 @@ func (h *Handler) goalFor(r *http.Request, s *catalog.Service) (Goal, error) {
 	if err != nil {
 		return Goal{}, err
 	}
-	list, err := h.goals.List(r.Context(), s.ID)
-	if err != nil {
-		return Goal{}, err
-	}
-	for _, g := range list {
-		if g.ID == id {
-			return g, nil
-		}
-	}
-	return Goal{}, web.NotFound("goal")
+	g, err := h.goals.Goal(r.Context(), s.ID, id)
+	return g, notFound(err, "goal")
 }
 
 // formInput is what a posted goal form asks for: the kind picks its field.
@@ -85,11 +77,7 @@ func (h *Handler) updateGoal(w http.ResponseWriter, r *http.Request) error {
 
 // apiUpdateGoal replaces a goal's fields, as the create call takes them.
 func (h *Handler) apiUpdateGoal(w http.ResponseWriter, r *http.Request) error {
-	s, err := h.writable(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "goal")
+	s, id, err := h.writableID(r, "goal")
 	if err != nil {
 		return err
 	}

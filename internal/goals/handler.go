@@ -81,6 +81,16 @@ func (h *Handler) writable(r *http.Request) (*catalog.Service, error) {
 	return s, nil
 }
 
+// writableID is writable, with the {id} of the goal or funnel in the path.
+func (h *Handler) writableID(r *http.Request, what string) (*catalog.Service, int64, error) {
+	s, err := h.writable(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := pathID(r, what)
+	return s, id, err
+}
+
 // pathID is the {id} in the path; what is not a positive number names no
 // goal or funnel, so it is a 404 like an unknown one.
 func pathID(r *http.Request, what string) (int64, error) {

@@ -111,11 +111,7 @@ func (h *Handler) createGoal(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) deleteGoal(w http.ResponseWriter, r *http.Request) error {
-	s, err := h.writable(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "goal")
+	s, id, err := h.writableID(r, "goal")
 	if err != nil {
 		return err
 	}
@@ -189,11 +185,7 @@ func (h *Handler) createFunnel(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) deleteFunnel(w http.ResponseWriter, r *http.Request) error {
-	s, err := h.writable(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "funnel")
+	s, id, err := h.writableID(r, "funnel")
 	if err != nil {
 		return err
 	}
