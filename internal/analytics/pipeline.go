@@ -165,6 +165,7 @@ func (p *Pipeline) run() {
 	for {
 		ev, ok := <-p.queue
 		if !ok {
+			p.checkpoint()
 			return
 		}
 		buf = append(buf[:0], ev)
@@ -185,6 +186,19 @@ func (p *Pipeline) run() {
 		p.writeBatch(buf)
 		p.pending.Add(-int64(len(buf)))
 	}
+}
+
+// checkpoint saves the visitor state once everything is written, within
+// the time a shutdown allows its final flush.
+func (p *Pipeline) checkpoint() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := p.saveCheckpoint(ctx, start); err != nil {
+		slog.Error("analytics: save the visitors counted today", "err", err)
+		return
+	}
+	slog.Debug("analytics: visitors counted today saved", "visitors", len(p.sessions.visitors), "took", time.Since(start))
 }
 
 // writeBatch turns events into a batch and writes it, retrying until it is

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -75,8 +76,9 @@ func TestPipelineCounts(t *testing.T) {
 			{"Google", kindSource, "Google", counts{visitors: 1, visits: 1, pageviews: 2, duration: 7 * 60_000}},
 			{"no source", kindSource, "", counts{visitors: 2, visits: 2, pageviews: 2, bounces: 2}},
 			{"Direct", kindChannel, "Direct", counts{visitors: 2, visits: 2, pageviews: 2, bounces: 2}},
-			{"Firefox 140", kindBrowserVersion, "Firefox 140", counts{visitors: 1, visits: 1, pageviews: 2, duration: 7 * 60_000}},
-			{"France", kindCountry, "FR", counts{visitors: 2, visits: 2, pageviews: 2, bounces: 2}},
+			{"Firefox 140", kindBrowserVersion, "Firefox 140", counts{visitors: 1, visits: 2, pageviews: 3, bounces: 1, duration: 7 * 60_000}},
+			{"France", kindCountry, "FR", counts{visitors: 1, visits: 1, pageviews: 1, bounces: 1}},
+			{"Britain", kindCountry, "GB", counts{visitors: 1, visits: 2, pageviews: 3, bounces: 1, duration: 7 * 60_000}},
 			{"Signup", kindName, "Signup", counts{visitors: 1, events: 1}},
 			{"pageview name", kindName, "pageview", counts{visitors: 2, events: 4}},
 			{"hostname", kindHostname, "apply.example.gov", counts{visitors: 2, pageviews: 4, events: 5}},
@@ -85,9 +87,6 @@ func TestPipelineCounts(t *testing.T) {
 				t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
 			}
 		}
-		// The visitor a after the visit ended came back with a different
-		// browser (a new visitor id in real life); here the id is the same,
-		// so a counts once for the day, as Plausible would.
 		if n := count(t, db, `SELECT count(*) FROM analytics_sessions WHERE service_id = $1`, svc.ID); n != 3 {
 			t.Errorf("%d sessions stored, want 3", n)
 		}
@@ -139,6 +138,10 @@ func feedFixture(t *testing.T, p *Pipeline, svc *catalog.Service) {
 	at := fixtureClock(london)
 	google := Visit{Source: "Google", Referrer: "google.com", Channel: "Organic Search", Device: "Desktop", Browser: "Firefox", BrowserVersion: "140", OS: "GNU/Linux", Country: "GB"}
 	direct := Visit{Channel: "Direct", Device: "Mobile", Browser: "Safari", BrowserVersion: "18", OS: "iOS", OSVersion: "18", Country: "FR"}
+	// A visitor id is a hash of address and user agent: a's second visit
+	// comes another way but from the same browser and country.
+	aDirect := google
+	aDirect.Source, aDirect.Referrer, aDirect.Channel = "", "", "Direct"
 	const a, b, c = 101, 202, 303
 	events := []*Event{
 		{VisitorID: a, Time: at("10:00"), Name: PageviewName, Page: "/", Visit: google},
@@ -147,7 +150,7 @@ func feedFixture(t *testing.T, p *Pipeline, svc *catalog.Service) {
 		{VisitorID: a, Time: at("10:06"), Name: "Signup", Page: "/form", Interactive: true, Props: `{"plan":"pro"}`, Visit: google},
 		{VisitorID: a, Time: at("10:07"), Name: EngagementName, Page: "/form", ScrollDepth: 80, EngagedMS: 5000, Visit: google},
 		{VisitorID: c, Time: at("10:08"), Name: EngagementName, Page: "/", ScrollDepth: 10, EngagedMS: 100, Visit: direct},
-		{VisitorID: a, Time: at("11:00"), Name: PageviewName, Page: "/", Visit: direct}, // 53 minutes later: a new visit
+		{VisitorID: a, Time: at("11:00"), Name: PageviewName, Page: "/", Visit: aDirect}, // 53 minutes later: a new visit
 	}
 	for _, ev := range events {
 		ev.ServiceID, ev.Zone, ev.Hostname = svc.ID, london, "apply.example.gov"
@@ -297,4 +300,82 @@ func TestRestartKeepsOpenVisits(t *testing.T) {
 		}
 		checkInvariant(t, db, svc.ID)
 	})
+}
+
+// TestRestartRemembersCountedVisitors: a visitor whose visit ended before a
+// graceful restart, and who comes back after it, is one visitor of the day.
+func TestRestartRemembersCountedVisitors(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := testService(t, db)
+		at := fixtureClock(svc.Location())
+		send := func(p *Pipeline, hhmm, page string) {
+			t.Helper()
+			ev := &Event{ServiceID: svc.ID, Zone: svc.Location(), Time: at(hhmm), VisitorID: 42, Name: PageviewName,
+				Page: page, Hostname: "apply.example.gov", ScrollDepth: -1, EngagedMS: -1,
+				Visit: Visit{Source: "Google", Channel: "Organic Search", Browser: "Firefox", BrowserVersion: "140", Country: "GB"}}
+			if err := p.Enqueue(ev); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{})
+		send(before, "10:00", "/")
+		send(before, "10:05", "/start")
+		if err := before.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		after := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{Now: func() time.Time { return at("11:00") }})
+		defer after.Close(ctx)
+		send(after, "11:00", "/start")
+		day := localDay(at("10:00").UnixMilli(), svc.Location())
+		for _, tc := range []struct {
+			k     kind
+			value string
+			want  counts
+		}{
+			{kindTotal, "", counts{visitors: 1, visits: 2, events: 3, pageviews: 3, bounces: 1, duration: 5 * 60_000}},
+			{kindSource, "Google", counts{visitors: 1, visits: 2, pageviews: 3, bounces: 1, duration: 5 * 60_000}},
+			{kindCountry, "GB", counts{visitors: 1, visits: 2, pageviews: 3, bounces: 1, duration: 5 * 60_000}},
+			{kindPage, "/start", counts{visitors: 1, pageviews: 2}},
+			{kindEntryPage, "/start", counts{visitors: 1, visits: 1, pageviews: 1, bounces: 1}},
+		} {
+			if got := rollup(t, db, svc.ID, day, tc.k, tc.value); got != tc.want {
+				t.Errorf("%d %q: %+v, want %+v", tc.k, tc.value, got, tc.want)
+			}
+		}
+		checkInvariant(t, db, svc.ID)
+	})
+}
+
+func TestCheckpointEncoding(t *testing.T) {
+	in := map[int64]*visitorDay{
+		-7:      {day: 20600, counted: true, seen: []uint32{1, 2, 1 << 31}},
+		1 << 60: {day: 20601, visited: true, seen: []uint32{}, wide: []uint64{1 << 63, 5}},
+		3:       {day: -1},
+	}
+	var b []byte
+	for v, vd := range in {
+		b = appendVisitorDay(b, v, vd)
+	}
+	got := map[int64]*visitorDay{}
+	if err := decodeVisitorDays(b, func(v int64, vd *visitorDay) { got[v] = vd }); err != nil {
+		t.Fatal(err)
+	}
+	for v, want := range in {
+		g := got[v]
+		if g == nil || g.day != want.day || g.counted != want.counted || g.visited != want.visited ||
+			fmt.Sprint(g.seen) != fmt.Sprint(want.seen) || fmt.Sprint(g.wide) != fmt.Sprint(want.wide) {
+			t.Errorf("visitor %d: got %+v, want %+v", v, g, want)
+		}
+	}
+	for cut := range len(b) {
+		// Every truncation is refused or read as a shorter state; none panics.
+		_ = decodeVisitorDays(b[:cut], func(int64, *visitorDay) {})
+	}
+	if err := decodeVisitorDays([]byte{2, 2, 0, 0xff, 0xff, 0xff, 0xff, 0x0f}, func(int64, *visitorDay) {}); err == nil {
+		t.Error("a length past the end was accepted")
+	}
 }

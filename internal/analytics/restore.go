@@ -3,18 +3,20 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// restore reloads the visits still open when liveops last stopped (their
-// last event within SessionTimeout of now), with the rows their visitors
-// have been counted in, so that a restart neither splits a visit in two
-// nor counts its visitor again. It runs before the writer takes its first
-// event. A visitor whose earlier visits today have all ended is not
-// restored, and is counted again if they come back: the rollups cannot
-// tell who is behind them.
+// restore reloads the state of the visitors seen before liveops last
+// stopped: from the checkpoint of a graceful stop, the rows each visitor of
+// the day was counted in; from the database, the visits still open (their
+// last event within SessionTimeout of now) with what their events counted,
+// so that a restart, graceful or not, neither splits a visit in two nor
+// counts its visitor again. After a crash, a visitor whose visits had all
+// ended is counted again if they come back: the rollups cannot tell who is
+// behind them. It runs before the writer takes its first event.
 func (p *Pipeline) restore(ctx context.Context, now time.Time) error {
 	since := now.Add(-SessionTimeout).UnixMilli()
 	rows, err := p.db.QueryContext(ctx, `SELECT id, timezone FROM services`)
@@ -34,6 +36,9 @@ func (p *Pipeline) restore(ctx context.Context, now time.Time) error {
 		}
 	}
 	rows.Close()
+	if err := p.loadCheckpoint(ctx, now, zones); err != nil {
+		slog.Error("analytics: reload the visitors counted before the last stop", "err", err)
+	}
 	for id, zone := range zones {
 		if err := p.restoreService(ctx, id, zone, since, now.Add(-24*time.Hour).UnixMilli()); err != nil {
 			return fmt.Errorf("restore visits of service %d: %w", id, err)
@@ -97,13 +102,9 @@ func (p *Pipeline) restoreService(ctx context.Context, service int64, zone *time
 			p.sessions.sessions[k] = o.s
 		}
 		vd := p.sessions.visitorDay(service, o.s.visitor, localDay(o.s.last, zone))
-		vd.firstTime(kindTotal, 0)
+		vd.countTotal()
 		if o.s.startDay() == vd.day {
-			for _, dim := range o.s.dims() {
-				if dim.k != kindTotal && dim.k != kindExitPage {
-					vd.firstTime(dim.k, dim.v)
-				}
-			}
+			vd.countVisit(o.s, func(kind, int64) {})
 		}
 		ids = append(ids, strconv.FormatInt(o.s.id, 10))
 		first = min(first, o.s.start)

@@ -145,18 +145,39 @@ type visitorKey struct {
 // counted them already, so that unique visitors are exact. Visitor ids
 // change daily, so the state of past days is dropped. A visitor touches a
 // few dozen rows a day, so a plain slice beats a map: a fifth of the
-// memory, and a scan of it costs less than hashing.
+// memory, and a scan of it costs less than hashing. It is the state held
+// for every visitor of the day, so it is kept small: keys are packed into
+// 32 bits, and the rows that follow from the visitor id itself need none.
 type visitorDay struct {
 	day  int32
-	seen []uint64
+	seen []uint32
+	// wide holds the rare keys whose value does not fit the packed form.
+	wide []uint64
+	// counted is set once the visitor is in the day's total; visited once a
+	// visit of theirs started on the day. A visitor id is a hash of the
+	// address and user agent, so device, browser, OS and country are the
+	// same in all of a day's visits: counting them once needs no keys.
+	counted, visited bool
 }
 
-func seenKey(k kind, v int64) uint64 { return uint64(k)<<48 | uint64(v)&(1<<48-1) }
+// packedValueBits is the room a packed key leaves for the value: dictionary
+// ids and hours since 1970 stay far below 2^27 in practice.
+const packedValueBits = 27
 
 // firstTime marks (k, v) as counted for this visitor and day, reporting
 // whether it was new.
 func (vd *visitorDay) firstTime(k kind, v int64) bool {
-	key := seenKey(k, v)
+	if v < 0 || v >= 1<<packedValueBits {
+		key := uint64(k+1)<<56 | uint64(v)&(1<<56-1)
+		for _, s := range vd.wide {
+			if s == key {
+				return false
+			}
+		}
+		vd.wide = append(vd.wide, key)
+		return true
+	}
+	key := uint32(k+1)<<packedValueBits | uint32(v)
 	for _, s := range vd.seen {
 		if s == key {
 			return false
@@ -164,6 +185,41 @@ func (vd *visitorDay) firstTime(k kind, v int64) bool {
 	}
 	vd.seen = append(vd.seen, key)
 	return true
+}
+
+// fromVisitorID reports whether a visit dimension follows from the visitor
+// id (address and user agent), so that it is the same in all their visits.
+func fromVisitorID(k kind) bool {
+	switch k {
+	case kindDevice, kindBrowser, kindBrowserVersion, kindOS, kindOSVersion, kindCountry:
+		return true
+	}
+	return false
+}
+
+// countVisit marks the dimensions of a visit that started on vd's day,
+// calling add for each row that has not counted the visitor yet.
+func (vd *visitorDay) countVisit(s *session, add func(k kind, v int64)) {
+	first := !vd.visited
+	vd.visited = true
+	for _, dim := range s.dims() {
+		switch {
+		case dim.k == kindTotal || dim.k == kindExitPage:
+		case fromVisitorID(dim.k):
+			if first {
+				add(dim.k, dim.v)
+			}
+		case vd.firstTime(dim.k, dim.v):
+			add(dim.k, dim.v)
+		}
+	}
+}
+
+// countTotal reports whether the visitor is new in the day's total.
+func (vd *visitorDay) countTotal() bool {
+	first := !vd.counted
+	vd.counted = true
+	return first
 }
 
 // sessionizer turns events into visits and rollup changes. Only the
@@ -238,7 +294,7 @@ func (sz *sessionizer) countVisitors(ev *Event, s *session, fresh bool, page int
 	day := localDay(ms, ev.Zone)
 	vd := sz.visitorDay(ev.ServiceID, ev.VisitorID, day)
 	one := counts{visitors: 1}
-	if vd.firstTime(kindTotal, 0) {
+	if vd.countTotal() {
 		d.addDaily(dailyKey{ev.ServiceID, day, kindTotal, 0}, one, 1)
 	}
 	if hour := ms / 3_600_000; vd.firstTime(kindHour, hour) {
@@ -247,11 +303,7 @@ func (sz *sessionizer) countVisitors(ev *Event, s *session, fresh bool, page int
 	if fresh {
 		// A visit's own dimensions count on the day it started.
 		sday := s.startDay()
-		for _, dim := range s.dims() {
-			if dim.k != kindTotal && dim.k != kindExitPage && vd.firstTime(dim.k, dim.v) {
-				d.addDaily(dailyKey{ev.ServiceID, sday, dim.k, dim.v}, one, 1)
-			}
-		}
+		vd.countVisit(s, func(k kind, v int64) { d.addDaily(dailyKey{ev.ServiceID, sday, k, v}, one, 1) })
 	}
 	if ev.Name == PageviewName && vd.firstTime(kindPage, page) {
 		d.addDaily(dailyKey{ev.ServiceID, day, kindPage, page}, one, 1)
@@ -292,7 +344,7 @@ func (sz *sessionizer) visitorDay(service, visitor int64, day int32) *visitorDay
 	vk := visitorKey{service, visitor}
 	vd := sz.visitors[vk]
 	if vd == nil || vd.day != day {
-		vd = &visitorDay{day: day, seen: make([]uint64, 0, 24)}
+		vd = &visitorDay{day: day, seen: make([]uint32, 0, 16)}
 		sz.visitors[vk] = vd
 	}
 	return vd
