@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/liveops/liveops/internal/app"
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
 	"github.com/liveops/liveops/internal/web"
 )
@@ -180,5 +182,43 @@ func TestLoopbackDialer(t *testing.T) {
 	_, err := c.Post("http://192.0.2.1:9/api/event", "text/plain", strings.NewReader("{}"))
 	if err == nil || !strings.Contains(err.Error(), errNotLoopback.Error()) {
 		t.Fatalf("dial outside loopback: %v", err)
+	}
+}
+
+// TestFill stores a small spread of days for a new service, with its funnel,
+// and refuses to fill a hostname a service already has.
+func TestFill(t *testing.T) {
+	for engine, dsn := range storetest.DSNs(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			domain := fmt.Sprintf("fill-%d.example.gov", time.Now().UnixNano())
+			var out, stderr bytes.Buffer
+			if err := run(ctx, []string{"fill", "--db", dsn, "--domain", domain, "--days", "3", "--scale", "1"}, &out, &stderr); err != nil {
+				t.Fatalf("fill: %v\n%s", err, stderr.String())
+			}
+			db, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			svc, err := catalog.New(db).ByHost(ctx, domain)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var events, days, funnels int64
+			if err := db.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT ts / 86400000) FROM analytics_events WHERE service_id = $1`, svc.ID).Scan(&events, &days); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM funnels WHERE service_id = $1`, svc.ID).Scan(&funnels); err != nil {
+				t.Fatal(err)
+			}
+			if events < 1000 || days < 3 || funnels != 1 || !strings.Contains(out.String(), fmt.Sprintf("%d events", events)) {
+				t.Fatalf("%d events over %d days, %d funnels; printed %q", events, days, funnels, out.String())
+			}
+			err = run(ctx, []string{"fill", "--db", dsn, "--domain", domain, "--days", "1"}, &out, &stderr)
+			if exitCode(err) != 2 {
+				t.Fatalf("filling the same hostname again: %v", err)
+			}
+		})
 	}
 }

@@ -18,6 +18,9 @@ Usage:
   loadgen verify --db DSN --domain HOST (--summary FILE | --accepted N [--engagement M])
       after the server has shut down: check that stored events, visits and
       rollups agree exactly, and report bytes per stored event
+  loadgen fill --db DSN [--domain HOST] [--days 30] [--scale 100]
+      store the demo's traffic, scaled up, for a new service through the
+      ingestion pipeline: the database for scripts/bench-dashboard.sh
 
 Run 'loadgen COMMAND --help' for a command's flags. Only loopback servers
 are ever targeted.
@@ -55,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		err = cmdIngest(ctx, args[1:], stdout, stderr)
 	case "verify":
 		err = cmdVerify(ctx, args[1:], stdout)
+	case "fill":
+		err = cmdFill(ctx, args[1:], stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 	default:

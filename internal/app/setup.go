@@ -13,7 +13,6 @@ import (
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/demo"
-	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/store"
 )
 
@@ -100,32 +99,11 @@ func (a *App) seedDemoTraffic(ctx context.Context, svc *catalog.Service) error {
 		return err
 	}
 	start := time.Now()
-	sum, err := demo.Traffic(ctx, a.Events, svc, start, 90, 1)
+	sum, err := demo.Traffic(ctx, a.Events, svc, start, demo.Options{Days: 90, Seed: 1})
 	if err != nil {
 		return fmt.Errorf("demo traffic: %w", err)
 	}
 	slog.Info("demo: generated 90 days of traffic", "events", sum.Events, "visitors", sum.Visitors,
 		"visits", sum.Visits, "took", time.Since(start).Round(time.Millisecond))
-	return a.seedDemoGoals(ctx, svc)
-}
-
-// seedDemoGoals sets up the demo's goals and its application funnel.
-func (a *App) seedDemoGoals(ctx context.Context, svc *catalog.Service) error {
-	var steps []int64
-	for _, path := range []string{"/start", "/eligibility", "/apply/details", "/apply/vehicle", "/apply/payment", "/apply/confirmation"} {
-		g, err := a.Goals.CreateGoal(ctx, svc.ID, goals.GoalInput{GoalType: goals.KindPage, PagePath: path})
-		if err != nil {
-			return fmt.Errorf("demo goal %s: %w", path, err)
-		}
-		steps = append(steps, g.ID)
-	}
-	for _, name := range []string{"Application submitted", "Payment failed", "File Download"} {
-		if _, err := a.Goals.CreateGoal(ctx, svc.ID, goals.GoalInput{GoalType: goals.KindEvent, EventName: name}); err != nil {
-			return fmt.Errorf("demo goal %s: %w", name, err)
-		}
-	}
-	if _, err := a.Goals.CreateFunnel(ctx, svc.ID, goals.FunnelInput{Name: "Apply for a permit", Steps: steps}); err != nil {
-		return fmt.Errorf("demo funnel: %w", err)
-	}
-	return nil
+	return demo.Goals(ctx, a.Goals, svc.ID)
 }

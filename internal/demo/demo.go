@@ -32,25 +32,35 @@ type Summary struct {
 // seed alone decides the traffic.
 const pcgStream = 0x6c6976656f7073 // "liveops"
 
-// Traffic generates `days` days of traffic for svc, the last day ending at
-// now (nothing later than now is made), enqueues it on p in time order and
-// waits until it is written. The same seed, now and zone give the same
-// traffic. A full queue is waited out, never dropped.
+// Options shape the traffic.
+type Options struct {
+	Days  int    // days of traffic, the last one ending at now; at least 1
+	Seed  uint64 // the same seed, now and zone give the same traffic
+	Scale int    // visitors a day times this (0 is 1): benchmarks fill millions of events
+}
+
+// Traffic generates opt.Days days of traffic for svc, the last day ending
+// at now (nothing later than now is made), enqueues it on p in time order
+// and waits until it is written. A full queue is waited out, never dropped.
 //
 // Run it before the server accepts live events: the pipeline keeps its
 // visits by event time, and live events mixed in would end the demo's
 // visits early. It fails when ctx ends or the pipeline closes; what was
 // enqueued by then is still written, so a later HasTraffic reports true.
-func Traffic(ctx context.Context, p *analytics.Pipeline, svc *catalog.Service, now time.Time, days int, seed uint64) (Summary, error) {
-	if days < 1 {
-		return Summary{}, fmt.Errorf("demo traffic: days must be at least 1, not %d", days)
+func Traffic(ctx context.Context, p *analytics.Pipeline, svc *catalog.Service, now time.Time, opt Options) (Summary, error) {
+	if opt.Days < 1 {
+		return Summary{}, fmt.Errorf("demo traffic: days must be at least 1, not %d", opt.Days)
+	}
+	if opt.Scale < 0 {
+		return Summary{}, fmt.Errorf("demo traffic: scale must not be negative, not %d", opt.Scale)
 	}
 	e, err := enrich.New()
 	if err != nil {
 		return Summary{}, fmt.Errorf("demo traffic: %w", err)
 	}
-	g := newGenerator(e, svc, now, seed)
-	if err := g.run(days, func(evs []*analytics.Event) error { return enqueue(ctx, p, evs) }); err != nil {
+	g := newGenerator(e, svc, now, opt.Seed)
+	g.scale = max(opt.Scale, 1)
+	if err := g.run(opt.Days, func(evs []*analytics.Event) error { return enqueue(ctx, p, evs) }); err != nil {
 		return g.sum, err
 	}
 	if err := p.Flush(ctx); err != nil {

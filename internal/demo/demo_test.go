@@ -36,7 +36,7 @@ func load(t testing.TB, days int, seed uint64) (*store.DB, *catalog.Service, Sum
 	svc := demoService(t, db)
 	p := analytics.NewPipeline(db, prometheus.NewRegistry(), analytics.PipelineOptions{})
 	t.Cleanup(func() { p.Close(ctx) })
-	sum, err := Traffic(ctx, p, svc, testNow, days, seed)
+	sum, err := Traffic(ctx, p, svc, testNow, Options{Days: days, Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +296,7 @@ func TestHasTraffic(t *testing.T) {
 		}
 		p := analytics.NewPipeline(db, prometheus.NewRegistry(), analytics.PipelineOptions{})
 		defer p.Close(ctx)
-		if _, err := Traffic(ctx, p, svc, testNow, 1, 1); err != nil {
+		if _, err := Traffic(ctx, p, svc, testNow, Options{Days: 1, Seed: 1}); err != nil {
 			t.Fatal(err)
 		}
 		if has, err := HasTraffic(ctx, db, svc.ID); err != nil || !has {
@@ -314,7 +314,7 @@ func TestFullQueue(t *testing.T) {
 	svc := demoService(t, db)
 	p := analytics.NewPipeline(db, prometheus.NewRegistry(), analytics.PipelineOptions{QueueSize: 64, MaxBatch: 32, MaxWait: time.Millisecond})
 	defer p.Close(ctx)
-	sum, err := Traffic(ctx, p, svc, testNow, 1, 1)
+	sum, err := Traffic(ctx, p, svc, testNow, Options{Days: 1, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +385,7 @@ func BenchmarkTraffic90Days(b *testing.B) {
 		p := analytics.NewPipeline(db, prometheus.NewRegistry(), analytics.PipelineOptions{})
 		b.StartTimer()
 		var err error
-		if sum, err = Traffic(ctx, p, svc, testNow, 90, 1); err != nil {
+		if sum, err = Traffic(ctx, p, svc, testNow, Options{Days: 90, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()

@@ -19,6 +19,7 @@ type generator struct {
 	now     time.Time
 	service int64
 	host    string
+	scale   int // visitors a day times this
 
 	weekdayHours, weekendHours, emailHours, socialHours *chooser[int]
 	info, newPermits, renewedPermits                    *chooser[string]
@@ -35,7 +36,7 @@ func newGenerator(e *enrich.Enricher, svc *catalog.Service, now time.Time, seed 
 	zone := svc.Location()
 	return &generator{
 		r: rand.New(rand.NewPCG(seed, pcgStream)), aud: newAudience(e, host), cal: newCalendar(now.In(zone)),
-		zone: zone, now: now, service: svc.ID, host: host,
+		zone: zone, now: now, service: svc.ID, host: host, scale: 1,
 		weekdayHours: hours(weekdayHours), weekendHours: hours(weekendHours),
 		emailHours: hours(emailHours), socialHours: hours(socialHours),
 		info: newChooser(infoPages), newPermits: newChooser(newPermits), renewedPermits: newChooser(renewedPermits),
@@ -49,13 +50,13 @@ func (g *generator) day(midnight time.Time) {
 	if wd := weekday(n); wd == time.Saturday || wd == time.Sunday {
 		organicHours = g.weekendHours
 	}
-	for range g.cal.organic(n, g.r) {
+	for range g.cal.organic(n, g.r) * g.scale {
 		g.visitor(midnight, g.aud.organic.pick(g.r), organicHours)
 	}
-	for range g.cal.newsletter(n) {
+	for range g.cal.newsletter(n) * g.scale {
 		g.visitor(midnight, g.aud.newsletter.pick(g.r), g.emailHours)
 	}
-	for range g.cal.paidSocial(n) {
+	for range g.cal.paidSocial(n) * g.scale {
 		g.visitor(midnight, g.aud.springAd.pick(g.r), g.socialHours)
 	}
 }
