@@ -197,6 +197,38 @@ func TestAPI(t *testing.T) {
 		status, got = hs.Call("viewer", "GET", fp+"?from=2025-01-01&to=2026-01-01", "")
 		expect(t, "366 days", status, got, http.StatusOK, "", "")
 
+		// Changing a funnel: the steps and name are replaced, checked as on create.
+		status, got = hs.Call("editor", "POST", base+"/funnels", fmt.Sprintf(`{"name": "Other", "steps": [%d, %d]}`, start, done))
+		expect(t, "second funnel", status, got, http.StatusCreated, "", "")
+		second := fmt.Sprintf("%s/funnels/%d", base, int64(got["id"].(float64)))
+		for _, tc := range []struct {
+			what, token, path, body string
+			status                  int
+			field, msg              string
+		}{
+			{"viewer", "viewer", fp, `{"name": "F", "steps": [1, 2]}`, 403, "", "not change them"},
+			{"one step", "editor", fp, fmt.Sprintf(`{"name": "Apply", "steps": [%d]}`, start), 400, "steps", "at least 2"},
+			{"another funnel's name", "editor", fp, fmt.Sprintf(`{"name": "Other", "steps": [%d, %d]}`, start, done), 409, "name", "There is already a funnel called “Other”"},
+			{"unknown funnel", "editor", base + "/funnels/999999", fmt.Sprintf(`{"name": "X", "steps": [%d, %d]}`, start, done), 404, "", "funnel not found"},
+			{"funnel through another service", "editor", fmt.Sprintf("/api/v1/services/renew/funnels/%d", funnel), `{"name": "X", "steps": [1, 2]}`, 404, "", "funnel not found"},
+			{"not JSON", "editor", fp, `{"name": `, 400, "", ""},
+		} {
+			status, got := hs.Call(tc.token, "PATCH", tc.path, tc.body)
+			expect(t, tc.what, status, got, tc.status, tc.field, tc.msg)
+		}
+		status, got = hs.Call("editor", "PATCH", fp, fmt.Sprintf(`{"name": "Apply", "steps": [%d, %d]}`, start, done))
+		expect(t, "change the steps, keep the name", status, got, http.StatusOK, "", "")
+		if got["name"] != "Apply" || len(got["steps"].([]any)) != 2 || got["steps"].([]any)[1].(map[string]any)["page_path"] != "/done" {
+			t.Fatalf("changed funnel %s", jsonOf(got))
+		}
+		status, got = hs.Call("viewer", "GET", fp+"?from=2026-01-01&to=2026-01-31", "")
+		if status != http.StatusOK || got["entering_visitors"] != 2.0 || got["completed_visitors"] != 1.0 || len(got["steps"].([]any)) != 2 {
+			t.Fatalf("report after the change: %d %s", status, jsonOf(got))
+		}
+		if status, got = hs.Call("editor", "DELETE", second, ""); status != http.StatusNoContent {
+			t.Fatalf("delete the second funnel: %d %s", status, jsonOf(got))
+		}
+
 		// Deleting.
 		for _, tc := range []struct {
 			what, token, path string

@@ -46,6 +46,8 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.Page("POST /services/{slug}/funnels", h.createFunnel)
 	rt.Page("GET /services/{slug}/funnels/{id}", h.funnelPage)
 	rt.Page("GET /services/{slug}/funnels/{id}/export.csv", h.funnelCSV)
+	rt.Page("GET /services/{slug}/funnels/{id}/edit", h.editFunnelPage)
+	rt.Page("POST /services/{slug}/funnels/{id}/edit", h.updateFunnel)
 	rt.Page("POST /services/{slug}/funnels/{id}/delete", h.deleteFunnel)
 
 	rt.API("GET /api/v1/services/{slug}/goals", h.apiListGoals)
@@ -55,6 +57,7 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.API("GET /api/v1/services/{slug}/funnels", h.apiListFunnels)
 	rt.API("POST /api/v1/services/{slug}/funnels", h.apiCreateFunnel)
 	rt.API("GET /api/v1/services/{slug}/funnels/{id}", h.apiFunnelReport)
+	rt.API("PATCH /api/v1/services/{slug}/funnels/{id}", h.apiUpdateFunnel)
 	rt.API("DELETE /api/v1/services/{slug}/funnels/{id}", h.apiDeleteFunnel)
 }
 

@@ -131,11 +131,9 @@ func (h *Handler) deleteGoal(w http.ResponseWriter, r *http.Request) error {
 	return web.Redirect(w, r, "/services/"+s.Slug+"/goals")
 }
 
-func (h *Handler) createFunnel(w http.ResponseWriter, r *http.Request) error {
-	s, err := h.writable(r)
-	if err != nil {
-		return err
-	}
+// readFunnelForm is what a posted funnel form asks for, with the errors
+// that only the form can make (too many steps, a gap between them).
+func readFunnelForm(r *http.Request) (funnelForm, FunnelInput, web.FormErrors) {
 	f := funnelForm{Name: r.PostFormValue("name")}
 	copy(f.Steps[:], r.PostForm["steps"])
 	in := FunnelInput{Name: f.Name}
@@ -164,24 +162,39 @@ func (h *Handler) createFunnel(w http.ResponseWriter, r *http.Request) error {
 		}
 		in.Steps = append(in.Steps, id)
 	}
-	if len(errs) == 0 {
-		fn, err := h.goals.CreateFunnel(r.Context(), s.ID, in)
-		if ie := (*InputError)(nil); errors.As(err, &ie) {
-			for _, fe := range ie.Errors {
-				if fe.Field == "steps" {
-					fe.Field = "steps-1"
-				}
-				errs = append(errs, fe)
-			}
-			return h.rerender(w, r, s, ie.Status, errs, func(d *indexData) { d.FunnelForm = f })
+	return f, in, errs
+}
+
+// stepErrors puts the store's errors about the steps as a whole on the
+// first step's menu, where the error summary can link to.
+func stepErrors(errs web.FormErrors, ie *InputError) web.FormErrors {
+	for _, fe := range ie.Errors {
+		if fe.Field == "steps" {
+			fe.Field = "steps-1"
 		}
-		if err != nil {
-			return err
-		}
-		web.SetFlash(w, r, "The funnel “"+fn.Name+"” is added.")
-		return web.Redirect(w, r, fmt.Sprintf("/services/%s/funnels/%d", s.Slug, fn.ID))
+		errs = append(errs, fe)
 	}
-	return h.rerender(w, r, s, http.StatusBadRequest, errs, func(d *indexData) { d.FunnelForm = f })
+	return errs
+}
+
+func (h *Handler) createFunnel(w http.ResponseWriter, r *http.Request) error {
+	s, err := h.writable(r)
+	if err != nil {
+		return err
+	}
+	f, in, errs := readFunnelForm(r)
+	if len(errs) > 0 {
+		return h.rerender(w, r, s, http.StatusBadRequest, errs, func(d *indexData) { d.FunnelForm = f })
+	}
+	fn, err := h.goals.CreateFunnel(r.Context(), s.ID, in)
+	if ie := (*InputError)(nil); errors.As(err, &ie) {
+		return h.rerender(w, r, s, ie.Status, stepErrors(errs, ie), func(d *indexData) { d.FunnelForm = f })
+	}
+	if err != nil {
+		return err
+	}
+	web.SetFlash(w, r, "The funnel “"+fn.Name+"” is added.")
+	return web.Redirect(w, r, fmt.Sprintf("/services/%s/funnels/%d", s.Slug, fn.ID))
 }
 
 func (h *Handler) deleteFunnel(w http.ResponseWriter, r *http.Request) error {

@@ -168,6 +168,29 @@ func TestPages(t *testing.T) {
 		v.Post(fmt.Sprintf("/services/apply-for-a-permit/funnels/%d/delete", fs[0].ID), nil, http.StatusForbidden)
 		hs.Browser("limited").Get("/services/apply-for-a-permit/goals", http.StatusNotFound)
 
+		// Change the funnel: its form holds its steps; errors show on it.
+		funnelEdit := report + "/edit"
+		webtest.Contains(t, "report for an editor", b.Get(report, http.StatusOK), `<a href="`+funnelEdit+`">Change this funnel’s name or steps</a>`)
+		page = b.Get(funnelEdit, http.StatusOK)
+		webtest.Contains(t, "funnel edit page", page, "<title>Change the funnel Apply – Apply for a permit – liveops</title>",
+			`<h1>Change the funnel “Apply”</h1>`, `id="name" name="name" type="text" value="Apply"`,
+			fmt.Sprintf(`<option value="%d" selected>Sent the form</option>`, submit.ID), `<button type="submit">Save the funnel</button>`)
+		_, page = b.Post(funnelEdit, url.Values{"name": {"Apply"}, "steps": {fmt.Sprint(start.ID), "", fmt.Sprint(done.ID)}}, http.StatusBadRequest)
+		webtest.Contains(t, "funnel edit with a gap", page, `<a href="#steps-2">Choose a goal for step 2, or move the later steps up</a>`)
+		_, page = b.Post(funnelEdit, url.Values{"name": {"Apply"}, "steps": {fmt.Sprint(start.ID)}}, http.StatusBadRequest)
+		webtest.Contains(t, "funnel edit with one step", page, `<a href="#steps-1">Choose at least 2 goals`)
+		resp, _ = b.Post(funnelEdit, url.Values{"name": {"Apply online"}, "steps": {fmt.Sprint(start.ID), fmt.Sprint(done.ID)}}, http.StatusSeeOther)
+		if loc := resp.Header.Get("Location"); loc != report {
+			t.Fatalf("after saving, redirect to %q, want %q", loc, report)
+		}
+		page = b.Get(report, http.StatusOK)
+		webtest.Contains(t, "changed funnel", page, "The funnel “Apply online” is saved.", "<h1>Apply online</h1>",
+			"2 visitors reached the first step; 1 (50%) reached the last.")
+		v.Get(funnelEdit, http.StatusForbidden)
+		v.Post(funnelEdit, url.Values{"name": {"X"}}, http.StatusForbidden)
+		webtest.Lacks(t, "report for a viewer", v.Get(report, http.StatusOK), "Change this funnel")
+		b.Get("/services/apply-for-a-permit/funnels/999999/edit", http.StatusNotFound)
+
 		// Delete the funnel, then the goal.
 		b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
 		resp, _ = b.Post(fmt.Sprintf("/services/apply-for-a-permit/funnels/%d/delete", fs[0].ID), nil, http.StatusSeeOther)
@@ -175,7 +198,7 @@ func TestPages(t *testing.T) {
 			t.Fatalf("redirect to %q", loc)
 		}
 		webtest.Contains(t, "after deleting the funnel", b.Get("/services/apply-for-a-permit/goals", http.StatusOK),
-			"The funnel “Apply” is deleted. Its goals are kept.", "There are no funnels yet.")
+			"The funnel “Apply online” is deleted. Its goals are kept.", "There are no funnels yet.")
 		b.Post(fmt.Sprintf("/services/apply-for-a-permit/funnels/%d/delete", fs[0].ID), nil, http.StatusNotFound)
 		b.Get("/services/apply-for-a-permit/goals", http.StatusOK)
 		b.Post(fmt.Sprintf("/services/apply-for-a-permit/goals/%d/delete", start.ID), nil, http.StatusSeeOther)

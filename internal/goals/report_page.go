@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/web"
@@ -94,6 +95,7 @@ const (
 
 type reportData struct {
 	Service     *catalog.Service
+	CanWrite    bool
 	Report      *FunnelReport
 	Steps       []reportStep
 	Period      string
@@ -114,7 +116,7 @@ func (h *Handler) funnelPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := reportData{Service: s, Report: rep, Period: period, Periods: periodChoices, First: first, Last: last,
+	d := reportData{Service: s, CanWrite: auth.From(r.Context()).CanWrite(s.ID), Report: rep, Period: period, Periods: periodChoices, First: first, Last: last,
 		Conversion: pct(rep.ConversionRate()), ChartWidth: chartWidth, BarHeight: barHeight, ChartHeight: len(rep.Steps)*stepHeight + chartMargin}
 	top := max(rep.Entered(), 1)
 	for i, st := range rep.Steps {

@@ -288,57 +288,114 @@ func prefixed(p, cols string) string {
 // a step that is not one of the service's goals or repeats another; 409
 // when the service already has a funnel of that name.
 func (g *Goals) CreateFunnel(ctx context.Context, serviceID int64, in FunnelInput) (*Funnel, error) {
-	name, errs := in.normalize()
-	f := &Funnel{ServiceID: serviceID, Name: name, CreatedAt: timestamp()}
+	f := &Funnel{ServiceID: serviceID, CreatedAt: timestamp()}
 	err := g.db.LockedTx(ctx, store.LockGoals, func(tx store.Querier) error {
-		goals, err := listGoals(ctx, tx, serviceID)
+		if err := checkFunnel(ctx, tx, f, in); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO funnels (service_id, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
+			serviceID, f.Name, f.CreatedAt).Scan(&f.ID); err != nil {
+			return err
+		}
+		return insertSteps(ctx, tx, f)
+	})
+	if err := funnelWriteError(err, in.Name, "add funnel to service %d", serviceID); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// UpdateFunnel replaces a funnel's name and steps, or returns
+// store.ErrNotFound; its other errors are CreateFunnel's. Reports follow
+// the new steps over the whole stored history.
+func (g *Goals) UpdateFunnel(ctx context.Context, serviceID, id int64, in FunnelInput) (*Funnel, error) {
+	var f *Funnel
+	err := g.db.LockedTx(ctx, store.LockGoals, func(tx store.Querier) error {
+		list, err := g.loadFunnels(ctx, tx, serviceID, id)
 		if err != nil {
 			return err
 		}
-		byID := make(map[int64]Goal, len(goals))
-		for _, gl := range goals {
-			byID[gl.ID] = gl
+		if len(list) == 0 {
+			return store.ErrNotFound
 		}
-		for i, id := range in.Steps {
-			gl, ok := byID[id]
-			if !ok {
-				errs.Add(fmt.Sprintf("steps-%d", i+1), fmt.Sprintf("Step %d is not one of the service’s goals (id %d)", i+1, id))
-				continue
-			}
-			f.Steps = append(f.Steps, gl)
-		}
-		if err := invalid(errs); err != nil {
+		f = list[0]
+		if err := checkFunnel(ctx, tx, f, in); err != nil {
 			return err
 		}
-		var taken int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM funnels WHERE service_id = $1 AND name = $2`, serviceID, name).Scan(&taken); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE funnels SET name = $1 WHERE id = $2`, f.Name, f.ID); err != nil {
 			return err
 		}
-		if taken > 0 {
-			return conflict("name", fmt.Sprintf("There is already a funnel called “%s”: choose another name", name))
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO funnels (service_id, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
-			serviceID, name, f.CreatedAt).Scan(&f.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM funnel_steps WHERE funnel_id = $1`, f.ID); err != nil {
 			return err
 		}
-		for i, gl := range f.Steps {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO funnel_steps (funnel_id, position, goal_id) VALUES ($1, $2, $3)`,
-				f.ID, i+1, gl.ID); err != nil {
-				return err
-			}
-		}
-		return nil
+		return insertSteps(ctx, tx, f)
 	})
-	if store.IsUniqueViolation(err) {
-		return nil, conflict("name", fmt.Sprintf("There is already a funnel called “%s”: choose another name", name))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, err
 	}
-	if err != nil {
-		if isInputError(err) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("add funnel to service %d: %w", serviceID, err)
+	if err := funnelWriteError(err, in.Name, "change funnel %d", id); err != nil {
+		return nil, err
 	}
 	return f, nil
+}
+
+// checkFunnel validates in for f (a new funnel has ID 0) and sets f's name
+// and steps from it.
+func checkFunnel(ctx context.Context, tx store.Querier, f *Funnel, in FunnelInput) error {
+	name, errs := in.normalize()
+	goals, err := listGoals(ctx, tx, f.ServiceID)
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]Goal, len(goals))
+	for _, gl := range goals {
+		byID[gl.ID] = gl
+	}
+	steps := make([]Goal, 0, len(in.Steps))
+	for i, id := range in.Steps {
+		gl, ok := byID[id]
+		if !ok {
+			errs.Add(fmt.Sprintf("steps-%d", i+1), fmt.Sprintf("Step %d is not one of the service’s goals (id %d)", i+1, id))
+			continue
+		}
+		steps = append(steps, gl)
+	}
+	if err := invalid(errs); err != nil {
+		return err
+	}
+	var taken int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM funnels WHERE service_id = $1 AND name = $2 AND id <> $3`,
+		f.ServiceID, name, f.ID).Scan(&taken); err != nil {
+		return err
+	}
+	if taken > 0 {
+		return conflict("name", fmt.Sprintf("There is already a funnel called “%s”: choose another name", name))
+	}
+	f.Name, f.Steps = name, steps
+	return nil
+}
+
+func insertSteps(ctx context.Context, tx store.Querier, f *Funnel) error {
+	for i, gl := range f.Steps {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO funnel_steps (funnel_id, position, goal_id) VALUES ($1, $2, $3)`,
+			f.ID, i+1, gl.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// funnelWriteError passes input errors through as they are, turns a lost
+// race for the name into the same 409 the check gives, and wraps other
+// errors with what was being done.
+func funnelWriteError(err error, name, doing string, args ...any) error {
+	switch {
+	case err == nil || isInputError(err):
+		return err
+	case store.IsUniqueViolation(err):
+		return conflict("name", fmt.Sprintf("There is already a funnel called “%s”: choose another name", strings.TrimSpace(name)))
+	}
+	return fmt.Errorf(doing+": %w", append(args, err)...)
 }
 
 // DeleteFunnel deletes a funnel of the service (its goals stay), or
