@@ -165,15 +165,13 @@ func (d *Dashboard) fillPanel(ctx context.Context, s *catalog.Service, v view, b
 }
 
 // realtime counts the visitors of the last five minutes: those whose visit
-// had an event since. It reads visits, not events: a busy service has ten
-// times more events, and five minutes of them took over a second at
-// 20,000 events/s. (A visit that started over a day ago is left out.)
+// had an event since. It reads visits by their last event's time (an
+// index), not events: a busy service has ten times more events, and five
+// minutes of them took over a second at 20,000 events/s.
 func (d *Dashboard) realtime(ctx context.Context, serviceID int64) (int64, error) {
 	var n int64
-	now := d.now()
 	err := d.stats.db.QueryRowContext(ctx, `SELECT count(DISTINCT visitor_id) FROM analytics_sessions
-		WHERE service_id = $1 AND start_ts >= $2 AND end_ts >= $3`,
-		serviceID, now.Add(-24*time.Hour).UnixMilli(), now.Add(-5*time.Minute).UnixMilli()).Scan(&n)
+		WHERE service_id = $1 AND end_ts >= $2`, serviceID, d.now().Add(-5*time.Minute).UnixMilli()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("realtime visitors: %w", err)
 	}

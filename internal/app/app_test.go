@@ -201,6 +201,7 @@ func TestEveryPage(t *testing.T) {
 			}
 			c.page(dash, 200, "Visit /apply/confirmation", "Conversion", "Funnels", "Apply for a permit")
 			c.page("/services/parking-permits/funnels/1", 200, "Apply for a permit", "/apply/confirmation", "Download this funnel as CSV")
+			c.page("/services/parking-permits/funnels/1/edit", 200, "Change the funnel “Apply for a permit”", "Save the funnel")
 			if code, body, _ := c.do("GET", "/services/parking-permits/funnels/1/export.csv?period=30d", nil); code != 200 ||
 				!strings.HasPrefix(body, "Step,Goal,Visitors") || !strings.Contains(body, "6,Visit /apply/confirmation,") {
 				t.Fatalf("funnel CSV: %d\n%s", code, body)

@@ -54,7 +54,9 @@ func (r *FunnelReport) ConversionRate() float64 { return r.Steps[len(r.Steps)-1]
 // visitor_id here: both a daily-salted hash, so a visitor is one person on
 // one day, and steps may come in several visits of that day) and each group
 // gets ClickHouse's windowFunnel(86400)(timestamp, step1, …, stepN) in its
-// default mode, Plausible's "sequential" funnel:
+// default mode, Plausible's "sequential" funnel. A visitor id lasts one
+// day of the service's zone, so a chain never goes on past midnight, and
+// a period's report is the sum of its days' (funnel_days.go):
 //
 //   - a visitor reaches step k when steps 1…k happened in that order, each
 //     no earlier than the one before, and step k within FunnelWindow of the
@@ -71,24 +73,25 @@ func (r *FunnelReport) ConversionRate() float64 { return r.Steps[len(r.Steps)-1]
 // sequential kind, Plausible's default. Its times are seconds, ours
 // milliseconds, so two events in one second are ordered here and tied there.
 //
-// Cost: the events are read with the analytics_events (service_id, ts)
-// index, so the database visits every event of the service in the period
-// once, and returns only those whose name and page can match a step —
-// compared as analytics_strings ids (see Resolve), not as text. Those rows
-// come sorted by visitor and time and are walked once in Go, keeping one
-// small array per funnel step: O(events in the period) in the database,
-// O(m log m) to sort the m matching rows and O(m × steps) here, with
-// memory for the rows of one visitor at a time.
+// Cost: a whole past day's result is kept (funnel_days.go), so the raw
+// events are read once per day and funnel definition, and again only for
+// today. They are read with the analytics_events (service_id, ts) index,
+// so the database visits every event of the day once, and returns only
+// those whose name and page can match a step — compared as
+// analytics_strings ids (see Resolve), not as text — in time order; they
+// are grouped by visitor in memory and walked once, keeping one small
+// array per funnel step: O(events in the day) in the database and
+// O(m × steps) for the m matching rows here.
 func (g *Goals) Funnel(ctx context.Context, serviceID, funnelID int64, from, to time.Time) (*FunnelReport, error) {
 	f, err := g.FunnelByID(ctx, serviceID, funnelID)
 	if err != nil {
 		return nil, err
 	}
-	levels := make([]int, len(f.Steps)+1) // visitors whose deepest step is i
-	w := newWalker(len(f.Steps))
-	err = g.scan(ctx, serviceID, f.Steps, from.UnixMilli(), to.UnixMilli(), "visitor_id", func(_ int64, rows []stepEvent) {
-		levels[w.walk(rows)]++
-	})
+	zone, err := g.serviceZone(ctx, serviceID)
+	if err != nil {
+		return nil, err
+	}
+	levels, err := g.funnelLevels(ctx, f, zone, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("report funnel %d: %w", funnelID, err)
 	}
@@ -209,6 +212,29 @@ func (g *Goals) scan(ctx context.Context, serviceID int64, steps []Goal, from, t
 	if err != nil {
 		return err
 	}
+	var buf []stepEvent
+	var key int64
+	err = g.readSteps(ctx, serviceID, resolved, from, to, group, group+", ts", func(k int64, ev stepEvent) {
+		if len(buf) > 0 && k != key {
+			fn(key, buf)
+			buf = buf[:0]
+		}
+		key = k
+		buf = append(buf, ev)
+	})
+	if err != nil {
+		return err
+	}
+	if len(buf) > 0 {
+		fn(key, buf)
+	}
+	return nil
+}
+
+// readSteps calls fn, in the order orderBy gives (any order for ""), for
+// every event of the service in [from, to) that completes at least one of
+// the resolved steps, with the value of its column group.
+func (g *Goals) readSteps(ctx context.Context, serviceID int64, resolved []Resolved, from, to int64, group, orderBy string, fn func(key int64, ev stepEvent)) error {
 	var names, pageNames []int64
 	pages := map[int64]bool{}
 	for _, r := range resolved {
@@ -223,10 +249,15 @@ func (g *Goals) scan(ctx context.Context, serviceID int64, steps []Goal, from, t
 			}
 		}
 	}
+	// One SELECT per kind of step rather than an OR, so that each finds its
+	// rows in the (service_id, name, page, ts) index. An event both parts
+	// return (an event goal named "pageview") is harmless: walker merges
+	// events of one timestamp.
 	args := []any{serviceID, from, to}
-	var conds []string
+	var parts []string
+	sel := `SELECT ` + group + `, ts, name, page FROM analytics_events WHERE service_id = $1 AND ts >= $2 AND ts < $3 AND `
 	if len(names) > 0 {
-		conds = append(conds, `name IN (`+store.Placeholders(len(args)+1, len(names))+`)`)
+		parts = append(parts, sel+`name IN (`+store.Placeholders(len(args)+1, len(names))+`)`)
 		for _, id := range names {
 			args = append(args, id)
 		}
@@ -241,20 +272,20 @@ func (g *Goals) scan(ctx context.Context, serviceID int64, steps []Goal, from, t
 				args = append(args, id)
 			}
 		}
-		conds = append(conds, `(`+cond+`)`)
+		parts = append(parts, sel+cond)
 	}
-	if len(conds) == 0 {
+	if len(parts) == 0 {
 		return nil // no event has ever completed a step
 	}
-	rows, err := g.db.QueryContext(ctx, `SELECT `+group+`, ts, name, page FROM analytics_events
-		WHERE service_id = $1 AND ts >= $2 AND ts < $3 AND (`+strings.Join(conds, " OR ")+`)
-		ORDER BY `+group+`, ts`, args...)
+	q := strings.Join(parts, " UNION ALL ")
+	if orderBy != "" {
+		q = `SELECT * FROM (` + q + `) steps ORDER BY ` + orderBy
+	}
+	rows, err := g.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("read funnel events: %w", err)
 	}
 	defer rows.Close()
-	var buf []stepEvent
-	var key int64
 	for rows.Next() {
 		var k, ts, name, page int64
 		if err := rows.Scan(&k, &ts, &name, &page); err != nil {
@@ -266,21 +297,12 @@ func (g *Goals) scan(ctx context.Context, serviceID int64, steps []Goal, from, t
 				mask |= 1 << i
 			}
 		}
-		if mask == 0 {
-			continue
+		if mask != 0 {
+			fn(k, stepEvent{ts: ts, mask: mask})
 		}
-		if len(buf) > 0 && k != key {
-			fn(key, buf)
-			buf = buf[:0]
-		}
-		key = k
-		buf = append(buf, stepEvent{ts: ts, mask: mask})
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read funnel events: %w", err)
-	}
-	if len(buf) > 0 {
-		fn(key, buf)
 	}
 	return nil
 }

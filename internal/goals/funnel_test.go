@@ -153,7 +153,9 @@ func TestFunnelSemantics(t *testing.T) {
 		ev(6, at(1, "14:05"), "Submit", "/form/1")
 		// v7 only reaches the end: not in the funnel.
 		pv(7, at(1, "15:00"), "/done")
-		// v8 comes back to the form 25 hours after the start: too late, step 1.
+		// v8 comes back to the form the next day: by then its visitor id has
+		// changed with the day's salt (here the test keeps it), and a day's
+		// visitors are counted apart from the next day's: step 1.
 		pv(8, at(1, "09:00"), "/start")
 		pv(8, at(2, "10:00"), "/form/1")
 		// v9's only /start is an engagement event, not a page view.
@@ -166,12 +168,13 @@ func TestFunnelSemantics(t *testing.T) {
 		// v11's form page is nested: /form/* does not match, step 1.
 		pv(11, at(1, "18:00"), "/start")
 		pv(11, at(1, "18:01"), "/form/1/extra")
-		// v12 reached the start before the period: only later steps are in it.
+		// v12 reached the start before midnight: the steps after it are
+		// another day's, so they do not continue its chain.
 		pv(12, at(0, "23:30"), "/start")
 		pv(12, at(1, "00:10"), "/form/1")
 		ev(12, at(1, "00:11"), "Submit", "/form/1")
 		pv(12, at(1, "00:12"), "/done")
-		// v13 comes back exactly 24 hours after the start: still in, step 2.
+		// v13 comes back exactly 24 hours after the start: the next day, step 1.
 		pv(13, at(1, "19:00"), "/start")
 		pv(13, at(2, "19:00"), "/form/3")
 		// v14 sends Submit as a page view and visits /Start: neither matches.
@@ -189,13 +192,13 @@ func TestFunnelSemantics(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Step 1: v1 v2 v3 v4 v5 v6 v8 v10 v11 v13 = 10
-		// Step 2: v1 v2 v5 v6 v10 v13 = 6
+		// Step 2: v1 v2 v5 v6 v10 = 5
 		// Step 3: v1 v5 v6 = 3
 		// Step 4: v1 = 1
 		checkReport(t, rep, []step{
 			{visitors: 10, conversion: 100, convStep: 100},
-			{visitors: 6, conversion: 60, convStep: 60, dropoff: 4, dropoffRate: 40},
-			{visitors: 3, conversion: 30, convStep: 50, dropoff: 3, dropoffRate: 50},
+			{visitors: 5, conversion: 50, convStep: 50, dropoff: 5, dropoffRate: 50},
+			{visitors: 3, conversion: 30, convStep: 60, dropoff: 2, dropoffRate: 40},
 			{visitors: 1, conversion: 10, convStep: 33.33, dropoff: 2, dropoffRate: 66.67},
 		})
 		if rep.Entered() != 10 || rep.Completed() != 1 || rep.ConversionRate() != 10 || rep.Funnel.ID != f.ID {
@@ -210,16 +213,16 @@ func TestFunnelSemantics(t *testing.T) {
 		}
 		checkReport(t, rep, []step{{}, {}, {}, {}})
 
-		// From the evening before, v12 is in: all four steps, in 42 minutes.
+		// From the evening before, v12's start is in, and only that.
 		rep, err = g.Funnel(ctx, svc.ID, f.ID, day1.Add(-time.Hour), day1.AddDate(0, 0, 2))
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkReport(t, rep, []step{
 			{visitors: 11, conversion: 100, convStep: 100},
-			{visitors: 7, conversion: 63.64, convStep: 63.64, dropoff: 4, dropoffRate: 36.36},
-			{visitors: 4, conversion: 36.36, convStep: 57.14, dropoff: 3, dropoffRate: 42.86},
-			{visitors: 2, conversion: 18.18, convStep: 50, dropoff: 2, dropoffRate: 50},
+			{visitors: 5, conversion: 45.45, convStep: 45.45, dropoff: 6, dropoffRate: 54.55},
+			{visitors: 3, conversion: 27.27, convStep: 60, dropoff: 2, dropoffRate: 40},
+			{visitors: 1, conversion: 9.09, convStep: 33.33, dropoff: 2, dropoffRate: 66.67},
 		})
 
 		// The other service sees only its own visitor.
@@ -248,6 +251,8 @@ func TestFunnelEdges(t *testing.T) {
 		cat, g := catalog.New(db), goals.New(db)
 		svc := newService(t, cat, "Apply", "apply.example.gov", "UTC")
 		day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+		// The day is still going on, so its reports are not kept: events come.
+		g.Now = func() time.Time { return day.Add(23 * time.Hour) }
 		mk := func(in goals.GoalInput) int64 {
 			gl, err := g.CreateGoal(ctx, svc.ID, in)
 			if err != nil {
@@ -389,5 +394,76 @@ func TestTransactions(t *testing.T) {
 		if _, err := g.Transactions(ctx, svc.ID, 999, from, to, ny); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown funnel: %v", err)
 		}
+	})
+}
+
+// TestFunnelDays: whole past days are computed once and kept, so a report
+// stands when the raw events are pruned; a changed funnel is computed
+// afresh; today is never kept; the window still applies within a 25-hour
+// day (the clocks go back).
+func TestFunnelDays(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		cat, g := catalog.New(db), goals.New(db)
+		svc := newService(t, cat, "Apply", "apply.example.gov", "Europe/London")
+		f := applyFunnel(t, g, svc)
+		london := svc.Location()
+		fallBack := time.Date(2026, 10, 25, 0, 0, 0, 0, london) // 25 hours long
+		today := time.Date(2026, 10, 26, 0, 0, 0, 0, london)
+		g.Now = func() time.Time { return today.Add(10 * time.Hour) }
+		at := func(day time.Time, hhmm string) time.Time {
+			var h, m int
+			fmt.Sscanf(hhmm, "%d:%d", &h, &m)
+			return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, london)
+		}
+		fd := newFeeder(t, db)
+		// 23 h 15 min after the start by the clock on the wall, but 24 h 15 min
+		// elapsed: too late for the window, step 1.
+		fd.send(svc, 1, at(fallBack, "00:30"), "pageview", "/start")
+		fd.send(svc, 1, at(fallBack, "23:45"), "pageview", "/form/1")
+		// 22 h 45 min on the wall, 23 h 45 min elapsed: in time, step 2.
+		fd.send(svc, 2, at(fallBack, "00:30"), "pageview", "/start")
+		fd.send(svc, 2, at(fallBack, "23:15"), "pageview", "/form/1")
+		// Today: one start so far.
+		fd.send(svc, 3, at(today, "09:00"), "pageview", "/start")
+		fd.flush()
+
+		period := func() *goals.FunnelReport {
+			t.Helper()
+			rep, err := g.Funnel(ctx, svc.ID, f.ID, fallBack, today.AddDate(0, 0, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rep
+		}
+		want := []step{{visitors: 3, conversion: 100, convStep: 100}, {visitors: 1, conversion: 33.33, convStep: 33.33, dropoff: 2, dropoffRate: 66.67}, {dropoff: 1, dropoffRate: 100}, {}}
+		checkReport(t, period(), want)
+		var kept int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM funnel_days WHERE funnel_id = $1`, f.ID).Scan(&kept); err != nil || kept != 1 {
+			t.Fatalf("%d days kept (%v), want the one that is over", kept, err)
+		}
+
+		// Retention prunes the raw events of the day that is over: the
+		// report stands, from what was kept.
+		if _, err := db.ExecContext(ctx, `DELETE FROM analytics_events WHERE service_id = $1 AND ts < $2`, svc.ID, today.UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		checkReport(t, period(), want)
+		// Today goes on: its events are read each time.
+		fd.send(svc, 3, at(today, "09:05"), "pageview", "/form/2")
+		fd.flush()
+		checkReport(t, period(), []step{{visitors: 3, conversion: 100, convStep: 100}, {visitors: 2, conversion: 66.67, convStep: 66.67, dropoff: 1, dropoffRate: 33.33}, {dropoff: 2, dropoffRate: 100}, {}})
+
+		// A changed funnel is another definition: its days are computed
+		// from what is stored now (the pruned day has nothing left).
+		steps := make([]int64, 0, len(f.Steps))
+		for _, s := range f.Steps[:3] {
+			steps = append(steps, s.ID)
+		}
+		if _, err := g.UpdateFunnel(ctx, svc.ID, f.ID, goals.FunnelInput{Name: f.Name, Steps: steps}); err != nil {
+			t.Fatal(err)
+		}
+		checkReport(t, period(), []step{{visitors: 1, conversion: 100, convStep: 100}, {visitors: 1, conversion: 100, convStep: 100}, {dropoff: 1, dropoffRate: 100}})
 	})
 }

@@ -68,10 +68,12 @@ const (
 // Goals reads and changes goals and funnels, and reports on funnels.
 type Goals struct {
 	db *store.DB
+	// Now is the clock that says which days are over; tests set it.
+	Now func() time.Time
 }
 
 // New returns the goals and funnels kept in db.
-func New(db *store.DB) *Goals { return &Goals{db: db} }
+func New(db *store.DB) *Goals { return &Goals{db: db, Now: time.Now} }
 
 // InputError is what creating or changing returns for input that cannot
 // be stored; see web.InputError.
