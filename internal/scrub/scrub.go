@@ -1,0 +1,111 @@
+// Package scrub removes personal data from free text before it is written
+// anywhere: feedback comments, analytics page paths and properties, and the
+// error messages that quote them. Each match is replaced by a tag saying what
+// was there ("[email]", "[phone]"), so the text still reads and can still be
+// counted, but the data is gone.
+//
+// The built-in detectors are hand-written scanners rather than regular
+// expressions: they run on every analytics event, and a scanner can check a
+// card's Luhn digit or an IRD number's check digit where a pattern cannot.
+// A service adds its own shapes (case references, customer numbers) as Rules.
+package scrub
+
+// The tags the built-in detectors write.
+const (
+	tagEmail    = "[email]"
+	tagPhone    = "[phone]"
+	tagCard     = "[card]"
+	tagNI       = "[ni-number]"
+	tagIRD      = "[ird-number]"
+	tagSSN      = "[ssn]"
+	tagPostcode = "[postcode]"
+	tagIP       = "[ip]"
+	tagQuery    = "[query]"
+)
+
+// builtinNames are the names inside the built-in tags, which a Rule may not reuse.
+var builtinNames = [...]string{
+	"email", "phone", "card", "ni-number", "ird-number", "ssn", "postcode", "ip", "query",
+}
+
+// maxPasses bounds String's passes. A pass that changes the text only ever
+// turns untagged text into tags, and the built-in shapes settle by the third
+// pass; the bound keeps a custom rule that matches only where a tag now
+// ends (say `x$`) from costing a pass per character.
+const maxPasses = 8
+
+// Scrubber replaces personal data in free text by tags. The built-in
+// detectors run first, then the custom rules in the order given. It is
+// immutable once made, so one Scrubber may be shared by any number of
+// goroutines. Text with nothing to replace costs no allocation.
+type Scrubber struct {
+	rules []rule
+	// tags holds the name of every tag this Scrubber writes; custom rules
+	// look for matches only between tags, so a tag is never matched again.
+	tags map[string]bool
+}
+
+var defaultScrubber = newScrubber()
+
+// Default returns a Scrubber with the built-in detectors only. It is shared
+// and immutable.
+func Default() *Scrubber { return defaultScrubber }
+
+// New returns a Scrubber with the built-in detectors and the given rules.
+// The error is a *RuleError naming the first rule that cannot be used and
+// what is wrong with it; see ValidateRule.
+func New(rules ...Rule) (*Scrubber, error) {
+	s := newScrubber()
+	for _, r := range rules {
+		compiled, err := compileRule(r)
+		if err != nil {
+			return nil, err
+		}
+		s.rules = append(s.rules, compiled)
+		s.tags[r.Name] = true
+	}
+	return s, nil
+}
+
+func newScrubber() *Scrubber {
+	s := &Scrubber{tags: make(map[string]bool, len(builtinNames))}
+	for _, name := range builtinNames {
+		s.tags[name] = true
+	}
+	return s
+}
+
+// String returns text with personal data replaced by tags. When nothing
+// matches it returns text itself, without allocating. The result is stable,
+// String(String(x)) == String(x), except under a custom rule that matches
+// only where its own tags end (such as `x$`), which String stops chasing
+// after eight passes.
+func (s *Scrubber) String(text string) string {
+	// A replacement can complete a shape beside it: a tag's "]" is a word
+	// boundary where the digit it replaced was not. Passes repeat until the
+	// text settles, which is what makes String idempotent.
+	for range maxPasses {
+		out, changed := s.pass(text)
+		if !changed {
+			break
+		}
+		text = out
+	}
+	return text
+}
+
+func (s *Scrubber) pass(text string) (string, bool) {
+	changed := false
+	// URLs go first: a query string is replaced whole, whatever is in it.
+	for _, scrub := range [...]func(string) (string, bool){scrubURLs, scrubEmails, scrubTokens} {
+		if out, ok := scrub(text); ok {
+			text, changed = out, true
+		}
+	}
+	for _, r := range s.rules {
+		if out, ok := r.scrub(text, s.tags); ok {
+			text, changed = out, true
+		}
+	}
+	return text, changed
+}

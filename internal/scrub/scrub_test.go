@@ -1,0 +1,117 @@
+package scrub
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"unsafe"
+)
+
+func TestDefaultIsShared(t *testing.T) {
+	t.Parallel()
+	if Default() != Default() {
+		t.Error("Default made a new Scrubber")
+	}
+	s, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "bob@example.com"
+	if got, want := s.String(in), Default().String(in); got != want {
+		t.Errorf("New() gives %q, Default %q", got, want)
+	}
+}
+
+func TestStringReturnsTextItself(t *testing.T) {
+	// Not parallel: AllocsPerRun refuses to run beside other tests.
+	s := Default()
+	for _, in := range []string{"/apply/step-2", "The form would not load.", "order 4821 on 2026-11-23 14:30"} {
+		if got := s.String(in); unsafe.StringData(got) != unsafe.StringData(in) {
+			t.Errorf("String(%q) = %q, a copy", in, got)
+		}
+		if n := testing.AllocsPerRun(100, func() { s.String(in) }); n != 0 {
+			t.Errorf("String(%q) allocates %v times", in, n)
+		}
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
+	s, err := New(Rule{"case-ref", `CASE-\d{6}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "CASE-123456 bob@example.com 07700 900123 https://x.gov/a?b=c"
+	want := s.String(in)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 200 {
+				if got := s.String(in); got != want {
+					t.Errorf("got %q, want %q", got, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestLongInputs(t *testing.T) {
+	t.Parallel()
+	// Shapes that make a careless scanner quadratic.
+	s := Default()
+	for name, in := range map[string]string{
+		"at signs":      strings.Repeat("a@", 50_000),
+		"digits":        strings.Repeat("1", 100_000),
+		"spaced digits": strings.Repeat("1 ", 50_000),
+		"dotted":        strings.Repeat("1.", 50_000),
+		"colons":        strings.Repeat("a:", 50_000),
+		"URLs":          strings.Repeat("http://", 20_000),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s.String(in)
+		})
+	}
+}
+
+func TestLuhn(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[string]bool{
+		"4111111111111111": true, "4111111111111112": false, "378282246310005": true, "79927398713": true,
+		"79927398710": false, "0": true,
+	} {
+		if got := luhn([]byte(d)); got != want {
+			t.Errorf("luhn(%s) = %v", d, got)
+		}
+	}
+}
+
+func TestIRDValid(t *testing.T) {
+	t.Parallel()
+	// Inland Revenue's own examples, including one (49098576) that needs
+	// the secondary weights.
+	for d, want := range map[string]bool{
+		"49091850": true, "35901981": true, "49098576": true, "136410132": true,
+		"136410133": false, "9125568": false, "150000001": false, "12345678": false,
+	} {
+		if got := len(d) >= 8 && irdValid([]byte(d)); got != want {
+			t.Errorf("irdValid(%s) = %v", d, got)
+		}
+	}
+}
+
+func TestValidIPv6(t *testing.T) {
+	t.Parallel()
+	for a, want := range map[string]bool{
+		"::1": true, "1::": true, "2001:db8::1": true, "::ffff:192.0.2.1": true, "1:2:3:4:5:6:7:8": true,
+		"1:2:3:4:5:6:7::": true, "1::2:3:4:5:6:7": true, "::": false, "dead::beef": false, "1:2:3": false,
+		"1:2:3:4:5:6:7:8:9": false, "1::2::3": false, ":1::2": false, "1::2:": false, "12345::1": false,
+		"::1.2.3": false, "::1.2.3.4.5": false, "1:2:3:4:5:6:1.2.3.4": true,
+	} {
+		if got := validIPv6(a); got != want {
+			t.Errorf("validIPv6(%q) = %v", a, got)
+		}
+	}
+}
