@@ -16,6 +16,7 @@ import (
 
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/enrich"
+	"github.com/liveops/liveops/internal/scrub"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
@@ -30,6 +31,7 @@ type Ingest struct {
 	salts    *salts
 	services *hostCache
 	site     *web.Site
+	scrub    *scrub.Scrubber
 	now      func() time.Time
 
 	accepted prometheus.Counter
@@ -40,7 +42,7 @@ type Ingest struct {
 // NewIngest builds the events endpoint.
 func NewIngest(db *store.DB, cat *catalog.Catalog, p *Pipeline, e *enrich.Enricher, site *web.Site, reg prometheus.Registerer) *Ingest {
 	in := &Ingest{
-		pipeline: p, enricher: e, salts: newSalts(db), services: newHostCache(cat, db), site: site, now: time.Now,
+		pipeline: p, enricher: e, salts: newSalts(db), services: newHostCache(cat, db), site: site, scrub: scrub.Default(), now: time.Now,
 		accepted: prometheus.NewCounter(prometheus.CounterOpts{Name: "liveops_events_accepted_total",
 			Help: "Analytics events accepted for storage."}),
 		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liveops_events_dropped_total",
@@ -155,13 +157,22 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	if visit.Source == "" && visit.Channel == "" {
 		visit.Channel = "Direct"
 	}
-	page := web.CleanText(ev.Page(), maxURLLen)
+	// Paths, campaign tags and properties are free text a site fills in:
+	// a path may hold an email address, a tag a phone number.
+	sc := in.scrub.String
+	visit.Referrer, visit.UTMSource, visit.UTMMedium = sc(visit.Referrer), sc(visit.UTMSource), sc(visit.UTMMedium)
+	visit.UTMCampaign, visit.UTMTerm, visit.UTMContent = sc(visit.UTMCampaign), sc(visit.UTMTerm), sc(visit.UTMContent)
+	page := sc(web.CleanText(ev.Page(), maxURLLen))
+	name := sc(ev.Name)
 	host := web.CleanText(strings.ToLower(ev.URL.Hostname()), maxDomainLen)
-	if u, ok := ev.Props["url"]; ok && (ev.Name == "Outbound Link: Click" || ev.Name == "File Download") {
-		// A link's query string and fragment may carry a token or a name.
-		if i := strings.IndexAny(u, "?#"); i >= 0 {
-			ev.Props["url"] = u[:i]
+	for k, v := range ev.Props {
+		if k == "url" && (ev.Name == "Outbound Link: Click" || ev.Name == "File Download") {
+			// A link's query string and fragment may carry a token or a name.
+			if i := strings.IndexAny(v, "?#"); i >= 0 {
+				v = v[:i]
+			}
 		}
+		ev.Props[k] = sc(v)
 	}
 	props := PropsJSON(ev.Props)
 	evs := make([]*Event, len(targets))
@@ -175,7 +186,7 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 			ServiceID: s.ID, Zone: s.Location(), Time: now,
 			VisitorID:     visitorID(today, s.ID, ip, ua),
 			PrevVisitorID: visitorID(yesterday, s.ID, ip, ua),
-			Name:          ev.Name, Page: page, Hostname: host, Props: props, Revenue: ev.Revenue.String(),
+			Name:          name, Page: page, Hostname: host, Props: props, Revenue: ev.Revenue.String(),
 			Interactive: ev.Interactive, ScrollDepth: ev.ScrollDepth, EngagedMS: ev.EngagedMS, Visit: visit,
 		}
 	}

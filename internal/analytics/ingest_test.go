@@ -95,6 +95,7 @@ func TestIngestHTTP(t *testing.T) {
 			{"pageview", `{"n":"pageview","u":"https://apply.example.gov/start?utm_source=newsletter&utm_medium=email","d":"apply.example.gov","r":"https://www.google.com/"}`, "text/plain", firefox, 202, "", ""},
 			{"custom event, JSON", `{"name":"Signup","url":"https://apply.example.gov/form","domain":"apply.example.gov","props":{"plan":"pro"}}`, "application/json", firefox, 202, "", ""},
 			{"outbound link", `{"n":"Outbound Link: Click","u":"https://apply.example.gov/form","d":"apply.example.gov","p":{"url":"https://bank.example/pay?token=secret#x"}}`, "text/plain", firefox, 202, "", ""},
+			{"personal data", `{"n":"Sent to jane@example.com","u":"https://apply.example.gov/users/jane@example.com/edit?utm_source=sms&utm_content=07700%20900123","d":"apply.example.gov","p":{"phone":"+44 20 7946 0958","card":"4111 1111 1111 1111"}}`, "text/plain", firefox, 202, "", ""},
 			{"two sites at once", `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov,renew.example.gov"}`, "", firefox, 202, "", ""},
 			{"one site named twice", `{"n":"pageview","u":"https://apply.example.gov/x","d":"renew.example.gov,RENEW.example.gov, renew.example.gov"}`, "", firefox, 202, "", ""},
 			{"bot", `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov"}`, "text/plain", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", 202, "bot", ""},
@@ -158,13 +159,26 @@ func TestIngestHTTP(t *testing.T) {
 		if n := count(t, db, `SELECT count(*) FROM analytics_events WHERE props = '{"url":"https://bank.example/pay"}'`); n != 1 {
 			t.Fatal("an outbound link's query string was stored")
 		}
+		// Personal data in paths, names, campaign tags and properties is
+		// replaced before it is stored.
+		for _, want := range []string{"/users/[email]/edit", "Sent to [email]", "[phone]"} {
+			if n := count(t, db, `SELECT count(*) FROM analytics_strings WHERE value = $1`, want); n != 1 {
+				t.Errorf("%q is not among the stored strings", want)
+			}
+		}
+		if n := count(t, db, `SELECT count(*) FROM analytics_strings WHERE value LIKE '%jane%' OR value LIKE '%07700%'`); n != 0 {
+			t.Error("an email address or a phone number was stored")
+		}
+		if n := count(t, db, `SELECT count(*) FROM analytics_events WHERE props = '{"card":"[card]","phone":"[phone]"}'`); n != 1 {
+			t.Error("properties were stored unscrubbed")
+		}
 		for reason, want := range map[string]float64{"bot": 2, "unknown_domain": 1, "referrer_spam": 1, "excluded_ip": 1} {
 			if got := testutil.ToFloat64(r.in.dropped.WithLabelValues(reason)); got != want {
 				t.Errorf("dropped{reason=%q} = %v, want %v", reason, got, want)
 			}
 		}
-		if got := testutil.ToFloat64(r.in.accepted); got != 6 {
-			t.Errorf("accepted = %v, want 6 (one event for two sites counts twice)", got)
+		if got := testutil.ToFloat64(r.in.accepted); got != 7 {
+			t.Errorf("accepted = %v, want 7 (one event for two sites counts twice)", got)
 		}
 		checkInvariant(t, db, r.svc.ID)
 	})
