@@ -22,6 +22,7 @@ import (
 	"github.com/liveops/liveops/internal/account"
 	"github.com/liveops/liveops/internal/analytics"
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/embedjs"
 	"github.com/liveops/liveops/internal/enrich"
 	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/store"
@@ -126,7 +127,7 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	annotations.Routes(rt)
 	dashboard.Routes(rt)
 	goalPages.Routes(rt)
-	tracker.Routes(rt)
+	embedjs.Set{tracker.Script()}.Routes(rt)
 	rt.Open("GET /healthz", http.HandlerFunc(a.healthz))
 	rt.Open("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	rt.Open("GET /static/{hash}/{name}", http.HandlerFunc(site.ServeStatic))

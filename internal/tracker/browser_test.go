@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/liveops/liveops/internal/embedjs"
 	"github.com/liveops/liveops/internal/web/webtest"
 )
 
@@ -91,7 +92,7 @@ var scenarios = map[string]scenario{
 func testSite(t *testing.T) (base, other string, rec *recorder) {
 	rec = &recorder{}
 	mux := http.NewServeMux()
-	mux.Handle("/js/", Handler())
+	mux.Handle("/js/", embedjs.Set{Script()})
 	mux.Handle("/record", rec)
 	mux.Handle("/api/event", rec)
 	mux.HandleFunc("GET /report.pdf", func(w http.ResponseWriter, r *http.Request) {
