@@ -147,7 +147,9 @@ type DayCount struct {
 // confirmation page after the start page is a completed transaction,
 // however the visitor got there. So Completed never exceeds Started on a
 // day, and a day's counts do not depend on the period asked for: events up
-// to FunnelWindow on either side of it are read.
+// to FunnelWindow on either side of it are read. A whole day that is over
+// is counted once and kept (funnel_transactions), so the counts outlive
+// the raw events and years of days cost a read of the table.
 func (g *Goals) Transactions(ctx context.Context, serviceID, funnelID int64, from, to time.Time, zone *time.Location) ([]DayCount, error) {
 	f, err := g.FunnelByID(ctx, serviceID, funnelID)
 	if err != nil {
@@ -162,30 +164,116 @@ func (g *Goals) Transactions(ctx context.Context, serviceID, funnelID int64, fro
 	first := dateOf(from, zone)
 	last := dateOf(to.Add(-time.Millisecond), zone)
 	var days []DayCount
-	index := map[statsquery.Date]int{}
 	for d := first; !last.Before(d); d = d.AddDays(1) {
-		index[d] = len(days)
 		days = append(days, DayCount{Day: d})
+	}
+	steps := []Goal{f.Steps[0], f.Steps[len(f.Steps)-1]}
+	def := definition(&Funnel{Steps: steps}, zone)
+	kept, err := g.keptTransactions(ctx, f.ID, def, dayNumber(from, zone), dayNumber(to, zone))
+	if err != nil {
+		return nil, err
+	}
+	// A day is over once a visit started on it can no longer complete; a
+	// day over and wholly in the period is kept once counted.
+	over := g.Now().Add(-FunnelWindow - dayGrace)
+	keep := make([]bool, len(days))
+	cached := make([]bool, len(days))
+	for i, d := range days {
+		start, end := d.Day.Start(zone), d.Day.AddDays(1).Start(zone)
+		keep[i] = !from.After(start) && !to.Before(end) && !over.Before(end)
+		if c, ok := kept[dayNumber(start, zone)]; ok && keep[i] {
+			days[i].Started, days[i].Completed, cached[i] = c.Started, c.Completed, true
+		}
+	}
+	for i := 0; i < len(days); {
+		if cached[i] {
+			i++
+			continue
+		}
+		// The run of days not kept is counted in one read of the events.
+		j := i + 1
+		for j < len(days) && !cached[j] {
+			j++
+		}
+		runFrom := maxTime(from, days[i].Day.Start(zone))
+		runTo := minTime(to, days[j-1].Day.AddDays(1).Start(zone))
+		if err := g.countTransactions(ctx, serviceID, steps, runFrom, runTo, zone, days[i:j]); err != nil {
+			return nil, fmt.Errorf("count transactions of funnel %d: %w", funnelID, err)
+		}
+		for k := i; k < j; k++ {
+			if !keep[k] {
+				continue
+			}
+			if _, err := g.db.ExecContext(ctx, `INSERT INTO funnel_transactions (funnel_id, definition, day, started, completed)
+				VALUES ($1, $2, $3, $4, $5) ON CONFLICT (funnel_id, definition, day) DO NOTHING`,
+				f.ID, def, dayNumber(days[k].Day.Start(zone), zone), days[k].Started, days[k].Completed); err != nil {
+				return nil, fmt.Errorf("keep funnel %d's transactions: %w", funnelID, err)
+			}
+		}
+		i = j
+	}
+	return days, nil
+}
+
+// countTransactions counts into days (consecutive, covering [from, to))
+// the visits whose first first-step event is in [from, to), reading the
+// events up to FunnelWindow on either side.
+func (g *Goals) countTransactions(ctx context.Context, serviceID int64, steps []Goal, from, to time.Time, zone *time.Location, days []DayCount) error {
+	index := make(map[statsquery.Date]int, len(days))
+	for i, d := range days {
+		index[d.Day] = i
 	}
 	fromMS, toMS := from.UnixMilli(), to.UnixMilli()
 	w := newWalker(2)
-	steps := []Goal{f.Steps[0], f.Steps[len(f.Steps)-1]}
 	window := FunnelWindow.Milliseconds()
-	err = g.scan(ctx, serviceID, steps, fromMS-window, toMS+window, "session_id", func(_ int64, rows []stepEvent) {
+	return g.scan(ctx, serviceID, steps, fromMS-window, toMS+window, "session_id", func(_ int64, rows []stepEvent) {
 		level := w.walk(rows)
 		if level == 0 || w.firstStart < fromMS || w.firstStart >= toMS {
 			return
 		}
-		i := index[dateOf(time.UnixMilli(w.firstStart), zone)]
+		i, ok := index[dateOf(time.UnixMilli(w.firstStart), zone)]
+		if !ok {
+			return
+		}
 		days[i].Started++
 		if level == 2 {
 			days[i].Completed++
 		}
 	})
+}
+
+// keptTransactions reads the days of [first, last] already counted for def.
+func (g *Goals) keptTransactions(ctx context.Context, funnelID int64, def string, first, last int64) (map[int64]DayCount, error) {
+	rows, err := g.db.QueryContext(ctx, `SELECT day, started, completed FROM funnel_transactions
+		WHERE funnel_id = $1 AND definition = $2 AND day BETWEEN $3 AND $4`, funnelID, def, first, last)
 	if err != nil {
-		return nil, fmt.Errorf("count transactions of funnel %d: %w", funnelID, err)
+		return nil, fmt.Errorf("read funnel %d's transactions: %w", funnelID, err)
 	}
-	return days, nil
+	defer rows.Close()
+	kept := map[int64]DayCount{}
+	for rows.Next() {
+		var day int64
+		var c DayCount
+		if err := rows.Scan(&day, &c.Started, &c.Completed); err != nil {
+			return nil, fmt.Errorf("read funnel %d's transactions: %w", funnelID, err)
+		}
+		kept[day] = c
+	}
+	return kept, rows.Err()
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func dateOf(t time.Time, zone *time.Location) statsquery.Date {

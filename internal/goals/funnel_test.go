@@ -467,3 +467,47 @@ func TestFunnelDays(t *testing.T) {
 		checkReport(t, period(), []step{{visitors: 1, conversion: 100, convStep: 100}, {visitors: 1, conversion: 100, convStep: 100}, {dropoff: 1, dropoffRate: 100}})
 	})
 }
+
+// TestTransactionsKept: whole days that are over are kept, so they stand
+// when the raw events are pruned; the last day, which visits may still
+// complete, is not.
+func TestTransactionsKept(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		cat, g := catalog.New(db), goals.New(db)
+		svc := newService(t, cat, "Apply", "apply.example.gov", "UTC")
+		f := applyFunnel(t, g, svc)
+		day := func(d int, hhmm string) time.Time {
+			var h, m int
+			fmt.Sscanf(hhmm, "%d:%d", &h, &m)
+			return time.Date(2026, 6, d, h, m, 0, 0, time.UTC)
+		}
+		// 3 June 12:00: 1 June is over (a visit of it can complete until 2
+		// June 24:00), 2 June is not.
+		g.Now = func() time.Time { return day(3, "12:00") }
+		fd := newFeeder(t, db)
+		fd.send(svc, 1, day(1, "10:00"), "pageview", "/start")
+		fd.send(svc, 1, day(1, "10:05"), "pageview", "/done")
+		fd.send(svc, 2, day(2, "10:00"), "pageview", "/start")
+		fd.flush()
+		want := "[{2026-06-01 1 1} {2026-06-02 1 0}]"
+		if days, err := g.Transactions(ctx, svc.ID, f.ID, day(1, "00:00"), day(3, "00:00"), time.UTC); err != nil || fmt.Sprint(days) != want {
+			t.Fatalf("transactions: %v, %v", days, err)
+		}
+		var kept int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM funnel_transactions WHERE funnel_id = $1`, f.ID).Scan(&kept); err != nil || kept != 1 {
+			t.Fatalf("%d days kept (%v), want 1", kept, err)
+		}
+		if _, err := db.ExecContext(ctx, `DELETE FROM analytics_events WHERE service_id = $1`, svc.ID); err != nil {
+			t.Fatal(err)
+		}
+		if days, err := g.Transactions(ctx, svc.ID, f.ID, day(1, "00:00"), day(3, "00:00"), time.UTC); err != nil || fmt.Sprint(days) != "[{2026-06-01 1 1} {2026-06-02 0 0}]" {
+			t.Fatalf("after pruning, 1 June stands and 2 June is read again: %v, %v", days, err)
+		}
+		// Part of a day is never kept or taken from what is kept.
+		if days, err := g.Transactions(ctx, svc.ID, f.ID, day(1, "11:00"), day(2, "00:00"), time.UTC); err != nil || fmt.Sprint(days) != "[{2026-06-01 0 0}]" {
+			t.Fatalf("part of 1 June: %v, %v", days, err)
+		}
+	})
+}
