@@ -264,3 +264,15 @@ func excludedIPs(ctx context.Context, db *store.DB, serviceID int64) (web.Truste
 	}
 	return nets, nil
 }
+
+// VisitorKey is the visitor id the analytics area would give whoever sent r
+// to the service today: a hash of the day's salt, the service, the client
+// address and user agent. Other areas key per-visitor limits on it (the
+// feedback area's rate limit), so they keep no address either.
+func (in *Ingest) VisitorKey(ctx context.Context, s *catalog.Service, r *http.Request) (int64, error) {
+	today, _, err := in.salts.pair(ctx, in.now(), s.Location())
+	if err != nil {
+		return 0, fmt.Errorf("visitor key: %w", err)
+	}
+	return visitorID(today, s.ID, web.ClientIP(r.Context()), r.UserAgent()), nil
+}

@@ -24,6 +24,8 @@ import (
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/embedjs"
 	"github.com/liveops/liveops/internal/enrich"
+	"github.com/liveops/liveops/internal/feedback"
+	"github.com/liveops/liveops/internal/feedback/widget"
 	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/tracker"
@@ -50,6 +52,7 @@ type App struct {
 	Catalog  *catalog.Catalog
 	Events   *analytics.Pipeline
 	Goals    *goals.Goals
+	Feedback *feedback.Feedback
 	handler  http.Handler
 	ready    atomic.Bool
 	// flushers run at shutdown, after the last request, so that buffered
@@ -116,6 +119,11 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.Feedback = feedback.New(db)
+	feedbackPages, err := feedback.NewHandler(a.Feedback, a.Catalog, site, feedback.Options{VisitorKey: ingest.VisitorKey})
+	if err != nil {
+		return nil, err
+	}
 
 	site.Fallback = accounts.Session
 	mux := http.NewServeMux()
@@ -127,7 +135,8 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	annotations.Routes(rt)
 	dashboard.Routes(rt)
 	goalPages.Routes(rt)
-	embedjs.Set{tracker.Script()}.Routes(rt)
+	feedbackPages.Routes(rt)
+	embedjs.Set{tracker.Script(), widget.Script()}.Routes(rt)
 	rt.Open("GET /healthz", http.HandlerFunc(a.healthz))
 	rt.Open("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	rt.Open("GET /static/{hash}/{name}", http.HandlerFunc(site.ServeStatic))

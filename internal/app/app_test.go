@@ -195,6 +195,35 @@ func TestEveryPage(t *testing.T) {
 				t.Fatalf("goals: %v", ids)
 			}
 			c.page(goalsPage+"/"+ids["Visit /help"]+"/edit", 200, "Change the goal")
+			// Feedback: the demo's, the inbox, summaries, entering, settings,
+			// and the public forms and survey.
+			fbPage := "/services/parking-permits/feedback"
+			c.page("/services/parking-permits", 200, `href="`+fbPage+`"`)
+			c.page("/feedback/inbox", 200, "Apply for a parking permit", "payment")
+			c.page(fbPage, 200, "/apply/payment")
+			c.page(fbPage+"?kind=problem&status=new", 200, "What went wrong")
+			c.page(fbPage+"?rating=9", 400, "There is a problem")
+			c.page(fbPage+"/summary", 200, "payment")
+			c.page(fbPage+"/settings", 200, "data-liveops-feedback", "/js/feedback.")
+			c.page(fbPage+"/new", 200, "How did it reach you?")
+			if code, body, _ := c.do("POST", fbPage, url.Values{"kind": {"comment"}, "channel": {"phone"}, "comment": {""}}); code != 400 || !strings.Contains(body, "There is a problem") {
+				t.Fatalf("staff feedback without text: %d", code)
+			}
+			if code, body, _ := c.do("GET", fbPage+"/export.csv?kind=problem", nil); code != 200 || !strings.Contains(body, "payment") {
+				t.Fatalf("feedback CSV: %d\n%.300s", code, body)
+			}
+			c.page("/survey/parking-permits", 200, "Overall, how did you feel about the service you received today?")
+			if code, body, _ := c.do("POST", "/survey/parking-permits", url.Values{"rating": {"7"}}); code != 400 || !strings.Contains(body, "There is a problem") {
+				t.Fatalf("survey with a bad rating: %d", code)
+			}
+			if code, body, _ := c.do("POST", "/survey/parking-permits", url.Values{"rating": {"5"}, "comment": {"Quick, thanks"}}); code != http.StatusSeeOther {
+				t.Fatalf("survey: %d\n%s", code, body)
+			}
+			c.page("/survey/parking-permits/thanks", 200, "Thank you")
+			if code, body, _ := c.do("POST", "/feedback", url.Values{"domain": {"parking.example.gov"}, "kind": {"problem"}, "url": {"https://parking.example.gov/apply"}}); code != 400 || !strings.Contains(body, "There is a problem") {
+				t.Fatalf("empty problem report: %d", code)
+			}
+			c.page("/feedback/thanks?domain=parking.example.gov&url=https://parking.example.gov/apply", 200, `href="https://parking.example.gov/apply"`)
 			if code, body, _ := c.do("POST", "/services/parking-permits/funnels", url.Values{"name": {"Help"},
 				"steps": {ids["Visit /help"], ids["Visit /contact"]}}); code != http.StatusSeeOther {
 				t.Fatalf("add funnel: %d\n%s", code, body)

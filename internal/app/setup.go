@@ -13,6 +13,7 @@ import (
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/demo"
+	"github.com/liveops/liveops/internal/feedback"
 	"github.com/liveops/liveops/internal/store"
 )
 
@@ -49,6 +50,9 @@ func (a *App) SeedDemo(ctx context.Context) (*DemoCredentials, error) {
 		return nil, err
 	}
 	if err := a.seedDemoTraffic(ctx, svc); err != nil {
+		return nil, err
+	}
+	if err := a.seedDemoFeedback(ctx, svc); err != nil {
 		return nil, err
 	}
 	u, err := a.Accounts.UserByEmail(ctx, DemoEmail)
@@ -106,4 +110,19 @@ func (a *App) seedDemoTraffic(ctx context.Context, svc *catalog.Service) error {
 	slog.Info("demo: generated 90 days of traffic", "events", sum.Events, "visitors", sum.Visitors,
 		"visits", sum.Visits, "took", time.Since(start).Round(time.Millisecond))
 	return demo.Goals(ctx, a.Goals, svc.ID)
+}
+
+// seedDemoFeedback gives the demo service, once, 90 days of feedback with
+// recurring themes and a few pages that do badly.
+func (a *App) seedDemoFeedback(ctx context.Context, svc *catalog.Service) error {
+	if _, total, err := a.Feedback.List(ctx, feedback.Filter{Services: []int64{svc.ID}}, 0, 1); err != nil || total > 0 {
+		return err
+	}
+	start := time.Now()
+	n, err := demo.Feedback(ctx, a.Feedback, svc, start, 90, 1)
+	if err != nil {
+		return err
+	}
+	slog.Info("demo: generated 90 days of feedback", "items", n, "took", time.Since(start).Round(time.Millisecond))
+	return nil
 }

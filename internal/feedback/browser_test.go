@@ -1,0 +1,108 @@
+package feedback_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/feedback"
+	"github.com/liveops/liveops/internal/store/storetest"
+	"github.com/liveops/liveops/internal/web"
+	"github.com/liveops/liveops/internal/web/webtest"
+)
+
+// TestBrowserSurveyToInbox answers the hosted survey in a real browser
+// without script — first empty, to see the error summary, then properly —
+// and finds the answer in the inbox and the summaries. Screenshots go to
+// LIVEOPS_SCREENSHOTS.
+func TestBrowserSurveyToInbox(t *testing.T) {
+	ctx := webtest.Chromium(t, chromedp.WindowSize(1280, 900))
+	db := storetest.SQLite(t)
+	site, err := web.NewSite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, fb := catalog.New(db), feedback.New(db)
+	h, err := feedback.NewHandler(fb, cat, site, feedback.Options{VisitorKey: fakeVisitorKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The browser is the editor everywhere but the public pages.
+	asEditor := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasPrefix(r.URL.Path, "/survey/") {
+				r.Header.Set("X-Test-As", "editor")
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	srv := webtest.NewServer(t, site, h.Routes, func(mux *http.ServeMux) http.Handler {
+		mux.HandleFunc("GET /static/{hash}/{name}", site.ServeStatic)
+		return web.Chain(site.Mux(mux), asEditor, web.SecurityHeaders())
+	})
+	newService(t, cat, "Apply for a parking permit", "apply.example.gov")
+	seeded := &clock{t: time.Now().UTC()}
+	fb.SetClock(seeded.now)
+	svc, _ := cat.BySlug(context.Background(), "apply-for-a-parking-permit")
+	for i, c := range []string{"The card payment failed twice", "Card payment failed on the last page", "Could not upload the photo", "The photo upload timed out"} {
+		seeded.advance(-time.Hour)
+		fb.Submit(context.Background(), svc.ID, int64(i+1), feedback.Input{Kind: "problem", URL: "https://apply.example.gov/pay", Wrong: c})
+		fb.Submit(context.Background(), svc.ID, int64(i+1), feedback.Input{Kind: "useful", URL: "https://apply.example.gov/start", Useful: []string{"yes", "no"}[i%2]})
+		fb.Submit(context.Background(), svc.ID, int64(i+1), feedback.Input{Kind: "satisfaction", Rating: []string{"5", "4", "2", "4"}[i]})
+	}
+	fb.SetClock(time.Now)
+
+	do := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return s
+	}
+
+	survey := srv.URL + "/survey/apply-for-a-parking-permit"
+	do("open the survey", chromedp.Navigate(survey), chromedp.WaitVisible(chromedp.CSS("#rating")))
+	webtest.Screenshot(t, ctx, "feedback-01-survey")
+	do("send it empty", chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".error-summary")))
+	if got := text(".error-summary a"); got != "Select how you felt about the service you received today" {
+		t.Fatalf("error summary says %q", got)
+	}
+	webtest.Screenshot(t, ctx, "feedback-02-survey-error")
+	do("answer",
+		chromedp.Click(chromedp.CSS("label[for=rating-4]")),
+		chromedp.SendKeys(chromedp.CSS("#comment"), "The photo upload was slow, call me on 07700 900123"),
+		chromedp.Click(chromedp.CSS("main button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".panel h1")),
+	)
+	if got := text("h1"); got != "Thank you for your feedback" {
+		t.Fatalf("after answering: %q", got)
+	}
+	webtest.Screenshot(t, ctx, "feedback-03-survey-thanks")
+
+	do("open the inbox", chromedp.Navigate(srv.URL+"/services/apply-for-a-parking-permit/feedback"), chromedp.WaitVisible(chromedp.CSS("#items")))
+	if got := text("#items"); got != "13 items" {
+		t.Fatalf("inbox heading %q", got)
+	}
+	if got := text(".feedback-list li:first-child"); !strings.Contains(got, "The photo upload was slow, call me on [phone]") {
+		t.Fatalf("newest item: %q", got)
+	}
+	webtest.Screenshot(t, ctx, "feedback-04-inbox")
+	do("open the summaries", chromedp.Navigate(srv.URL+"/services/apply-for-a-parking-permit/feedback/summary"), chromedp.WaitVisible(chromedp.CSS("main svg")))
+	webtest.Screenshot(t, ctx, "feedback-05-summary")
+}

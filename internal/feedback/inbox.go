@@ -1,0 +1,373 @@
+package feedback
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/web"
+)
+
+// PageSize is how many items an inbox page shows.
+const PageSize = 50
+
+// inboxData is an inbox page: one service's, or every readable service's.
+type inboxData struct {
+	Service  *catalog.Service // nil for the all-services inbox
+	Base     string           // the inbox's path
+	Zone     string           // the time zone of dates and the date filters
+	CanWrite bool             // some item may be changed: show the bulk form
+	Form     filterForm
+	Items    []itemView
+	Total    int
+	PageNo   int
+	Pages    int
+	First    int // the number of the first item shown
+	Last     int
+	Prev     string
+	Next     string
+	Export   string
+	Back     string // this page's address, for the forms to return to
+	Tags     []string
+	Edit     *itemEdit // an item form sent back with problems
+	Kinds    []Kind
+	Statuses []Status
+	Channels []Channel
+	Ratings  []surveyRating
+}
+
+// itemView is an item as the inbox shows it.
+type itemView struct {
+	*Item
+	Service  *catalog.Service
+	When     string
+	CanWrite bool
+	Action   string // where its form posts
+	TagText  string
+}
+
+// UsefulText is the answer to "Is this page useful?", "" when not given.
+func (v itemView) UsefulText() string {
+	switch {
+	case v.Useful == nil:
+		return ""
+	case *v.Useful:
+		return "Yes"
+	}
+	return "No"
+}
+
+// RatingText is the rating in figures and words, "" when not given.
+func (v itemView) RatingText() string {
+	if v.Rating == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d – %s", *v.Rating, RatingLabel(*v.Rating))
+}
+
+// itemEdit is what was typed in an item's form that had problems.
+type itemEdit struct {
+	ID                 int64
+	Status, Tags, Note string
+}
+
+// inbox answers GET /services/{slug}/feedback.
+func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) error {
+	s, err := h.readable(r)
+	if err != nil {
+		return err
+	}
+	d, errs, err := h.inboxData(r, r.URL.Query(), s, nil)
+	if err != nil {
+		return err
+	}
+	return h.renderInbox(w, r, d, errs, nil)
+}
+
+// allInbox answers GET /feedback/inbox: the feedback of every service the
+// person may read, with dates in UTC.
+func (h *Handler) allInbox(w http.ResponseWriter, r *http.Request) error {
+	list, _, err := h.readableServices(r)
+	if err != nil {
+		return err
+	}
+	d, errs, err := h.inboxData(r, r.URL.Query(), nil, list)
+	if err != nil {
+		return err
+	}
+	return h.renderInbox(w, r, d, errs, nil)
+}
+
+func (h *Handler) renderInbox(w http.ResponseWriter, r *http.Request, d *inboxData, errs web.FormErrors, status *int) error {
+	code := http.StatusOK
+	if status != nil {
+		code = *status
+	} else if len(errs) > 0 {
+		code = http.StatusBadRequest
+	}
+	return h.pages.Render(w, r, code, "feedback/inbox", d, errs)
+}
+
+// inboxData reads the inbox page that q asks for: of service s, or of
+// every service of list when s is nil. Bad filters come back as problems,
+// with no items.
+func (h *Handler) inboxData(r *http.Request, q url.Values, s *catalog.Service, list []*catalog.Service) (*inboxData, web.FormErrors, error) {
+	loc, base := time.UTC, "/feedback/inbox"
+	byID := map[int64]*catalog.Service{}
+	if s != nil {
+		loc, base = s.Location(), "/services/"+s.Slug+"/feedback"
+		list = []*catalog.Service{s}
+	}
+	var ids []int64
+	for _, sv := range list {
+		ids = append(ids, sv.ID)
+		byID[sv.ID] = sv
+	}
+	flt, ff, errs := parseFilter(q, loc)
+	flt.Services = ids
+	pageNo, err := pageNumber(q)
+	if err != nil {
+		errs.Add("page", "page must be a whole number from 1")
+		pageNo = 1
+	}
+	p := auth.From(r.Context())
+	d := &inboxData{Service: s, Base: base, Zone: loc.String(), Form: ff, PageNo: pageNo,
+		Kinds: Kinds, Statuses: Statuses, Channels: Channels, Ratings: surveyRatings}
+	for _, id := range ids {
+		d.CanWrite = d.CanWrite || p.CanWrite(id)
+	}
+	filters := ff.Values()
+	d.Export = base + "/export.csv" + query(filters)
+	if pageNo > 1 {
+		filters.Set("page", strconv.Itoa(pageNo))
+	}
+	d.Back = base + query(filters)
+	if s != nil {
+		if d.Tags, err = h.fb.Tags(r.Context(), s.ID); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(errs) > 0 {
+		return d, errs, nil
+	}
+	items, total, err := h.fb.List(r.Context(), flt, (pageNo-1)*PageSize, PageSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.Total, d.Pages = total, (total+PageSize-1)/PageSize
+	if len(items) > 0 {
+		d.First, d.Last = (pageNo-1)*PageSize+1, (pageNo-1)*PageSize+len(items)
+	}
+	link := func(n int) string {
+		v := ff.Values()
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		return base + query(v)
+	}
+	if pageNo > 1 {
+		d.Prev = link(min(pageNo-1, max(d.Pages, 1)))
+	}
+	if pageNo < d.Pages {
+		d.Next = link(pageNo + 1)
+	}
+	for _, it := range items {
+		sv := byID[it.ServiceID]
+		d.Items = append(d.Items, itemView{Item: it, Service: sv, When: it.CreatedAt.In(sv.Location()).Format("2 Jan 2006 15:04"),
+			CanWrite: p.CanWrite(it.ServiceID), Action: fmt.Sprintf("/services/%s/feedback/%d", sv.Slug, it.ID),
+			TagText: strings.Join(it.Tags, ", ")})
+	}
+	return d, nil, nil
+}
+
+// query is "?" and v encoded, or "" when v is empty.
+func query(v url.Values) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+// safeBack is where a form returns to: raw when its path is one of paths
+// (an inbox), with only the inbox's own parameters; paths[0] otherwise.
+// Never another site.
+func safeBack(raw string, paths ...string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host != "" || u.Scheme != "" || !slices.Contains(paths, u.Path) {
+		return paths[0]
+	}
+	in := u.Query()
+	out := url.Values{}
+	for _, k := range slices.Concat(filterKeys, []string{"page"}) {
+		if v := in.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return u.Path + query(out)
+}
+
+// updateItem answers POST /services/{slug}/feedback/{id}, an item's form:
+// its status, tags (comma-separated; they replace the item's) and note.
+func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) error {
+	s, err := h.writable(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "feedback item")
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	sfx := "-" + strconv.FormatInt(id, 10)
+	edit := &itemEdit{ID: id, Status: f.Get("status" + sfx), Tags: f.Get("tags" + sfx), Note: f.Get("note" + sfx)}
+	tags := splitTags(edit.Tags)
+	c := Change{Tags: &tags, Note: &edit.Note}
+	if edit.Status != "" {
+		c.Status = (*Status)(&edit.Status)
+	}
+	back := safeBack(f.Get("back"), "/services/"+s.Slug+"/feedback", "/feedback/inbox")
+	_, err = h.fb.Update(r.Context(), s.ID, id, c)
+	if ie := (*InputError)(nil); errors.As(err, &ie) {
+		var errs web.FormErrors
+		for _, fe := range ie.Errors {
+			errs.Add(fmt.Sprintf("%s-%d", fe.Field, id), fe.Message)
+		}
+		return h.rerenderInbox(w, r, s, back, errs, func(d *inboxData) { d.Edit = edit })
+	}
+	if err != nil {
+		return notFound(err, "feedback item")
+	}
+	web.SetFlash(w, r, fmt.Sprintf("Feedback %d is saved.", id))
+	return web.Redirect(w, r, back+"#item-"+strconv.FormatInt(id, 10))
+}
+
+// rerenderInbox shows the inbox at back again with a form's problems.
+func (h *Handler) rerenderInbox(w http.ResponseWriter, r *http.Request, s *catalog.Service, back string, errs web.FormErrors, fill func(*inboxData)) error {
+	u, _ := url.Parse(back)
+	var d *inboxData
+	var err error
+	if u.Path == "/feedback/inbox" {
+		list, _, lerr := h.readableServices(r)
+		if lerr != nil {
+			return lerr
+		}
+		d, _, err = h.inboxData(r, u.Query(), nil, list)
+	} else {
+		d, _, err = h.inboxData(r, u.Query(), s, nil)
+	}
+	if err != nil {
+		return err
+	}
+	fill(d)
+	status := http.StatusBadRequest
+	return h.renderInbox(w, r, d, errs, &status)
+}
+
+// bulk answers POST /services/{slug}/feedback/bulk: the items ticked get
+// the status chosen, or the tag added or removed.
+func (h *Handler) bulk(w http.ResponseWriter, r *http.Request) error {
+	s, err := h.writable(r)
+	if err != nil {
+		return err
+	}
+	return h.applyBulk(w, r, s, []int64{s.ID})
+}
+
+// allBulk is bulk on the all-services inbox: it changes the ticked items
+// of the services the person may change.
+func (h *Handler) allBulk(w http.ResponseWriter, r *http.Request) error {
+	list, _, err := h.readableServices(r)
+	if err != nil {
+		return err
+	}
+	p := auth.From(r.Context())
+	var ids []int64
+	for _, s := range list {
+		if p.CanWrite(s.ID) {
+			ids = append(ids, s.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return web.Forbidden("You can see feedback but not change it. Ask an administrator for editor access.")
+	}
+	return h.applyBulk(w, r, nil, ids)
+}
+
+func (h *Handler) applyBulk(w http.ResponseWriter, r *http.Request, s *catalog.Service, services []int64) error {
+	f := r.PostForm
+	back := safeBack(f.Get("back"), "/feedback/inbox")
+	if s != nil {
+		back = safeBack(f.Get("back"), "/services/"+s.Slug+"/feedback")
+	}
+	var c Change
+	tag := strings.TrimSpace(f.Get("tag"))
+	var errs web.FormErrors
+	switch f.Get("action") {
+	case "set_status":
+		st := Status(f.Get("status"))
+		c.Status = &st
+		if st == "" {
+			errs.Add("bulk-status", "Choose the status to set")
+		}
+	case "add_tag":
+		c.AddTags = []string{tag}
+		if tag == "" {
+			errs.Add("bulk-tag", "Enter the tag to add")
+		}
+	case "remove_tag":
+		c.RemoveTags = []string{tag}
+		if tag == "" {
+			errs.Add("bulk-tag", "Enter the tag to remove")
+		}
+	default:
+		errs.Add("bulk-status", "Choose what to change: set the status, or add or remove a tag")
+	}
+	var ids []int64
+	for _, v := range f["ids"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			errs.Add("items", "Select items from the list")
+			break
+		}
+		ids = append(ids, id)
+	}
+	n := 0
+	if len(errs) == 0 {
+		var err error
+		n, err = h.fb.Bulk(r.Context(), services, ids, c)
+		if ie := (*InputError)(nil); errors.As(err, &ie) {
+			for _, fe := range ie.Errors {
+				switch fe.Field {
+				case "ids":
+					fe.Field = "items"
+				case "add_tags", "remove_tags":
+					fe.Field = "bulk-tag"
+				default:
+					fe.Field = "bulk-status"
+				}
+				errs = append(errs, fe)
+			}
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		return h.rerenderInbox(w, r, s, back, errs, func(*inboxData) {})
+	}
+	web.SetFlash(w, r, fmt.Sprintf("%d %s changed.", n, plural(n, "item is", "items are")))
+	return web.Redirect(w, r, back)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

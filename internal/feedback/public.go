@@ -1,0 +1,341 @@
+package feedback
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/web"
+)
+
+// publicBody is a public submission as JSON. Useful may be "yes", "no",
+// true or false; rating a number or a numeric string.
+type publicBody struct {
+	Domain  string `json:"domain"`
+	URL     string `json:"url"`
+	Kind    string `json:"kind"`
+	Useful  any    `json:"useful"`
+	Rating  any    `json:"rating"`
+	Comment string `json:"comment"`
+	Doing   string `json:"doing"`
+	Wrong   string `json:"wrong"`
+	Website string `json:"website"` // the honeypot: people leave it empty
+}
+
+// formText turns a JSON yes/no or number into the text a form would send.
+func formText(field string, v any) (string, error) {
+	switch v := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return v, nil
+	case bool:
+		if v {
+			return "yes", nil
+		}
+		return "no", nil
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), nil
+	}
+	if field == "useful" {
+		return "", web.BadRequest(field, "useful must be yes or no")
+	}
+	return "", web.BadRequest(field, "rating must be a whole number from 1 (very dissatisfied) to 5 (very satisfied)")
+}
+
+// decodePublicJSON reads a public JSON submission: its domain, its input and
+// whether the honeypot was filled. Its errors are 4xx *web.Error values.
+func decodePublicJSON(w http.ResponseWriter, r *http.Request) (string, Input, bool, error) {
+	if ct := r.Header.Get("Content-Type"); ct == "" {
+		return "", Input{}, false, &web.Error{Status: http.StatusUnsupportedMediaType, Message: "send the feedback as application/json"}
+	}
+	var b publicBody
+	if err := web.DecodeJSON(w, r, MaxPublicBody, &b); err != nil {
+		return "", Input{}, false, err
+	}
+	useful, err := formText("useful", b.Useful)
+	if err != nil {
+		return "", Input{}, false, err
+	}
+	rating, err := formText("rating", b.Rating)
+	if err != nil {
+		return "", Input{}, false, err
+	}
+	in := Input{Kind: b.Kind, URL: b.URL, Useful: useful, Rating: rating, Comment: b.Comment, Doing: b.Doing, Wrong: b.Wrong}
+	return b.Domain, in, b.Website != "", nil
+}
+
+// decodePublicForm reads a form-encoded submission, as decodePublicJSON.
+func decodePublicForm(w http.ResponseWriter, r *http.Request) (string, Input, bool, error) {
+	if err := readForm(w, r); err != nil {
+		return "", Input{}, false, err
+	}
+	f := r.PostForm
+	in := Input{Kind: f.Get("kind"), URL: f.Get("url"), Useful: f.Get("useful"), Rating: f.Get("rating"),
+		Comment: f.Get("comment"), Doing: f.Get("doing"), Wrong: f.Get("wrong")}
+	return f.Get("domain"), in, f.Get("website") != "", nil
+}
+
+// readForm parses a public form post: form-encoded, at most MaxPublicBody
+// bytes, every value storable text.
+func readForm(w http.ResponseWriter, r *http.Request) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		return &web.Error{Status: http.StatusUnsupportedMediaType, Message: "send the form as application/x-www-form-urlencoded"}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxPublicBody)
+	if err := r.ParseForm(); err != nil {
+		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+			return &web.Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("feedback may be at most %d KiB", MaxPublicBody>>10)}
+		}
+		return web.BadRequest("", "The form could not be read.")
+	}
+	for name, values := range r.PostForm {
+		for _, v := range values {
+			if !web.ValidText(v) {
+				return web.BadRequest(name, "%s contains characters that cannot be stored", clipName(name))
+			}
+		}
+	}
+	return nil
+}
+
+// clipName keeps a field name short in a message: it was sent by anyone.
+func clipName(s string) string {
+	if len(s) > 20 || strings.ContainsFunc(s, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r == '_') }) {
+		return "a field"
+	}
+	return s
+}
+
+// serviceByDomain finds the service a public submission is for, as a 400
+// naming domain when there is none (or it is archived).
+func (h *Handler) serviceByDomain(r *http.Request, domain string) (*catalog.Service, error) {
+	domain = strings.TrimSpace(domain)
+	if domain == "" {
+		return nil, web.BadRequest("domain", "domain is missing: give the hostname of the service’s site")
+	}
+	host := domain
+	if u, err := url.Parse("//" + domain); err == nil && u.Hostname() != "" && len(domain) <= 253 {
+		host = u.Hostname()
+	}
+	s, err := h.cat.ByHost(r.Context(), host)
+	if errors.Is(err, store.ErrNotFound) || err == nil && s.Archived() || !web.ValidText(domain) {
+		return nil, web.BadRequest("domain", "domain is not the hostname of a service that takes feedback here")
+	}
+	return s, err
+}
+
+// originService is the service whose hostname the browser's Origin names,
+// or nil.
+func (h *Handler) originService(r *http.Request) (*catalog.Service, error) {
+	o := r.Header.Get("Origin")
+	if o == "" || o == "null" {
+		return nil, nil
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Hostname() == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, nil
+	}
+	s, err := h.cat.ByHost(r.Context(), u.Hostname())
+	if errors.Is(err, store.ErrNotFound) || err == nil && s.Archived() {
+		return nil, nil
+	}
+	return s, err
+}
+
+// allowOrigin answers CORS for the browser's Origin when it is one of a
+// service's own hostnames, and returns that service (nil otherwise).
+func (h *Handler) allowOrigin(w http.ResponseWriter, r *http.Request) (*catalog.Service, error) {
+	w.Header().Add("Vary", "Origin")
+	s, err := h.originService(r)
+	if s != nil {
+		hd := w.Header()
+		hd.Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		hd.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
+		hd.Set("Access-Control-Allow-Headers", "Content-Type")
+		hd.Set("Access-Control-Expose-Headers", "Retry-After")
+	}
+	return s, err
+}
+
+// preflight answers the browser's OPTIONS before a cross-origin POST: 204
+// with the CORS headers for a service's own hostname, 403 without them for
+// anyone else.
+func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {
+	s, err := h.allowOrigin(w, r)
+	if err != nil {
+		h.site.Fail(w, r, err)
+		return
+	}
+	if s == nil {
+		w.WriteHeader(http.StatusForbidden)
+		return
+	}
+	w.Header().Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// publicJSON answers POST /api/feedback: 201 {"id": N} when stored (or when
+// the same visitor sent the same in the last minutes, with that id), 400
+// naming the field, 403 from another site's page, 413, 415, 429.
+func (h *Handler) publicJSON(w http.ResponseWriter, r *http.Request) error {
+	origin, err := h.allowOrigin(w, r)
+	if err != nil {
+		return err
+	}
+	domain, in, honeypot, err := decodePublicJSON(w, r)
+	if err != nil {
+		return err
+	}
+	s, err := h.serviceByDomain(r, domain)
+	if err != nil {
+		return err
+	}
+	if r.Header.Get("Origin") != "" && (origin == nil || origin.ID != s.ID) {
+		return web.Forbidden("feedback for this service is taken only from pages on its own hostnames")
+	}
+	id, err := h.submit(w, r, s, in, honeypot)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, map[string]int64{"id": id})
+	return nil
+}
+
+// submit checks and stores a public submission and returns its id. A
+// filled honeypot is checked like the rest and then answered as a success,
+// with an id that could have been real, and nothing stored.
+func (h *Handler) submit(w http.ResponseWriter, r *http.Request, s *catalog.Service, in Input, honeypot bool) (int64, error) {
+	if _, errs := in.check(false); len(errs) > 0 {
+		return 0, invalid(errs)
+	}
+	if honeypot {
+		return h.fb.nextID(r.Context())
+	}
+	var visitor int64
+	if h.opt.VisitorKey != nil {
+		var err error
+		if visitor, err = h.opt.VisitorKey(r.Context(), s, r); err != nil {
+			return 0, fmt.Errorf("visitor key: %w", err)
+		}
+	}
+	rc, err := h.fb.Submit(r.Context(), s.ID, visitor, in)
+	if limit := (*LimitError)(nil); errors.As(err, &limit) {
+		w.Header().Set("Retry-After", strconv.Itoa(limit.Seconds()))
+	}
+	return rc.ID, err
+}
+
+// publicForm answers POST /feedback, the form of pages without script: 303
+// to the thank-you page, or the form again with an error summary (400).
+func (h *Handler) publicForm(w http.ResponseWriter, r *http.Request) error {
+	domain, in, honeypot, err := decodePublicForm(w, r)
+	if err != nil {
+		return err
+	}
+	s, err := h.serviceByDomain(r, domain)
+	if err != nil {
+		return err
+	}
+	_, err = h.submit(w, r, s, in, honeypot)
+	if ie := (*InputError)(nil); errors.As(err, &ie) {
+		in, err := h.echo(r, s, in)
+		if err != nil {
+			return err
+		}
+		d := publicFormData{Service: s, Domain: domain, In: in, Kinds: Kinds, Ratings: surveyRatings,
+			KnownKind: validKind(Kind(in.Kind)), CommentLabel: commentLabel(Kind(in.Kind))}
+		return h.pages.Render(w, r, ie.Status, "feedback/form", d, ie.Errors)
+	}
+	if err != nil {
+		return err
+	}
+	clean, _, _ := checkURL(in.URL)
+	return web.Redirect(w, r, "/feedback/thanks?"+url.Values{"domain": {domain}, "url": {clean}}.Encode())
+}
+
+// publicFormData is the no-script form shown again with its problems.
+type publicFormData struct {
+	Service      *catalog.Service
+	Domain       string
+	In           Input
+	Kinds        []Kind
+	Ratings      []surveyRating
+	KnownKind    bool
+	CommentLabel string
+}
+
+// commentLabel is the question the comment field answers for a kind.
+func commentLabel(k Kind) string {
+	switch k {
+	case KindUseful:
+		return "How should we improve this page? (optional)"
+	case KindProblem:
+		return "Anything else you want to tell us? (optional)"
+	case KindSatisfaction:
+		return "How could we improve this service? (optional)"
+	case KindComment:
+		return "Your comment"
+	}
+	return "Your comment or suggestion"
+}
+
+// echo is what a form with problems shows again of what was sent: the
+// texts scrubbed, as they would have been stored, and the page's address
+// without its query. The page that says what to fix holds no personal data
+// either.
+func (h *Handler) echo(r *http.Request, s *catalog.Service, in Input) (Input, error) {
+	sc, err := h.fb.Scrubber(r.Context(), s.ID)
+	if err != nil {
+		return in, err
+	}
+	in.URL, _, _ = checkURL(in.URL)
+	in.URL = sc.String(in.URL)
+	in.Comment, in.Doing, in.Wrong = sc.String(in.Comment), sc.String(in.Doing), sc.String(in.Wrong)
+	in.GivenBy = sc.String(in.GivenBy)
+	return in, nil
+}
+
+// thanksPage answers GET /feedback/thanks?domain=…&url=…, with a link back
+// to the page the feedback was about when it is on one of the service's
+// own hostnames: never anywhere else.
+func (h *Handler) thanksPage(w http.ResponseWriter, r *http.Request) error {
+	var d struct {
+		Service *catalog.Service
+		Back    string
+	}
+	q := r.URL.Query()
+	if s, err := h.serviceByDomain(r, q.Get("domain")); err == nil {
+		d.Service = s
+		back, err := h.backLink(r, s, q.Get("url"))
+		if err != nil {
+			return err
+		}
+		d.Back = back
+	}
+	return h.pages.Render(w, r, http.StatusOK, "feedback/thanks", d, nil)
+}
+
+// backLink is raw as an absolute http(s) URL on one of s's hostnames,
+// without query or fragment, or "".
+func (h *Handler) backLink(r *http.Request, s *catalog.Service, raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
+		return "", nil
+	}
+	owner, err := h.cat.ByHost(r.Context(), u.Hostname())
+	if errors.Is(err, store.ErrNotFound) || err == nil && owner.ID != s.ID {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
+	return u.String(), nil
+}
