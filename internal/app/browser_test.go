@@ -221,4 +221,15 @@ func TestBrowserDemoDashboard(t *testing.T) {
 		t.Fatalf("campaigns: %q", campaigns)
 	}
 	screenshot(t, ctx, "09-demo-dashboard")
+
+	// The demo's feedback: the pages that do worst first, and the themes.
+	if err := chromedp.Do(sctx, chromedp.Navigate(srv.URL+"/services/parking-permits/feedback/summary"),
+		chromedp.WaitVisible(chromedp.CSS("main h1"))); err != nil {
+		t.Fatal(err)
+	}
+	summary, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil || !strings.Contains(summary, "/apply/payment") || !strings.Contains(summary, "payment") {
+		t.Fatalf("feedback summary: %q %v", summary, err)
+	}
+	screenshot(t, ctx, "13-demo-feedback-summary")
 }

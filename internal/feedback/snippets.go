@@ -32,13 +32,16 @@ func DefaultSnippets(base string, s *catalog.Service) []Snippet {
 		domain = s.Domains[0]
 	}
 	esc := template.HTMLEscapeString
-	head := `<form method="post" action="` + esc(base) + `/feedback" data-liveops-feedback>
+	// Both forms may be on one page, so each has its own honeypot id.
+	head := func(form string) string {
+		return `<form method="post" action="` + esc(base) + `/feedback" data-liveops-feedback>
   <input type="hidden" name="domain" value="` + esc(domain) + `">
   <input type="hidden" name="url" value="https://` + esc(domain) + `/THE-PAGE-PATH">
-  <div hidden><label for="feedback-website">Leave this empty</label>
-    <input type="text" id="feedback-website" name="website" tabindex="-1" autocomplete="off"></div>
+  <div hidden><label for="feedback-` + form + `-website">Leave this empty</label>
+    <input type="text" id="feedback-` + form + `-website" name="website" tabindex="-1" autocomplete="off"></div>
 `
-	useful := head + `  <input type="hidden" name="kind" value="useful">
+	}
+	useful := head("useful") + `  <input type="hidden" name="kind" value="useful">
   <fieldset>
     <legend>Is this page useful?</legend>
     <input type="radio" id="feedback-useful-yes" name="useful" value="yes">
@@ -50,7 +53,7 @@ func DefaultSnippets(base string, s *catalog.Service) []Snippet {
   <textarea id="feedback-comment" name="comment" rows="3" maxlength="2000"></textarea>
   <button type="submit">Send</button>
 </form>`
-	problem := head + `  <input type="hidden" name="kind" value="problem">
+	problem := head("problem") + `  <input type="hidden" name="kind" value="problem">
   <h2>Report a problem with this page</h2>
   <label for="feedback-doing">What were you doing?</label>
   <textarea id="feedback-doing" name="doing" rows="3" maxlength="2000"></textarea>
