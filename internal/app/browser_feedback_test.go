@@ -45,7 +45,9 @@ func TestBrowserFeedback(t *testing.T) {
 	// hostnames): one page without script, one with the widget.
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		port := r.Host[strings.LastIndex(r.Host, ":"):]
-		page := func(s string) string { return strings.ReplaceAll(s, "https://localhost/THE-PAGE-PATH", "http://localhost"+port+r.URL.Path) }
+		page := func(s string) string {
+			return strings.ReplaceAll(s, "https://localhost/THE-PAGE-PATH", "http://localhost"+port+r.URL.Path)
+		}
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><title>Blue badge</title>
 <style>body{font:18px sans-serif;margin:2em;max-width:40em} label,legend{display:block;font-weight:bold;margin-top:1em} textarea{width:100%%}</style></head>
 <body><h1>Apply for a blue badge</h1>`)
