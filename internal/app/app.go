@@ -27,6 +27,7 @@ import (
 	"github.com/liveops/liveops/internal/feedback"
 	"github.com/liveops/liveops/internal/feedback/widget"
 	"github.com/liveops/liveops/internal/goals"
+	"github.com/liveops/liveops/internal/kpi"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/tracker"
 	"github.com/liveops/liveops/internal/web"
@@ -53,6 +54,7 @@ type App struct {
 	Events   *analytics.Pipeline
 	Goals    *goals.Goals
 	Feedback *feedback.Feedback
+	KPI      *kpi.KPI
 	handler  http.Handler
 	ready    atomic.Bool
 	// flushers run at shutdown, after the last request, so that buffered
@@ -124,6 +126,19 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.KPI = kpi.New(db, a.Catalog, kpi.Options{
+		Transactions: a.Goals.Transactions,
+		Funnels:      a.Goals.Funnels,
+		Satisfaction: func(ctx context.Context, serviceID int64, from, to time.Time) ([5]int, error) {
+			c, err := a.Feedback.Satisfaction(ctx, serviceID, from, to)
+			return c.Ratings, err
+		},
+	})
+	kpiPages, err := kpi.NewHandler(a.KPI, site)
+	if err != nil {
+		return nil, err
+	}
+	services.AddTileSource(a.KPI.Tiles)
 
 	site.Fallback = accounts.Session
 	mux := http.NewServeMux()
@@ -136,6 +151,7 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	dashboard.Routes(rt)
 	goalPages.Routes(rt)
 	feedbackPages.Routes(rt)
+	kpiPages.Routes(rt)
 	embedjs.Set{tracker.Script(), widget.Script()}.Routes(rt)
 	rt.Open("GET /healthz", http.HandlerFunc(a.healthz))
 	rt.Open("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

@@ -224,6 +224,33 @@ func TestEveryPage(t *testing.T) {
 				t.Fatalf("empty problem report: %d", code)
 			}
 			c.page("/feedback/thanks?domain=parking.example.gov&url=https://parking.example.gov/apply", 200, `href="https://parking.example.gov/apply"`)
+			// KPIs: the demo's year of inputs, uploads with a preview, settings,
+			// and the public performance pages.
+			kpiPage := "/services/parking-permits/kpis"
+			c.page("/", 200, "Completion rate")
+			c.page(kpiPage, 200, "Completion rate", "Digital take-up", "User satisfaction", "Cost per transaction", "<svg")
+			c.page(kpiPage+"?interval=quarter", 200, "Cost per transaction")
+			c.page(kpiPage+"?interval=fortnight", 400, "There is a problem")
+			if code, body, _ := c.do("GET", kpiPage+"/export.csv", nil); code != 200 || !strings.Contains(body, "completion_rate") {
+				t.Fatalf("KPI CSV: %d\n%.300s", code, body)
+			}
+			c.page(kpiPage+"/settings", 200, "Apply for a permit")
+			c.page(kpiPage+"/transactions", 200, "date,channel,started,completed")
+			c.page(kpiPage+"/costs", 200, "from,to,channel,amount")
+			if code, body, _ := c.do("POST", kpiPage+"/transactions/preview", url.Values{"data": {"date,channel,started,completed\n2026-01-05,phone,10,12\n"}}); code != 400 || !strings.Contains(body, "There is a problem") || !strings.Contains(body, "More were completed (12) than started (10)") {
+				t.Fatalf("bad transactions: %d\n%.500s", code, body)
+			}
+			if code, body, _ := c.do("POST", kpiPage+"/transactions/preview", url.Values{"data": {"date,channel,started,completed\n2026-01-05,assisted_digital,12,10\n"}}); code != 200 || !strings.Contains(body, "2026-01-05") {
+				t.Fatalf("transactions preview: %d\n%.500s", code, body)
+			}
+			c.page("/performance", 200, "Apply for a parking permit")
+			c.page("/performance/parking-permits", 200, "Completion rate", "Digital take-up")
+			if code, body, _ := c.do("GET", "/performance/parking-permits.json", nil); code != 200 || !strings.Contains(body, `"completion_rate"`) {
+				t.Fatalf("performance JSON: %d", code)
+			}
+			if code, _, _ := c.do("GET", "/performance/no-such-service", nil); code != 404 {
+				t.Fatalf("unknown service's performance page: %d", code)
+			}
 			if code, body, _ := c.do("POST", "/services/parking-permits/funnels", url.Values{"name": {"Help"},
 				"steps": {ids["Visit /help"], ids["Visit /contact"]}}); code != http.StatusSeeOther {
 				t.Fatalf("add funnel: %d\n%s", code, body)

@@ -55,6 +55,9 @@ func (a *App) SeedDemo(ctx context.Context) (*DemoCredentials, error) {
 	if err := a.seedDemoFeedback(ctx, svc); err != nil {
 		return nil, err
 	}
+	if err := a.seedDemoKPIs(ctx, svc); err != nil {
+		return nil, err
+	}
 	u, err := a.Accounts.UserByEmail(ctx, DemoEmail)
 	if errors.Is(err, store.ErrNotFound) {
 		pw := demoPassword()
@@ -125,4 +128,20 @@ func (a *App) seedDemoFeedback(ctx context.Context, svc *catalog.Service) error 
 	}
 	slog.Info("demo: generated 90 days of feedback", "items", n, "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// seedDemoKPIs gives the demo service a year of transactions over every
+// channel, costs, targets and its application funnel as the main
+// transaction (demo.SeedDemo adds nothing on later starts).
+func (a *App) seedDemoKPIs(ctx context.Context, svc *catalog.Service) error {
+	funnels, err := a.Goals.Funnels(ctx, svc.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range funnels {
+		if f.Name == demo.FunnelName {
+			return demo.SeedDemo(ctx, a.KPI, svc, f.ID, time.Now())
+		}
+	}
+	return nil // the demo's funnel was deleted: leave the KPIs to the user
 }

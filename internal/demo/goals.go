@@ -7,8 +7,11 @@ import (
 	"github.com/liveops/liveops/internal/goals"
 )
 
+// FunnelName is the demo's application funnel, its main transaction.
+const FunnelName = "Apply for a permit"
+
 // Goals sets up the goals the demo traffic reaches and its application
-// funnel, "Apply for a permit", from the start page to the confirmation.
+// funnel, FunnelName, from the start page to the confirmation.
 func Goals(ctx context.Context, g *goals.Goals, serviceID int64) error {
 	var steps []int64
 	for _, path := range []string{"/start", "/eligibility", "/apply/details", "/apply/vehicle", "/apply/payment", "/apply/confirmation"} {
@@ -23,7 +26,7 @@ func Goals(ctx context.Context, g *goals.Goals, serviceID int64) error {
 			return fmt.Errorf("demo goal %s: %w", name, err)
 		}
 	}
-	if _, err := g.CreateFunnel(ctx, serviceID, goals.FunnelInput{Name: "Apply for a permit", Steps: steps}); err != nil {
+	if _, err := g.CreateFunnel(ctx, serviceID, goals.FunnelInput{Name: FunnelName, Steps: steps}); err != nil {
 		return fmt.Errorf("demo funnel: %w", err)
 	}
 	return nil

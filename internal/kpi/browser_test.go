@@ -1,0 +1,174 @@
+package kpi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/kpi"
+	"github.com/liveops/liveops/internal/store/storetest"
+	"github.com/liveops/liveops/internal/web"
+	"github.com/liveops/liveops/internal/web/webtest"
+)
+
+// TestBrowser opens the KPI page and the public performance pages in a
+// real browser without script, changes the period, uploads through the
+// preview, and sorts the public list. Screenshots go to
+// LIVEOPS_SCREENSHOTS.
+func TestBrowser(t *testing.T) {
+	ctx := webtest.Chromium(t, chromedp.WindowSize(1280, 900))
+	db := storetest.SQLite(t)
+	site, err := web.NewSite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &harness{t: t, db: db, site: site, fakes: newFakes(), now: fixedNow}
+	hs.cat = catalog.New(db)
+	hs.kpi = kpi.New(db, hs.cat, hs.fakes.options())
+	hs.kpi.Now = hs.clock
+	h, err := kpi.NewHandler(hs.kpi, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The browser is the editor everywhere but the public pages.
+	asEditor := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasPrefix(r.URL.Path, "/performance") {
+				r.Header.Set("X-Test-As", "editor")
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	hs.Server = webtest.NewServer(t, site, h.Routes, func(mux *http.ServeMux) http.Handler {
+		mux.HandleFunc("GET /static/{hash}/{name}", site.ServeStatic)
+		return web.Chain(site.Mux(mux), asEditor, web.SecurityHeaders())
+	})
+	s := yearFixture(t, hs)
+
+	do := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		got, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return got
+	}
+
+	kpis := hs.URL + "/services/" + s.Slug + "/kpis"
+	do("open the KPI page", chromedp.Navigate(kpis), chromedp.WaitVisible(chromedp.CSS("#headline-heading")))
+	if got := text("h1"); got != "Parking permits: KPIs" {
+		t.Fatalf("h1 %q", got)
+	}
+	webtest.Screenshot(t, ctx, "kpi-01-page")
+	do("show by quarter",
+		chromedp.SetValue(chromedp.CSS("#interval"), "quarter"),
+		chromedp.Click(chromedp.CSS(".range-form button")),
+		chromedp.WaitVisible(chromedp.CSS("#headline-heading")),
+	)
+	// The form is a GET: wait for the browser to be on its answer.
+	var loc string
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(loc, "interval=quarter") && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		loc, _ = chromedp.Run(sctx, chromedp.Location())
+		cancel()
+	}
+	do("wait for the page", chromedp.WaitVisible(chromedp.CSS("#headline-heading")))
+	if !strings.Contains(loc, "interval=quarter") || !strings.Contains(text("#trends-heading + h3"), "by quarter") {
+		t.Fatalf("after choosing quarters: %s", loc)
+	}
+	webtest.Screenshot(t, ctx, "kpi-02-by-quarter")
+
+	do("paste transactions and preview",
+		chromedp.Navigate(kpis+"/transactions"),
+		chromedp.WaitVisible(chromedp.CSS("#data")),
+		chromedp.SendKeys(chromedp.CSS("#data"), "date,channel,started,completed\n2026-05,phone,999,900\n2026-06-01,paper,5,4\n"),
+		chromedp.Click(chromedp.CSS("main form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("main form.actions")),
+	)
+	if got := text("main p:nth-of-type(2)"); !strings.Contains(got, "Saving would add 1, replace 1") {
+		t.Fatalf("preview says %q", got)
+	}
+	webtest.Screenshot(t, ctx, "kpi-03-preview")
+	do("save", chromedp.Click(chromedp.CSS("main form.actions button")), chromedp.WaitVisible(chromedp.CSS(".notice")))
+	if got := text(".notice"); got != "The transactions are saved: 1 added, 1 replaced, 0 unchanged." {
+		t.Fatalf("after saving: %q", got)
+	}
+
+	do("open the settings", chromedp.Navigate(kpis+"/settings"), chromedp.WaitVisible(chromedp.CSS("#main_funnel")))
+	webtest.Screenshot(t, ctx, "kpi-03-settings")
+
+	do("paste bad costs",
+		chromedp.Navigate(kpis+"/costs"),
+		chromedp.WaitVisible(chromedp.CSS("#data")),
+		chromedp.SendKeys(chromedp.CSS("#data"), "from,to,channel,amount\n2026-06-01,2026-05-01,phone,100\n2026-06-01,2026-06-30,post,£5\n"),
+		chromedp.Click(chromedp.CSS("main form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#problems")),
+	)
+	if got := text(".error-summary a"); got != "The costs have problems on 2 lines; nothing was saved." {
+		t.Fatalf("error summary %q", got)
+	}
+	webtest.Screenshot(t, ctx, "kpi-04-upload-problems")
+
+	do("open the public page", chromedp.Navigate(hs.URL+"/performance/"+s.Slug), chromedp.WaitVisible(chromedp.CSS("#headline-heading")))
+	webtest.Screenshot(t, ctx, "kpi-05-public")
+	do("open the public list", chromedp.Navigate(hs.URL+"/performance"), chromedp.WaitVisible(chromedp.CSS("table")))
+	do("sort by digital take-up", chromedp.Click(chromedp.CSS(`a[href*="sort=digital_take_up"]`)), chromedp.WaitVisible(chromedp.CSS(`th[aria-sort="ascending"] a[href*="digital_take_up"]`)))
+	webtest.Screenshot(t, ctx, "kpi-06-public-list")
+}
+
+// yearFixture is a public service with a year of figures on every
+// channel, a funnel, answers, costs by quarter and targets, ending in May
+// 2026.
+func yearFixture(t *testing.T, hs *harness) *catalog.Service {
+	t.Helper()
+	s := hs.service("Parking permits", "Europe/London", true)
+	hs.service("Blue badges", "Europe/London", true)
+	hs.settings(s, func(set *kpi.Settings) {
+		set.MainFunnelID = hs.funnel(s)
+		set.Targets = map[kpi.Name]kpi.Target{
+			kpi.CompletionRate: {Micro: 800_000, Direction: kpi.Higher}, kpi.DigitalTakeUp: {Micro: 750_000, Direction: kpi.Higher},
+			kpi.UserSatisfaction: {Micro: 850_000, Direction: kpi.Higher}, kpi.CostPerTransaction: {Micro: 4_000_000, Direction: kpi.Lower},
+		}
+	})
+	var rows, costs []string
+	rows = append(rows, "date,channel,started,completed")
+	costs = append(costs, "from,to,channel,amount")
+	for m := 0; m < 12; m++ {
+		month := time.Date(2025, 6+time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+		for d := 0; d < 31 && month.AddDate(0, 0, d).Month() == month.Month(); d++ {
+			day := month.AddDate(0, 0, d)
+			hs.fakes.funnel(day.Format(time.DateOnly), 120+m*6+d%7, 95+m*6+d%5)
+			if d%3 == 0 {
+				hs.fakes.answer(s, day.Add(10*time.Hour), 3+(d+m)%3, 1+m%2)
+			}
+		}
+		rows = append(rows, fmt.Sprintf("%s,phone,%d,%d", month.Format("2006-01"), 1400-m*60, 1300-m*58),
+			fmt.Sprintf("%s,paper,%d,%d", month.Format("2006-01"), 600-m*30, 520-m*27),
+			fmt.Sprintf("%s,face_to_face,%d,%d", month.Format("2006-01"), 200, 190))
+		if m%3 == 0 {
+			last := month.AddDate(0, 3, -1)
+			costs = append(costs, fmt.Sprintf("%s,%s,all,%d", month.Format(time.DateOnly), last.Format(time.DateOnly), 30000),
+				fmt.Sprintf("%s,%s,phone,%d", month.Format(time.DateOnly), last.Format(time.DateOnly), 21000-m*500))
+		}
+	}
+	hs.transactions(s, lines(rows...))
+	hs.costs(s, lines(costs...))
+	return s
+}

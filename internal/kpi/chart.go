@@ -1,0 +1,211 @@
+package kpi
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"strings"
+)
+
+// The charts' drawing area, in SVG user units. The geometry follows the
+// analytics dashboard's chart (internal/analytics/chart.go): a line
+// chart over evenly spaced buckets, three grid lines, at most six labels
+// on the x axis. Its code is not shared: that chart draws two counts and
+// release notes from the stats API, these draw one measure with gaps and a
+// target, or stacked bars.
+const (
+	chartW, chartH     = 800.0, 240.0
+	padLeft, padRight  = 64.0, 16.0
+	padTop, padBottom  = 14.0, 30.0
+	plotW, plotH       = chartW - padLeft - padRight, chartH - padTop - padBottom
+	maxXLabels         = 6
+	lineColour         = "#1d4ed8"
+	targetColour       = "#b3261e"
+	gridColour         = "#d0d3d6"
+	chartTextColour    = "#484949"
+	chartFontSize      = 12
+	legendHeight       = 28.0
+	barShare           = 0.7 // of a bucket's width
+	stackSeparator     = "#ffffff"
+	noFigureDescSuffix = " Points without a figure are left out of the line."
+)
+
+// channelColours tell the channels apart in the stacked bars (each at
+// least 3:1 against white); the legend and the table name them too.
+var channelColours = [numChannels]string{"#1d4ed8", "#5b21b6", "#00703c", "#b3261e", "#8a4b00", "#484949"}
+
+// lineChart draws measure n over the series as an inline SVG: a line,
+// broken where a point has no figure, a dot on each figure, and the target
+// as a dashed line. The table beside it carries the same figures.
+func lineChart(n Name, pts []Point, iv Interval, target *float64, currency string) template.HTML {
+	values := make([]float64, len(pts))
+	has := make([]bool, len(pts))
+	top := 1.0
+	count := 0
+	for i, p := range pts {
+		m := p.KPIs.Get(n)
+		values[i], has[i] = m.Value, m.Known
+		if m.Known {
+			count++
+			if !n.isRate() {
+				top = max(top, m.Value)
+			}
+		}
+	}
+	if !n.isRate() {
+		if target != nil {
+			top = max(top, *target)
+		}
+		top = niceCeiling(top)
+	}
+	format := func(v float64) string {
+		if n.isRate() {
+			return fmt.Sprintf("%g%%", v*100)
+		}
+		return formatMoney(v, currency)
+	}
+	x := xScale(len(pts))
+	y := func(v float64) float64 { return padTop + plotH*(1-v/top) }
+
+	id := "chart-" + string(n)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-labelledby="%s-title %s-desc" focusable="false">`, chartW, chartH, id, id)
+	fmt.Fprintf(&b, `<title id="%s-title">%s by %s</title>`, id, html.EscapeString(n.Label()), iv.Noun())
+	desc := fmt.Sprintf("A line chart on a scale from %s to %s; %d of %d points have a figure.", format(0), format(top), count, len(pts))
+	if target != nil {
+		desc += " The dashed line is the target, " + format(*target) + "."
+	}
+	if count < len(pts) {
+		desc += noFigureDescSuffix
+	}
+	fmt.Fprintf(&b, `<desc id="%s-desc">%s The table below the chart gives every figure.</desc>`, id, html.EscapeString(desc))
+	grid(&b, func(frac float64) (float64, string) { return y(top * frac), format(top * frac) })
+	xLabels(&b, pts, x)
+	if target != nil {
+		ty := y(*target)
+		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="2" stroke-dasharray="8 5"/>`, padLeft, chartW-padRight, ty, ty, targetColour)
+	}
+	var run []string
+	flush := func() {
+		if len(run) > 1 {
+			fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="3" stroke-linejoin="round"/>`, strings.Join(run, " "), lineColour)
+		}
+		run = run[:0]
+	}
+	for i := range pts {
+		if !has[i] {
+			flush()
+			continue
+		}
+		run = append(run, fmt.Sprintf("%.1f,%.1f", x(i), y(values[i])))
+	}
+	flush()
+	for i := range pts {
+		if has[i] {
+			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/>`, x(i), y(values[i]), lineColour)
+		}
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String()) // every text in it is escaped above
+}
+
+// channelChart draws the transactions completed through each channel as
+// stacked bars, a bar a point, with its legend.
+func channelChart(pts []Point, iv Interval) template.HTML {
+	top := 10.0
+	for _, p := range pts {
+		top = max(top, p.Counts.CompletedAll())
+	}
+	top = niceCeiling(top)
+	h := chartH + legendHeight
+	x := xScale(len(pts))
+	y := func(v float64) float64 { return padTop + plotH*(1-v/top) }
+	barW := plotW / float64(max(len(pts), 1)) * barShare
+
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-labelledby="chart-channels-title chart-channels-desc" focusable="false">`, chartW, h)
+	fmt.Fprintf(&b, `<title id="chart-channels-title">Transactions completed by channel, by %s</title>`, iv.Noun())
+	fmt.Fprintf(&b, `<desc id="chart-channels-desc">Stacked bars on a scale from 0 to %s, one bar a %s, one colour a channel, digital at the bottom. The table below the chart gives every figure.</desc>`,
+		formatCount(top), iv.Noun())
+	grid(&b, func(frac float64) (float64, string) { return y(top * frac), formatCount(top * frac) })
+	xLabels(&b, pts, x)
+	for i, p := range pts {
+		base := 0.0
+		for c := range numChannels {
+			v := p.Counts.Completed[c]
+			if v <= 0 {
+				continue
+			}
+			y0, y1 := y(base), y(base+v)
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" stroke="%s" stroke-width="1"/>`,
+				x(i)-barW/2, y1, barW, y0-y1, channelColours[c], stackSeparator)
+			base += v
+		}
+	}
+	lx := padLeft
+	for c, ch := range Channels {
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%g" width="14" height="14" fill="%s"/>`, lx, chartH+4, channelColours[c])
+		fmt.Fprintf(&b, `<text x="%.1f" y="%g" font-size="%d" fill="%s">%s</text>`, lx+20, chartH+16, chartFontSize, chartTextColour, html.EscapeString(ch.Label()))
+		lx += 20 + float64(len(ch.Label()))*7 + 24
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String()) // every text in it is escaped above
+}
+
+// xScale spreads n points evenly over the plot.
+func xScale(n int) func(i int) float64 {
+	return func(i int) float64 {
+		if n <= 1 {
+			return padLeft + plotW/2
+		}
+		return padLeft + plotW*(0.5+float64(i))/float64(n)
+	}
+}
+
+// grid draws the horizontal lines at 0, half and the top, with labels.
+func grid(b *strings.Builder, at func(frac float64) (float64, string)) {
+	for _, frac := range []float64{0, 0.5, 1} {
+		yy, label := at(frac)
+		fmt.Fprintf(b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="1"/>`, padLeft, chartW-padRight, yy, yy, gridColour)
+		fmt.Fprintf(b, `<text x="%g" y="%.1f" text-anchor="end" font-size="%d" fill="%s">%s</text>`,
+			padLeft-6, yy+4, chartFontSize, chartTextColour, html.EscapeString(label))
+	}
+}
+
+// xLabels names at most maxXLabels points under the plot.
+func xLabels(b *strings.Builder, pts []Point, x func(int) float64) {
+	step := max(1, (len(pts)+maxXLabels-1)/maxXLabels)
+	for i := 0; i < len(pts); i += step {
+		fmt.Fprintf(b, `<text x="%.1f" y="%g" text-anchor="middle" font-size="%d" fill="%s">%s</text>`,
+			x(i), chartH-10, chartFontSize, chartTextColour, html.EscapeString(pts[i].period.short()))
+	}
+}
+
+// Noun is what one point of a series stands for, in a sentence: "month".
+func (iv Interval) Noun() string { return strings.ToLower(iv.Label()) }
+
+// niceCeiling rounds a chart's top up to 1, 2 or 5 times a power of ten.
+func niceCeiling(v float64) float64 {
+	p := 1.0
+	for p*10 <= v {
+		p *= 10
+	}
+	for p > v && p > 0.01 {
+		p /= 10
+	}
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= v {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// short labels a point on the x axis: the month (2026-03) of a whole month,
+// else the first day.
+func (s span) short() string {
+	if s.isMonth() {
+		return s.First.String()[:7]
+	}
+	return s.First.String()
+}

@@ -1,0 +1,250 @@
+package kpi_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/goals"
+	"github.com/liveops/liveops/internal/kpi"
+	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/web"
+	"github.com/liveops/liveops/internal/web/webtest"
+)
+
+// fixedNow is the tests' clock: 15 June 2026, midday UTC.
+var fixedNow = time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
+
+// fakes stand in for the goals and feedback areas: funnel figures by day,
+// survey answers by time, and the funnels to choose from.
+type fakes struct {
+	mu      sync.Mutex
+	days    map[statsquery.Date]goals.DayCount
+	answers []answer
+	funnels map[int64][]*goals.Funnel // by service
+	calls   int                       // Transactions calls
+}
+
+type answer struct {
+	service int64
+	at      time.Time
+	rating  int
+}
+
+func newFakes() *fakes {
+	return &fakes{days: map[statsquery.Date]goals.DayCount{}, funnels: map[int64][]*goals.Funnel{}}
+}
+
+// funnel sets the main funnel's figures on day d.
+func (f *fakes) funnel(d string, started, completed int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	day := date(d)
+	f.days[day] = goals.DayCount{Day: day, Started: started, Completed: completed}
+}
+
+// answer adds n answers with rating at time at for the service.
+func (f *fakes) answer(s *catalog.Service, at time.Time, rating, n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for range n {
+		f.answers = append(f.answers, answer{s.ID, at, rating})
+	}
+}
+
+// Transactions answers as goals.(*Goals).Transactions does: every day of
+// [from, to) in zone, zeros included, for the funnels it knows.
+func (f *fakes) Transactions(ctx context.Context, serviceID, funnelID int64, from, to time.Time, zone *time.Location) ([]goals.DayCount, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if !slices.ContainsFunc(f.funnels[serviceID], func(fn *goals.Funnel) bool { return fn.ID == funnelID }) {
+		return nil, store.ErrNotFound
+	}
+	var out []goals.DayCount
+	for t := from; t.Before(to); t = t.AddDate(0, 0, 1) {
+		y, m, d := t.In(zone).Date()
+		day := statsquery.Date{Year: y, Month: m, Day: d}
+		dc := f.days[day]
+		dc.Day = day
+		out = append(out, dc)
+	}
+	return out, nil
+}
+
+// Satisfaction counts the answers in [from, to) by rating.
+func (f *fakes) Satisfaction(ctx context.Context, serviceID int64, from, to time.Time) ([5]int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out [5]int
+	for _, a := range f.answers {
+		if a.service == serviceID && !a.at.Before(from) && a.at.Before(to) {
+			out[a.rating-1]++
+		}
+	}
+	return out, nil
+}
+
+// Funnels lists the funnels.
+func (f *fakes) Funnels(ctx context.Context, serviceID int64) ([]*goals.Funnel, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.funnels[serviceID], nil
+}
+
+func (f *fakes) options() kpi.Options {
+	return kpi.Options{Transactions: f.Transactions, Satisfaction: f.Satisfaction, Funnels: f.Funnels}
+}
+
+func date(s string) statsquery.Date {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return statsquery.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+}
+
+// harness serves the kpi area over real HTTP behind webtest's fake
+// authentication, with fakes for the other areas.
+type harness struct {
+	*webtest.Server
+	t     *testing.T
+	db    *store.DB
+	cat   *catalog.Catalog
+	kpi   *kpi.KPI
+	site  *web.Site
+	fakes *fakes
+	now   time.Time
+	mu    sync.Mutex
+}
+
+func newHarness(t *testing.T, db *store.DB) *harness {
+	t.Helper()
+	site, err := web.NewSite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &harness{t: t, db: db, cat: catalog.New(db), site: site, fakes: newFakes(), now: fixedNow}
+	hs.kpi = kpi.New(db, hs.cat, hs.fakes.options())
+	hs.kpi.Now = hs.clock
+	h, err := kpi.NewHandler(hs.kpi, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs.Server = webtest.NewServer(t, site, h.Routes, func(mux *http.ServeMux) http.Handler {
+		mux.HandleFunc("GET /static/{hash}/{name}", site.ServeStatic)
+		return web.Chain(site.Mux(mux), web.SecurityHeaders())
+	})
+	return hs
+}
+
+func (hs *harness) clock() time.Time {
+	hs.mu.Lock()
+	defer hs.mu.Unlock()
+	return hs.now
+}
+
+// setNow moves the clock.
+func (hs *harness) setNow(t time.Time) {
+	hs.mu.Lock()
+	defer hs.mu.Unlock()
+	hs.now = t
+}
+
+// service adds a service to the catalog, with a real funnel ("Apply",
+// from /start to /done) that the fake counts for.
+func (hs *harness) service(name, zone string, public bool) *catalog.Service {
+	hs.t.Helper()
+	ctx := context.Background()
+	slug := catalog.Slugify(name)
+	s, err := hs.cat.Create(ctx, catalog.Input{Name: name, Domains: []string{slug + ".example.gov"}, Timezone: zone, Public: public})
+	if err != nil {
+		hs.t.Fatal(err)
+	}
+	g := goals.New(hs.db)
+	var steps []int64
+	for _, p := range []string{"/start", "/done"} {
+		gl, err := g.CreateGoal(ctx, s.ID, goals.GoalInput{GoalType: goals.KindPage, PagePath: p})
+		if err != nil {
+			hs.t.Fatal(err)
+		}
+		steps = append(steps, gl.ID)
+	}
+	f, err := g.CreateFunnel(ctx, s.ID, goals.FunnelInput{Name: "Apply", Steps: steps})
+	if err != nil {
+		hs.t.Fatal(err)
+	}
+	hs.fakes.mu.Lock()
+	hs.fakes.funnels[s.ID] = []*goals.Funnel{f}
+	hs.fakes.mu.Unlock()
+	return s
+}
+
+// funnel is the id of the service's funnel.
+func (hs *harness) funnel(s *catalog.Service) int64 {
+	hs.fakes.mu.Lock()
+	defer hs.fakes.mu.Unlock()
+	return hs.fakes.funnels[s.ID][0].ID
+}
+
+// csv submits transactions (or costs) CSV and fails the test on an error.
+func (hs *harness) transactions(s *catalog.Service, csv string) *kpi.Change[kpi.TransactionFigure] {
+	hs.t.Helper()
+	c, err := hs.kpi.ImportTransactions(context.Background(), s, []byte(csv), kpi.FormatCSV, false)
+	if err != nil {
+		hs.t.Fatalf("import transactions: %v", err)
+	}
+	return c
+}
+
+func (hs *harness) costs(s *catalog.Service, csv string) *kpi.Change[kpi.CostFigure] {
+	hs.t.Helper()
+	c, err := hs.kpi.ImportCosts(context.Background(), s, []byte(csv), kpi.FormatCSV, false)
+	if err != nil {
+		hs.t.Fatalf("import costs: %v", err)
+	}
+	return c
+}
+
+// settings changes the service's settings.
+func (hs *harness) settings(s *catalog.Service, change func(*kpi.Settings)) {
+	hs.t.Helper()
+	ctx := context.Background()
+	set, err := hs.kpi.Settings(ctx, s.ID)
+	if err != nil {
+		hs.t.Fatal(err)
+	}
+	change(&set)
+	if err := hs.kpi.SaveSettings(ctx, s.ID, set); err != nil {
+		hs.t.Fatal(err)
+	}
+}
+
+// report computes the service's KPIs over [from, to] by interval.
+func (hs *harness) report(s *catalog.Service, from, to string, iv kpi.Interval) *kpi.Report {
+	hs.t.Helper()
+	r, err := hs.kpi.Report(context.Background(), s, date(from), date(to), iv)
+	if err != nil {
+		hs.t.Fatalf("report %s to %s: %v", from, to, err)
+	}
+	return r
+}
+
+// count counts rows.
+func (hs *harness) count(q string, args ...any) int {
+	hs.t.Helper()
+	var n int
+	if err := hs.db.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
+		hs.t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+// lines joins CSV lines.
+func lines(l ...string) string { return strings.Join(l, "\n") + "\n" }
