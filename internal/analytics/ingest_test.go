@@ -143,7 +143,7 @@ func TestIngestHTTP(t *testing.T) {
 			JOIN analytics_strings b ON b.id = e.browser JOIN analytics_strings s ON s.id = e.source
 			JOIN analytics_strings c ON c.id = e.channel JOIN analytics_strings m ON m.id = e.utm_medium
 			JOIN analytics_strings co ON co.id = e.country JOIN analytics_strings p ON p.id = e.page
-			WHERE e.service_id = $1 ORDER BY e.ts, p.value DESC LIMIT 1`, r.svc.ID).Scan(&browser, &source, &channel, &medium, &country, &page)
+			WHERE e.service_id = $1 AND p.value = '/start' ORDER BY e.ts LIMIT 1`, r.svc.ID).Scan(&browser, &source, &channel, &medium, &country, &page)
 		if err != nil {
 			t.Fatal(err)
 		}
