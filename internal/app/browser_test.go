@@ -232,4 +232,14 @@ func TestBrowserDemoDashboard(t *testing.T) {
 		t.Fatalf("feedback summary: %q %v", summary, err)
 	}
 	screenshot(t, ctx, "13-demo-feedback-summary")
+
+	// The home page's tile carries the demo's four KPIs.
+	if err := chromedp.Do(sctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".tiles"))); err != nil {
+		t.Fatal(err)
+	}
+	tiles, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(".tiles")))
+	if err != nil || !strings.Contains(tiles, "Completion rate") || !strings.Contains(tiles, "Digital take-up") {
+		t.Fatalf("home tiles: %q %v", tiles, err)
+	}
+	screenshot(t, ctx, "14-demo-home")
 }
