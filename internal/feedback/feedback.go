@@ -168,7 +168,7 @@ const (
 	MaxGivenByLen = 100      // characters of given_by
 	MaxTagLen     = 40       // characters of a tag
 	MaxTags       = 20       // tags on one item
-	MaxPublicBody = 16 << 10 // bytes of a public submission
+	MaxPublicBody = 80 << 10 // bytes of a public submission: three full texts percent-encoded (9 bytes a CJK character) fit
 	MaxRules      = 50       // custom scrubber rules of one service
 )
 

@@ -131,6 +131,25 @@ func (h *Handler) serviceByDomain(r *http.Request, domain string) (*catalog.Serv
 	return s, err
 }
 
+// sameSite refuses a form posted from a page on another site: only the
+// service's own pages, and liveops's (the form shown again with its
+// problems), may send it. Browsers send Origin with every POST; a client
+// that sends none is not a browser on someone else's page.
+func (h *Handler) sameSite(r *http.Request, s *catalog.Service) error {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return nil
+	}
+	u, err := url.Parse(o)
+	if err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host) {
+		return nil
+	}
+	if origin, err := h.originService(r); err != nil || origin != nil && origin.ID == s.ID {
+		return err
+	}
+	return web.Forbidden("feedback for this service is taken only from pages on its own hostnames")
+}
+
 // originService is the service whose hostname the browser's Origin names,
 // or nil.
 func (h *Handler) originService(r *http.Request) (*catalog.Service, error) {
@@ -243,6 +262,9 @@ func (h *Handler) publicForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := h.sameSite(r, s); err != nil {
+		return err
+	}
 	_, err = h.submit(w, r, s, in, honeypot)
 	if ie := (*InputError)(nil); errors.As(err, &ie) {
 		in, err := h.echo(r, s, in)
@@ -256,8 +278,17 @@ func (h *Handler) publicForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	clean, _, _ := checkURL(in.URL)
-	return web.Redirect(w, r, "/feedback/thanks?"+url.Values{"domain": {domain}, "url": {clean}}.Encode())
+	// The address goes into the browser's history and proxies' logs: only
+	// as it was stored, scrubbed, and with the service's own hostname.
+	echoed, err := h.echo(r, s, in)
+	if err != nil {
+		return err
+	}
+	host := domain
+	if len(s.Domains) > 0 {
+		host = s.Domains[0]
+	}
+	return web.Redirect(w, r, "/feedback/thanks?"+url.Values{"domain": {host}, "url": {echoed.URL}}.Encode())
 }
 
 // publicFormData is the no-script form shown again with its problems.
@@ -295,8 +326,8 @@ func (h *Handler) echo(r *http.Request, s *catalog.Service, in Input) (Input, er
 	if err != nil {
 		return in, err
 	}
-	in.URL, _, _ = checkURL(in.URL)
-	in.URL = sc.String(in.URL)
+	clean, path, _ := checkURL(in.URL)
+	in.URL, _ = scrubURL(sc, clean, path)
 	in.Comment, in.Doing, in.Wrong = sc.String(in.Comment), sc.String(in.Doing), sc.String(in.Wrong)
 	in.GivenBy = sc.String(in.GivenBy)
 	return in, nil

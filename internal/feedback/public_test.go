@@ -1,6 +1,7 @@
 package feedback_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -62,7 +63,7 @@ func TestPublicJSON(t *testing.T) {
 			{"unknown domain", "application/json", `{"domain": "evil.example", "kind": "comment", "comment": "x"}`, 400, "domain", "domain is not"},
 			{"unknown field", "application/json", `{"domain": "apply.example.gov", "kind": "comment", "comment": "x", "name": "Jo"}`, 400, "name", "unknown field"},
 			{"not JSON", "application/json", `{"domain": `, 400, "", "invalid JSON"},
-			{"too large", "application/json", `{"domain": "apply.example.gov", "kind": "comment", "comment": "` + strings.Repeat("x", 17<<10) + `"}`, 413, "", "larger than"},
+			{"too large", "application/json", `{"domain": "apply.example.gov", "kind": "comment", "comment": "` + strings.Repeat("x", 81<<10) + `"}`, 413, "", "larger than"},
 			{"form body", "application/x-www-form-urlencoded", `kind=comment`, 415, "", "application/json"},
 			{"no content type", "", `{}`, 415, "", "application/json"},
 		} {
@@ -237,7 +238,7 @@ func TestPublicForm(t *testing.T) {
 			{"unknown domain", "application/x-www-form-urlencoded", "domain=evil.example&kind=comment&comment=x", 400, "domain is not"},
 			{"JSON", "application/json", `{}`, 415, "application/x-www-form-urlencoded"},
 			{"multipart", "multipart/form-data; boundary=x", "--x--", 415, "application/x-www-form-urlencoded"},
-			{"too large", "application/x-www-form-urlencoded", "comment=" + strings.Repeat("x", 17<<10), 413, "at most 16 KiB"},
+			{"too large", "application/x-www-form-urlencoded", "comment=" + strings.Repeat("x", 81<<10), 413, "at most 80 KiB"},
 			{"bad UTF-8", "application/x-www-form-urlencoded", "domain=apply.example.gov&kind=comment&comment=%FF", 400, "cannot be stored"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -337,4 +338,35 @@ func inOrder(s string, parts []string) bool {
 		s = s[i+len(p):]
 	}
 	return true
+}
+
+// TestReviewedLeaks: personal data hidden by percent-encoding, tags that are
+// personal data, the thank-you address, and forms posted from other sites.
+func TestReviewedLeaks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		hs := newHarness(t, db)
+		hs.service("Apply", "apply.example.gov")
+		ctx := context.Background()
+		r := hs.send("POST", "/api/feedback", "application/json",
+			`{"domain": "apply.example.gov", "kind": "useful", "useful": "yes", "url": "https://apply.example.gov/u/07700%20900123/bob%40example.com"}`, "203.0.113.1")
+		if r.status != 201 {
+			t.Fatalf("submit: %d %s", r.status, r.body)
+		}
+		var u, page string
+		if err := db.QueryRowContext(ctx, `SELECT url, page FROM feedback ORDER BY id DESC LIMIT 1`).Scan(&u, &page); err != nil {
+			t.Fatal(err)
+		}
+		if u != "https://apply.example.gov/u/[phone]/[email]" || page != "/u/[phone]/[email]" {
+			t.Fatalf("stored url %q page %q", u, page)
+		}
+		form := url.Values{"domain": {"apply.example.gov"}, "kind": {"comment"}, "comment": {"from elsewhere"},
+			"url": {"https://apply.example.gov/account/bob@example.com"}}.Encode()
+		if r := hs.send("POST", "/feedback", "application/x-www-form-urlencoded", form, "203.0.113.2", "Origin", "https://evil.example"); r.status != 403 {
+			t.Fatalf("a form from another site: %d, want 403", r.status)
+		}
+		r = hs.send("POST", "/feedback", "application/x-www-form-urlencoded", form, "203.0.113.3", "Origin", "https://apply.example.gov")
+		if loc := r.header.Get("Location"); r.status != 303 || strings.Contains(loc, "bob") || !strings.Contains(loc, "%5Bemail%5D") {
+			t.Fatalf("from the service's page: %d, Location %q", r.status, loc)
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/liveops/liveops/internal/scrub"
@@ -71,8 +72,14 @@ func (f *Feedback) Submit(ctx context.Context, serviceID, visitor int64, in Inpu
 		return Receipt{}, err
 	}
 	e = e.scrubbed(sc)
-	fp := e.fingerprint()
 	now := f.timestamp()
+	fp := e.fingerprint()
+	if e.Comment == "" && e.Doing == "" && e.Wrong == "" {
+		// A bare rating or yes/no is what many people send, and people
+		// behind one address and browser (a mobile network, an office) look
+		// like one visitor: only a double click, within seconds, is one.
+		fp += fmt.Sprintf(":%d", now.Unix()/10)
+	}
 	var rc Receipt
 	err = f.db.Tx(ctx, func(tx store.Querier) error {
 		if visitor != 0 {
@@ -198,10 +205,27 @@ func (f *Feedback) Enter(ctx context.Context, serviceID int64, in Input) (*Item,
 
 // scrubbed is e with every text passed through sc.
 func (e entry) scrubbed(sc *scrub.Scrubber) entry {
-	e.URL, e.Page = sc.String(e.URL), sc.String(e.Page)
+	e.URL, e.Page = scrubURL(sc, e.URL, e.Page)
 	e.Comment, e.Doing, e.Wrong = sc.String(e.Comment), sc.String(e.Doing), sc.String(e.Wrong)
 	e.GivenBy = sc.String(e.GivenBy)
 	return e
+}
+
+// scrubURL scrubs a page's address (as checkURL cleaned it) and its path.
+// The address is rebuilt from the decoded path: percent-encoding
+// ("07700%20900123", "bob%40example.com") would hide what is in it.
+func scrubURL(sc *scrub.Scrubber, clean, path string) (string, string) {
+	origin := ""
+	if i := strings.Index(clean, "://"); i >= 0 {
+		if j := strings.IndexByte(clean[i+3:], '/'); j >= 0 {
+			origin = clean[:i+3+j]
+		}
+	}
+	path = sc.String(path)
+	if clean == "" {
+		return "", path
+	}
+	return sc.String(origin) + path, path
 }
 
 // fingerprint identifies a submission's content, scrubbed, for the

@@ -213,7 +213,7 @@ func TestEnterStaffFeedback(t *testing.T) {
 		ctx := context.Background()
 		cat, fb := catalog.New(db), feedback.New(db)
 		svc := newService(t, cat, "Apply", "apply.example.gov")
-		it, err := fb.Enter(ctx, svc.ID, feedback.Input{Kind: "comment", Channel: "partner", GivenBy: "Caseworker, ann@example.org",
+		it, err := fb.Enter(ctx, svc.ID, feedback.Input{Kind: "satisfaction", Channel: "partner", GivenBy: "Caseworker, ann@example.org",
 			Comment: "The form times out. Ring 020 7946 0958", Rating: "2"})
 		if err != nil {
 			t.Fatal(err)

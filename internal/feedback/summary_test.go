@@ -41,10 +41,10 @@ func TestSatisfaction(t *testing.T) {
 		at(2*time.Hour, svc, sat("4"))
 		at(3*time.Hour, svc, feedback.Input{Kind: "satisfaction", Rating: "3", Channel: "phone"}) // staff-entered answers count
 		at(4*time.Hour, svc, sat("1"))
-		at(-time.Second, svc, sat("1"))                                                  // before from
-		at(24*time.Hour, svc, sat("1"))                                                  // at to: not counted
-		at(5*time.Hour, svc, feedback.Input{Kind: "comment", Comment: "x", Rating: "2"}) // not the survey
-		at(5*time.Hour, other, sat("2"))                                                 // another service
+		at(-time.Second, svc, sat("1"))                                     // before from
+		at(24*time.Hour, svc, sat("1"))                                     // at to: not counted
+		at(5*time.Hour, svc, feedback.Input{Kind: "comment", Comment: "x"}) // not the survey
+		at(5*time.Hour, other, sat("2"))                                    // another service
 
 		got, err := fb.Satisfaction(ctx, svc.ID, from, to)
 		if err != nil {

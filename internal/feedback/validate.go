@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/liveops/liveops/internal/scrub"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -120,13 +121,23 @@ func (in Input) check(staff bool) (entry, web.FormErrors) {
 			errs.Add("wrong", "wrong (What went wrong?) is only for problem reports")
 		}
 	}
+	// A rating or a yes/no on another kind would be counted by the inbox's
+	// filters and not by the summaries: each belongs to its own question.
+	if e.Kind != "" && e.Kind != KindSatisfaction && e.Rating != nil {
+		errs.Add("rating", "rating is only for satisfaction survey answers")
+	}
+	if e.Kind != "" && e.Kind != KindUseful && e.Useful != nil {
+		errs.Add("useful", "useful is only for answers to “Is this page useful?”")
+	}
 	return e, errs
 }
 
 // checkText trims a free text and checks it can be stored and is at most
 // MaxTextLen characters.
 func checkText(errs *web.FormErrors, field, v string) string {
-	v = strings.TrimSpace(v)
+	// Forms send line breaks as CRLF, which a browser's maxlength counts
+	// as one character: so does the limit here.
+	v = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
 	switch n := utf8.RuneCountInString(v); {
 	case !web.ValidText(v):
 		errs.Add(field, field+" contains characters that cannot be stored")
@@ -208,6 +219,10 @@ func cleanTag(t string) (string, string) {
 		return "", "A tag may hold only letters, digits, spaces, hyphens and underscores"
 	case utf8.RuneCountInString(t) > MaxTagLen:
 		return "", fmt.Sprintf("A tag must be %d characters or fewer", MaxTagLen)
+	case scrub.Default().String(t) != t:
+		// Tags are shown everywhere and never scrubbed: refuse, rather
+		// than store a tag that is a phone number or a postcode.
+		return "", "A tag may not hold personal data such as a phone number, a card number or a postcode"
 	}
 	return t, ""
 }

@@ -10,6 +10,8 @@
 // A service adds its own shapes (case references, customer numbers) as Rules.
 package scrub
 
+import "strings"
+
 // The tags the built-in detectors write.
 const (
 	tagEmail    = "[email]"
@@ -81,6 +83,7 @@ func newScrubber() *Scrubber {
 // only where its own tags end (such as `x$`), which String stops chasing
 // after eight passes.
 func (s *Scrubber) String(text string) string {
+	text = plainSeparators(text)
 	// A replacement can complete a shape beside it: a tag's "]" is a word
 	// boundary where the digit it replaced was not. Passes repeat until the
 	// text settles, which is what makes String idempotent.
@@ -109,3 +112,40 @@ func (s *Scrubber) pass(text string) (string, bool) {
 	}
 	return text, changed
 }
+
+// plainSeparators turns the Unicode spaces and dashes that pasted text and
+// typography put between digits (a no-break space in "020 7946 0958", an
+// en dash in a card number) into the ASCII ones the detectors know. Text
+// that is all ASCII, nearly all of it, is returned as it is.
+func plainSeparators(text string) string {
+	ascii := true
+	for i := 0; i < len(text); i++ {
+		if text[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii || strings.IndexFunc(text, isUnicodeSeparator) < 0 {
+		return text
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case isUnicodeDash(r):
+			return '-'
+		case isUnicodeSpace(r):
+			return ' '
+		}
+		return r
+	}, text)
+}
+
+func isUnicodeSeparator(r rune) bool { return isUnicodeSpace(r) || isUnicodeDash(r) }
+
+// isUnicodeSpace: no-break, en, em, thin, hair, narrow no-break and
+// ideographic spaces, and their kin.
+func isUnicodeSpace(r rune) bool {
+	return r == 0x00a0 || r >= 0x2000 && r <= 0x200a || r == 0x202f || r == 0x205f || r == 0x3000
+}
+
+// isUnicodeDash: hyphens, figure dash, en and em dashes, minus sign.
+func isUnicodeDash(r rune) bool { return r >= 0x2010 && r <= 0x2015 || r == 0x2212 }

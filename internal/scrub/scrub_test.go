@@ -115,3 +115,22 @@ func TestValidIPv6(t *testing.T) {
 		}
 	}
 }
+
+// TestUnicodeSeparators: the no-break and thin spaces and the dashes that
+// pasted or typeset text puts between digits hide nothing.
+func TestUnicodeSeparators(t *testing.T) {
+	for in, want := range map[string]string{
+		"call 07700\u00a0900123":                      "call [phone]",
+		"+44\u00a07700\u00a0900123":                   "[phone]",
+		"SW1A\u00a01AA":                               "[postcode]",
+		"AB\u00a012\u00a034\u00a056\u00a0C":           "[ni-number]",
+		"123\u00a045\u00a06789":                       "[ssn]",
+		"4111\u20091111\u20091111\u20091111":          "[card]",
+		"4111\u20131111\u20131111\u20131111":          "[card]",
+		"caf\u00e9 \u2013 no digits here\u00a0at all": "caf\u00e9 - no digits here at all",
+	} {
+		if got := Default().String(in); got != want {
+			t.Errorf("String(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

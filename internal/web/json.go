@@ -77,6 +77,13 @@ func jsonError(err error, limit int64) error {
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name = strings.Trim(name, `"`)
+		// The name is the sender's text, echoed into a response and maybe a
+		// log: only a name that could be a field's is repeated.
+		if len(name) > 40 || strings.ContainsFunc(name, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.')
+		}) {
+			return BadRequest("", "the body has a field that is not one of this request's")
+		}
 		return BadRequest(name, "unknown field %q", name)
 	}
 	return BadRequest("", "invalid JSON: %v", err)
