@@ -1,35 +1,38 @@
-/* liveops feedback widget: https://github.com/liveops/liveops
- *
- * Enhances the feedback forms liveops gives a service to paste into its
- * pages (each a <form data-liveops-feedback> that posts to liveops's
- * /feedback and works without this script):
- *   - fills in the page's address when the form leaves it to the script;
- *   - in "Is this page useful?", shows "How should we improve this page?"
- *     only after "No";
- *   - sends with fetch to /api/feedback and says thank you in place, in a
- *     status message that takes the focus, so the reader stays on the page;
- *   - shows the server's message next to the form when it refuses, and
- *     falls back to posting the form itself when the network fails.
- * It sets no cookies and stores nothing in the browser.
- */
+/* liveops feedback widget: enhances the <form data-liveops-feedback> forms
+ * liveops gives a service (they work without it). See widget.go. */
 (function () {
   "use strict";
   if (!window.fetch || !window.FormData) return;
 
   function pageURL() { return location.origin + location.pathname; }
 
+  var count = 0;
+
+  // message shows one message for the form, just after it, replacing the
+  // form's earlier one (never another form's), and moves the focus to it.
   function message(form, cls, text, role) {
-    var old = form.parentNode.querySelector("[data-liveops-message]");
-    if (old) old.parentNode.removeChild(old);
+    if (form._liveopsMessage) form._liveopsMessage.remove();
     var p = document.createElement("p");
     p.setAttribute("data-liveops-message", "");
+    p.id = "liveops-feedback-message-" + (++count);
     p.className = cls;
     p.setAttribute("role", role);
     p.tabIndex = -1;
     p.textContent = text;
     form.parentNode.insertBefore(p, form.nextSibling);
+    form._liveopsMessage = p;
     p.focus();
     return p;
+  }
+
+  // clearInvalid takes back what an earlier refusal marked on the fields.
+  function clearInvalid(form) {
+    var marked = form.querySelectorAll("[data-liveops-invalid]");
+    for (var i = 0; i < marked.length; i++) {
+      marked[i].removeAttribute("aria-invalid");
+      marked[i].removeAttribute("aria-describedby");
+      marked[i].removeAttribute("data-liveops-invalid");
+    }
   }
 
   function usefulForm(form) {
@@ -58,13 +61,19 @@
       if (data.rating) data.rating = Number(data.rating);
       var button = form.querySelector("button[type=submit], button:not([type])");
       if (button) button.disabled = true;
+      clearInvalid(form);
+      // A request that hangs must not leave the button dead.
+      var controller = window.AbortController ? new AbortController() : null;
+      var timer = controller && setTimeout(function () { controller.abort(); }, 15000);
       fetch(form.action.replace(/\/feedback$/, "/api/feedback"), {
         method: "POST",
+        signal: controller ? controller.signal : undefined,
         mode: "cors",
         credentials: "omit",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(data)
       }).then(function (res) {
+        clearTimeout(timer);
         if (button) button.disabled = false;
         if (res.status === 201) {
           form.hidden = true;
@@ -79,15 +88,23 @@
           var field = body && body.field && form.querySelector('[name="' + body.field + '"]');
           var p = message(form, "liveops-feedback-error", (body && body.error) || "Your feedback could not be sent.", "alert");
           if (field) {
-            p.id = p.id || "liveops-feedback-error-" + body.field;
             field.setAttribute("aria-describedby", p.id);
             field.setAttribute("aria-invalid", "true");
+            field.setAttribute("data-liveops-invalid", "");
           }
         }, function () {
           message(form, "liveops-feedback-error", "Your feedback could not be sent.", "alert");
         });
-      }, function () {
-        // No answer (offline, blocked): the plain form still works.
+      }, function (err) {
+        clearTimeout(timer);
+        if (button) button.disabled = false;
+        if (err && err.name === "AbortError") {
+          message(form, "liveops-feedback-error", "Your feedback could not be sent in time. Check your connection and send it again.", "alert");
+          return;
+        }
+        // The page may not talk to liveops from script (its Content
+        // Security Policy, say): the plain form post still works, and
+        // liveops takes it only from the service's own pages.
         form.submit();
       });
     });
