@@ -86,6 +86,9 @@ func (k *KPI) applyCosts(ctx context.Context, s *catalog.Service, recs []record,
 		}
 	}
 	checkOverlaps(rows, ps, costName)
+	if len(recs) == 0 {
+		ps.add(0, 0, "", "There are no rows: give a row a line after the header")
+	}
 	if len(ps.list) > 0 {
 		sortProblems(ps)
 		return nil, ps.err("costs")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/store"
 )
 
@@ -119,7 +120,7 @@ func (k *KPI) digitalFreshness(ctx context.Context, svc *catalog.Service, s Sett
 		today := dayAt(now, loc)
 		first := today - day(age)
 		back := today - day(min(max(2*age, 31), maxLookBack))
-		days, err := k.opt.Transactions(ctx, svc.ID, s.MainFunnelID, back.start(loc), (today + 1).start(loc), loc)
+		days, err := k.recentFunnelDays(ctx, svc, s.MainFunnelID, age, back.start(loc), (today + 1).start(loc), now)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return f, fmt.Errorf("count recent transactions of funnel %d: %w", s.MainFunnelID, err)
 		}
@@ -193,4 +194,27 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// recentFunnelDays is the funnel's transactions of [from, to), as the hook
+// counts them, reused for funnelSeenFor.
+func (k *KPI) recentFunnelDays(ctx context.Context, svc *catalog.Service, funnel int64, age int, from, to, now time.Time) ([]goals.DayCount, error) {
+	key := funnelSeenKey{svc.ID, funnel, age}
+	k.mu.Lock()
+	e, ok := k.funnelSeen[key]
+	k.mu.Unlock()
+	if ok && now.Sub(e.at) < funnelSeenFor && !now.Before(e.at) {
+		return e.days, nil
+	}
+	days, err := k.opt.Transactions(ctx, svc.ID, funnel, from, to, svc.Location())
+	if err != nil {
+		return days, err
+	}
+	k.mu.Lock()
+	if len(k.funnelSeen) > 10_000 {
+		clear(k.funnelSeen)
+	}
+	k.funnelSeen[key] = funnelSeenEntry{days: days, at: now}
+	k.mu.Unlock()
+	return days, nil
 }

@@ -13,6 +13,7 @@ package kpi
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/liveops/liveops/internal/catalog"
@@ -113,11 +114,30 @@ type KPI struct {
 	// Now is the clock that says what today is and how old inputs are;
 	// tests set it.
 	Now func() time.Time
+
+	// funnelSeen remembers, for a minute, when each main funnel last had a
+	// start: finding out reads today's raw events, and every report, tile
+	// and public page asks.
+	mu         sync.Mutex
+	funnelSeen map[funnelSeenKey]funnelSeenEntry
 }
+
+type funnelSeenKey struct {
+	service, funnel int64
+	age             int
+}
+
+type funnelSeenEntry struct {
+	days []goals.DayCount
+	at   time.Time
+}
+
+// funnelSeenFor is how long a funnel's recent days are reused.
+const funnelSeenFor = time.Minute
 
 // New returns the kpi area over db, reading other areas through opt.
 func New(db *store.DB, cat *catalog.Catalog, opt Options) *KPI {
-	return &KPI{db: db, cat: cat, opt: opt, Now: time.Now}
+	return &KPI{db: db, cat: cat, opt: opt, Now: time.Now, funnelSeen: map[funnelSeenKey]funnelSeenEntry{}}
 }
 
 // timestamp is now as the store keeps it (UTC, microseconds).

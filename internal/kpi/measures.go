@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"encoding/json"
+	"strings"
 )
 
 // Measure is one KPI's value over a period, or why there is none.
@@ -81,6 +82,7 @@ const (
 	reasonNoAnswers     = "No one answered the satisfaction survey in this period."
 	reasonNoCosts       = "No costs were given for any day of this period."
 	reasonNoCoveredTx   = "No transactions were completed on the days the costs cover."
+	reasonSomeCosts     = "Costs were given for some channels only, and not shared costs for all of them: give costs for "
 )
 
 // kpis computes the measures from the counts, exactly as DESIGN.md
@@ -105,9 +107,13 @@ func (c *Counts) kpis(funnel bool, digits int) KPIs {
 	for _, n := range c.Figures {
 		figures += n
 	}
-	if all := c.CompletedAll(); all > 0 {
+	switch all := c.CompletedAll(); {
+	case !funnel && c.Figures[dig] == 0:
+		// Nothing counts the digital channel: its share is unknown, not 0.
+		k.DigitalTakeUp = unknown(reasonNoDigital, figures)
+	case all > 0:
 		k.DigitalTakeUp = known(c.Completed[dig]/all, figures)
-	} else {
+	default:
 		k.DigitalTakeUp = unknown(reasonNoCompletions, figures)
 	}
 
@@ -132,9 +138,21 @@ func (c *Counts) kpis(funnel bool, digits int) KPIs {
 	for _, n := range c.CostFigures {
 		costFigures += n
 	}
+	var uncosted []string
+	if c.CostFigures[costIndexAll] == 0 {
+		for i, ch := range Channels {
+			if c.CostFigures[i] == 0 && c.Completed[i] > 0 {
+				uncosted = append(uncosted, ch.Label())
+			}
+		}
+	}
 	switch {
 	case costFigures == 0:
 		k.CostPerTransaction = unknown(reasonNoCosts, 0)
+	case len(uncosted) > 0:
+		// Some channels' costs alone over every channel's transactions
+		// would read as a cost per transaction lower than any channel's.
+		k.CostPerTransaction = unknown(reasonSomeCosts+strings.ToLower(strings.Join(uncosted, ", "))+".", costFigures)
 	case c.CompletedCovered > 0:
 		k.CostPerTransaction = known(c.TotalCost()/unit/c.CompletedCovered, costFigures)
 	default:

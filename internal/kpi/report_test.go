@@ -147,7 +147,7 @@ func TestNullKPIs(t *testing.T) {
 		}{
 			{"nothing at all", func(s *catalog.Service) {}, func(t *testing.T, k kpi.KPIs) {
 				none(t, "completion rate", k.CompletionRate, noDigital)
-				none(t, "digital take-up", k.DigitalTakeUp, noCompletions)
+				none(t, "digital take-up", k.DigitalTakeUp, noDigital)
 				none(t, "user satisfaction", k.UserSatisfaction, noAnswers)
 				none(t, "satisfaction score", k.SatisfactionScore, noAnswers)
 				none(t, "cost per transaction", k.CostPerTransaction, noCosts)
@@ -181,7 +181,9 @@ func TestNullKPIs(t *testing.T) {
 				hs.costs(s, lines("from,to,channel,amount", "2026-03-01,2026-03-31,all,100"))
 			}, func(t *testing.T, k kpi.KPIs) {
 				none(t, "cost per transaction", k.CostPerTransaction, noCosts)
-				value(t, "digital take-up", k.DigitalTakeUp, 0, 1) // paper only: a true zero
+				// Paper only, and nothing counts the digital channel: its share
+				// is unknown, not 0 (digital figures of 0 would make it 0).
+				none(t, "digital take-up", k.DigitalTakeUp, noDigital)
 				none(t, "completion rate", k.CompletionRate, noDigital)
 			}},
 			{"answers outside the period", func(s *catalog.Service) {
@@ -228,17 +230,25 @@ func TestCostSpreading(t *testing.T) {
 		}
 
 		// Costs cover part of a period: cost per transaction is over the
-		// days they cover. Only phone costs cover 15 to 28 February; with
-		// the quarter's gone (a service without it), 1400 ÷ 140 paper
-		// transactions on those 14 days.
+		// days they cover. Shared costs cover 15 to 28 February only:
+		// 1400 ÷ 140 paper transactions on those 14 days.
 		s2 := hs.service("Partial", "UTC", false)
 		hs.transactions(s2, lines(rows...))
-		hs.costs(s2, lines("from,to,channel,amount", "2026-02-15,2026-02-28,phone,1400"))
+		hs.costs(s2, lines("from,to,channel,amount", "2026-02-15,2026-02-28,all,1400"))
 		r = hs.report(s2, "2026-02-01", "2026-02-28", kpi.Monthly)
 		value(t, "partly covered", r.KPIs.CostPerTransaction, 10, 1)
 		if r.Counts.CoveredDays != 14 || r.Counts.CompletedCovered != 140 {
 			t.Errorf("covered %d days, %v completed; want 14, 140", r.Counts.CoveredDays, r.Counts.CompletedCovered)
 		}
+
+		// Costs of one channel only: overall, they would be spread over
+		// every channel's transactions, so there is no overall figure.
+		s3 := hs.service("Phone costs", "UTC", false)
+		hs.transactions(s3, lines(rows...))
+		hs.costs(s3, lines("from,to,channel,amount", "2026-02-01,2026-02-28,phone,1400"))
+		r = hs.report(s3, "2026-02-01", "2026-02-28", kpi.Monthly)
+		none(t, "one channel's costs", r.KPIs.CostPerTransaction,
+			"Costs were given for some channels only, and not shared costs for all of them: give costs for paper.")
 	})
 }
 

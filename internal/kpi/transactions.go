@@ -86,6 +86,9 @@ func (k *KPI) applyTransactions(ctx context.Context, s *catalog.Service, recs []
 		}
 	}
 	checkOverlaps(rows, ps, txName)
+	if len(recs) == 0 {
+		ps.add(0, 0, "", "There are no rows: give a row a line after the header")
+	}
 	if len(ps.list) > 0 {
 		sortProblems(ps)
 		return nil, ps.err("transactions")

@@ -232,3 +232,19 @@ func TestWholeFileProblems(t *testing.T) {
 		}
 	})
 }
+
+// TestSubmitNothing: the Go calls refuse an empty list as the upload does.
+func TestSubmitNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		hs := newHarness(t, db)
+		s := hs.service("Empty", "UTC", false)
+		ctx := context.Background()
+		var ue *kpi.UploadError
+		if _, err := hs.kpi.SubmitTransactions(ctx, s, nil, false); !errors.As(err, &ue) {
+			t.Errorf("no transactions: %v", err)
+		}
+		if _, err := hs.kpi.SubmitCosts(ctx, s, nil, false); !errors.As(err, &ue) {
+			t.Errorf("no costs: %v", err)
+		}
+	})
+}
