@@ -78,6 +78,9 @@ func readCSV(body []byte, columns []string, ps *problems) []record {
 	index := map[string]int{}
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(h))
+		if name == "" && i > 0 {
+			continue // spreadsheets leave a trailing comma: an empty column
+		}
 		if !contains(columns, name) {
 			ps.add(1, 0, "", "The header has an unknown column “%s”: the columns are %s", clip(h), strings.Join(columns, ","))
 			continue
@@ -96,6 +99,12 @@ func readCSV(body []byte, columns []string, ps *problems) []record {
 	if len(ps.list) > 0 {
 		return nil
 	}
+	// A line may leave off or add empty values at its end, as
+	// spreadsheets do, but must reach the last named column.
+	needed := 0
+	for _, i := range index {
+		needed = max(needed, i+1)
+	}
 	var out []record
 	for row := 1; !ps.full(); row++ {
 		rec, err := r.Read()
@@ -112,11 +121,18 @@ func readCSV(body []byte, columns []string, ps *problems) []record {
 			continue
 		}
 		line, _ := r.FieldPos(0)
+		if strings.TrimSpace(strings.Join(rec, "")) == "" {
+			continue // ",,,": a spreadsheet's empty row
+		}
 		if len(out) >= MaxUploadRows {
 			ps.add(line, row, "", "The file has more than %d rows: send it in parts", MaxUploadRows)
 			break
 		}
-		if len(rec) != len(header) {
+		values := rec
+		for len(values) > len(header) && strings.TrimSpace(values[len(values)-1]) == "" {
+			values = values[:len(values)-1]
+		}
+		if len(values) > len(header) || len(values) < needed {
 			ps.add(line, row, "", "This line has %d values and the header %d: give %s", len(rec), len(header), strings.Join(columns, ","))
 			continue
 		}

@@ -230,6 +230,20 @@ func (k *KPI) checkSettings(ctx context.Context, serviceID int64, s Settings) er
 	}
 	if !validCurrency(s.Currency) {
 		errs.Add("currency", "Enter the currency as its three-letter code, such as GBP or EUR")
+	} else {
+		// Costs are stored in the currency's minor units: a new currency
+		// would silently rescale them (pence read as yen).
+		old, err := k.Settings(ctx, serviceID)
+		if err != nil {
+			return err
+		}
+		var costs int
+		if err := k.db.QueryRowContext(ctx, `SELECT count(*) FROM kpi_costs WHERE service_id = $1`, serviceID).Scan(&costs); err != nil {
+			return fmt.Errorf("count costs: %w", err)
+		}
+		if costs > 0 && old.Currency != s.Currency {
+			errs.Add("currency", fmt.Sprintf("The service’s costs are stored in %s: the currency cannot change while there are costs", old.Currency))
+		}
 	}
 	for _, kind := range InputKinds {
 		if a := s.ExpectedAge[kind]; a < 1 || a > MaxExpectedAge {

@@ -187,11 +187,22 @@ func TestCostUploads(t *testing.T) {
 		if !strings.Contains(ue.Problems[0].Message, "overlaps the cost of all channels from 2026-01-01 to 2026-03-31 already stored") {
 			t.Errorf("problem %q", ue.Problems[0].Message)
 		}
+		// The currency cannot change under stored costs (pence would be
+		// read as yen).
+		set, err := hs.kpi.Settings(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.Currency = "JPY"
+		if err := hs.kpi.SaveSettings(ctx, s.ID, set); err == nil || !strings.Contains(err.Error(), "costs are stored in GBP") {
+			t.Errorf("currency change under costs: %v", err)
+		}
 		// Amounts are exact in the currency's minor unit: yen have none.
-		hs.settings(s, func(set *kpi.Settings) { set.Currency = "JPY" })
-		_, err = hs.kpi.ImportCosts(ctx, s, []byte(lines("from,to,channel,amount", "2026-04-01,2026-04-30,all,100.5")), kpi.FormatCSV, false)
+		yen := hs.service("Yen", "UTC", false)
+		hs.settings(yen, func(set *kpi.Settings) { set.Currency = "JPY" })
+		_, err = hs.kpi.ImportCosts(ctx, yen, []byte(lines("from,to,channel,amount", "2026-04-01,2026-04-30,all,100.5")), kpi.FormatCSV, false)
 		uploadError(t, err, 2)
-		c = hs.costs(s, lines("from,to,channel,amount", "2026-04-01,2026-04-30,all,100"))
+		c = hs.costs(yen, lines("from,to,channel,amount", "2026-04-01,2026-04-30,all,100"))
 		if c.Added[0].Amount != "100" {
 			t.Errorf("yen amount %q", c.Added[0].Amount)
 		}
@@ -220,7 +231,7 @@ func TestWholeFileProblems(t *testing.T) {
 			{"broken JSON", `[{"date": "2026-01-01",`, kpi.FormatJSON, "Row 1 is not valid JSON"},
 			{"trailing JSON", `[{"date": "2026-01-01", "channel": "phone", "started": 1, "completed": 1}] []`, kpi.FormatJSON, "There is more after the JSON array"},
 			{"bare quote", "date,channel,started,completed\n2026-01-01,ph\"one,1,1\n", kpi.FormatCSV, `bare " in non-quoted-field`},
-			{"byte order mark", "\ufeffdate,channel,started,completed\n2026-01-01,phone,1,1,\n", kpi.FormatCSV, "This line has 5 values and the header 4"},
+			{"byte order mark", "\ufeffdate,channel,started,completed\n2026-01-01,phone,1,1,x\n", kpi.FormatCSV, "This line has 5 values and the header 4"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, err := hs.kpi.ImportTransactions(context.Background(), s, []byte(tc.body), tc.f, false)
@@ -245,6 +256,19 @@ func TestSubmitNothing(t *testing.T) {
 		}
 		if _, err := hs.kpi.SubmitCosts(ctx, s, nil, false); !errors.As(err, &ue) {
 			t.Errorf("no costs: %v", err)
+		}
+	})
+}
+
+// TestSpreadsheetCSV: a trailing comma on every line and empty rows, as
+// spreadsheets export them, are read as the figures they hold.
+func TestSpreadsheetCSV(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		hs := newHarness(t, db)
+		s := hs.service("Sheets", "UTC", false)
+		c := hs.transactions(s, "date,channel,started,completed,\r\n2026-03-02,phone,10,9,\r\n,,,,\r\n2026-03-03,phone,8,8\r\n,,,\r\n")
+		if len(c.Added) != 2 {
+			t.Fatalf("added %+v", c.Added)
 		}
 	})
 }
