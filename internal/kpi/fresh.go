@@ -69,7 +69,7 @@ func (k *KPI) freshness(ctx context.Context, svc *catalog.Service, s Settings) (
 		}
 		others++
 		out = append(out, Freshness{Input: InputChannels, Channel: ch, Source: "Submitted figures", LastUpdated: in.updated,
-			DataUntil: in.until.String(), ExpectedAge: age, Stale: staleAfter((in.until+1).start(svc.Location()), now, age)})
+			DataUntil: in.until.String(), ExpectedAge: age, Stale: staleAfter((in.until + 1).start(svc.Location()), now, age)})
 	}
 	if others == 0 {
 		out = append(out, Freshness{Input: InputChannels, Source: "None submitted", ExpectedAge: age, Stale: true,
@@ -83,7 +83,7 @@ func (k *KPI) freshness(ctx context.Context, svc *catalog.Service, s Settings) (
 	costs.Stale = true
 	if in, ok := inputs[string(InputCosts)]; ok {
 		costs.LastUpdated, costs.DataUntil = in.updated, in.until.String()
-		costs.Stale = staleAfter((in.until+1).start(svc.Location()), now, age)
+		costs.Stale = staleAfter((in.until + 1).start(svc.Location()), now, age)
 	} else {
 		costs.Source, costs.Note = "None submitted", "No costs were submitted, so there is no cost per transaction."
 	}
