@@ -162,6 +162,15 @@ func (h *Handler) inboxData(r *http.Request, q url.Values, s *catalog.Service, l
 		return nil, nil, err
 	}
 	d.Total, d.Pages = total, (total+PageSize-1)/PageSize
+	if len(items) == 0 && total > 0 {
+		// Past the end (after a bulk change emptied the last page, say):
+		// show the last page rather than "no feedback".
+		pageNo = d.Pages
+		d.PageNo = pageNo
+		if items, total, err = h.fb.List(r.Context(), flt, (pageNo-1)*PageSize, PageSize); err != nil {
+			return nil, nil, err
+		}
+	}
 	if len(items) > 0 {
 		d.First, d.Last = (pageNo-1)*PageSize+1, (pageNo-1)*PageSize+len(items)
 	}
@@ -239,6 +248,12 @@ func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) error {
 		for _, fe := range ie.Errors {
 			errs.Add(fmt.Sprintf("%s-%d", fe.Field, id), fe.Message)
 		}
+		// What is shown again is scrubbed, as it would have been stored.
+		sc, err := h.fb.Scrubber(r.Context(), s.ID)
+		if err != nil {
+			return err
+		}
+		edit.Note, edit.Tags = sc.String(edit.Note), sc.String(edit.Tags)
 		return h.rerenderInbox(w, r, s, back, errs, func(d *inboxData) { d.Edit = edit })
 	}
 	if err != nil {

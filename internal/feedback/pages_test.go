@@ -63,6 +63,8 @@ func TestInboxPages(t *testing.T) {
 			t.Fatalf("page 3 lists %d items", len(got))
 		}
 		webtest.Contains(t, "last page", page, `<a href="/services/apply/feedback?page=2" rel="prev">Previous page</a>`, "Showing 101 to 120 of 120")
+		// Past the end, the last page is shown, not "no feedback".
+		webtest.Contains(t, "past the end", b.Get(base+"?page=99", http.StatusOK), "Showing 101 to 120 of 120")
 		webtest.Lacks(t, "last page", page, `rel="next"`)
 
 		// Filters live in the address, and the links keep them.
