@@ -66,7 +66,7 @@ func TestKPIsAPI(t *testing.T) {
 			{[]string{"to"}, "2026-03-31"},
 			{[]string{"interval"}, "month"},
 			{[]string{"currency"}, "GBP"},
-			{[]string{"previous_period", "from"}, "2026-01-29"},
+			{[]string{"previous_period", "from"}, "2026-02-01"},
 			{[]string{"kpis", "completion_rate", "value"}, 765.0 / 950},
 			{[]string{"kpis", "completion_rate", "reason"}, nil},
 			{[]string{"kpis", "completion_rate", "points"}, 10.0},

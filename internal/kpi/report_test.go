@@ -257,9 +257,9 @@ func TestTrendAndRating(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		hs := newHarness(t, db)
 		s := hs.service("Trend", "UTC", false)
-		// February (28 days) against the 28 days before: 1 to 31 January
-		// but 1 to 3 January. Digital completion 70% then 80%; costs 2.00
-		// then 2.50 a transaction.
+		// February against January, the month before. Digital completion
+		// 70% then 80%; costs 2.00 (140 over 4 to 31 January, 70 completed
+		// on those days) then 2.50 a transaction.
 		hs.transactions(s, lines("date,channel,started,completed",
 			"2026-01-10,digital,100,70", "2026-02-10,digital,100,80"))
 		hs.costs(s, lines("from,to,channel,amount", "2026-01-04,2026-01-31,all,140", "2026-02-01,2026-02-28,all,200"))
@@ -271,7 +271,7 @@ func TestTrendAndRating(t *testing.T) {
 			}
 		})
 		r := hs.report(s, "2026-02-01", "2026-02-28", kpi.Monthly)
-		if r.PreviousFrom() != "2026-01-04" || r.PreviousTo() != "2026-01-31" {
+		if r.PreviousFrom() != "2026-01-01" || r.PreviousTo() != "2026-01-31" {
 			t.Fatalf("previous period %s to %s", r.PreviousFrom(), r.PreviousTo())
 		}
 		for _, tc := range []struct {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 )
 
 func TestParseDecimal(t *testing.T) {
@@ -152,6 +153,25 @@ func TestFormats(t *testing.T) {
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+func TestPreviousPeriod(t *testing.T) {
+	d := func(s string) day {
+		tm, _ := time.Parse(time.DateOnly, s)
+		return day(tm.Unix() / secondsPerDay)
+	}
+	for _, tc := range []struct{ first, last, wantFirst, wantLast string }{
+		{"2026-03-01", "2026-03-31", "2026-02-01", "2026-02-28"}, // a month: the month before
+		{"2026-02-01", "2026-02-28", "2026-01-01", "2026-01-31"},
+		{"2026-04-01", "2026-06-30", "2026-01-01", "2026-03-31"}, // a quarter
+		{"2025-01-01", "2025-12-31", "2024-01-01", "2024-12-31"}, // a year, whatever its days
+		{"2026-03-04", "2026-03-10", "2026-02-25", "2026-03-03"}, // days: as many days before
+	} {
+		got := span{d(tc.first), d(tc.last)}.previous()
+		if got.First.String() != tc.wantFirst || got.Last.String() != tc.wantLast {
+			t.Errorf("before %s–%s: %s–%s, want %s–%s", tc.first, tc.last, got.First, got.Last, tc.wantFirst, tc.wantLast)
 		}
 	}
 }
