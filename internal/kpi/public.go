@@ -52,7 +52,14 @@ func (h *Handler) publicService(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep.toJSON()); err != nil {
+		out := rep.toJSON()
+		// Notes are for the team ("choose the main funnel…", "13 answers
+		// in the last 7 days"): open data says where figures come from and
+		// how old they are, not what to do about them.
+		for i := range out.Inputs.Freshness {
+			out.Inputs.Freshness[i].Note = nil
+		}
+		if err := enc.Encode(out); err != nil {
 			slog.Debug("write open data", "err", err)
 		}
 		return nil
