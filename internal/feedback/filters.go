@@ -14,22 +14,22 @@ import (
 // filterForm is the inbox's filters as the query string gives them: the
 // filter form shows them, and links (paging, export, themes) carry them.
 type filterForm struct {
-	Kind, Status, Channel, Rating, Tag, URL, Q, Theme, From, To string
+	Kind, Status, Channel, Rating, Tag, URL, Page, Q, Theme, From, To string
 }
 
 // filterKeys are the query parameters of the filters, in the form's order.
-var filterKeys = []string{"kind", "status", "rating", "channel", "tag", "url", "q", "theme", "from", "to"}
+var filterKeys = []string{"kind", "status", "rating", "channel", "tag", "url", "page_path", "q", "theme", "from", "to"}
 
 func readFilterForm(q url.Values) filterForm {
 	g := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	return filterForm{Kind: g("kind"), Status: g("status"), Channel: g("channel"), Rating: g("rating"), Tag: g("tag"),
-		URL: g("url"), Q: g("q"), Theme: g("theme"), From: g("from"), To: g("to")}
+		URL: g("url"), Page: g("page_path"), Q: g("q"), Theme: g("theme"), From: g("from"), To: g("to")}
 }
 
 // Values are the filters that are set, as a query.
 func (ff filterForm) Values() url.Values {
 	v := url.Values{}
-	for i, s := range []string{ff.Kind, ff.Status, ff.Rating, ff.Channel, ff.Tag, ff.URL, ff.Q, ff.Theme, ff.From, ff.To} {
+	for i, s := range []string{ff.Kind, ff.Status, ff.Rating, ff.Channel, ff.Tag, ff.URL, ff.Page, ff.Q, ff.Theme, ff.From, ff.To} {
 		if s != "" {
 			v.Set(filterKeys[i], s)
 		}
@@ -81,12 +81,12 @@ func parseFilter(q url.Values, loc *time.Location) (Filter, filterForm, web.Form
 		}
 		flt.Tag = tag
 	}
-	for _, t := range []struct{ key, v string }{{"url", ff.URL}, {"q", ff.Q}, {"theme", ff.Theme}} {
+	for _, t := range []struct{ key, v string }{{"url", ff.URL}, {"page_path", ff.Page}, {"q", ff.Q}, {"theme", ff.Theme}} {
 		if utf8.RuneCountInString(t.v) > maxFilterLen {
 			errs.Add(t.key, fmt.Sprintf("%s must be %d characters or fewer", t.key, maxFilterLen))
 		}
 	}
-	flt.URL = ff.URL
+	flt.URL, flt.Page = ff.URL, ff.Page
 	if flt.Text = ff.Q; ff.Q != "" && textNeedle(ff.Q) == "" {
 		errs.Add("q", "q has no words to search for: give letters or digits")
 	}

@@ -63,6 +63,8 @@ func TestInboxPages(t *testing.T) {
 			t.Fatalf("page 3 lists %d items", len(got))
 		}
 		webtest.Contains(t, "last page", page, `<a href="/services/apply/feedback?page=2" rel="prev">Previous page</a>`, "Showing 101 to 120 of 120")
+		// An exact page, as the summaries link to it.
+		webtest.Contains(t, "one page", b.Get(base+"?page_path=/nowhere", http.StatusOK), "Only the page <code>/nowhere</code>")
 		// Past the end, the last page is shown, not "no feedback".
 		webtest.Contains(t, "past the end", b.Get(base+"?page=99", http.StatusOK), "Showing 101 to 120 of 120")
 		webtest.Lacks(t, "last page", page, `rel="next"`)
@@ -287,8 +289,8 @@ func TestSummaryPage(t *testing.T) {
 		page := b.Get("/services/apply/feedback/summary", http.StatusOK)
 		webtest.Contains(t, "summary", page, "<h1>Feedback summaries</h1>", `value="2026-05-17"`, `value="2026-06-15"`,
 			"Changes are against 2026-04-17 to 2026-05-16.",
-			`<th scope="row"><a href="/services/apply/feedback?from=2026-05-17&amp;to=2026-06-15&amp;url=%2Fstart">/start</a></th><td class="num">0</td><td class="num">0</td><td class="num">–</td><td class="num">30</td>`,
-			`<a href="/services/apply/feedback?from=2026-05-17&amp;to=2026-06-15&amp;url=%2Fpay">/pay</a></th><td class="num">15</td><td class="num">15</td><td class="num">50%</td><td class="num">0</td>`,
+			`<th scope="row"><a href="/services/apply/feedback?from=2026-05-17&amp;page_path=%2Fstart&amp;to=2026-06-15">/start</a></th><td class="num">0</td><td class="num">0</td><td class="num">–</td><td class="num">30</td>`,
+			`<a href="/services/apply/feedback?from=2026-05-17&amp;page_path=%2Fpay&amp;to=2026-06-15">/pay</a></th><td class="num">15</td><td class="num">15</td><td class="num">50%</td><td class="num">0</td>`,
 			"30 answers to the satisfaction survey. Satisfied or very satisfied: <strong>40%</strong>. Satisfaction score: <strong>50%</strong>",
 			`<svg role="img" aria-labelledby="satisfaction-title satisfaction-desc"`,
 			`<rect x="240" y="0" width="60" height="22" fill="#0b3d91"></rect>`,

@@ -20,6 +20,7 @@ type Filter struct {
 	Rating   int    // 1 to 5
 	Tag      string // a tag, as stored (cleanTag)
 	URL      string // the page's address contains this, exactly
+	Page     string // the page's path is this (as the summaries count pages)
 	// Text selects items whose free text holds these words, in order:
 	// a plain substring of the normalised text (themes.Normalize), so
 	// "card pay" finds "Card payment failed!".
@@ -85,6 +86,9 @@ func (f *Feedback) where(flt Filter) (string, []any) {
 	}
 	if flt.URL != "" {
 		conds = append(conds, f.contains(`f.url`, arg(flt.URL)))
+	}
+	if flt.Page != "" {
+		conds = append(conds, `f.page = `+arg(flt.Page))
 	}
 	if n := textNeedle(flt.Text); n != "" {
 		conds = append(conds, f.contains(`f.search_text`, arg(n)))

@@ -111,7 +111,7 @@ func (h *Handler) summaryPage(w http.ResponseWriter, r *http.Request) error {
 		return "/services/" + s.Slug + "/feedback?" + v.Encode()
 	}
 	for _, p := range sum.Pages {
-		row := pageRow{PageSummary: p, Share: "–", Link: inbox(url.Values{"url": {p.Page}})}
+		row := pageRow{PageSummary: p, Share: "–", Link: inbox(url.Values{"page_path": {p.Page}})}
 		if share, ok := p.UsefulShare(); ok {
 			row.Share = percent(share)
 		}
