@@ -89,7 +89,10 @@ func (k *KPI) applyTransactions(ctx context.Context, s *catalog.Service, recs []
 	if len(recs) == 0 {
 		ps.add(0, 0, "", "There are no rows: give a row a line after the header")
 	}
-	if len(ps.list) > 0 {
+	// Rows with problems of their own are left out, but the others are
+	// still checked against what is stored, so that one answer lists every
+	// bad row; nothing is written while there is any problem.
+	if len(rows) == 0 && len(ps.list) > 0 {
 		sortProblems(ps)
 		return nil, ps.err("transactions")
 	}

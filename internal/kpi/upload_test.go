@@ -272,3 +272,19 @@ func TestSpreadsheetCSV(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryProblemAtOnce: a row that clashes with stored figures is listed
+// with the rows that are wrong in themselves, in one answer.
+func TestEveryProblemAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		hs := newHarness(t, db)
+		s := hs.service("All at once", "UTC", false)
+		ctx := context.Background()
+		hs.transactions(s, lines("date,channel,started,completed", "2026-01,phone,100,90"))
+		_, err := hs.kpi.ImportTransactions(ctx, s, []byte(lines("date,channel,started,completed",
+			"2026-03-05,digital,1,1", "2026-03-05,digital,2,2", "2026-01-15,phone,1,1", "2026-03-06,paper,1,2")), kpi.FormatCSV, false)
+		// Line 3 repeats line 2, line 4 is a day of a stored month, line 5
+		// completes more than it started.
+		uploadError(t, err, 3, 4, 5)
+	})
+}
