@@ -65,12 +65,12 @@ var satisfactionComments = map[int][]string{
 var staffNotes = []struct {
 	channel, givenBy, text string
 }{
-	{"phone", "resident", "Caller could not complete payment online, card declined twice, paid by phone instead"},
-	{"phone", "resident", "Caller asked whether a company car is eligible, the eligibility page did not say"},
-	{"email", "resident", "Asked for a receipt for the permit payment, could not find it online"},
-	{"partner", "citizens advice adviser", "Clients without a smartphone struggle to upload proof of address"},
-	{"in_person", "resident", "Visited the office because the payment page timed out three times"},
-	{"social_media", "member of the public", "Complaint that the zone map does not load on mobile"},
+	{"phone", "applicant", "Caller could not complete payment online, card declined twice, paid by phone instead"},
+	{"phone", "applicant", "Caller asked whether a company car is eligible, the eligibility page did not say"},
+	{"email", "applicant", "Asked for a receipt for the permit payment, could not find it online"},
+	{"partner", "adviser", "Clients without a smartphone struggle to upload proof of address"},
+	{"in_person", "applicant", "Visited the office because the payment page timed out three times"},
+	{"social_media", "member_of_the_public", "Complaint that the zone map does not load on mobile"},
 }
 
 // Feedback fills the service's last `days` days with feedback (about six

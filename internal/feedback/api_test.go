@@ -109,11 +109,11 @@ func TestAPICreateAndPatch(t *testing.T) {
 		hs.Allow("limited", other.ID)
 		base := "/api/v1/services/apply/feedback"
 
-		status, got := hs.Call("writetoken", "POST", base, `{"kind": "problem", "channel": "email", "given_by": "Applicant",
+		status, got := hs.Call("writetoken", "POST", base, `{"kind": "problem", "channel": "email", "given_by": "applicant",
 			"url": "https://apply.example.gov/upload?file=x", "doing": "Uploading", "wrong": "Error from 192.0.2.1"}`)
 		expect(t, "create", status, got, 201, "", "")
 		id := int64(got["id"].(float64))
-		if got["channel"] != "email" || got["given_by"] != "Applicant" || got["url"] != "https://apply.example.gov/upload" ||
+		if got["channel"] != "email" || got["given_by"] != "applicant" || got["url"] != "https://apply.example.gov/upload" ||
 			got["wrong"] != "Error from [ip]" || got["rating"] != nil || got["status"] != "new" || got["service_id"] != float64(svc.ID) {
 			t.Fatalf("created %v", got)
 		}

@@ -165,7 +165,6 @@ func RatingLabel(r int) string {
 const (
 	MaxTextLen    = 2000     // characters of comment, doing, wrong and note
 	MaxURLLen     = 2000     // characters of a page URL
-	MaxGivenByLen = 100      // characters of given_by
 	MaxTagLen     = 40       // characters of a tag
 	MaxTags       = 20       // tags on one item
 	MaxPublicBody = 80 << 10 // bytes of a public submission: three full texts percent-encoded (9 bytes a CJK character) fit
@@ -210,4 +209,58 @@ func invalid(errs web.FormErrors) error {
 		return nil
 	}
 	return &InputError{Status: 400, Errors: errs}
+}
+
+// GivenByLabel is the role of who gave the feedback, as pages show it.
+func (it *Item) GivenByLabel() string { return Role(it.GivenBy).Label() }
+
+// Role is who gave staff-entered feedback: a role from a fixed list, never
+// a name, which no scrubber could find in free text.
+type Role string
+
+// The roles staff may record.
+const (
+	RoleApplicant   Role = "applicant"
+	RolePublic      Role = "member_of_the_public"
+	RoleBusiness    Role = "business"
+	RolePartner     Role = "partner_organisation"
+	RoleAdviser     Role = "adviser"
+	RoleCouncillor  Role = "elected_representative"
+	RoleStaff       Role = "staff"
+	RoleOtherPerson Role = "other"
+)
+
+// Roles lists the roles in the order forms offer them.
+var Roles = []Role{RoleApplicant, RolePublic, RoleBusiness, RolePartner, RoleAdviser, RoleCouncillor, RoleStaff, RoleOtherPerson}
+
+// Label is the role as pages show it.
+func (r Role) Label() string {
+	switch r {
+	case RoleApplicant:
+		return "Applicant or user of the service"
+	case RolePublic:
+		return "Member of the public"
+	case RoleBusiness:
+		return "Business"
+	case RolePartner:
+		return "Partner organisation"
+	case RoleAdviser:
+		return "Adviser or advocate (such as an advice centre)"
+	case RoleCouncillor:
+		return "Elected representative"
+	case RoleStaff:
+		return "Our own staff"
+	case RoleOtherPerson:
+		return "Someone else"
+	}
+	return string(r)
+}
+
+func validRole(r Role) bool {
+	for _, v := range Roles {
+		if v == r {
+			return true
+		}
+	}
+	return false
 }

@@ -261,15 +261,17 @@ func TestStaffEntryPage(t *testing.T) {
 		page := b.Get("/services/apply/feedback/new", http.StatusOK)
 		webtest.Contains(t, "staff form", page, "<h1>Add feedback you received</h1>", `<legend>What kind of feedback is it?</legend>`,
 			`<input type="radio" id="kind-comment" name="kind" value="comment" checked>`, `<label for="channel">How did it reach you?</label>`,
-			`<option value="partner">Partner organisation</option>`, `<label for="given_by">Who gave it (optional)</label>`)
+			`<option value="partner">Partner organisation</option>`, `<label for="given_by">Who gave it (optional)</label>`,
+			`<option value="adviser">Adviser or advocate (such as an advice centre)</option>`)
 		webtest.Lacks(t, "staff form", page, `<option value="web">`)
 		_, page = b.Post("/services/apply/feedback", url.Values{"kind": {"comment"}, "given_by": {"Jo at jo@example.com"}}, http.StatusBadRequest)
 		webtest.Contains(t, "staff form with problems", page, `<a href="#channel">Choose how the feedback reached you`,
-			`<a href="#comment">Enter your comment`, `value="Jo at [email]"`)
-		resp, _ := b.Post("/services/apply/feedback", url.Values{"kind": {"problem"}, "channel": {"partner"}, "given_by": {"Advice centre"},
+			`<a href="#comment">Enter your comment`, `<a href="#given_by">given_by must be one of applicant,`)
+		webtest.Lacks(t, "staff form with problems", page, "jo@example.com")
+		resp, _ := b.Post("/services/apply/feedback", url.Values{"kind": {"problem"}, "channel": {"partner"}, "given_by": {"adviser"},
 			"doing": {"Helping a client apply"}, "wrong": {"The upload failed"}, "useful": {""}, "rating": {""}}, http.StatusSeeOther)
 		items, _, _ := hs.fb.List(context.Background(), feedback.Filter{Services: []int64{svc.ID}}, 0, 10)
-		if len(items) != 1 || items[0].Channel != feedback.ChannelPartner || items[0].GivenBy != "Advice centre" || items[0].Wrong != "The upload failed" {
+		if len(items) != 1 || items[0].Channel != feedback.ChannelPartner || items[0].GivenBy != "adviser" || items[0].Wrong != "The upload failed" {
 			t.Fatalf("entered %+v", items)
 		}
 		if loc := resp.Header.Get("Location"); loc != fmt.Sprintf("/services/apply/feedback#item-%d", items[0].ID) {

@@ -15,12 +15,13 @@ type newData struct {
 	In       Input
 	Kinds    []Kind
 	Channels []Channel
+	Roles    []Role
 	Ratings  []surveyRating
 	MaxLen   string // MaxTextLen, written for people
 }
 
 func (h *Handler) renderNew(w http.ResponseWriter, r *http.Request, s *catalog.Service, status int, in Input, errs web.FormErrors) error {
-	d := newData{Service: s, In: in, Kinds: Kinds, Channels: StaffChannels, Ratings: surveyRatings, MaxLen: thousands(MaxTextLen)}
+	d := newData{Service: s, In: in, Kinds: Kinds, Channels: StaffChannels, Roles: Roles, Ratings: surveyRatings, MaxLen: thousands(MaxTextLen)}
 	return h.pages.Render(w, r, status, "feedback/new", d, errs)
 }
 

@@ -67,12 +67,12 @@ func (in Input) check(staff bool) (entry, web.FormErrors) {
 		default:
 			e.Channel = c
 		}
-		e.GivenBy = strings.TrimSpace(in.GivenBy)
-		switch {
-		case !web.ValidText(e.GivenBy) || strings.ContainsFunc(e.GivenBy, unicode.IsControl):
-			errs.Add("given_by", "given_by must be one line of text")
-		case utf8.RuneCountInString(e.GivenBy) > MaxGivenByLen:
-			errs.Add("given_by", fmt.Sprintf("given_by must be %d characters or fewer: give a role, such as “partner organisation”, not a name", MaxGivenByLen))
+		// A role from the list, never free text: a name typed here could not
+		// be scrubbed.
+		if g := Role(strings.TrimSpace(in.GivenBy)); g != "" && !validRole(g) {
+			errs.Add("given_by", "given_by must be one of "+roleList()+": a role, never a name")
+		} else {
+			e.GivenBy = string(g)
 		}
 	}
 	var msg string
@@ -269,4 +269,12 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+func roleList() string {
+	names := make([]string, len(Roles))
+	for i, r := range Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }
