@@ -189,7 +189,7 @@ func (h *Handler) inboxData(r *http.Request, q url.Values, s *catalog.Service, l
 	}
 	for _, it := range items {
 		sv := byID[it.ServiceID]
-		d.Items = append(d.Items, itemView{Item: it, Service: sv, When: it.CreatedAt.In(sv.Location()).Format("2 Jan 2006 15:04"),
+		d.Items = append(d.Items, itemView{Item: it, Service: sv, When: it.CreatedAt.In(loc).Format("2 Jan 2006 15:04"),
 			CanWrite: p.CanWrite(it.ServiceID), Action: fmt.Sprintf("/services/%s/feedback/%d", sv.Slug, it.ID),
 			TagText: strings.Join(it.Tags, ", ")})
 	}
