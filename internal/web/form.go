@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,7 +16,15 @@ const MaxFormBytes = 4 << 20
 // parseForm reads a submitted form and refuses one that is too large or
 // holds text that cannot be stored (invalid UTF-8, NUL), naming the field.
 func parseForm(r *http.Request) error {
-	err := r.ParseMultipartForm(1 << 20)
+	// ParseMultipartForm hides a url-encoded body's read error behind
+	// ErrNotMultipart, which would leave the form half read (and report a
+	// missing CSRF token): each kind is parsed by its own call.
+	var err error
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		err = r.ParseMultipartForm(1 << 20)
+	} else {
+		err = r.ParseForm()
+	}
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):

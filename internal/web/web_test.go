@@ -193,6 +193,10 @@ func TestCSRFAndHeaders(t *testing.T) {
 	if got := post(cookie.Value + "&name=a%FFb"); got != 400 {
 		t.Errorf("POST with invalid UTF-8: %d", got)
 	}
+	// A form over the limit is too large (413), not a missing token (403).
+	if got := post(cookie.Value + "&data=" + strings.Repeat("x", MaxFormBytes)); got != 413 {
+		t.Errorf("POST of a form over %d bytes: %d, want 413", MaxFormBytes, got)
+	}
 }
 
 func TestStaticAndErrors(t *testing.T) {
