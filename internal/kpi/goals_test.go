@@ -86,9 +86,11 @@ func TestWithGoals(t *testing.T) {
 		value(t, "both days", r.KPIs.CompletionRate, 2.0/3, 2)
 		value(t, "digital take-up, digital only", r.KPIs.DigitalTakeUp, 1, 2)
 
-		// A submitted figure for 11 June replaces the funnel's that day:
+		// June is over by now; a submitted figure for 11 June replaces the
+		// funnel's that day:
 		// (1 + 10) ÷ (2 + 20). With 30 phone transactions completed that
 		// month, take-up is 11 ÷ (11 + 30 × 2 ÷ 30).
+		k.Now = func() time.Time { return time.Date(2026, 7, 2, 12, 0, 0, 0, time.UTC) }
 		if _, err := k.SubmitTransactions(ctx, svc, []kpi.TransactionFigure{
 			{Date: "2026-06-11", Channel: kpi.Digital, Started: 20, Completed: 10},
 			{Date: "2026-06", Channel: kpi.Phone, Started: 30, Completed: 30},

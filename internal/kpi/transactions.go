@@ -60,7 +60,8 @@ func (k *KPI) ImportTransactions(ctx context.Context, s *catalog.Service, body [
 // nothing. A figure for a period the channel already has replaces it; a
 // digital figure replaces the main funnel's for the days it covers. When
 // any figure is wrong — an unknown channel, a date that is not a day
-// (2026-03-31) or a month (2026-03) or is in the future, a negative count,
+// (2026-03-31) or a month (2026-03) or is in the future (a month must be
+// over), a negative count,
 // more completed than started, two figures for overlapping days of one
 // channel in the upload or with a stored one — nothing is stored and the
 // error is an *UploadError listing every problem. dryRun checks and
@@ -159,8 +160,13 @@ func checkTransaction(rec record, today day, ps *problems) (txRow, bool) {
 	} else {
 		bad("date", "The date “%s” is not a day such as 2026-03-31, nor a month such as 2026-03, between %d and %d", clip(date), minYear, maxYear)
 	}
-	if r.period.First > today {
+	switch {
+	case r.period.First > today:
 		bad("date", "The date %s is in the future", date)
+	case r.period.Last >= today && r.period.First != r.period.Last:
+		// A month's figures are spread over its days: a month not over
+		// would be spread over days that have not happened.
+		bad("date", "The month %s is not over yet: send its figures when it is, or send days", date)
 	}
 	r.channel = Channel(strings.ToLower(rec.fields["channel"]))
 	if i := r.channel.index(); i < 0 || i == costIndexAll {

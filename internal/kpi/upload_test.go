@@ -288,3 +288,18 @@ func TestEveryProblemAtOnce(t *testing.T) {
 		uploadError(t, err, 3, 4, 5)
 	})
 }
+
+// TestMonthNotOver: a month's figures are spread over its days, so a month
+// still going on is refused.
+func TestMonthNotOver(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		hs := newHarness(t, db)
+		s := hs.service("This month", "UTC", false)
+		_, err := hs.kpi.ImportTransactions(context.Background(), s, []byte(lines("date,channel,started,completed",
+			"2026-05,phone,10,9", "2026-06,phone,10,9")), kpi.FormatCSV, true) // now is 15 June 2026
+		ue := uploadError(t, err, 3)
+		if !strings.Contains(ue.Problems[0].Message, "The month 2026-06 is not over yet") {
+			t.Errorf("problem %q", ue.Problems[0].Message)
+		}
+	})
+}
