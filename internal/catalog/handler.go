@@ -3,12 +3,10 @@ package catalog
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/liveops/liveops/internal/auth"
-	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -68,27 +66,12 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.API("DELETE /api/v1/services/{slug}", h.apiDelete)
 }
 
-// readable returns the service named in the path, or a 404 when it does
-// not exist or the principal may not read it: telling those apart would
-// reveal which services exist.
-func (h *Handler) readable(r *http.Request) (*Service, error) {
-	s, err := h.cat.BySlug(r.Context(), r.PathValue("slug"))
-	if errors.Is(err, store.ErrNotFound) || err == nil && !auth.From(r.Context()).CanRead(s.ID) {
-		return nil, web.NotFound("service")
-	}
-	return s, err
-}
+// readable is the service in the path, or a 404 (see Catalog.Readable).
+func (h *Handler) readable(r *http.Request) (*Service, error) { return h.cat.Readable(r) }
 
 // writable is readable, and a 403 when the principal may only read.
 func (h *Handler) writable(r *http.Request) (*Service, error) {
-	s, err := h.readable(r)
-	if err != nil {
-		return nil, err
-	}
-	if !auth.From(r.Context()).CanWrite(s.ID) {
-		return nil, web.Forbidden("You can see this service but not change it. Ask an administrator for editor access to it.")
-	}
-	return s, nil
+	return h.cat.Writable(r, "You can see this service but not change it.")
 }
 
 // mayCreate is a 403 for a principal who may not add services.

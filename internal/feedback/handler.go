@@ -90,27 +90,12 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.API("DELETE /api/v1/services/{slug}/feedback/rules/{id}", h.apiDeleteRule)
 }
 
-// readable returns the service named in the path, or a 404 when it does
-// not exist or the principal may not read it (telling those apart would
-// reveal which services exist).
-func (h *Handler) readable(r *http.Request) (*catalog.Service, error) {
-	s, err := h.cat.BySlug(r.Context(), r.PathValue("slug"))
-	if errors.Is(err, store.ErrNotFound) || err == nil && !auth.From(r.Context()).CanRead(s.ID) {
-		return nil, web.NotFound("service")
-	}
-	return s, err
-}
+// readable is the service in the path, or a 404 (see catalog.Readable).
+func (h *Handler) readable(r *http.Request) (*catalog.Service, error) { return h.cat.Readable(r) }
 
 // writable is readable, and a 403 when the principal may only read.
 func (h *Handler) writable(r *http.Request) (*catalog.Service, error) {
-	s, err := h.readable(r)
-	if err != nil {
-		return nil, err
-	}
-	if !auth.From(r.Context()).CanWrite(s.ID) {
-		return nil, web.Forbidden("You can see this service’s feedback but not change it. Ask an administrator for editor access to the service.")
-	}
-	return s, nil
+	return h.cat.Writable(r, "You can see this service’s feedback but not change it.")
 }
 
 // pathID is the {id} in the path; what is not a positive number names

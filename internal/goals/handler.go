@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
@@ -61,27 +60,12 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.API("DELETE /api/v1/services/{slug}/funnels/{id}", h.apiDeleteFunnel)
 }
 
-// readable returns the service named in the path, or a 404 when it does
-// not exist or the principal may not read it (telling those apart would
-// reveal which services exist).
-func (h *Handler) readable(r *http.Request) (*catalog.Service, error) {
-	s, err := h.cat.BySlug(r.Context(), r.PathValue("slug"))
-	if errors.Is(err, store.ErrNotFound) || err == nil && !auth.From(r.Context()).CanRead(s.ID) {
-		return nil, web.NotFound("service")
-	}
-	return s, err
-}
+// readable is the service in the path, or a 404 (see catalog.Readable).
+func (h *Handler) readable(r *http.Request) (*catalog.Service, error) { return h.cat.Readable(r) }
 
 // writable is readable, and a 403 when the principal may only read.
 func (h *Handler) writable(r *http.Request) (*catalog.Service, error) {
-	s, err := h.readable(r)
-	if err != nil {
-		return nil, err
-	}
-	if !auth.From(r.Context()).CanWrite(s.ID) {
-		return nil, web.Forbidden("You can see this service’s goals but not change them. Ask an administrator for editor access to the service.")
-	}
-	return s, nil
+	return h.cat.Writable(r, "You can see this service’s goals but not change them.")
 }
 
 // writableID is writable, with the {id} of the goal or funnel in the path.

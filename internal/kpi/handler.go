@@ -57,27 +57,12 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.Open("GET /performance/{file}", h.site.Handle(h.publicService))
 }
 
-// readable returns the service named in the path, or a 404 when it does
-// not exist or the principal may not read it (telling those apart would
-// reveal which services exist).
-func (h *Handler) readable(r *http.Request) (*catalog.Service, error) {
-	s, err := h.kpi.cat.BySlug(r.Context(), r.PathValue("slug"))
-	if errors.Is(err, store.ErrNotFound) || err == nil && !auth.From(r.Context()).CanRead(s.ID) {
-		return nil, web.NotFound("service")
-	}
-	return s, err
-}
+// readable is the service in the path, or a 404 (see catalog.Readable).
+func (h *Handler) readable(r *http.Request) (*catalog.Service, error) { return h.kpi.cat.Readable(r) }
 
 // writable is readable, and a 403 when the principal may only read.
 func (h *Handler) writable(r *http.Request) (*catalog.Service, error) {
-	s, err := h.readable(r)
-	if err != nil {
-		return nil, err
-	}
-	if !auth.From(r.Context()).CanWrite(s.ID) {
-		return nil, web.Forbidden("You can see this service’s KPIs but not change them. Ask an administrator for editor access to the service.")
-	}
-	return s, nil
+	return h.kpi.cat.Writable(r, "You can see this service’s KPIs but not change them.")
 }
 
 // ingestible returns the service a token may send figures for: one with
