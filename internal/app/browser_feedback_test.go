@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/feedback"
 	"github.com/liveops/liveops/internal/store/storetest"
+	"github.com/liveops/liveops/internal/web/webtest"
 )
 
 // TestBrowserFeedback: a service's pages carry the snippets liveops gives
@@ -62,43 +62,24 @@ func TestBrowserFeedback(t *testing.T) {
 	defer site.Close()
 	siteURL := strings.Replace(site.URL, "127.0.0.1", "localhost", 1)
 
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
-
-	step("report a problem without script", chromedp.Navigate(siteURL+"/no-script"), chromedp.WaitVisible(chromedp.CSS("#feedback-doing")),
+	webtest.Step(t, ctx, "report a problem without script", chromedp.Navigate(siteURL+"/no-script"), chromedp.WaitVisible(chromedp.CSS("#feedback-doing")),
 		chromedp.SendKeys(chromedp.CSS("#feedback-doing"), "Uploading a photo"),
 		chromedp.SendKeys(chromedp.CSS("#feedback-wrong"), "The upload button did nothing, write to me at pat@example.com"),
 		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	back, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("main a[href$='/no-script']") || {}).textContent || ""`))
-	if got := text("main"); !strings.Contains(got, "Thank you") || err != nil || back == "" {
+	if got := webtest.Text(t, ctx, "main"); !strings.Contains(got, "Thank you") || err != nil || back == "" {
 		t.Fatalf("thank-you page: %q, link back %q (%v)", got, back, err)
 	}
 	screenshot(t, ctx, "10-feedback-thanks")
 
-	step("open the page with the widget", chromedp.Navigate(siteURL+"/with-widget"), chromedp.WaitVisible(chromedp.CSS("#feedback-useful-no")))
+	webtest.Step(t, ctx, "open the page with the widget", chromedp.Navigate(siteURL+"/with-widget"), chromedp.WaitVisible(chromedp.CSS("#feedback-useful-no")))
 	if hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("feedback-comment").hidden`)); err != nil || !hidden {
 		t.Fatalf("the improvement box shows before No is chosen (%v)", err)
 	}
-	step("answer No and say why", chromedp.Click(chromedp.CSS("#feedback-useful-no")), chromedp.WaitVisible(chromedp.CSS("#feedback-comment")),
+	webtest.Step(t, ctx, "answer No and say why", chromedp.Click(chromedp.CSS("#feedback-useful-no")), chromedp.WaitVisible(chromedp.CSS("#feedback-comment")),
 		chromedp.SendKeys(chromedp.CSS("#feedback-comment"), "The photo rules are hard to find"),
 		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("[data-liveops-message]")))
-	if got := text("[data-liveops-message]"); got != "Thank you for your feedback." {
+	if got := webtest.Text(t, ctx, "[data-liveops-message]"); got != "Thank you for your feedback." {
 		t.Fatalf("widget message: %q", got)
 	}
 	if focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.textContent`)); err != nil || focused != "Thank you for your feedback." {
@@ -106,12 +87,12 @@ func TestBrowserFeedback(t *testing.T) {
 	}
 	screenshot(t, ctx, "11-feedback-widget")
 
-	step("sign in", chromedp.Navigate(liveops.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")),
+	webtest.Step(t, ctx, "sign in", chromedp.Navigate(liveops.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")),
 		chromedp.SendKeys(chromedp.CSS("#email"), "owner@example.gov"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "a long enough password"),
 		chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".tiles")))
-	step("open the inbox", chromedp.Navigate(liveops.URL+"/services/"+svc.Slug+"/feedback"), chromedp.WaitVisible(chromedp.CSS("main h1")))
-	inbox := text("main")
+	webtest.Step(t, ctx, "open the inbox", chromedp.Navigate(liveops.URL+"/services/"+svc.Slug+"/feedback"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	inbox := webtest.Text(t, ctx, "main")
 	for _, want := range []string{"The upload button did nothing, write to me at [email]", "Uploading a photo", "The photo rules are hard to find", "/with-widget", "/no-script"} {
 		if !strings.Contains(inbox, want) {
 			t.Errorf("the inbox lacks %q", want)

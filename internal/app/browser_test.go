@@ -41,34 +41,15 @@ func TestBrowserSignInAndAddService(t *testing.T) {
 	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
 
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
-
-	step("open sign-in", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#email")))
+	webtest.Step(t, ctx, "open sign-in", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#email")))
 	// The first Tab reaches the skip link.
-	step("tab", chromedp.KeyEvent("\t"))
+	webtest.Step(t, ctx, "tab", chromedp.KeyEvent("\t"))
 	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string]("document.activeElement.textContent"))
 	if err != nil || focused != "Skip to main content" {
 		t.Fatalf("first Tab focuses %q (%v), want the skip link", focused, err)
 	}
 	screenshot(t, ctx, "01-sign-in")
-	step("sign in",
+	webtest.Step(t, ctx, "sign in",
 		chromedp.SendKeys(chromedp.CSS("#email"), "owner@example.gov"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "a long enough password"),
 		chromedp.Click(chromedp.CSS("main button[type=submit]")),
@@ -76,13 +57,13 @@ func TestBrowserSignInAndAddService(t *testing.T) {
 	)
 	screenshot(t, ctx, "02-home-empty")
 
-	step("open the form", chromedp.Click(chromedp.CSS("a.button[href='/services/new']")), chromedp.WaitVisible(chromedp.CSS("#name")))
-	step("submit it empty", chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".error-summary")))
-	if s := text(".error-summary"); !strings.Contains(s, "There is a problem") {
+	webtest.Step(t, ctx, "open the form", chromedp.Click(chromedp.CSS("a.button[href='/services/new']")), chromedp.WaitVisible(chromedp.CSS("#name")))
+	webtest.Step(t, ctx, "submit it empty", chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".error-summary")))
+	if s := webtest.Text(t, ctx, ".error-summary"); !strings.Contains(s, "There is a problem") {
 		t.Fatalf("error summary says %q", s)
 	}
 	screenshot(t, ctx, "03-new-service-errors")
-	step("fill it in",
+	webtest.Step(t, ctx, "fill it in",
 		chromedp.SendKeys(chromedp.CSS("#name"), "Renew a fishing licence"),
 		chromedp.SendKeys(chromedp.CSS("#domains"), "fishing.example.gov"),
 		chromedp.SetValue(chromedp.CSS("#timezone"), "Europe/London"),
@@ -90,14 +71,14 @@ func TestBrowserSignInAndAddService(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("dl.summary")),
 	)
 	screenshot(t, ctx, "04-service")
-	step("go home", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".tiles")))
-	if s := text(".tiles"); !strings.Contains(s, "Renew a fishing licence") || !strings.Contains(s, "fishing.example.gov") {
+	webtest.Step(t, ctx, "go home", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".tiles")))
+	if s := webtest.Text(t, ctx, ".tiles"); !strings.Contains(s, "Renew a fishing licence") || !strings.Contains(s, "fishing.example.gov") {
 		t.Fatalf("home page tiles say %q", s)
 	}
 	screenshot(t, ctx, "05-home-with-tile")
 
 	// On a phone the page must fit its width: no sideways scrolling.
-	step("phone", chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+	webtest.Step(t, ctx, "phone", chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
 		chromedp.Navigate(srv.URL+"/services/renew-a-fishing-licence"), chromedp.WaitVisible(chromedp.CSS("dl.summary")))
 	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("document.documentElement.scrollWidth > window.innerWidth"))
 	if err != nil || overflow {
@@ -137,17 +118,9 @@ func TestBrowserTrackerToDashboard(t *testing.T) {
 	}))
 	defer site.Close()
 
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	step("open the service's page", chromedp.Navigate(site.URL+"/start"), chromedp.WaitVisible(chromedp.CSS("#out")),
+	webtest.Step(t, ctx, "open the service's page", chromedp.Navigate(site.URL+"/start"), chromedp.WaitVisible(chromedp.CSS("#out")),
 		chromedp.Sleep(300*time.Millisecond)) // the tracker loads deferred and sends its page view
-	step("follow the outbound link", chromedp.Click(chromedp.CSS("#out")), chromedp.WaitVisible(chromedp.CSS("h1")))
+	webtest.Step(t, ctx, "follow the outbound link", chromedp.Click(chromedp.CSS("#out")), chromedp.WaitVisible(chromedp.CSS("h1")))
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if err := a.Events.Flush(bg); err != nil {
@@ -161,31 +134,21 @@ func TestBrowserTrackerToDashboard(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
-	step("sign in", chromedp.Navigate(liveops.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")),
+	webtest.Step(t, ctx, "sign in", chromedp.Navigate(liveops.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")),
 		chromedp.SendKeys(chromedp.CSS("#email"), "owner@example.gov"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "a long enough password"),
 		chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".tiles")))
-	step("open the dashboard", chromedp.Navigate(liveops.URL+"/services/"+svc.Slug+"/analytics?period=day"),
+	webtest.Step(t, ctx, "open the dashboard", chromedp.Navigate(liveops.URL+"/services/"+svc.Slug+"/analytics?period=day"),
 		chromedp.WaitVisible(chromedp.CSS("#panel-pages")))
-	read := func(sel string) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
-	if pages := read("#panel-pages + .table-wrap"); !strings.Contains(pages, "/start") {
+	if pages := webtest.Text(t, ctx, "#panel-pages + .table-wrap"); !strings.Contains(pages, "/start") {
 		t.Fatalf("top pages: %q", pages)
 	}
-	if events := read("#panel-events + .table-wrap"); !strings.Contains(events, "Outbound Link: Click") {
+	if events := webtest.Text(t, ctx, "#panel-events + .table-wrap"); !strings.Contains(events, "Outbound Link: Click") {
 		t.Fatalf("custom events: %q", events)
 	}
 	screenshot(t, ctx, "07-dashboard")
-	step("filter by the page", chromedp.Click(chromedp.CSS("#panel-pages + .table-wrap tbody a")), chromedp.WaitVisible(chromedp.CSS(".chips")))
-	if chips := read(".chips"); !strings.Contains(chips, "/start") {
+	webtest.Step(t, ctx, "filter by the page", chromedp.Click(chromedp.CSS("#panel-pages + .table-wrap tbody a")), chromedp.WaitVisible(chromedp.CSS(".chips")))
+	if chips := webtest.Text(t, ctx, ".chips"); !strings.Contains(chips, "/start") {
 		t.Fatalf("filter chips: %q", chips)
 	}
 	screenshot(t, ctx, "08-dashboard-filtered")

@@ -57,52 +57,33 @@ func TestBrowserSurveyToInbox(t *testing.T) {
 	}
 	fb.SetClock(time.Now)
 
-	do := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
-
 	survey := srv.URL + "/survey/apply-for-a-parking-permit"
-	do("open the survey", chromedp.Navigate(survey), chromedp.WaitVisible(chromedp.CSS("#rating")))
+	webtest.Step(t, ctx, "open the survey", chromedp.Navigate(survey), chromedp.WaitVisible(chromedp.CSS("#rating")))
 	webtest.Screenshot(t, ctx, "feedback-01-survey")
-	do("send it empty", chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".error-summary")))
-	if got := text(".error-summary a"); got != "Select how you felt about the service you received today" {
+	webtest.Step(t, ctx, "send it empty", chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".error-summary")))
+	if got := webtest.Text(t, ctx, ".error-summary a"); got != "Select how you felt about the service you received today" {
 		t.Fatalf("error summary says %q", got)
 	}
 	webtest.Screenshot(t, ctx, "feedback-02-survey-error")
-	do("answer",
+	webtest.Step(t, ctx, "answer",
 		chromedp.Click(chromedp.CSS("label[for=rating-4]")),
 		chromedp.SendKeys(chromedp.CSS("#comment"), "The photo upload was slow, call me on 07700 900123"),
 		chromedp.Click(chromedp.CSS("main button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".panel h1")),
 	)
-	if got := text("h1"); got != "Thank you for your feedback" {
+	if got := webtest.Text(t, ctx, "h1"); got != "Thank you for your feedback" {
 		t.Fatalf("after answering: %q", got)
 	}
 	webtest.Screenshot(t, ctx, "feedback-03-survey-thanks")
 
-	do("open the inbox", chromedp.Navigate(srv.URL+"/services/apply-for-a-parking-permit/feedback"), chromedp.WaitVisible(chromedp.CSS("#items")))
-	if got := text("#items"); got != "13 items" {
+	webtest.Step(t, ctx, "open the inbox", chromedp.Navigate(srv.URL+"/services/apply-for-a-parking-permit/feedback"), chromedp.WaitVisible(chromedp.CSS("#items")))
+	if got := webtest.Text(t, ctx, "#items"); got != "13 items" {
 		t.Fatalf("inbox heading %q", got)
 	}
-	if got := text(".feedback-list li:first-child"); !strings.Contains(got, "The photo upload was slow, call me on [phone]") {
+	if got := webtest.Text(t, ctx, ".feedback-list li:first-child"); !strings.Contains(got, "The photo upload was slow, call me on [phone]") {
 		t.Fatalf("newest item: %q", got)
 	}
 	webtest.Screenshot(t, ctx, "feedback-04-inbox")
-	do("open the summaries", chromedp.Navigate(srv.URL+"/services/apply-for-a-parking-permit/feedback/summary"), chromedp.WaitVisible(chromedp.CSS("main svg")))
+	webtest.Step(t, ctx, "open the summaries", chromedp.Navigate(srv.URL+"/services/apply-for-a-parking-permit/feedback/summary"), chromedp.WaitVisible(chromedp.CSS("main svg")))
 	webtest.Screenshot(t, ctx, "feedback-05-summary")
 }

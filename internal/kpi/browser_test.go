@@ -51,32 +51,13 @@ func TestBrowser(t *testing.T) {
 	})
 	s := yearFixture(t, hs)
 
-	do := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		got, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return got
-	}
-
 	kpis := hs.URL + "/services/" + s.Slug + "/kpis"
-	do("open the KPI page", chromedp.Navigate(kpis), chromedp.WaitVisible(chromedp.CSS("#headline-heading")))
-	if got := text("h1"); got != "Parking permits: KPIs" {
+	webtest.Step(t, ctx, "open the KPI page", chromedp.Navigate(kpis), chromedp.WaitVisible(chromedp.CSS("#headline-heading")))
+	if got := webtest.Text(t, ctx, "h1"); got != "Parking permits: KPIs" {
 		t.Fatalf("h1 %q", got)
 	}
 	webtest.Screenshot(t, ctx, "kpi-01-page")
-	do("show by quarter",
+	webtest.Step(t, ctx, "show by quarter",
 		chromedp.SetValue(chromedp.CSS("#interval"), "quarter"),
 		chromedp.Click(chromedp.CSS(".range-form button")),
 		chromedp.WaitVisible(chromedp.CSS("#headline-heading")),
@@ -89,47 +70,47 @@ func TestBrowser(t *testing.T) {
 		loc, _ = chromedp.Run(sctx, chromedp.Location())
 		cancel()
 	}
-	do("wait for the page", chromedp.WaitVisible(chromedp.CSS("#headline-heading")))
-	if !strings.Contains(loc, "interval=quarter") || !strings.Contains(text("#trends-heading + h3"), "by quarter") {
+	webtest.Step(t, ctx, "wait for the page", chromedp.WaitVisible(chromedp.CSS("#headline-heading")))
+	if !strings.Contains(loc, "interval=quarter") || !strings.Contains(webtest.Text(t, ctx, "#trends-heading + h3"), "by quarter") {
 		t.Fatalf("after choosing quarters: %s", loc)
 	}
 	webtest.Screenshot(t, ctx, "kpi-02-by-quarter")
 
-	do("paste transactions and preview",
+	webtest.Step(t, ctx, "paste transactions and preview",
 		chromedp.Navigate(kpis+"/transactions"),
 		chromedp.WaitVisible(chromedp.CSS("#data")),
 		chromedp.SendKeys(chromedp.CSS("#data"), "date,channel,started,completed\n2026-05,phone,999,900\n2026-06-01,paper,5,4\n"),
 		chromedp.Click(chromedp.CSS("main form button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS("main form.actions")),
 	)
-	if got := text("main p:nth-of-type(2)"); !strings.Contains(got, "Saving would add 1, replace 1") {
+	if got := webtest.Text(t, ctx, "main p:nth-of-type(2)"); !strings.Contains(got, "Saving would add 1, replace 1") {
 		t.Fatalf("preview says %q", got)
 	}
 	webtest.Screenshot(t, ctx, "kpi-03-preview")
-	do("save", chromedp.Click(chromedp.CSS("main form.actions button")), chromedp.WaitVisible(chromedp.CSS(".notice")))
-	if got := text(".notice"); got != "The transactions are saved: 1 added, 1 replaced, 0 unchanged." {
+	webtest.Step(t, ctx, "save", chromedp.Click(chromedp.CSS("main form.actions button")), chromedp.WaitVisible(chromedp.CSS(".notice")))
+	if got := webtest.Text(t, ctx, ".notice"); got != "The transactions are saved: 1 added, 1 replaced, 0 unchanged." {
 		t.Fatalf("after saving: %q", got)
 	}
 
-	do("open the settings", chromedp.Navigate(kpis+"/settings"), chromedp.WaitVisible(chromedp.CSS("#main_funnel")))
+	webtest.Step(t, ctx, "open the settings", chromedp.Navigate(kpis+"/settings"), chromedp.WaitVisible(chromedp.CSS("#main_funnel")))
 	webtest.Screenshot(t, ctx, "kpi-03-settings")
 
-	do("paste bad costs",
+	webtest.Step(t, ctx, "paste bad costs",
 		chromedp.Navigate(kpis+"/costs"),
 		chromedp.WaitVisible(chromedp.CSS("#data")),
 		chromedp.SendKeys(chromedp.CSS("#data"), "from,to,channel,amount\n2026-06-01,2026-05-01,phone,100\n2026-06-01,2026-06-30,post,£5\n"),
 		chromedp.Click(chromedp.CSS("main form button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS("#problems")),
 	)
-	if got := text(".error-summary a"); got != "The costs have problems on 2 lines; nothing was saved." {
+	if got := webtest.Text(t, ctx, ".error-summary a"); got != "The costs have problems on 2 lines; nothing was saved." {
 		t.Fatalf("error summary %q", got)
 	}
 	webtest.Screenshot(t, ctx, "kpi-04-upload-problems")
 
-	do("open the public page", chromedp.Navigate(hs.URL+"/performance/"+s.Slug), chromedp.WaitVisible(chromedp.CSS("#headline-heading")))
+	webtest.Step(t, ctx, "open the public page", chromedp.Navigate(hs.URL+"/performance/"+s.Slug), chromedp.WaitVisible(chromedp.CSS("#headline-heading")))
 	webtest.Screenshot(t, ctx, "kpi-05-public")
-	do("open the public list", chromedp.Navigate(hs.URL+"/performance"), chromedp.WaitVisible(chromedp.CSS("table")))
-	do("sort by digital take-up", chromedp.Click(chromedp.CSS(`a[href*="sort=digital_take_up"]`)), chromedp.WaitVisible(chromedp.CSS(`th[aria-sort="ascending"] a[href*="digital_take_up"]`)))
+	webtest.Step(t, ctx, "open the public list", chromedp.Navigate(hs.URL+"/performance"), chromedp.WaitVisible(chromedp.CSS("table")))
+	webtest.Step(t, ctx, "sort by digital take-up", chromedp.Click(chromedp.CSS(`a[href*="sort=digital_take_up"]`)), chromedp.WaitVisible(chromedp.CSS(`th[aria-sort="ascending"] a[href*="digital_take_up"]`)))
 	webtest.Screenshot(t, ctx, "kpi-06-public-list")
 }
 
