@@ -253,20 +253,7 @@ func TestEnqueueAllOrNothing(t *testing.T) {
 func TestRestartKeepsOpenVisits(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		svc := testService(t, db)
-		at := fixtureClock(svc.Location())
-		send := func(p *Pipeline, hhmm, page string) {
-			t.Helper()
-			ev := &Event{ServiceID: svc.ID, Zone: svc.Location(), Time: at(hhmm), VisitorID: 42, Name: PageviewName,
-				Page: page, Hostname: "apply.example.gov", ScrollDepth: -1, EngagedMS: -1,
-				Visit: Visit{Source: "Google", Channel: "Organic Search", Browser: "Firefox", BrowserVersion: "140"}}
-			if err := p.Enqueue(ev); err != nil {
-				t.Fatal(err)
-			}
-			if err := p.Flush(ctx); err != nil {
-				t.Fatal(err)
-			}
-		}
+		svc, at, send := oneVisitor(t, db)
 		before := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{})
 		send(before, "10:00", "/")
 		send(before, "10:05", "/start")
@@ -307,20 +294,7 @@ func TestRestartKeepsOpenVisits(t *testing.T) {
 func TestRestartRemembersCountedVisitors(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		svc := testService(t, db)
-		at := fixtureClock(svc.Location())
-		send := func(p *Pipeline, hhmm, page string) {
-			t.Helper()
-			ev := &Event{ServiceID: svc.ID, Zone: svc.Location(), Time: at(hhmm), VisitorID: 42, Name: PageviewName,
-				Page: page, Hostname: "apply.example.gov", ScrollDepth: -1, EngagedMS: -1,
-				Visit: Visit{Source: "Google", Channel: "Organic Search", Browser: "Firefox", BrowserVersion: "140", Country: "GB"}}
-			if err := p.Enqueue(ev); err != nil {
-				t.Fatal(err)
-			}
-			if err := p.Flush(ctx); err != nil {
-				t.Fatal(err)
-			}
-		}
+		svc, at, send := oneVisitor(t, db)
 		before := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{})
 		send(before, "10:00", "/")
 		send(before, "10:05", "/start")
@@ -377,5 +351,25 @@ func TestCheckpointEncoding(t *testing.T) {
 	}
 	if err := decodeVisitorDays([]byte{2, 2, 0, 0xff, 0xff, 0xff, 0xff, 0x0f}, func(int64, *visitorDay) {}); err == nil {
 		t.Error("a length past the end was accepted")
+	}
+}
+
+// oneVisitor is a service and a way to send page views of one visitor
+// (from Google, on Firefox, in Britain) at a time of the fixture's day,
+// each written before it returns.
+func oneVisitor(t *testing.T, db *store.DB) (*catalog.Service, func(string) time.Time, func(p *Pipeline, hhmm, page string)) {
+	svc := testService(t, db)
+	at := fixtureClock(svc.Location())
+	return svc, at, func(p *Pipeline, hhmm, page string) {
+		t.Helper()
+		ev := &Event{ServiceID: svc.ID, Zone: svc.Location(), Time: at(hhmm), VisitorID: 42, Name: PageviewName,
+			Page: page, Hostname: "apply.example.gov", ScrollDepth: -1, EngagedMS: -1,
+			Visit: Visit{Source: "Google", Channel: "Organic Search", Browser: "Firefox", BrowserVersion: "140", Country: "GB"}}
+		if err := p.Enqueue(ev); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
