@@ -265,6 +265,11 @@ func (h *Handler) publicForm(w http.ResponseWriter, r *http.Request) error {
 	if err := h.sameSite(r, s); err != nil {
 		return err
 	}
+	if _, _, msg := checkURL(in.URL); msg != "" {
+		// The page's address is a hidden field the person cannot correct:
+		// keep what they wrote, without it.
+		in.URL = ""
+	}
 	_, err = h.submit(w, r, s, in, honeypot)
 	if ie := (*InputError)(nil); errors.As(err, &ie) {
 		in, err := h.echo(r, s, in)
@@ -273,7 +278,7 @@ func (h *Handler) publicForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		d := publicFormData{Service: s, Domain: domain, In: in, Kinds: Kinds, Ratings: surveyRatings,
 			KnownKind: validKind(Kind(in.Kind)), CommentLabel: commentLabel(Kind(in.Kind))}
-		return h.pages.Render(w, r, ie.Status, "feedback/form", d, ie.Errors)
+		return h.pages.Render(w, r, ie.Status, "feedback/form", d, plainErrors(ie.Errors))
 	}
 	if err != nil {
 		return err
@@ -369,4 +374,26 @@ func (h *Handler) backLink(r *http.Request, s *catalog.Service, raw string) (str
 	}
 	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
 	return u.String(), nil
+}
+
+// plainErrors says what to fix in the words of the form a person filled
+// in, rather than the API's, which name fields ("useful must be yes or no").
+func plainErrors(in web.FormErrors) web.FormErrors {
+	out := make(web.FormErrors, 0, len(in))
+	for _, fe := range in {
+		switch {
+		case fe.Field == "useful":
+			fe.Message = "Choose Yes or No"
+		case fe.Field == "rating":
+			fe.Message = "Choose how you felt about the service"
+		case fe.Field == "doing" && strings.Contains(fe.Message, "needs doing or wrong"):
+			fe.Message = "Tell us what you were doing or what went wrong"
+		case fe.Field == "comment" && strings.Contains(fe.Message, "missing"):
+			fe.Message = "Enter your comment"
+		case strings.Contains(fe.Message, "characters or fewer"):
+			fe.Message = fmt.Sprintf("Your answer must be %s characters or fewer", thousands(MaxTextLen))
+		}
+		out = append(out, fe)
+	}
+	return out
 }

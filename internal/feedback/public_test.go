@@ -223,12 +223,12 @@ func TestPublicForm(t *testing.T) {
 			t.Fatalf("bad form = %d", r.status)
 		}
 		webtest.Contains(t, "form with problems", r.body, "<title>Error: Give feedback on Apply for a permit – liveops</title>",
-			"There is a problem", `<a href="#useful">Answer “Is this page useful?”: useful must be yes or no</a>`,
+			"There is a problem", `<a href="#useful">Choose Yes or No</a>`,
 			`<legend>Is this page useful?</legend>`, `id="useful-error"`, `<input type="hidden" name="kind" value="useful">`,
 			`value="https://apply.example.gov/start"`, "Write to [email]", `<label for="comment">How should we improve this page? (optional)</label>`)
 		webtest.Lacks(t, "form with problems", r.body, "jo@example.com", "name=Jo", `href="/logout"`, "Sign out")
 		r = hs.postForm("/feedback", url.Values{"domain": {"apply.example.gov"}, "kind": {"praise"}, "rating": {"9"}}, "198.51.100.3")
-		webtest.Contains(t, "form with an unknown kind", r.body, `<a href="#kind">kind must be`, `<a href="#rating">rating must be`,
+		webtest.Contains(t, "form with an unknown kind", r.body, `<a href="#kind">kind must be`, `<a href="#rating">Choose how you felt about the service</a>`,
 			`<legend>What would you like to do?</legend>`, `<label for="doing">What were you doing?</label>`)
 		for _, tc := range []struct {
 			name, ct, body string
