@@ -129,6 +129,7 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	a.KPI = kpi.New(db, a.Catalog, kpi.Options{
 		Transactions: a.Goals.Transactions,
 		Funnels:      a.Goals.Funnels,
+		LastAnswer:   a.Feedback.LastSatisfaction,
 		Satisfaction: func(ctx context.Context, serviceID int64, from, to time.Time) ([5]int, error) {
 			c, err := a.Feedback.Satisfaction(ctx, serviceID, from, to)
 			return c.Ratings, err

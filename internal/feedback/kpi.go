@@ -2,6 +2,8 @@ package feedback
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -83,4 +85,21 @@ func (f *Feedback) Satisfaction(ctx context.Context, serviceID int64, from, to t
 		return c, fmt.Errorf("count satisfaction of service %d: %w", serviceID, err)
 	}
 	return c, nil
+}
+
+// LastSatisfaction is when the service last had a satisfaction survey
+// answer with a rating, or the zero time when it never had one: the kpi
+// area shows it as when user satisfaction was last updated.
+func (f *Feedback) LastSatisfaction(ctx context.Context, serviceID int64) (time.Time, error) {
+	// The column itself, not max(), so that SQLite hands back a time.
+	var last time.Time
+	err := f.db.QueryRowContext(ctx, `SELECT created_at FROM feedback
+		WHERE service_id = $1 AND kind = 'satisfaction' AND rating IS NOT NULL ORDER BY created_at DESC LIMIT 1`, serviceID).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("last satisfaction answer of service %d: %w", serviceID, err)
+	}
+	return last, nil
 }

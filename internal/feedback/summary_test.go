@@ -46,6 +46,12 @@ func TestSatisfaction(t *testing.T) {
 		at(5*time.Hour, svc, feedback.Input{Kind: "comment", Comment: "x"}) // not the survey
 		at(5*time.Hour, other, sat("2"))                                    // another service
 
+		if last, err := fb.LastSatisfaction(ctx, svc.ID); err != nil || !last.Equal(fixedNow.Add(24*time.Hour)) {
+			t.Errorf("last answer %v (%v), want the one at the end of the day", last, err)
+		}
+		if last, err := fb.LastSatisfaction(ctx, 999999); err != nil || !last.IsZero() {
+			t.Errorf("a service with no answers: %v (%v)", last, err)
+		}
 		got, err := fb.Satisfaction(ctx, svc.ID, from, to)
 		if err != nil {
 			t.Fatal(err)

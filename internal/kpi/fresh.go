@@ -104,6 +104,11 @@ func (k *KPI) freshness(ctx context.Context, svc *catalog.Service, s Settings) (
 		}
 		sat.Stale = n == 0
 		sat.Note = fmt.Sprintf("%s in the last %d %s.", answers(n), age, plural(age, "day", "days"))
+		if k.opt.LastAnswer != nil {
+			if sat.LastUpdated, err = k.opt.LastAnswer(ctx, svc.ID); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return append(out, sat), nil
 }

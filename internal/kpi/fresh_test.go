@@ -15,8 +15,9 @@ func TestStaleness(t *testing.T) {
 		hs := newHarness(t, db)
 		s := hs.service("Fresh", "UTC", false)
 		hs.settings(s, func(set *kpi.Settings) { set.MainFunnelID = hs.funnel(s) })
-		hs.fakes.funnel("2026-06-13", 10, 5)                                              // the last day a visit started the funnel
-		hs.fakes.answer(s, fixedNow.Add(-3*24*time.Hour), 4, 2)                           // within a week
+		hs.fakes.funnel("2026-06-13", 10, 5) // the last day a visit started the funnel
+		answered := fixedNow.Add(-3 * 24 * time.Hour)
+		hs.fakes.answer(s, answered, 4, 2)                                                // within a week
 		hs.transactions(s, lines("date,channel,started,completed", "2026-05,phone,10,9")) // at fixedNow
 
 		inputs := func() map[string]kpi.Freshness {
@@ -49,7 +50,7 @@ func TestStaleness(t *testing.T) {
 			"Digital transactions":        {false, endOf13, "2026-06-13", ""},
 			"Phone transactions":          {false, fixedNow, "2026-05-31", ""},
 			"Costs":                       {true, time.Time{}, "", "No costs were submitted, so there is no cost per transaction."},
-			"Satisfaction survey answers": {false, time.Time{}, "", "2 answers in the last 7 days."},
+			"Satisfaction survey answers": {false, answered, "", "2 answers in the last 7 days."},
 		})
 
 		// A day and a half later the funnel's figures are 2.5 days old
@@ -59,7 +60,7 @@ func TestStaleness(t *testing.T) {
 			"Digital transactions":        {true, endOf13, "2026-06-13", "No visit started the main funnel in the last 2 days: check that the tracker is on the start page."},
 			"Phone transactions":          {false, fixedNow, "2026-05-31", ""},
 			"Costs":                       {true, time.Time{}, "", "No costs were submitted, so there is no cost per transaction."},
-			"Satisfaction survey answers": {false, time.Time{}, "", "2 answers in the last 7 days."},
+			"Satisfaction survey answers": {false, answered, "", "2 answers in the last 7 days."},
 		})
 		hs.setNow(fixedNow.Add(36 * 24 * time.Hour))
 		hs.costs(s, lines("from,to,channel,amount", "2026-04-01,2026-06-30,all,100"))
@@ -69,7 +70,7 @@ func TestStaleness(t *testing.T) {
 			"Digital transactions":        {true, time.Time{}, "", "No visit started the main funnel in the last 2 days: check that the tracker is on the start page."},
 			"Phone transactions":          {true, fixedNow, "2026-05-31", ""},
 			"Costs":                       {false, fixedNow.Add(36 * 24 * time.Hour), "2026-06-30", ""},
-			"Satisfaction survey answers": {true, time.Time{}, "", "No answers in the last 7 days."},
+			"Satisfaction survey answers": {true, answered, "", "No answers in the last 7 days."},
 		})
 
 		// Submitted digital figures count as digital input too; the

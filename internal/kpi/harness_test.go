@@ -91,6 +91,19 @@ func (f *fakes) Satisfaction(ctx context.Context, serviceID int64, from, to time
 	return out, nil
 }
 
+// LastAnswer is the time of the service's latest answer.
+func (f *fakes) LastAnswer(ctx context.Context, serviceID int64) (time.Time, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var last time.Time
+	for _, a := range f.answers {
+		if a.service == serviceID && a.at.After(last) {
+			last = a.at
+		}
+	}
+	return last, nil
+}
+
 // Funnels lists the funnels.
 func (f *fakes) Funnels(ctx context.Context, serviceID int64) ([]*goals.Funnel, error) {
 	f.mu.Lock()
@@ -99,7 +112,7 @@ func (f *fakes) Funnels(ctx context.Context, serviceID int64) ([]*goals.Funnel, 
 }
 
 func (f *fakes) options() kpi.Options {
-	return kpi.Options{Transactions: f.Transactions, Satisfaction: f.Satisfaction, Funnels: f.Funnels}
+	return kpi.Options{Transactions: f.Transactions, Satisfaction: f.Satisfaction, Funnels: f.Funnels, LastAnswer: f.LastAnswer}
 }
 
 func date(s string) statsquery.Date {

@@ -103,6 +103,9 @@ type Options struct {
 	Transactions TransactionsFunc
 	Satisfaction SatisfactionFunc
 	Funnels      FunnelsFunc
+	// LastAnswer is when the service last had a survey answer (zero for
+	// never), shown as when user satisfaction was last updated.
+	LastAnswer func(ctx context.Context, serviceID int64) (time.Time, error)
 }
 
 // KPI keeps transactions, costs, targets and settings, and computes the
