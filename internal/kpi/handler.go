@@ -45,6 +45,7 @@ func (h *Handler) Routes(rt *web.Router) {
 		rt.Page("GET /services/{slug}/kpis/"+u.Path, h.uploadPage(u))
 		rt.Page("POST /services/{slug}/kpis/"+u.Path+"/preview", h.previewUpload(u))
 		rt.Page("POST /services/{slug}/kpis/"+u.Path, h.saveUpload(u))
+		rt.Page("POST /services/{slug}/kpis/"+u.Path+"/delete", h.deletePage(u))
 	}
 
 	rt.API("GET /api/v1/services/{slug}/kpis", h.apiKPIs)
@@ -52,6 +53,8 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.API("PATCH /api/v1/services/{slug}/kpis/settings", h.apiPatchSettings)
 	rt.API("POST /api/v1/services/{slug}/transactions", h.apiUpload(transactionsUpload))
 	rt.API("POST /api/v1/services/{slug}/costs", h.apiUpload(costsUpload))
+	rt.API("DELETE /api/v1/services/{slug}/transactions", h.apiDelete(false))
+	rt.API("DELETE /api/v1/services/{slug}/costs", h.apiDelete(true))
 
 	rt.Open("GET /performance", h.site.Handle(h.publicIndex))
 	rt.Open("GET /performance/{file}", h.site.Handle(h.publicService))

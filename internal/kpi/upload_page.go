@@ -16,13 +16,15 @@ import (
 const maxPreviewRows = 500
 
 type uploadPageData struct {
-	Service   *catalog.Service
-	Upload    upload
-	Currency  string
-	Channels  string
-	Data      string // what was pasted, shown again after a problem
-	Problems  []Problem
-	Truncated bool
+	Service *catalog.Service
+	Upload  upload
+	// DeleteChannels are the channels whose figures the delete form offers.
+	DeleteChannels []Channel
+	Currency       string
+	Channels       string
+	Data           string // what was pasted, shown again after a problem
+	Problems       []Problem
+	Truncated      bool
 }
 
 // Title is the page's heading.
@@ -48,7 +50,12 @@ func (h *Handler) uploadData(r *http.Request, s *catalog.Service, u upload) (*up
 	if err != nil {
 		return nil, err
 	}
-	return &uploadPageData{Service: s, Upload: u, Currency: settings.Currency, Channels: channelList(u.Path == "costs")}, nil
+	d := &uploadPageData{Service: s, Upload: u, Currency: settings.Currency, Channels: channelList(u.Path == "costs")}
+	d.DeleteChannels = Channels[:]
+	if u.Path == costsUpload.Path {
+		d.DeleteChannels = append([]Channel{AllChannels}, Channels[:]...)
+	}
+	return d, nil
 }
 
 // readUpload is the uploaded file, or else the pasted text. pasted says
