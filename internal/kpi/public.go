@@ -87,9 +87,10 @@ type publicColumn struct {
 
 // publicRow is one service in the list.
 type publicRow struct {
-	Service *catalog.Service
-	Cells   []string
-	values  []Measure
+	Service  *catalog.Service
+	Cells    []string
+	values   []Measure
+	currency string
 }
 
 type publicIndexData struct {
@@ -131,7 +132,7 @@ func (h *Handler) publicIndex(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.From, d.To = rep.From(), rep.To()
-		row := publicRow{Service: s}
+		row := publicRow{Service: s, currency: rep.Settings.Currency}
 		for _, n := range Headline {
 			m := rep.KPIs.Get(n)
 			row.values = append(row.values, m)
@@ -152,6 +153,11 @@ func (h *Handler) publicIndex(w http.ResponseWriter, r *http.Request) error {
 			return c
 		}
 		va, vb := a.values[col-1], b.values[col-1]
+		if Headline[col-1] == CostPerTransaction && a.currency != b.currency && va.Known && vb.Known {
+			// Pounds and yen do not compare: each currency's services
+			// together, in the order asked for within it.
+			return cmp.Compare(a.currency, b.currency)
+		}
 		switch {
 		case va.Known != vb.Known: // no figure last, whichever the order
 			if va.Known {
