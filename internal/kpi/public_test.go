@@ -184,3 +184,22 @@ func TestTiles(t *testing.T) {
 		}
 	})
 }
+
+// TestPublicListCurrencies: cost per transaction sorts within a currency;
+// ¥5 is not cheaper than £10.
+func TestPublicListCurrencies(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, storetest.SQLite(t))
+	pounds := hs.service("Pounds", "UTC", true)
+	yen := hs.service("Yen", "UTC", true)
+	hs.settings(yen, func(set *kpi.Settings) { set.Currency = "JPY" })
+	for _, s := range []*catalog.Service{pounds, yen} {
+		hs.transactions(s, lines("date,channel,started,completed", "2026-03,phone,100,100"))
+	}
+	hs.costs(pounds, lines("from,to,channel,amount", "2026-03-01,2026-03-31,all,1000"))
+	hs.costs(yen, lines("from,to,channel,amount", "2026-03-01,2026-03-31,all,500"))
+	_, page := fetch(t, hs, "/performance?sort=cost_per_transaction&order=asc")
+	if p, y := strings.Index(page, `href="/performance/pounds"`), strings.Index(page, `href="/performance/yen"`); p < 0 || y < 0 || p > y {
+		t.Errorf("pounds at %d, yen at %d: want each currency together, pounds first", p, y)
+	}
+}
