@@ -182,8 +182,15 @@ func TestUploadAPI(t *testing.T) {
 		if status, body := send(t, hs, "ingesttoken", tx+"?dry_run=1", "text/csv", lines("date,channel,started,completed", "2026-03-06,phone,1,1")); status != http.StatusForbidden {
 			t.Errorf("ingest token dry run: %d %v", status, body)
 		}
-		if status, body := send(t, hs, "readtoken", tx, "text/csv", lines("date,channel,started,completed", "2026-03-07,phone,1,1")); status != http.StatusForbidden {
-			t.Errorf("read token: %d %v", status, body)
+		if status, body := send(t, hs, "readtoken", tx, "text/csv", lines("date,channel,started,completed", "2026-03-07,phone,1,1")); status != http.StatusForbidden ||
+			!strings.Contains(fmt.Sprint(body["error"]), "use a token with the write or ingest scope") {
+			t.Errorf("an editor's read token: %d %v", status, body)
+		}
+		// A viewer cannot make a token that sends: they are told whom to ask.
+		hs.Add("viewertoken", &auth.Principal{UserID: 5, Role: auth.Viewer, AllServices: true, TokenID: 13, Scope: auth.ScopeRead})
+		if status, body := send(t, hs, "viewertoken", tx, "text/csv", lines("date,channel,started,completed", "2026-03-07,phone,1,1")); status != http.StatusForbidden ||
+			!strings.Contains(fmt.Sprint(body["error"]), "Ask an administrator for editor access") {
+			t.Errorf("a viewer's token: %d %v", status, body)
 		}
 		hs.Add("othertoken", &auth.Principal{UserID: 4, Role: auth.Editor, Services: map[int64]bool{}, TokenID: 12, Scope: auth.ScopeWrite})
 		if status, _ := send(t, hs, "othertoken", tx, "text/csv", "x"); status != http.StatusNotFound {

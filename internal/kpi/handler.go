@@ -81,8 +81,10 @@ func (h *Handler) ingestible(r *http.Request) (*catalog.Service, error) {
 		return nil, err
 	case p.CanIngest(s.ID):
 		return s, nil
-	case p.CanRead(s.ID):
+	case p.CanRead(s.ID) && (p.Role == auth.Admin || p.Role == auth.Editor):
 		return nil, web.Forbidden("This token may read the service’s figures but not send them: use a token with the write or ingest scope.")
+	case p.CanRead(s.ID):
+		return nil, web.Forbidden("You can see this service’s figures but not send them. Ask an administrator for editor access to the service.")
 	}
 	return nil, web.NotFound("service")
 }
