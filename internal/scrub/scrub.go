@@ -100,7 +100,7 @@ func (s *Scrubber) String(text string) string {
 func (s *Scrubber) pass(text string) (string, bool) {
 	changed := false
 	// URLs go first: a query string is replaced whole, whatever is in it.
-	for _, scrub := range [...]func(string) (string, bool){scrubURLs, scrubEmails, scrubTokens} {
+	for _, scrub := range [...]func(string) (string, bool){scrubURLs, scrubBareURLs, scrubEmails, scrubTokens} {
 		if out, ok := scrub(text); ok {
 			text, changed = out, true
 		}

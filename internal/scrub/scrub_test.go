@@ -134,3 +134,18 @@ func TestUnicodeSeparators(t *testing.T) {
 		}
 	}
 }
+
+// TestBareURLs: addresses pasted without a scheme lose their query too.
+func TestBareURLs(t *testing.T) {
+	for in, want := range map[string]string{
+		"reset it at www.example.gov/reset?code=123456 please": "reset it at www.example.gov/reset?[query] please",
+		"(www.example.com/a?token=abc)":                        "(www.example.com/a?[query])",
+		"Did you try www.example.com?":                         "Did you try www.example.com?",
+		"https://www.example.gov/a?x=1":                        "https://www.example.gov/a?[query]",
+		"awww.example.gov/a?x=1 stays, not a www address":      "awww.example.gov/a?x=1 stays, not a www address",
+	} {
+		if got := Default().String(in); got != want {
+			t.Errorf("String(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

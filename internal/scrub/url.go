@@ -49,3 +49,33 @@ func trimEnd(s string, start, end int, punct string) int {
 	}
 	return end
 }
+
+// scrubBareURLs does for addresses written without a scheme, as people
+// paste them ("www.example.gov/reset?code=123"), what scrubURLs does for
+// the others. Only "www." at the start of a word marks one: a bare
+// "example.gov/a?b" is too like ordinary text to be sure of.
+func scrubBareURLs(text string) (string, bool) {
+	w := rewriter{src: text}
+	for i := 0; ; {
+		k := strings.Index(text[i:], "www.")
+		if k < 0 {
+			break
+		}
+		k += i
+		end := k + 4
+		for end < len(text) && !isSpace(text[end]) && strings.IndexByte("\"<>`", text[end]) < 0 {
+			end++
+		}
+		if k == 0 || isSpace(text[k-1]) || strings.IndexByte("(\"'<[", text[k-1]) >= 0 {
+			if q := strings.IndexAny(text[k:end], "?#"); q >= 0 {
+				from := k + q + 1
+				to := trimEnd(text, from, end, ".,;:!?'\")}")
+				if to > from && text[from:to] != tagQuery {
+					w.replace(from, to, tagQuery)
+				}
+			}
+		}
+		i = end
+	}
+	return w.result()
+}
