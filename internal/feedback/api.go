@@ -131,7 +131,7 @@ func (h *Handler) apiCreate(w http.ResponseWriter, r *http.Request) error {
 // or the token may not read its service, 403 when write is true and it may
 // only read.
 func (h *Handler) apiItemOf(r *http.Request, write bool) (*Item, error) {
-	id, err := pathID(r, "feedback item")
+	id, err := web.PathID(r, "feedback item")
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func (h *Handler) apiItemOf(r *http.Request, write bool) (*Item, error) {
 		err = web.NotFound("feedback item")
 	}
 	if err != nil {
-		return nil, notFound(err, "feedback item")
+		return nil, web.NotFoundAs(err, "feedback item")
 	}
 	if write && !p.CanWrite(it.ServiceID) {
 		return nil, web.Forbidden("You can see this service’s feedback but not change it. Use a token with the write scope of an editor of the service.")
@@ -173,7 +173,7 @@ func (h *Handler) apiPatch(w http.ResponseWriter, r *http.Request) error {
 	}
 	it, err = h.fb.Update(r.Context(), it.ServiceID, it.ID, c)
 	if err != nil {
-		return notFound(err, "feedback item")
+		return web.NotFoundAs(err, "feedback item")
 	}
 	web.WriteJSON(w, http.StatusOK, toAPIDetail(it))
 	return nil

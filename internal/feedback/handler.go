@@ -3,15 +3,12 @@ package feedback
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
-	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -96,24 +93,6 @@ func (h *Handler) readable(r *http.Request) (*catalog.Service, error) { return h
 // writable is readable, and a 403 when the principal may only read.
 func (h *Handler) writable(r *http.Request) (*catalog.Service, error) {
 	return h.cat.Writable(r, "You can see this service’s feedback but not change it.")
-}
-
-// pathID is the {id} in the path; what is not a positive number names
-// nothing, so it is a 404 like an unknown id.
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, web.NotFound(what)
-	}
-	return id, nil
-}
-
-// notFound turns store.ErrNotFound into a 404 naming what.
-func notFound(err error, what string) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return web.NotFound(what)
-	}
-	return err
 }
 
 // readableServices lists the services the principal may read, archived

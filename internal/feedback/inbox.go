@@ -229,7 +229,7 @@ func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "feedback item")
+	id, err := web.PathID(r, "feedback item")
 	if err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) error {
 		return h.rerenderInbox(w, r, s, back, errs, func(d *inboxData) { d.Edit = edit })
 	}
 	if err != nil {
-		return notFound(err, "feedback item")
+		return web.NotFoundAs(err, "feedback item")
 	}
 	web.SetFlash(w, r, fmt.Sprintf("Feedback %d is saved.", id))
 	return web.Redirect(w, r, back+"#item-"+strconv.FormatInt(id, 10))

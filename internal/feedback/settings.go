@@ -66,12 +66,12 @@ func (h *Handler) deleteRule(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "rule")
+	id, err := web.PathID(r, "rule")
 	if err != nil {
 		return err
 	}
 	if err := h.fb.DeleteRule(r.Context(), s.ID, id); err != nil {
-		return notFound(err, "rule")
+		return web.NotFoundAs(err, "rule")
 	}
 	web.SetFlash(w, r, "The rule is deleted.")
 	return web.Redirect(w, r, "/services/"+s.Slug+"/feedback/settings")
@@ -134,12 +134,12 @@ func (h *Handler) apiDeleteRule(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "rule")
+	id, err := web.PathID(r, "rule")
 	if err != nil {
 		return err
 	}
 	if err := h.fb.DeleteRule(r.Context(), s.ID, id); err != nil {
-		return notFound(err, "rule")
+		return web.NotFoundAs(err, "rule")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

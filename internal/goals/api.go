@@ -100,7 +100,7 @@ func (h *Handler) apiDeleteGoal(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := h.goals.DeleteGoal(r.Context(), s.ID, id); err != nil {
-		return notFound(err, "goal")
+		return web.NotFoundAs(err, "goal")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -151,7 +151,7 @@ func (h *Handler) apiDeleteFunnel(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if err := h.goals.DeleteFunnel(r.Context(), s.ID, id); err != nil {
-		return notFound(err, "funnel")
+		return web.NotFoundAs(err, "funnel")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -188,7 +188,7 @@ func (h *Handler) apiFunnelReport(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "funnel")
+	id, err := web.PathID(r, "funnel")
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func (h *Handler) apiFunnelReport(w http.ResponseWriter, r *http.Request) error 
 	loc := s.Location()
 	rep, err := h.goals.Funnel(r.Context(), s.ID, id, first.Start(loc), last.AddDays(1).Start(loc))
 	if err != nil {
-		return notFound(err, "funnel")
+		return web.NotFoundAs(err, "funnel")
 	}
 	out := apiReport{
 		Funnel: toAPIFunnel(rep.Funnel), From: first.String(), To: last.String(),

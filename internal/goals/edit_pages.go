@@ -17,12 +17,12 @@ type goalEditData struct {
 
 // goalFor finds the goal in the path among the service's, or a 404.
 func (h *Handler) goalFor(r *http.Request, s *catalog.Service) (Goal, error) {
-	id, err := pathID(r, "goal")
+	id, err := web.PathID(r, "goal")
 	if err != nil {
 		return Goal{}, err
 	}
 	g, err := h.goals.Goal(r.Context(), s.ID, id)
-	return g, notFound(err, "goal")
+	return g, web.NotFoundAs(err, "goal")
 }
 
 // formInput is what a posted goal form asks for: the kind picks its field.
@@ -69,7 +69,7 @@ func (h *Handler) updateGoal(w http.ResponseWriter, r *http.Request) error {
 		return h.pages.Render(w, r, ie.Status, "goals/goal-edit", goalEditData{Service: s, Goal: g, GoalForm: f}, ie.Errors)
 	}
 	if err != nil {
-		return notFound(err, "goal")
+		return web.NotFoundAs(err, "goal")
 	}
 	web.SetFlash(w, r, "The goal is saved.")
 	return web.Redirect(w, r, "/services/"+s.Slug+"/goals#goal-"+strconv.FormatInt(g.ID, 10))
@@ -87,7 +87,7 @@ func (h *Handler) apiUpdateGoal(w http.ResponseWriter, r *http.Request) error {
 	}
 	g, err := h.goals.UpdateGoal(r.Context(), s.ID, id, in)
 	if err != nil {
-		return notFound(err, "goal")
+		return web.NotFoundAs(err, "goal")
 	}
 	web.WriteJSON(w, http.StatusOK, toAPIGoal(g))
 	return nil

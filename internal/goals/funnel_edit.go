@@ -20,13 +20,13 @@ type funnelEditData struct {
 
 // funnelEdit is the edit page's data, the form holding f's name and steps.
 func (h *Handler) funnelEdit(r *http.Request, s *catalog.Service) (*funnelEditData, error) {
-	id, err := pathID(r, "funnel")
+	id, err := web.PathID(r, "funnel")
 	if err != nil {
 		return nil, err
 	}
 	f, err := h.goals.FunnelByID(r.Context(), s.ID, id)
 	if err != nil {
-		return nil, notFound(err, "funnel")
+		return nil, web.NotFoundAs(err, "funnel")
 	}
 	goals, err := h.goals.List(r.Context(), s.ID)
 	if err != nil {
@@ -73,7 +73,7 @@ func (h *Handler) updateFunnel(w http.ResponseWriter, r *http.Request) error {
 		return h.pages.Render(w, r, ie.Status, "goals/funnel-edit", d, stepErrors(errs, ie))
 	}
 	if err != nil {
-		return notFound(err, "funnel")
+		return web.NotFoundAs(err, "funnel")
 	}
 	web.SetFlash(w, r, "The funnel “"+f.Name+"” is saved.")
 	return web.Redirect(w, r, fmt.Sprintf("/services/%s/funnels/%d", s.Slug, f.ID))
@@ -92,7 +92,7 @@ func (h *Handler) apiUpdateFunnel(w http.ResponseWriter, r *http.Request) error 
 	}
 	f, err := h.goals.UpdateFunnel(r.Context(), s.ID, id, in)
 	if err != nil {
-		return notFound(err, "funnel")
+		return web.NotFoundAs(err, "funnel")
 	}
 	web.WriteJSON(w, http.StatusOK, toAPIFunnel(f))
 	return nil

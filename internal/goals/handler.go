@@ -2,15 +2,12 @@ package goals
 
 import (
 	"embed"
-	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/statsquery"
-	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -74,26 +71,8 @@ func (h *Handler) writableID(r *http.Request, what string) (*catalog.Service, in
 	if err != nil {
 		return nil, 0, err
 	}
-	id, err := pathID(r, what)
+	id, err := web.PathID(r, what)
 	return s, id, err
-}
-
-// pathID is the {id} in the path; what is not a positive number names no
-// goal or funnel, so it is a 404 like an unknown one.
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, web.NotFound(what)
-	}
-	return id, nil
-}
-
-// notFound turns store.ErrNotFound into a 404 naming what.
-func notFound(err error, what string) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return web.NotFound(what)
-	}
-	return err
 }
 
 // today is the current date in the service's zone.

@@ -117,7 +117,7 @@ func (h *Handler) deleteGoal(w http.ResponseWriter, r *http.Request) error {
 	}
 	g, err := h.goals.Goal(r.Context(), s.ID, id)
 	if err != nil {
-		return notFound(err, "goal")
+		return web.NotFoundAs(err, "goal")
 	}
 	err = h.goals.DeleteGoal(r.Context(), s.ID, id)
 	if inUse := (*InUseError)(nil); errors.As(err, &inUse) {
@@ -125,7 +125,7 @@ func (h *Handler) deleteGoal(w http.ResponseWriter, r *http.Request) error {
 		return h.rerender(w, r, s, http.StatusConflict, errs, func(*indexData) {})
 	}
 	if err != nil {
-		return notFound(err, "goal")
+		return web.NotFoundAs(err, "goal")
 	}
 	web.SetFlash(w, r, "The goal “"+g.DisplayName+"” is deleted.")
 	return web.Redirect(w, r, "/services/"+s.Slug+"/goals")
@@ -204,10 +204,10 @@ func (h *Handler) deleteFunnel(w http.ResponseWriter, r *http.Request) error {
 	}
 	f, err := h.goals.FunnelByID(r.Context(), s.ID, id)
 	if err != nil {
-		return notFound(err, "funnel")
+		return web.NotFoundAs(err, "funnel")
 	}
 	if err := h.goals.DeleteFunnel(r.Context(), s.ID, id); err != nil {
-		return notFound(err, "funnel")
+		return web.NotFoundAs(err, "funnel")
 	}
 	web.SetFlash(w, r, "The funnel “"+f.Name+"” is deleted. Its goals are kept.")
 	return web.Redirect(w, r, "/services/"+s.Slug+"/goals")

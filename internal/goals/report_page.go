@@ -136,7 +136,7 @@ func (h *Handler) report(r *http.Request) (s *catalog.Service, rep *FunnelReport
 	if s, err = h.readable(r); err != nil {
 		return
 	}
-	id, err := pathID(r, "funnel")
+	id, err := web.PathID(r, "funnel")
 	if err != nil {
 		return
 	}
@@ -152,7 +152,7 @@ func (h *Handler) report(r *http.Request) (s *catalog.Service, rep *FunnelReport
 	loc := s.Location()
 	rep, err = h.goals.Funnel(r.Context(), s.ID, id, first.Start(loc), last.AddDays(1).Start(loc))
 	if err != nil {
-		err = notFound(err, "funnel")
+		err = web.NotFoundAs(err, "funnel")
 	}
 	return
 }

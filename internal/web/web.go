@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/liveops/liveops/internal/store"
@@ -95,4 +96,23 @@ func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.renderError(w, r, e)
+}
+
+// PathID is the request's {id}; what is not a positive number names
+// nothing, so it is a 404 naming what, like an unknown id.
+func PathID(r *http.Request, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, NotFound(what)
+	}
+	return id, nil
+}
+
+// NotFoundAs turns store.ErrNotFound into a 404 naming what, and passes
+// any other error on.
+func NotFoundAs(err error, what string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return NotFound(what)
+	}
+	return err
 }
