@@ -240,8 +240,8 @@ func TestEnqueueAllOrNothing(t *testing.T) {
 	if err := p.Enqueue(ev(), ev()); err != ErrQueueFull {
 		t.Fatalf("two more into one free place: %v, want ErrQueueFull", err)
 	}
-	if len(p.queue) != 2 || p.pending.Load() != 2 {
-		t.Fatalf("queue %d, pending %d after a refused pair; want 2 and 2", len(p.queue), p.pending.Load())
+	if len(p.queue) != 1 || p.pending.Load() != 2 {
+		t.Fatalf("queue %d requests, pending %d events after a refused pair; want 1 and 2", len(p.queue), p.pending.Load())
 	}
 	if err := p.Enqueue(ev()); err != nil {
 		t.Fatalf("one into one free place: %v", err)
