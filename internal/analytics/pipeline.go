@@ -46,7 +46,7 @@ type Pipeline struct {
 	stop    context.Context
 	abandon context.CancelFunc
 
-	wrote    bool // the writer stored a batch since start: its state is worth a checkpoint
+	wrote    bool                   // the writer stored a batch since start: its state is worth a checkpoint
 	failures atomic.Int64           // write attempts failed in a row
 	lastErr  atomic.Pointer[string] // the last failure, for Health
 }
