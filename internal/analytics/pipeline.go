@@ -48,6 +48,7 @@ type Pipeline struct {
 
 	wrote    bool                   // the writer stored a batch since start: its state is worth a checkpoint
 	failures atomic.Int64           // write attempts failed in a row
+	busy     atomic.Int64           // when the batch being written was taken (Unix ns), 0 between batches
 	lastErr  atomic.Pointer[string] // the last failure, for Health
 }
 
@@ -87,8 +88,14 @@ type pipelineMetrics struct {
 
 // unhealthyAfter is how many write attempts in a row must fail before the
 // pipeline reports itself unhealthy: one failure is a blip, three (about a
-// second of retrying) is a database that is not taking writes.
-const unhealthyAfter = 3
+// second of retrying) is a database that is not taking writes. A database
+// that neither fails nor answers (locked, stalled) is unhealthy once one
+// batch has taken stalledAfter; a healthy one writes a batch in well
+// under a second.
+const (
+	unhealthyAfter = 3
+	stalledAfter   = 15 * time.Second
+)
 
 // NewPipeline is OpenPipeline without a journal, for loaders that can redo
 // their work (the demo, load fills) and for tests.
@@ -266,6 +273,11 @@ func (p *Pipeline) reserve(n int64) bool {
 // writes have failed several times in a row (the database is down, full or
 // locked): accepted events then wait in the queue and the journal.
 func (p *Pipeline) Health() error {
+	if since := p.busy.Load(); since != 0 {
+		if d := time.Since(time.Unix(0, since)); d > stalledAfter {
+			return fmt.Errorf("one batch of events has not been written for %v: the database does not take writes", d.Round(time.Second))
+		}
+	}
 	if n := p.failures.Load(); n >= unhealthyAfter {
 		msg := ""
 		if e := p.lastErr.Load(); e != nil {
@@ -351,9 +363,11 @@ func (p *Pipeline) run() {
 			}
 		}
 		timer.Stop()
+		p.busy.Store(time.Now().UnixNano())
 		if !p.writeBatch(buf, n) {
 			return // abandoned at shutdown: the journal keeps the rest
 		}
+		p.busy.Store(0)
 		p.pending.Add(-int64(n))
 	}
 }

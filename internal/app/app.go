@@ -247,11 +247,12 @@ func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 // ShutdownTimeout is the whole of a graceful stop: requests in flight get
 // up to RequestDrainTimeout of it to finish, then buffered data the rest to
 // be written (the event writer drains its whole queue in about a second).
-// It stays under the 30 s a service manager typically waits (see README);
-// what the event writer cannot write in time stays in the journal for the
-// next start.
+// With what the process needs after it to exit, a stop stays under 25 s,
+// inside the 30 s a service manager typically waits (see README); what the
+// event writer cannot write in time stays in the journal for the next
+// start.
 const (
-	ShutdownTimeout     = 25 * time.Second
+	ShutdownTimeout     = 22 * time.Second
 	RequestDrainTimeout = 10 * time.Second
 )
 
