@@ -7,15 +7,17 @@
 // and another node runs the job again. Stop cancels the runs in flight and
 // waits for them. Jobs marked PerNode skip the table and run on every node.
 //
-// Why a lease table and not River (github.com/riverqueue/river): River
-// brings eight migrations of its own and seven tables, inserts a job row per
-// run (periodic jobs are enqueued by an elected leader and then fetched),
-// keeps a client with producers, a leader elector and a rescuer whose
-// default rescues a dead holder's job after an hour, and pulls in
-// robfig/cron, testify and gjson. Liveops needs none of the queue: a few
-// dozen named schedules. The table does it with one row per job and two
-// statements per run; BenchmarkClaim measures a claim and its finish at
-// about 0.1 ms on SQLite and 0.5 ms on PostgreSQL on this machine.
+// Why a lease table and not River (github.com/riverqueue/river): liveops
+// needs a few dozen named schedules, not a queue. River brings its own
+// migrations (8, five tables on PostgreSQL), inserts a job row per run and
+// keeps it until its cleaner deletes it, runs a client with producers, a
+// leader that enqueues periodic jobs and a rescuer that by default retries
+// a dead holder's job only after an hour, and pulls in robfig/cron, testify
+// and tidwall/gjson. Measured here (2 cores, loaded): River insert→worked
+// round trip 2.5 ms a run on PostgreSQL (v0.51.2, riverpgxv5, 1 ms poll, in a
+// throwaway module); this
+// table's look + claim + end record, BenchmarkClaim, 1.1 ms on PostgreSQL
+// and 0.3 ms on SQLite, and a look at a job not due 0.07 ms; one row per job.
 package jobs
 
 import (
