@@ -63,7 +63,9 @@ func (r *Runner) step(j *job) time.Duration {
 	case errors.As(err, &wait):
 		return min(time.Duration(wait), r.poll)
 	case errors.Is(err, ErrBusy):
-		return 0 // another node took it first: read its lease
+		// Another node took it first, or RunNow runs it here: look again
+		// soon, to read the new lease or the end of that run.
+		return min(r.poll, 50*time.Millisecond)
 	case err != nil:
 		if r.base.Err() == nil {
 			slog.Error("jobs: claim", "job", j.Name, "node", r.node, "err", err)
@@ -173,7 +175,7 @@ func (r *Runner) claimLocal(j *job, now bool) (claim, error) {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	start := r.now()
+	start := time.UnixMilli(r.now().UnixMilli()) // as the jobs table keeps it
 	if !now {
 		if err := j.claimable(j.st, start); err != nil {
 			j.local.Unlock()
