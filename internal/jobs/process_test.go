@@ -263,6 +263,10 @@ func TestTwoNodesRunOncePerPeriod(t *testing.T) {
 	seen := map[int64]string{}
 	first, last := rows[0].started/every, rows[0].started/every
 	byNode := map[string]int{}
+	var late int64 // the most a run started after its period began, in ms
+	for _, r := range rows[1:] {
+		late = max(late, r.started%every)
+	}
 	for _, r := range rows {
 		p := r.started / every
 		if other, dup := seen[p]; dup {
@@ -275,7 +279,7 @@ func TestTwoNodesRunOncePerPeriod(t *testing.T) {
 	if skipped := last - first + 1 - int64(len(seen)); skipped != 0 {
 		t.Errorf("%d of the periods %d…%d were skipped; runs: %v", skipped, first, last, rows)
 	}
-	t.Logf("%d periods, run by node: %v", len(seen), byNode)
+	t.Logf("%d periods, run by node: %v; the latest start was %d ms into its period", len(seen), byNode, late)
 }
 
 // TestKilledHolderIsTakenOver kills (SIGKILL) the node that holds a long
