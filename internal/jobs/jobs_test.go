@@ -377,3 +377,27 @@ func TestPlacement(t *testing.T) {
 		}
 	})
 }
+
+// TestMetrics checks the names of the runner's series and that a second
+// runner on one registry is refused rather than panicking.
+func TestMetrics(t *testing.T) {
+	db := storetest.SQLite(t)
+	reg := prometheus.NewRegistry()
+	r := newRunner(t, db, Options{Node: "a", Registerer: reg},
+		Job{Name: "test.ok", Every: time.Hour, Timeout: time.Minute, Run: nop})
+	if err := r.RunNow(context.Background(), "test.ok"); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]int{
+		"liveops_job_runs_total":                     1,
+		"liveops_job_duration_seconds":               1,
+		"liveops_job_last_success_timestamp_seconds": 1,
+	} {
+		if n, err := testutil.GatherAndCount(reg, name); err != nil || n != want {
+			t.Errorf("%s: %d series (%v), want %d", name, n, err, want)
+		}
+	}
+	if _, err := New(db, Options{Registerer: reg}); err == nil {
+		t.Error("a second runner registered its metrics on the same registry")
+	}
+}
