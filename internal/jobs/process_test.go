@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -27,8 +26,8 @@ const (
 
 const (
 	periodEvery = 500 * time.Millisecond // the "period" job's interval
-	longTimeout = 3 * time.Second        // the "long" job's timeout
-	longSleep   = time.Second            // how long the "long" job works
+	longTimeout = 5 * time.Second        // the "long" job's timeout
+	longSleep   = time.Second            // how long the "long" job works when it is taken over
 )
 
 // TestHelperProcess is not a test: it is a worker node that the two-process
@@ -58,14 +57,24 @@ func TestHelperProcess(t *testing.T) {
 	job := Job{Name: "test.period", Every: periodEvery, Timeout: 5 * time.Second,
 		Run: func(ctx context.Context) error { return record(ctx, "run") }}
 	if mode == "long" {
+		// The first run hangs until its node is killed (or its timeout); the
+		// run that takes over works for a second and ends.
 		job = Job{Name: "test.long", Every: time.Hour, Timeout: longTimeout, Run: func(ctx context.Context) error {
 			if err := record(ctx, "start"); err != nil {
 				return err
 			}
+			var starts int
+			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM job_runs WHERE kind = 'start'`).Scan(&starts); err != nil {
+				return err
+			}
+			wait := time.After(longSleep)
+			if starts == 1 {
+				wait = nil
+			}
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(longSleep):
+			case <-wait:
 			}
 			return record(ctx, "end")
 		}}
@@ -283,18 +292,24 @@ func TestTwoNodesRunOncePerPeriod(t *testing.T) {
 }
 
 // TestKilledHolderIsTakenOver kills (SIGKILL) the node that holds a long
-// job in mid-run: the other node runs it once the lease has run out.
+// job in mid-run: the other node runs it once the lease has run out. Both
+// nodes are up before the job starts, so that a slow process start cannot
+// let the holder's run end before the kill.
 func TestKilledHolderIsTakenOver(t *testing.T) {
 	db, dsn := twoNodeDB(t)
-	a := startNode(t, dsn, "long", "a")
-	waitRows(t, db, "start on a", func(r []runRow) bool { return len(r) > 0 })
-	startNode(t, dsn, "long", "b")
-	if err := a.cmd.Process.Kill(); err != nil {
+	nodes := map[string]*node{}
+	for _, name := range []string{"a", "b"} {
+		nodes[name] = startNode(t, dsn, "long", name)
+	}
+	rows := waitRows(t, db, "first start", func(r []runRow) bool { return len(r) > 0 })
+	holder := rows[0].node
+	if err := nodes[holder].cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	rows := waitRows(t, db, "end on b", func(rows []runRow) bool {
+	other := map[string]string{"a": "b", "b": "a"}[holder]
+	rows = waitRows(t, db, "end on "+other, func(rows []runRow) bool {
 		for _, r := range rows {
-			if r.node == "b" && r.kind == "end" {
+			if r.node == other && r.kind == "end" {
 				return true
 			}
 		}
@@ -302,26 +317,25 @@ func TestKilledHolderIsTakenOver(t *testing.T) {
 	})
 
 	count := map[string]int{}
+	var holderStart, otherStart int64
 	for _, r := range rows {
 		count[r.node+" "+r.kind]++
-	}
-	if want := map[string]int{"a start": 1, "b start": 1, "b end": 1}; fmt.Sprint(count) != fmt.Sprint(want) {
-		t.Fatalf("runs %v, want %v (a killed before its end, b once)", count, want)
-	}
-	var aStart, bStart int64
-	for _, r := range rows {
-		switch r.node + " " + r.kind {
-		case "a start":
-			aStart = r.started
-		case "b start":
-			bStart = r.started
+		switch {
+		case r.node == holder && r.kind == "start":
+			holderStart = r.started
+		case r.node == other && r.kind == "start":
+			otherStart = r.started
 		}
 	}
-	if lease := leaseFor(longTimeout).Milliseconds(); bStart < aStart+lease {
-		t.Errorf("b started %d ms after a, before a's lease of %d ms ran out", bStart-aStart, lease)
+	want := map[string]int{holder + " start": 1, other + " start": 1, other + " end": 1}
+	if fmt.Sprint(count) != fmt.Sprint(want) {
+		t.Fatalf("runs %v, want %v (%s killed before its end, %s once)", count, want, holder, other)
+	}
+	if lease := leaseFor(longTimeout).Milliseconds(); otherStart < holderStart+lease {
+		t.Errorf("%s started %d ms after %s, before its lease of %d ms ran out", other, otherStart-holderStart, holder, lease)
 	}
 
-	// The table says the job ended well on b.
+	// The table says the job ended well on the other node.
 	r, err := New(db, Options{Node: "observer", Roles: []Role{RoleWeb}})
 	if err != nil {
 		t.Fatal(err)
@@ -332,13 +346,13 @@ func TestKilledHolderIsTakenOver(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		st := status(t, r, "test.long")
-		if st.Result == ResultOK && st.Holder == "" && st.LastStart.UnixMilli() == bStart {
+		if st.Result == ResultOK && st.Holder == "" && st.LastStart.UnixMilli() == otherStart {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("status %+v, want ok after b's run", st)
+			t.Fatalf("status %+v, want ok after %s's run", st, other)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Log("b took over " + strconv.FormatInt(bStart-aStart, 10) + " ms after a's start")
+	t.Logf("%s took over %d ms after %s's start", other, otherStart-holderStart, holder)
 }
