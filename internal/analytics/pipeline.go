@@ -36,6 +36,10 @@ type Pipeline struct {
 	node     string
 	decoder  recordDecoder
 
+	// checkpoints asks the writer to save its visitor state between two
+	// batches, when that state matches what is committed.
+	checkpoints chan chan error
+
 	mu      sync.RWMutex // held for reading while accepting, for writing by Close
 	closed  bool
 	done    chan struct{}
@@ -181,6 +185,7 @@ func newPipeline(db *store.DB, reg prometheus.Registerer, opt PipelineOptions) *
 		db: db, queue: make(chan queued, opt.QueueSize), dict: newDictionary(db), sessions: newSessionizer(),
 		maxBatch: opt.MaxBatch, maxWait: opt.MaxWait, done: make(chan struct{}), node: opt.Node,
 		decoder: recordDecoder{zones: map[string]*time.Location{}}, stop: stop, abandon: abandon,
+		checkpoints: make(chan chan error),
 		metrics: &pipelineMetrics{
 			stored: prometheus.NewCounter(prometheus.CounterOpts{Name: "liveops_events_stored_total",
 				Help: "Analytics events written to the database."}),
@@ -340,10 +345,19 @@ func (p *Pipeline) run() {
 	defer close(p.done)
 	buf := make([]queued, 0, 64)
 	for {
-		q, ok := <-p.queue
+		var q queued
+		var ok bool
+		select {
+		case q, ok = <-p.queue:
+		case reply := <-p.checkpoints:
+			reply <- p.checkpoint()
+			continue
+		}
 		if !ok {
 			if p.wrote {
-				p.checkpoint()
+				if err := p.checkpoint(); err != nil {
+					slog.Error("analytics: save the visitors counted today", "err", err)
+				}
 			}
 			return
 		}
@@ -372,17 +386,37 @@ func (p *Pipeline) run() {
 	}
 }
 
-// checkpoint saves the visitor state once everything is written, within
-// the time a shutdown allows its final flush.
-func (p *Pipeline) checkpoint() {
+// checkpoint saves the visitor state, on the writer's goroutine between
+// batches (so it matches the committed rollups), within 10 s.
+func (p *Pipeline) checkpoint() error {
 	ctx, cancel := context.WithTimeout(p.stop, 10*time.Second)
 	defer cancel()
 	start := time.Now()
 	if err := p.saveCheckpoint(ctx, start); err != nil {
-		slog.Error("analytics: save the visitors counted today", "err", err)
-		return
+		return err
 	}
 	slog.Debug("analytics: visitors counted today saved", "visitors", len(p.sessions.visitors), "took", time.Since(start))
+	return nil
+}
+
+// Checkpoint saves whom the node has counted today, so that after a crash
+// a visitor who comes back is not counted again (a graceful stop saves it
+// anyway). The writer does it between two batches; ctx bounds the wait.
+func (p *Pipeline) Checkpoint(ctx context.Context) error {
+	reply := make(chan error, 1)
+	select {
+	case p.checkpoints <- reply:
+	case <-p.done:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-reply:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // writeBatch turns the queued requests' events into a batch and writes it,

@@ -100,3 +100,29 @@ func visitorID(salt []byte, serviceID int64, ip netip.Addr, userAgent string) in
 	var sum [sha256.Size]byte
 	return int64(binary.BigEndian.Uint64(h.Sum(sum[:0])) >> 1)
 }
+
+// prepare makes, ahead of time, every salt a service in any zone needs
+// today and tomorrow, and deletes the salts no zone needs any more. A
+// node runs it hourly (the analytics.salts job), so that the first event
+// after a midnight finds its salt made and ingestion writes nothing: a
+// database that stalls at midnight then stops no event.
+func (s *salts) prepare(ctx context.Context, now time.Time) error {
+	utc := now.UTC()
+	// Local dates run from one UTC day back (UTC-12) to one ahead
+	// (UTC+14); tomorrow's ahead-most is two days ahead.
+	for d := -1; d <= 2; d++ {
+		if _, err := s.load(ctx, utc.AddDate(0, 0, d).Format(time.DateOnly), now); err != nil {
+			return err
+		}
+	}
+	oldest := utc.AddDate(0, 0, -2).Format(time.DateOnly)
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM analytics_salts WHERE day < $1`, oldest); err != nil {
+		return fmt.Errorf("delete old salts: %w", err)
+	}
+	return nil
+}
+
+// PrepareSalts is the analytics.salts job: see salts.prepare.
+func (in *Ingest) PrepareSalts(ctx context.Context) error {
+	return in.salts.prepare(ctx, in.now())
+}

@@ -3,6 +3,7 @@ package analytics
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/netip"
 	"testing"
 	"time"
@@ -48,6 +49,47 @@ func TestSalts(t *testing.T) {
 		db.QueryRowContext(ctx, `SELECT count(*) FROM analytics_salts WHERE day <= '2026-06-02'`).Scan(&n)
 		if n != 0 {
 			t.Fatalf("%d old salts kept", n)
+		}
+	})
+}
+
+// TestPrepareSalts: the hourly job makes the salts of today and tomorrow
+// in every zone ahead of time, and deletes the ones no zone needs.
+func TestPrepareSalts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := newSalts(db)
+		now := time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)
+		if _, err := s.load(ctx, "2026-06-01", now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.prepare(ctx, now); err != nil {
+			t.Fatal(err)
+		}
+		var days []string
+		rows, err := db.QueryContext(ctx, `SELECT day FROM analytics_salts ORDER BY day`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var d string
+			rows.Scan(&d)
+			days = append(days, d)
+		}
+		rows.Close()
+		if want := "[2026-06-09 2026-06-10 2026-06-11 2026-06-12]"; fmt.Sprint(days) != want {
+			t.Fatalf("salts %v, want %s", days, want)
+		}
+		// Kiritimati (UTC+14) is already on the 11th: its salt is there.
+		kiri, _ := time.LoadLocation("Pacific/Kiritimati")
+		today, _, err := s.pair(ctx, now, kiri)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h string
+		db.QueryRowContext(ctx, `SELECT salt FROM analytics_salts WHERE day = '2026-06-11'`).Scan(&h)
+		if fmt.Sprintf("%x", today) != h {
+			t.Fatal("the prepared salt is not the one ingestion uses")
 		}
 	})
 }
