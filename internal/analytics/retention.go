@@ -114,22 +114,27 @@ func (r *Retention) pruneService(ctx context.Context, serviceID, cut int64) (int
 	for lo := oldest.Int64; lo < cut; lo += pruneSlice.Milliseconds() {
 		hi := min(lo+pruneSlice.Milliseconds(), cut)
 		err := r.db.LockedTx(ctx, store.LockRetention, func(tx store.Querier) error {
-			res, err := tx.ExecContext(ctx, `DELETE FROM analytics_events WHERE service_id = $1 AND ts >= $2 AND ts < $3`, serviceID, lo, hi)
-			if err != nil {
+			// Up to the last event deleted, not to the cut: the days after
+			// it had no events to lose, and their figures are a true 0.
+			var last sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT max(ts) FROM analytics_events WHERE service_id = $1 AND ts >= $2 AND ts < $3`,
+				serviceID, lo, hi).Scan(&last); err != nil {
 				return err
 			}
-			n, _ := res.RowsAffected()
-			total += n
-			if n > 0 {
-				// Only where events were deleted: days with none before
-				// them had none to lose, and their figures are a true 0.
+			if last.Valid {
+				res, err := tx.ExecContext(ctx, `DELETE FROM analytics_events WHERE service_id = $1 AND ts >= $2 AND ts < $3`, serviceID, lo, hi)
+				if err != nil {
+					return err
+				}
+				n, _ := res.RowsAffected()
+				total += n
 				if _, err := tx.ExecContext(ctx, `INSERT INTO analytics_pruned (service_id, before_ts) VALUES ($1, $2)
 					ON CONFLICT (service_id) DO UPDATE SET before_ts = excluded.before_ts
-					WHERE excluded.before_ts > analytics_pruned.before_ts`, serviceID, hi); err != nil {
+					WHERE excluded.before_ts > analytics_pruned.before_ts`, serviceID, last.Int64+1); err != nil {
 					return fmt.Errorf("record pruning: %w", err)
 				}
 			}
-			_, err = tx.ExecContext(ctx, `DELETE FROM analytics_sessions WHERE service_id = $1 AND start_ts < $2 AND end_ts < $3`, serviceID, hi, cut)
+			_, err := tx.ExecContext(ctx, `DELETE FROM analytics_sessions WHERE service_id = $1 AND start_ts < $2 AND end_ts < $3`, serviceID, hi, cut)
 			return err
 		})
 		if err != nil {
