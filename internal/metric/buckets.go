@@ -20,7 +20,12 @@ func Buckets(from, to time.Time, iv Interval, zone *time.Location) ([]Bucket, er
 	case !from.Before(to):
 		return nil, &QueryError{Field: "to", Message: "to must be after from"}
 	}
-	var out []Bucket
+	size := map[Interval]time.Duration{Hour: time.Hour, Day: 24 * time.Hour, Week: 7 * 24 * time.Hour, Month: 28 * 24 * time.Hour}[iv]
+	n := MaxBuckets
+	if size > 0 && to.Sub(from)/size < MaxBuckets {
+		n = int(to.Sub(from)/size) + 2
+	}
+	out := make([]Bucket, 0, n)
 	for start := from; start.Before(to); {
 		if len(out) == MaxBuckets {
 			return nil, &QueryError{Field: "interval", Message: fmt.Sprintf("the period has more than %d %ss: ask for a shorter period or a longer interval", MaxBuckets, iv)}
@@ -72,7 +77,7 @@ func dayStart(y int, m time.Month, d int, zone *time.Location) time.Time {
 		return t.Truncate(15 * time.Minute)
 	}
 	// A repeated midnight: the first of the two.
-	if e := t.Add(-time.Hour); e.In(zone).Hour() == 0 && e.In(zone).Minute() == 0 && e.In(zone).Day() == t.In(zone).Day() {
+	if e := t.Add(-time.Hour).In(zone); e.Hour() == 0 && e.Minute() == 0 && e.Day() == ld {
 		return e
 	}
 	return t
