@@ -3,6 +3,7 @@ module github.com/liveops/liveops
 go 1.26.8
 
 require (
+	github.com/adhocore/gronx v1.20.4
 	github.com/chromedp/chromedp v0.23.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/mileusna/useragent v1.3.5

@@ -142,6 +142,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	proxies := c.fs.String("trusted-proxy", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	level := c.fs.String("log-level", "info", "debug, info, warn or error")
 	format := c.fs.String("log-format", "text", "text or json")
+	dataDir := c.fs.String("data-dir", "", "this node's own data: its name and the journal of accepted events (default: beside a SQLite file, ./liveops-data for PostgreSQL)")
+	node := c.fs.String("node", "", "this node's name among the nodes sharing a database (default: made once and kept in --data-dir)")
 	if err := c.parse(args, getenv); err != nil {
 		return err
 	}
@@ -160,7 +162,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
 	a, err := app.New(ctx, app.Config{Listen: *listen, DB: *dsn, Demo: *demo, TLSCert: *cert, TLSKey: *key,
-		TrustedProxies: trusted, Version: buildVersion()})
+		TrustedProxies: trusted, Version: buildVersion(), Ingest: true, DataDir: *dataDir, Node: *node})
 	if err != nil {
 		ln.Close()
 		return err

@@ -194,7 +194,7 @@ func waitReady(t *testing.T, stderr io.Reader) string {
 	select {
 	case url := <-found:
 		return url
-	case <-time.After(20 * time.Second):
+	case <-time.After(60 * time.Second): // the demo's first start, on a loaded machine
 		t.Fatal("server did not say it was ready")
 	}
 	return ""

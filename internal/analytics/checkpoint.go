@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/liveops/liveops/internal/store"
@@ -16,9 +17,14 @@ import (
 // the rollups cannot tell who is behind them, and the raw events are too
 // many to re-read at start. Open visits are reloaded from the database
 // (restore.go) whether or not there is a checkpoint.
+//
+// Each node keeps its own checkpoint (under its node name) and a start
+// reads every node's, merged: when several nodes restart in turn, or a
+// visitor's requests move from one node to another, no node counts again a
+// visitor that another had counted.
 
-// saveCheckpoint writes the visitor state of every service, replacing the
-// last checkpoint. The writer calls it when the queue is closed and
+// saveCheckpoint writes the visitor state of every service, replacing this
+// node's last checkpoint. The writer calls it when the queue is closed and
 // everything is written, so the state matches committed rollups.
 func (p *Pipeline) saveCheckpoint(ctx context.Context, now time.Time) error {
 	byService := map[int64][]byte{}
@@ -26,13 +32,13 @@ func (p *Pipeline) saveCheckpoint(ctx context.Context, now time.Time) error {
 		byService[k.service] = appendVisitorDay(byService[k.service], k.visitor, vd)
 	}
 	return p.db.Tx(ctx, func(tx store.Querier) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM analytics_checkpoints`); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM analytics_node_checkpoints WHERE node = $1`, p.node); err != nil {
 			return fmt.Errorf("clear checkpoints: %w", err)
 		}
 		for service, state := range byService {
 			// A service deleted meanwhile has nothing to keep.
-			if _, err := tx.ExecContext(ctx, `INSERT INTO analytics_checkpoints (service_id, saved_at, state)
-				SELECT id, $2, $3 FROM services WHERE id = $1`, service, now.UTC(), state); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO analytics_node_checkpoints (node, service_id, saved_at, state)
+				SELECT $4, id, $2, $3 FROM services WHERE id = $1`, service, now.UTC(), state, p.node); err != nil {
 				return fmt.Errorf("save checkpoint of service %d: %w", service, err)
 			}
 		}
@@ -40,10 +46,11 @@ func (p *Pipeline) saveCheckpoint(ctx context.Context, now time.Time) error {
 	})
 }
 
-// loadCheckpoint takes back the visitor state of the last checkpoint, of
-// the days that can still be counted in: a service's today and yesterday.
+// loadCheckpoint takes back the visitor state of every node's last
+// checkpoint, of the days that can still be counted in (a service's today
+// and yesterday), merged.
 func (p *Pipeline) loadCheckpoint(ctx context.Context, now time.Time, zones map[int64]*time.Location) error {
-	rows, err := p.db.QueryContext(ctx, `SELECT service_id, state FROM analytics_checkpoints`)
+	rows, err := p.db.QueryContext(ctx, `SELECT service_id, state FROM analytics_node_checkpoints`)
 	if err != nil {
 		return fmt.Errorf("read checkpoints: %w", err)
 	}
@@ -60,15 +67,41 @@ func (p *Pipeline) loadCheckpoint(ctx context.Context, now time.Time, zones map[
 		}
 		today := localDay(now.UnixMilli(), zone)
 		err := decodeVisitorDays(state, func(visitor int64, vd *visitorDay) {
-			if vd.day >= today-1 {
-				p.sessions.visitors[visitorKey{service, visitor}] = vd
+			if vd.day < today-1 {
+				return
 			}
+			k := visitorKey{service, visitor}
+			p.sessions.visitors[k] = mergeVisitorDays(p.sessions.visitors[k], vd)
 		})
 		if err != nil {
 			return fmt.Errorf("checkpoint of service %d: %w", service, err)
 		}
 	}
 	return rows.Err()
+}
+
+// mergeVisitorDays joins what two nodes knew of one visitor: of the same
+// day, every row either had counted them in; else the later day.
+func mergeVisitorDays(a, b *visitorDay) *visitorDay {
+	switch {
+	case a == nil || a.day < b.day:
+		return b
+	case b.day < a.day:
+		return a
+	}
+	a.counted = a.counted || b.counted
+	a.visited = a.visited || b.visited
+	for _, k := range b.seen {
+		if !slices.Contains(a.seen, k) {
+			a.seen = append(a.seen, k)
+		}
+	}
+	for _, k := range b.wide {
+		if !slices.Contains(a.wide, k) {
+			a.wide = append(a.wide, k)
+		}
+	}
+	return a
 }
 
 const (

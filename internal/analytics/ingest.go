@@ -190,9 +190,18 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 			Interactive: ev.Interactive, ScrollDepth: ev.ScrollDepth, EngagedMS: ev.EngagedMS, Visit: visit,
 		}
 	}
-	if err := in.pipeline.Enqueue(evs...); err != nil {
+	if err := in.pipeline.Accept(r.Context(), evs...); err != nil {
+		reason, msg := "queue_full", "liveops is busy: send the event again in a second"
+		if !errors.Is(err, ErrQueueFull) {
+			// Shutting down, or the journal cannot be written (a full
+			// disk): not accepted, so the client must send it again.
+			reason, msg = "unavailable", "liveops cannot take events right now: send the event again in a second"
+			if !errors.Is(err, ErrClosed) && !errors.Is(err, context.Canceled) {
+				slog.Error("analytics: accept events", "err", err)
+			}
+		}
 		w.Header().Set("Retry-After", "1")
-		in.refuse(w, r, "queue_full", &web.Error{Status: http.StatusServiceUnavailable, Message: "liveops is busy: send the event again in a second"})
+		in.refuse(w, r, reason, &web.Error{Status: http.StatusServiceUnavailable, Message: msg})
 		return
 	}
 	in.accepted.Add(float64(len(evs)))

@@ -23,6 +23,7 @@ type batch struct {
 	events   []storedEvent
 	sessions map[*session]struct{}
 	deltas   *deltas
+	progress *progress // the journal record the batch ends with, or nil
 }
 
 const eventColumns = `service_id, ts, visitor_id, session_id, name, page, hostname, props, revenue, interactive,
@@ -45,6 +46,9 @@ func write(ctx context.Context, db *store.DB, b *batch) error {
 	// the same with plain ?; PostgreSQL only knows $N.
 	w := &writer{positional: db.Dialect() == store.SQLite}
 	return db.Tx(ctx, func(tx store.Querier) error {
+		if err := b.progress.save(ctx, tx); err != nil {
+			return err
+		}
 		if err := w.insertEvents(ctx, tx, b.events); err != nil {
 			return err
 		}

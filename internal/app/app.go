@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -43,6 +44,18 @@ type Config struct {
 	TLSKey         string
 	TrustedProxies web.TrustedProxies
 	Version        string
+
+	// Ingest makes this a node that takes analytics events, durably: each
+	// is in the node's journal before it is answered 202. Management
+	// commands leave it off.
+	Ingest bool
+	// DataDir holds the node's own data (its name and journal); empty
+	// takes defaultDataDir. Node names the node; empty takes the name kept
+	// in DataDir, made on first start.
+	DataDir string
+	Node    string
+	// NoSync skips the journal's fsync: for tests and benchmarks only.
+	NoSync bool
 }
 
 // App is a liveops server: its store, its areas and its HTTP handler.
@@ -78,7 +91,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	a, err := build(db, cfg)
+	a, err := build(ctx, db, cfg)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -86,7 +99,26 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	return a, nil
 }
 
-func build(db *store.DB, cfg Config) (*App, error) {
+// openPipeline opens the event pipeline: on an ingest node with its
+// journal, replaying what the last run accepted and did not write.
+func openPipeline(ctx context.Context, db *store.DB, reg prometheus.Registerer, cfg Config) (*analytics.Pipeline, error) {
+	if !cfg.Ingest {
+		return analytics.NewPipeline(db, reg, analytics.PipelineOptions{}), nil
+	}
+	dir := cfg.DataDir
+	if dir == "" {
+		dir = defaultDataDir(cfg.DB)
+	}
+	dd, err := openDataDir(ctx, dir, cfg.Node, db)
+	if err != nil {
+		return nil, err
+	}
+	return analytics.OpenPipeline(ctx, db, reg, analytics.PipelineOptions{
+		JournalDir: filepath.Join(dd.path, journalDirName), Node: dd.node, NoSync: cfg.NoSync,
+	})
+}
+
+func build(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	site, err := web.NewSite()
 	if err != nil {
 		return nil, err
@@ -109,7 +141,9 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Events = analytics.NewPipeline(db, reg, analytics.PipelineOptions{})
+	if a.Events, err = openPipeline(ctx, db, reg, cfg); err != nil {
+		return nil, err
+	}
 	a.OnShutdown(a.Events.Close)
 	ingest := analytics.NewIngest(db, a.Catalog, a.Events, enricher, site, reg)
 	a.Goals = goals.New(db)
@@ -232,16 +266,24 @@ func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "database unavailable")
 		return
 	}
+	if err := a.Events.Health(); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "events are not being written:", err)
+		return
+	}
 	fmt.Fprintln(w, "ok")
 }
 
-// Shutdown budgets. Requests in flight get RequestDrainTimeout to finish;
-// then buffered data gets FlushTimeout of its own to be written (the event
-// writer drains its whole queue in about a second). Together they stay
-// under the 30 s a service manager typically waits (see README).
+// ShutdownTimeout is the whole of a graceful stop: requests in flight get
+// up to RequestDrainTimeout of it to finish, then buffered data the rest to
+// be written (the event writer drains its whole queue in about a second).
+// With what the process needs after it to exit, a stop stays under 25 s,
+// inside the 30 s a service manager typically waits (see README); what the
+// event writer cannot write in time stays in the journal for the next
+// start.
 const (
+	ShutdownTimeout     = 22 * time.Second
 	RequestDrainTimeout = 10 * time.Second
-	FlushTimeout        = 15 * time.Second
 )
 
 // Serve answers requests on ln until ctx is done, then shuts down
@@ -286,15 +328,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	a.ready.Store(false)
 	stopJobs()
 	slog.Info("shutting down: finishing requests in flight")
-	sctx, cancel := context.WithTimeout(context.Background(), RequestDrainTimeout)
+	budget, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
-	err := srv.Shutdown(sctx)
+	drain, cancelDrain := context.WithTimeout(budget, RequestDrainTimeout)
+	defer cancelDrain()
+	err := srv.Shutdown(drain)
 	if err != nil {
 		err = fmt.Errorf("shut down HTTP server: %w", err)
 	}
-	fctx, cancelFlush := context.WithTimeout(context.Background(), FlushTimeout)
-	defer cancelFlush()
-	return errors.Join(err, a.flush(fctx), a.Close())
+	return errors.Join(err, a.flush(budget), a.closeWithin(budget))
 }
 
 // serverLog passes net/http's own messages to the log, except failed TLS
@@ -323,9 +365,16 @@ func (a *App) flush(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Close writes what the event pipeline holds, then closes the database.
+// Close writes what the event pipeline holds, then closes the database,
+// within ShutdownTimeout.
 func (a *App) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), FlushTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
+	return a.closeWithin(ctx)
+}
+
+// closeWithin closes the pipeline (at once when a shutdown's flush has
+// already closed it) and the database.
+func (a *App) closeWithin(ctx context.Context) error {
 	return errors.Join(a.Events.Close(ctx), a.DB.Close())
 }

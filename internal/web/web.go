@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/store"
 )
 
@@ -80,13 +81,23 @@ func (s *Site) Handle(h HandlerFunc) http.Handler {
 // Fail writes the response for err, as Handle does.
 func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	var e *Error
+	var f *fault.Error
 	switch {
 	case errors.As(err, &e):
+	case errors.As(err, &f):
+		e = &Error{Status: faultStatus(f.Kind), Field: f.Field, Message: f.Message}
+		if f.Kind == fault.Unavailable || f.Kind == fault.TooMany {
+			w.Header().Set("Retry-After", "5")
+		}
 	case errors.Is(err, store.ErrNotFound):
 		e = NotFound("page")
 		if IsAPI(r) {
 			e.Message = "not found"
 		}
+	case store.IsUnavailable(err):
+		slog.Warn("request failed: the database is not answering", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "5")
+		e = &Error{Status: http.StatusServiceUnavailable, Message: "The database is not answering just now. Nothing was lost; try again in a few seconds."}
 	default:
 		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		e = &Error{Status: http.StatusInternalServerError, Message: "Something went wrong on our side. The error has been logged; try again, and tell your administrator if it keeps happening."}
@@ -96,6 +107,25 @@ func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.renderError(w, r, e)
+}
+
+// faultStatus is the HTTP status of a kind of domain fault.
+func faultStatus(k fault.Kind) int {
+	switch k {
+	case fault.NotFound:
+		return http.StatusNotFound
+	case fault.Invalid:
+		return http.StatusBadRequest
+	case fault.Conflict:
+		return http.StatusConflict
+	case fault.Forbidden:
+		return http.StatusForbidden
+	case fault.TooMany:
+		return http.StatusTooManyRequests
+	case fault.Unavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
 }
 
 // PathID is the request's {id}; what is not a positive number names
