@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -122,15 +123,16 @@ func parseTime(s, field string, zone *time.Location) (time.Time, error) {
 	return t, nil
 }
 
-// apiError turns the registry's typed errors into the API's.
+// apiError turns the registry's typed errors into domain faults, which
+// web answers as 404 and 400.
 func apiError(err error) error {
 	var unknown *UnknownError
 	var qe *QueryError
 	switch {
 	case errors.As(err, &unknown):
-		return &web.Error{Status: http.StatusNotFound, Field: "name", Message: unknown.Error()}
+		return &fault.Error{Kind: fault.NotFound, Field: "name", Message: unknown.Error()}
 	case errors.As(err, &qe):
-		return web.BadRequest(qe.Field, "%s", qe.Message)
+		return fault.Invalidf(qe.Field, "%s", qe.Message)
 	}
 	return err
 }
