@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -15,14 +16,30 @@ const MaxRetentionDays = 3650
 
 // Retention deletes raw events and visits older than each service's
 // retention; the daily and hourly rollups are kept, so dashboards and
-// reports over long periods still work.
+// reports over long periods still work. What else is derived from raw
+// events is kept by BeforePrune, and how far events are gone is recorded
+// (PrunedBefore), so that a figure they alone could give is reported
+// unknown rather than zero.
 type Retention struct {
 	db  *store.DB
 	now func() time.Time
+	// BeforePrune, when set, is called before a service's raw events of
+	// [from, to) are deleted, to keep what is derived from them (the goals
+	// area keeps its funnels' days). When it fails nothing of the service
+	// is deleted this time. Analytics does not know who derives what: the
+	// app passes the hook in.
+	BeforePrune PruneHook
 }
+
+// PruneHook keeps what is derived from a service's raw events of
+// [from, to) before they are deleted.
+type PruneHook func(ctx context.Context, serviceID int64, from, to time.Time) error
 
 // NewRetention prunes db.
 func NewRetention(db *store.DB) *Retention { return &Retention{db: db, now: time.Now} }
+
+// SetClock sets the clock retention is counted from; tests set it.
+func (r *Retention) SetClock(now func() time.Time) { r.now = now }
 
 // Run prunes now and then every interval until ctx ends.
 func (r *Retention) Run(ctx context.Context, interval time.Duration) {
@@ -85,17 +102,39 @@ func (r *Retention) pruneService(ctx context.Context, serviceID, cut int64) (int
 	if err := r.db.QueryRowContext(ctx, `SELECT min(ts) FROM analytics_events WHERE service_id = $1`, serviceID).Scan(&oldest); err != nil {
 		return 0, err
 	}
+	if !oldest.Valid || oldest.Int64 >= cut {
+		return 0, nil
+	}
+	if r.BeforePrune != nil {
+		if err := r.BeforePrune(ctx, serviceID, time.UnixMilli(oldest.Int64), time.UnixMilli(cut)); err != nil {
+			return 0, fmt.Errorf("keep what is derived from raw events before pruning: %w", err)
+		}
+	}
 	var total int64
-	for lo := oldest.Int64; oldest.Valid && lo < cut; lo += pruneSlice.Milliseconds() {
+	for lo := oldest.Int64; lo < cut; lo += pruneSlice.Milliseconds() {
 		hi := min(lo+pruneSlice.Milliseconds(), cut)
 		err := r.db.LockedTx(ctx, store.LockRetention, func(tx store.Querier) error {
-			res, err := tx.ExecContext(ctx, `DELETE FROM analytics_events WHERE service_id = $1 AND ts >= $2 AND ts < $3`, serviceID, lo, hi)
-			if err != nil {
+			// Up to the last event deleted, not to the cut: the days after
+			// it had no events to lose, and their figures are a true 0.
+			var last sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT max(ts) FROM analytics_events WHERE service_id = $1 AND ts >= $2 AND ts < $3`,
+				serviceID, lo, hi).Scan(&last); err != nil {
 				return err
 			}
-			n, _ := res.RowsAffected()
-			total += n
-			_, err = tx.ExecContext(ctx, `DELETE FROM analytics_sessions WHERE service_id = $1 AND start_ts < $2 AND end_ts < $3`, serviceID, hi, cut)
+			if last.Valid {
+				res, err := tx.ExecContext(ctx, `DELETE FROM analytics_events WHERE service_id = $1 AND ts >= $2 AND ts < $3`, serviceID, lo, hi)
+				if err != nil {
+					return err
+				}
+				n, _ := res.RowsAffected()
+				total += n
+				if _, err := tx.ExecContext(ctx, `INSERT INTO analytics_pruned (service_id, before_ts) VALUES ($1, $2)
+					ON CONFLICT (service_id) DO UPDATE SET before_ts = excluded.before_ts
+					WHERE excluded.before_ts > analytics_pruned.before_ts`, serviceID, last.Int64+1); err != nil {
+					return fmt.Errorf("record pruning: %w", err)
+				}
+			}
+			_, err := tx.ExecContext(ctx, `DELETE FROM analytics_sessions WHERE service_id = $1 AND start_ts < $2 AND end_ts < $3`, serviceID, hi, cut)
 			return err
 		})
 		if err != nil {
@@ -120,4 +159,20 @@ func (r *Retention) RetentionDays(ctx context.Context, serviceID int64) (int, er
 	var days int
 	err := r.db.QueryRowContext(ctx, `SELECT event_retention_days FROM services WHERE id = $1`, serviceID).Scan(&days)
 	return days, err
+}
+
+// PrunedBefore is the instant before which the service's raw events may
+// have been deleted by its retention setting; the zero time when none
+// ever were. Figures only raw events give are unknown before it, unless
+// they were kept before the events went (BeforePrune).
+func (r *Retention) PrunedBefore(ctx context.Context, serviceID int64) (time.Time, error) {
+	var ms int64
+	err := r.db.QueryRowContext(ctx, `SELECT before_ts FROM analytics_pruned WHERE service_id = $1`, serviceID).Scan(&ms)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read how far service %d's raw events were pruned: %w", serviceID, err)
+	}
+	return time.UnixMilli(ms), nil
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/liveops/liveops/internal/feedback/widget"
 	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/kpi"
+	"github.com/liveops/liveops/internal/metric"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/tracker"
 	"github.com/liveops/liveops/internal/web"
@@ -68,8 +69,11 @@ type App struct {
 	Goals    *goals.Goals
 	Feedback *feedback.Feedback
 	KPI      *kpi.KPI
-	handler  http.Handler
-	ready    atomic.Bool
+	// Metrics is every area's named time series, the one way areas read
+	// each other's figures.
+	Metrics *metric.Registry
+	handler http.Handler
+	ready   atomic.Bool
 	// flushers run at shutdown, after the last request, so that buffered
 	// data reaches the store before it closes.
 	flushers []func(context.Context) error
@@ -119,7 +123,7 @@ func build(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, DB: db, Site: site, Accounts: account.New(db), Catalog: catalog.New(db)}
+	a := &App{cfg: cfg, DB: db, Site: site, Accounts: account.New(db), Catalog: catalog.New(db), Metrics: metric.NewRegistry()}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -141,9 +145,14 @@ func build(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.OnShutdown(a.Events.Close)
-	a.jobs = append(a.jobs, func(ctx context.Context) { analytics.NewRetention(db).Run(ctx, time.Hour) })
 	ingest := analytics.NewIngest(db, a.Catalog, a.Events, enricher, site, reg)
 	a.Goals = goals.New(db)
+	// Retention keeps the funnels' days before it deletes their raw
+	// events, and goals reports the days it could not keep as unknown.
+	retention := analytics.NewRetention(db)
+	retention.BeforePrune = a.Goals.KeepBeforePrune
+	a.Goals.PrunedBefore = retention.PrunedBefore
+	a.jobs = append(a.jobs, func(ctx context.Context) { retention.Run(ctx, time.Hour) })
 	stats := analytics.NewStats(db, a.Goals)
 	statsAPI := analytics.NewStatsAPI(stats, a.Catalog)
 	annotations := analytics.NewAnnotations(db, a.Catalog)
@@ -160,15 +169,10 @@ func build(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.KPI = kpi.New(db, a.Catalog, kpi.Options{
-		Transactions: a.Goals.Transactions,
-		Funnels:      a.Goals.Funnels,
-		LastAnswer:   a.Feedback.LastSatisfaction,
-		Satisfaction: func(ctx context.Context, serviceID int64, from, to time.Time) ([5]int, error) {
-			c, err := a.Feedback.Satisfaction(ctx, serviceID, from, to)
-			return c.Ratings, err
-		},
-	})
+	a.KPI = kpi.New(db, a.Catalog, kpi.Options{Metrics: a.Metrics, Funnels: a.Goals.Funnels})
+	if err := a.registerMetrics(stats, retention); err != nil {
+		return nil, err
+	}
 	kpiPages, err := kpi.NewHandler(a.KPI, site)
 	if err != nil {
 		return nil, err
@@ -187,6 +191,7 @@ func build(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	goalPages.Routes(rt)
 	feedbackPages.Routes(rt)
 	kpiPages.Routes(rt)
+	metric.NewHandler(a.Metrics, a.metricService).Routes(rt)
 	embedjs.Set{tracker.Script(), widget.Script()}.Routes(rt)
 	rt.Open("GET /healthz", http.HandlerFunc(a.healthz))
 	rt.Open("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -201,6 +206,31 @@ func build(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		site.Observe(metrics),
 	)
 	return a, nil
+}
+
+// registerMetrics declares every area's metrics in the registry once.
+func (a *App) registerMetrics(stats *analytics.Stats, retention *analytics.Retention) error {
+	for _, defs := range [][]metric.Definition{
+		stats.Metrics(retention.PrunedBefore),
+		a.Goals.Metrics(a.KPI.MainFunnel),
+		a.Feedback.Metrics(),
+		a.KPI.Metrics(),
+	} {
+		if err := a.Metrics.Register(defs...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// metricService is the service a metrics API request names, when its
+// principal may read it.
+func (a *App) metricService(r *http.Request) (metric.Service, error) {
+	s, err := a.Catalog.Readable(r)
+	if err != nil {
+		return metric.Service{}, err
+	}
+	return metric.Service{ID: s.ID, Slug: s.Slug, Zone: s.Location()}, nil
 }
 
 // serviceRefs lists every service, archived ones marked, for the account

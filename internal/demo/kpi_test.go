@@ -11,6 +11,7 @@ import (
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/kpi"
+	"github.com/liveops/liveops/internal/metric"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
@@ -38,7 +39,11 @@ func TestSeedDemoKPI(t *testing.T) {
 		if err != nil || len(funnels) != 1 {
 			t.Fatalf("funnels %v, %v", funnels, err)
 		}
-		k := kpi.New(db, catalog.New(db), kpi.Options{Transactions: g.Transactions, Funnels: g.Funnels})
+		reg := metric.NewRegistry()
+		k := kpi.New(db, catalog.New(db), kpi.Options{Metrics: reg, Funnels: g.Funnels})
+		if err := reg.Register(g.Metrics(k.MainFunnel)...); err != nil {
+			t.Fatal(err)
+		}
 		k.Now = func() time.Time { return testNow }
 		if err := SeedDemo(ctx, k, svc, funnels[0].ID, testNow); err != nil {
 			t.Fatal(err)

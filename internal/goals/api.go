@@ -176,6 +176,10 @@ type apiReport struct {
 	CompletedVisitors int       `json:"completed_visitors"`
 	ConversionRate    float64   `json:"conversion_rate"`
 	Steps             []apiStep `json:"steps"`
+	// UnknownDays are days retention deleted before they were counted: the
+	// figures leave them out, and UnknownReason says so (null when none).
+	UnknownDays   []string `json:"unknown_days"`
+	UnknownReason *string  `json:"unknown_reason"`
 }
 
 // apiFunnelReport answers GET /api/v1/services/{slug}/funnels/{id}?from=…&to=…
@@ -204,7 +208,13 @@ func (h *Handler) apiFunnelReport(w http.ResponseWriter, r *http.Request) error 
 	out := apiReport{
 		Funnel: toAPIFunnel(rep.Funnel), From: first.String(), To: last.String(),
 		EnteringVisitors: rep.Entered(), CompletedVisitors: rep.Completed(), ConversionRate: rep.ConversionRate(),
-		Steps: make([]apiStep, len(rep.Steps)),
+		Steps: make([]apiStep, len(rep.Steps)), UnknownDays: []string{},
+	}
+	for _, d := range rep.UnknownDays {
+		out.UnknownDays = append(out.UnknownDays, d.String())
+	}
+	if rep.UnknownReason != "" {
+		out.UnknownReason = &rep.UnknownReason
 	}
 	for i, st := range rep.Steps {
 		out.Steps[i] = apiStep{

@@ -33,6 +33,11 @@ type FunnelReport struct {
 	Funnel   *Funnel
 	From, To time.Time
 	Steps    []StepReport
+	// UnknownDays are days of the period whose raw events retention
+	// deleted before the funnel's figures for them were kept: Steps count
+	// the other days only, and UnknownReason says why.
+	UnknownDays   []statsquery.Date
+	UnknownReason string
 }
 
 // Entered is the number of visitors who reached the first step.
@@ -91,11 +96,14 @@ func (g *Goals) Funnel(ctx context.Context, serviceID, funnelID int64, from, to 
 	if err != nil {
 		return nil, err
 	}
-	levels, err := g.funnelLevels(ctx, f, zone, from, to)
+	levels, unknown, err := g.funnelLevels(ctx, f, zone, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("report funnel %d: %w", funnelID, err)
 	}
-	r := &FunnelReport{Funnel: f, From: from, To: to, Steps: make([]StepReport, len(f.Steps))}
+	r := &FunnelReport{Funnel: f, From: from, To: to, Steps: make([]StepReport, len(f.Steps)), UnknownDays: unknown}
+	if len(unknown) > 0 {
+		r.UnknownReason = ReasonPruned
+	}
 	reached := 0
 	for i := len(f.Steps); i >= 1; i-- {
 		reached += levels[i]
@@ -130,6 +138,18 @@ type DayCount struct {
 	Day       statsquery.Date // a civil date in the zone asked for
 	Started   int             // visits that reached the funnel's first step
 	Completed int             // of those, visits that reached its last step after the first
+	// Unknown says why the day's counts are not known (its raw events were
+	// deleted before they were kept), "" when they are; Started and
+	// Completed are then 0 and mean nothing.
+	Unknown string
+}
+
+// String is {2026-06-01 5 3}, or {2026-06-01 unknown}.
+func (d DayCount) String() string {
+	if d.Unknown != "" {
+		return "{" + d.Day.String() + " unknown}"
+	}
+	return fmt.Sprintf("{%s %d %d}", d.Day, d.Started, d.Completed)
 }
 
 // Transactions counts, for each day of [from, to) in zone (every day, zeros
@@ -149,7 +169,8 @@ type DayCount struct {
 // day, and a day's counts do not depend on the period asked for: events up
 // to FunnelWindow on either side of it are read. A whole day that is over
 // is counted once and kept (funnel_transactions), so the counts outlive
-// the raw events and years of days cost a read of the table.
+// the raw events and years of days cost a read of the table. A day whose
+// raw events retention deleted before it was kept is Unknown, never 0.
 func (g *Goals) Transactions(ctx context.Context, serviceID, funnelID int64, from, to time.Time, zone *time.Location) ([]DayCount, error) {
 	f, err := g.FunnelByID(ctx, serviceID, funnelID)
 	if err != nil {
@@ -173,6 +194,10 @@ func (g *Goals) Transactions(ctx context.Context, serviceID, funnelID int64, fro
 	if err != nil {
 		return nil, err
 	}
+	pruned, err := g.prunedBefore(ctx, serviceID)
+	if err != nil {
+		return nil, err
+	}
 	// A day is over once a visit started on it can no longer complete; a
 	// day over and wholly in the period is kept once counted.
 	over := g.Now().Add(-FunnelWindow - dayGrace)
@@ -183,6 +208,10 @@ func (g *Goals) Transactions(ctx context.Context, serviceID, funnelID int64, fro
 		keep[i] = !from.After(start) && !to.Before(end) && !over.Before(end)
 		if c, ok := kept[dayNumber(start, zone)]; ok && keep[i] {
 			days[i].Started, days[i].Completed, cached[i] = c.Started, c.Completed, true
+		} else if maxTime(from, start).Before(pruned) {
+			// What is left of the day's events would count as 0, and
+			// keeping it would make the 0 permanent.
+			days[i].Unknown, cached[i] = ReasonPruned, true
 		}
 	}
 	for i := 0; i < len(days); {

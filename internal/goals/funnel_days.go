@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 )
 
@@ -80,22 +81,32 @@ func dayNumber(t time.Time, zone *time.Location) int64 {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }
 
+// ReasonPruned is why a funnel's figure for a day is unknown: its raw
+// events were deleted before the figure was kept.
+const ReasonPruned = "The raw events of these days were deleted by the service’s retention setting before this funnel’s figures for them were kept."
+
 // funnelLevels counts the visitors of [from, to) by the deepest step they
-// reached, a day at a time, from funnel_days where it can.
-func (g *Goals) funnelLevels(ctx context.Context, f *Funnel, zone *time.Location, from, to time.Time) (levels, error) {
+// reached, a day at a time, from funnel_days where it can. Days whose raw
+// events retention has deleted, and that were not kept before, are left
+// out of the levels and listed in unknown.
+func (g *Goals) funnelLevels(ctx context.Context, f *Funnel, zone *time.Location, from, to time.Time) (total levels, unknown []statsquery.Date, err error) {
 	n := len(f.Steps) + 1
-	total := make(levels, n)
+	total = make(levels, n)
 	if !from.Before(to) {
-		return total, nil
+		return total, nil, nil
 	}
 	resolved, err := g.Resolve(ctx, f.Steps)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	pruned, err := g.prunedBefore(ctx, f.ServiceID)
+	if err != nil {
+		return nil, nil, err
 	}
 	def := definition(f, zone)
 	kept, err := g.keptDays(ctx, f.ID, def, dayNumber(from, zone), dayNumber(to, zone), n)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := g.Now()
 	type newDay struct {
@@ -118,9 +129,16 @@ func (g *Goals) funnelLevels(ctx context.Context, f *Funnel, zone *time.Location
 			start = end
 			continue
 		}
+		if start.Before(pruned) {
+			// Counting what is left would report the deleted visitors as
+			// 0, and keeping that would make the 0 permanent.
+			unknown = append(unknown, statsquery.Date{Year: y, Month: m, Day: d})
+			start = end
+			continue
+		}
 		l, err := g.walkVisitors(ctx, f.ServiceID, resolved, start, end)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		total.add(l)
 		if whole {
@@ -132,10 +150,53 @@ func (g *Goals) funnelLevels(ctx context.Context, f *Funnel, zone *time.Location
 		// Two reports may compute the same day at once: both are right.
 		if _, err := g.db.ExecContext(ctx, `INSERT INTO funnel_days (funnel_id, definition, day, levels) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (funnel_id, definition, day) DO NOTHING`, f.ID, def, nd.day, nd.l.String()); err != nil {
-			return nil, fmt.Errorf("keep funnel %d's day %d: %w", f.ID, nd.day, err)
+			return nil, nil, fmt.Errorf("keep funnel %d's day %d: %w", f.ID, nd.day, err)
 		}
 	}
-	return total, nil
+	return total, unknown, nil
+}
+
+// prunedBefore is when the service's raw events may have been deleted
+// before; the zero time when never.
+func (g *Goals) prunedBefore(ctx context.Context, serviceID int64) (time.Time, error) {
+	if g.PrunedBefore == nil {
+		return time.Time{}, nil
+	}
+	return g.PrunedBefore(ctx, serviceID)
+}
+
+// KeepBeforePrune keeps the days and transactions of every funnel of the
+// service that the raw events of [from, to) count towards, before
+// retention deletes those events; analytics' Retention calls it (as its
+// BeforePrune). Only days that are over are kept: a day still open when
+// its first events go is unknown afterwards (with a retention of a day or
+// two), never a 0.
+func (g *Goals) KeepBeforePrune(ctx context.Context, serviceID int64, from, to time.Time) error {
+	funnels, err := g.Funnels(ctx, serviceID)
+	if err != nil {
+		return err
+	}
+	if len(funnels) == 0 {
+		return nil
+	}
+	zone, err := g.serviceZone(ctx, serviceID)
+	if err != nil {
+		return err
+	}
+	first := dateOf(from, zone).Start(zone)
+	// A visit started on a day may complete up to FunnelWindow later, so
+	// the days just after the pruned ones read its events too.
+	last := minTime(dateOf(to, zone).AddDays(1).Start(zone), g.Now())
+	lastTx := minTime(dateOf(to.Add(FunnelWindow), zone).AddDays(1).Start(zone), g.Now())
+	for _, f := range funnels {
+		if _, _, err := g.funnelLevels(ctx, f, zone, first, last); err != nil {
+			return fmt.Errorf("keep funnel %d's days: %w", f.ID, err)
+		}
+		if _, err := g.Transactions(ctx, serviceID, f.ID, first, lastTx, zone); err != nil {
+			return fmt.Errorf("keep funnel %d's transactions: %w", f.ID, err)
+		}
+	}
+	return nil
 }
 
 // keptDays reads the days of [first, last] already computed for def.

@@ -10,6 +10,7 @@
 package goals
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -70,6 +71,10 @@ type Goals struct {
 	db *store.DB
 	// Now is the clock that says which days are over; tests set it.
 	Now func() time.Time
+	// PrunedBefore says before when a service's raw events may have been
+	// deleted by retention (the zero time for never): funnel days there
+	// that were not kept beforehand are unknown. Nil means never.
+	PrunedBefore func(ctx context.Context, serviceID int64) (time.Time, error)
 }
 
 // New returns the goals and funnels kept in db.

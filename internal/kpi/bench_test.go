@@ -12,6 +12,7 @@ import (
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/kpi"
+	"github.com/liveops/liveops/internal/metric"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
@@ -86,19 +87,28 @@ func fiveYears(b *testing.B, db *store.DB) (*webtest.Server, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	transactions := func(ctx context.Context, serviceID, funnelID int64, from, to time.Time, zone *time.Location) ([]goals.DayCount, error) {
-		var out []goals.DayCount
-		for t := from; t.Before(to); t = t.AddDate(0, 0, 1) {
-			y, m, d := t.In(zone).Date()
-			out = append(out, goals.DayCount{Day: statsquery.Date{Year: y, Month: m, Day: d}, Started: 100 + d, Completed: 80 + d})
+	// The other areas' metrics answer at once, so that the benchmark
+	// measures the kpi area's own work.
+	perDay := func(v func(statsquery.Date) int) metric.Func {
+		return func(_ context.Context, q metric.Query) (metric.Result, error) {
+			pts := make([]metric.Point, len(q.Buckets))
+			for i, bk := range q.Buckets {
+				y, m, d := bk.Start.In(q.Service.Zone).Date()
+				pts[i] = metric.Known(float64(v(statsquery.Date{Year: y, Month: m, Day: d})))
+			}
+			return metric.Result{Points: pts}, nil
 		}
-		return out, nil
 	}
-	satisfaction := func(ctx context.Context, serviceID int64, from, to time.Time) ([5]int, error) {
-		days := int(to.Sub(from).Hours() / 24)
-		return [5]int{days, days, 2 * days, 5 * days, 3 * days}, nil
+	reg := metric.NewRegistry()
+	count := metric.Unit{Kind: metric.Count}
+	if err := reg.Register(
+		metric.Definition{Name: "transactions_started", Unit: count, Params: []metric.Param{{Name: "funnel"}}, Compute: perDay(func(d statsquery.Date) int { return 100 + d.Day })},
+		metric.Definition{Name: "transactions_completed", Unit: count, Params: []metric.Param{{Name: "funnel"}}, Compute: perDay(func(d statsquery.Date) int { return 80 + d.Day })},
+		metric.Definition{Name: "satisfaction_answers", Unit: count, Params: []metric.Param{{Name: "rating"}}, Compute: perDay(func(statsquery.Date) int { return 2 })},
+	); err != nil {
+		b.Fatal(err)
 	}
-	k := kpi.New(db, cat, kpi.Options{Transactions: transactions, Satisfaction: satisfaction, Funnels: g.Funnels})
+	k := kpi.New(db, cat, kpi.Options{Metrics: reg, Funnels: g.Funnels})
 	k.Now = func() time.Time { return time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC) }
 	set, _ := k.Settings(ctx, s.ID)
 	set.MainFunnelID = funnel.ID

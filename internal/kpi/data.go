@@ -2,14 +2,11 @@ package kpi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
-	"time"
 
 	"github.com/liveops/liveops/internal/catalog"
-	"github.com/liveops/liveops/internal/store"
 )
 
 // data is everything the KPIs of one service over a span of days need
@@ -23,8 +20,14 @@ type data struct {
 	funnel                     bool
 	derivedStarted, derivedEnd []int64 // prefix sums of started and completed
 	derivedDays                []int   // prefix sums of days with a start
-	costs                      [numChannels + 1][]costRow
-	costUnion                  []span // the days any cost covers, merged, in order
+	// Prefix sums of the days whose funnel figures are unknown (their raw
+	// events were deleted before they were counted), and why.
+	derivedUnknown []int
+	unknownReason  string
+	// ratings[r-1] are prefix sums of the survey answers with rating r.
+	ratings   [5][]int64
+	costs     [numChannels + 1][]costRow
+	costUnion []span // the days any cost covers, merged, in order
 }
 
 // load reads the figures overlapping s, and the main funnel's per day.
@@ -55,34 +58,44 @@ func (k *KPI) load(ctx context.Context, svc *catalog.Service, settings Settings,
 	if err := k.loadFunnel(ctx, svc, settings, d); err != nil {
 		return nil, err
 	}
+	if err := k.loadRatings(ctx, svc, d); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
-// loadFunnel asks the goals area for the main funnel's figures per day.
-// A funnel deleted meanwhile counts as none.
+// loadFunnel asks the metric registry for the main funnel's figures per
+// day. A funnel deleted meanwhile counts as none.
 func (k *KPI) loadFunnel(ctx context.Context, svc *catalog.Service, settings Settings, d *data) error {
 	n := d.loaded.Days()
-	d.derivedStarted, d.derivedEnd, d.derivedDays = make([]int64, n+1), make([]int64, n+1), make([]int, n+1)
-	if settings.MainFunnelID == 0 || k.opt.Transactions == nil {
+	d.derivedStarted, d.derivedEnd, d.derivedDays, d.derivedUnknown = make([]int64, n+1), make([]int64, n+1), make([]int, n+1), make([]int, n+1)
+	if settings.MainFunnelID == 0 {
 		return nil
 	}
 	loc := svc.Location()
-	days, err := k.opt.Transactions(ctx, svc.ID, settings.MainFunnelID, d.loaded.First.start(loc), (d.loaded.Last + 1).start(loc), loc)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
+	days, found, err := k.funnelDays(ctx, svc, settings.MainFunnelID, d.loaded.First.start(loc), (d.loaded.Last + 1).start(loc))
 	if err != nil {
 		return fmt.Errorf("count transactions of funnel %d: %w", settings.MainFunnelID, err)
 	}
+	if !found {
+		return nil
+	}
 	d.funnel = true
-	started, completed, active := make([]int64, n), make([]int64, n), make([]int, n)
+	started, completed, active, unknown := make([]int64, n), make([]int64, n), make([]int, n), make([]int, n)
 	for _, dc := range days {
-		i := int(dayOf(dc.Day) - d.loaded.First)
+		i := int(dc.day - d.loaded.First)
 		if i < 0 || i >= n {
 			continue
 		}
-		started[i], completed[i] = int64(dc.Started), int64(dc.Completed)
-		if dc.Started > 0 {
+		if dc.unknown != "" {
+			unknown[i] = 1
+			if d.unknownReason == "" {
+				d.unknownReason = dc.unknown
+			}
+			continue
+		}
+		started[i], completed[i] = dc.started, dc.completed
+		if dc.started > 0 {
 			active[i] = 1
 		}
 	}
@@ -90,13 +103,33 @@ func (k *KPI) loadFunnel(ctx context.Context, svc *catalog.Service, settings Set
 	for _, r := range d.tx[Digital.index()] {
 		for day := max(r.period.First, d.loaded.First); day <= min(r.period.Last, d.loaded.Last); day++ {
 			i := int(day - d.loaded.First)
-			started[i], completed[i], active[i] = 0, 0, 0
+			started[i], completed[i], active[i], unknown[i] = 0, 0, 0, 0
 		}
 	}
 	for i := range n {
 		d.derivedStarted[i+1] = d.derivedStarted[i] + started[i]
 		d.derivedEnd[i+1] = d.derivedEnd[i] + completed[i]
 		d.derivedDays[i+1] = d.derivedDays[i] + active[i]
+		d.derivedUnknown[i+1] = d.derivedUnknown[i] + unknown[i]
+	}
+	return nil
+}
+
+// loadRatings asks the metric registry for the survey's answers per day.
+func (k *KPI) loadRatings(ctx context.Context, svc *catalog.Service, d *data) error {
+	n := d.loaded.Days()
+	byDay, _, err := k.ratingsByDay(ctx, svc, d.loaded)
+	if err != nil {
+		return err
+	}
+	for r := range d.ratings {
+		d.ratings[r] = make([]int64, n+1)
+		for i := 0; i < n && i < len(byDay[r]); i++ {
+			d.ratings[r][i+1] = d.ratings[r][i] + byDay[r][i]
+		}
+		for i := len(byDay[r]); i < n; i++ {
+			d.ratings[r][i+1] = d.ratings[r][i]
+		}
 	}
 	return nil
 }
@@ -128,6 +161,12 @@ type Counts struct {
 	Figures [numChannels]int
 	// FunnelDays is how many of the digital figures are the funnel's days.
 	FunnelDays int
+	// UnknownDays are days of the span whose digital transactions are not
+	// known (the funnel's raw events were deleted before they were
+	// counted, and no digital figures were submitted for them), and
+	// UnknownReason says why: KPIs that need them are unknown.
+	UnknownDays   int
+	UnknownReason string
 	// Ratings are the survey answers by rating, 1 to 5.
 	Ratings [5]int
 	// Cost is spent by cost channel (the channels, then all), in minor units.
@@ -149,6 +188,14 @@ func (d *data) counts(q span) Counts {
 		c.Started[i], c.Completed[i], c.Figures[i] = d.channel(i, q)
 	}
 	c.FunnelDays = d.funnelDays(q)
+	if a, b := d.index(q); d.derivedUnknown[b] > d.derivedUnknown[a] {
+		c.UnknownDays, c.UnknownReason = d.derivedUnknown[b]-d.derivedUnknown[a], d.unknownReason
+	}
+	if a, b := d.index(q); d.ratings[0] != nil {
+		for r := range c.Ratings {
+			c.Ratings[r] = int(d.ratings[r][b] - d.ratings[r][a])
+		}
+	}
 	for i := range d.costs {
 		for _, r := range overlapping(d.costs[i], q, func(r costRow) span { return r.period }) {
 			ov := r.period.overlap(q)
@@ -251,15 +298,3 @@ func (c *Counts) Answers() int {
 
 // Satisfied is the answers "satisfied" (4) and "very satisfied" (5).
 func (c *Counts) Satisfied() int { return c.Ratings[3] + c.Ratings[4] }
-
-// satisfaction asks the feedback area for the answers in s.
-func (k *KPI) satisfaction(ctx context.Context, svc *catalog.Service, from, to time.Time) ([5]int, error) {
-	if k.opt.Satisfaction == nil {
-		return [5]int{}, nil
-	}
-	r, err := k.opt.Satisfaction(ctx, svc.ID, from, to)
-	if err != nil {
-		return r, fmt.Errorf("count satisfaction answers of service %d: %w", svc.ID, err)
-	}
-	return r, nil
-}

@@ -2,13 +2,10 @@ package kpi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/liveops/liveops/internal/catalog"
-	"github.com/liveops/liveops/internal/goals"
-	"github.com/liveops/liveops/internal/store"
 )
 
 // Freshness says when one input was last updated and whether that is
@@ -91,23 +88,21 @@ func (k *KPI) freshness(ctx context.Context, svc *catalog.Service, s Settings) (
 
 	age = s.ExpectedAge[InputSatisfaction]
 	sat := Freshness{Input: InputSatisfaction, Source: "The satisfaction survey", ExpectedAge: age}
-	if k.opt.Satisfaction == nil {
+	ratings, connected, err := k.satisfaction(ctx, svc, now.Add(-time.Duration(age)*24*time.Hour), now)
+	switch {
+	case err != nil:
+		return nil, err
+	case !connected:
 		sat.Source, sat.Stale, sat.Note = "Not connected", true, "The satisfaction survey is not connected."
-	} else {
-		ratings, err := k.satisfaction(ctx, svc, now.Add(-time.Duration(age)*24*time.Hour), now)
-		if err != nil {
-			return nil, err
-		}
+	default:
 		n := 0
 		for _, v := range ratings {
 			n += v
 		}
 		sat.Stale = n == 0
 		sat.Note = fmt.Sprintf("%s in the last %d %s.", answers(n), age, plural(age, "day", "days"))
-		if k.opt.LastAnswer != nil {
-			if sat.LastUpdated, err = k.opt.LastAnswer(ctx, svc.ID); err != nil {
-				return nil, err
-			}
+		if sat.LastUpdated, err = k.lastAnswer(ctx, svc); err != nil {
+			return nil, err
 		}
 	}
 	return append(out, sat), nil
@@ -123,13 +118,13 @@ func (k *KPI) digitalFreshness(ctx context.Context, svc *catalog.Service, s Sett
 	if !in.updated.IsZero() {
 		f.Source, f.DataUntil = "Submitted figures", in.until.String()
 	}
-	if s.MainFunnelID != 0 && k.opt.Transactions != nil {
+	if s.MainFunnelID != 0 && k.opt.Metrics != nil {
 		loc := svc.Location()
 		today := dayAt(now, loc)
 		first := today - day(age)
 		back := today - day(min(max(2*age, 31), maxLookBack))
-		days, err := k.recentFunnelDays(ctx, svc, s.MainFunnelID, age, back.start(loc), (today + 1).start(loc), now)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		days, found, err := k.recentFunnelDays(ctx, svc, s.MainFunnelID, age, back.start(loc), (today + 1).start(loc), now)
+		if err != nil {
 			return f, fmt.Errorf("count recent transactions of funnel %d: %w", s.MainFunnelID, err)
 		}
 		source := "The service’s main funnel"
@@ -138,10 +133,10 @@ func (k *KPI) digitalFreshness(ctx context.Context, svc *catalog.Service, s Sett
 		}
 		f.Source = source
 		for i := len(days) - 1; i >= 0; i-- {
-			if days[i].Started == 0 {
+			if days[i].started == 0 {
 				continue
 			}
-			d := dayOf(days[i].Day)
+			d := days[i].day
 			end := (d + 1).start(loc)
 			if now.Before(end) {
 				end = now
@@ -151,7 +146,7 @@ func (k *KPI) digitalFreshness(ctx context.Context, svc *catalog.Service, s Sett
 			}
 			break
 		}
-		if err == nil && f.LastUpdated.Before(first.start(loc)) {
+		if found && f.LastUpdated.Before(first.start(loc)) {
 			f.Note = fmt.Sprintf("No visit started the main funnel in the last %d %s: check that the tracker is on the start page.", age, plural(age, "day", "days"))
 		}
 	}
@@ -204,19 +199,19 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// recentFunnelDays is the funnel's transactions of [from, to), as the hook
-// counts them, reused for funnelSeenFor.
-func (k *KPI) recentFunnelDays(ctx context.Context, svc *catalog.Service, funnel int64, age int, from, to, now time.Time) ([]goals.DayCount, error) {
+// recentFunnelDays is the funnel's transactions of [from, to), as the
+// registry counts them, reused for funnelSeenFor.
+func (k *KPI) recentFunnelDays(ctx context.Context, svc *catalog.Service, funnel int64, age int, from, to, now time.Time) ([]funnelDay, bool, error) {
 	key := funnelSeenKey{svc.ID, funnel, age}
 	k.mu.Lock()
 	e, ok := k.funnelSeen[key]
 	k.mu.Unlock()
 	if ok && now.Sub(e.at) < funnelSeenFor && !now.Before(e.at) {
-		return e.days, nil
+		return e.days, true, nil
 	}
-	days, err := k.opt.Transactions(ctx, svc.ID, funnel, from, to, svc.Location())
-	if err != nil {
-		return days, err
+	days, found, err := k.funnelDays(ctx, svc, funnel, from, to)
+	if err != nil || !found {
+		return days, found, err
 	}
 	k.mu.Lock()
 	if len(k.funnelSeen) > 10_000 {
@@ -224,5 +219,5 @@ func (k *KPI) recentFunnelDays(ctx context.Context, svc *catalog.Service, funnel
 	}
 	k.funnelSeen[key] = funnelSeenEntry{days: days, at: now}
 	k.mu.Unlock()
-	return days, nil
+	return days, true, nil
 }

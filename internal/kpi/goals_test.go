@@ -11,6 +11,7 @@ import (
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/kpi"
+	"github.com/liveops/liveops/internal/metric"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
 )
@@ -40,7 +41,11 @@ func TestWithGoals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		k := kpi.New(db, cat, kpi.Options{Transactions: g.Transactions, Funnels: g.Funnels})
+		reg := metric.NewRegistry()
+		k := kpi.New(db, cat, kpi.Options{Metrics: reg, Funnels: g.Funnels})
+		if err := reg.Register(g.Metrics(k.MainFunnel)...); err != nil {
+			t.Fatal(err)
+		}
 		k.Now = func() time.Time { return fixedNow }
 		set, _ := k.Settings(ctx, svc.ID)
 		set.MainFunnelID = funnel.ID

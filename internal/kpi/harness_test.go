@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/kpi"
+	"github.com/liveops/liveops/internal/metric"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
@@ -58,46 +60,74 @@ func (f *fakes) answer(s *catalog.Service, at time.Time, rating, n int) {
 	}
 }
 
-// Transactions answers as goals.(*Goals).Transactions does: every day of
-// [from, to) in zone, zeros included, for the funnels it knows.
-func (f *fakes) Transactions(ctx context.Context, serviceID, funnelID int64, from, to time.Time, zone *time.Location) ([]goals.DayCount, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls++
-	if !slices.ContainsFunc(f.funnels[serviceID], func(fn *goals.Funnel) bool { return fn.ID == funnelID }) {
-		return nil, store.ErrNotFound
+// registry answers the metrics kpi reads as the goals and feedback areas
+// do: the funnels' transactions by day, zeros included, for the funnels
+// it knows, and the survey answers by time.
+func (f *fakes) registry() *metric.Registry {
+	reg := metric.NewRegistry()
+	count := metric.Unit{Kind: metric.Count}
+	funnel := []metric.Param{{Name: "funnel"}}
+	err := reg.Register(
+		metric.Definition{Name: "transactions_started", Unit: count, Params: funnel, Compute: f.transactions(func(d goals.DayCount) int { return d.Started })},
+		metric.Definition{Name: "transactions_completed", Unit: count, Params: funnel, Compute: f.transactions(func(d goals.DayCount) int { return d.Completed })},
+		metric.Definition{Name: "satisfaction_answers", Unit: count, Params: []metric.Param{{Name: "rating"}}, Compute: f.answerMetric, Latest: f.lastAnswer},
+	)
+	if err != nil {
+		panic(err)
 	}
-	var out []goals.DayCount
-	for t := from; t.Before(to); t = t.AddDate(0, 0, 1) {
-		y, m, d := t.In(zone).Date()
-		day := statsquery.Date{Year: y, Month: m, Day: d}
-		dc := f.days[day]
-		dc.Day = day
-		out = append(out, dc)
-	}
-	return out, nil
+	return reg
 }
 
-// Satisfaction counts the answers in [from, to) by rating.
-func (f *fakes) Satisfaction(ctx context.Context, serviceID int64, from, to time.Time) ([5]int, error) {
+func (f *fakes) transactions(value func(goals.DayCount) int) metric.Func {
+	return func(ctx context.Context, q metric.Query) (metric.Result, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.calls++
+		id, _ := strconv.ParseInt(q.Param("funnel"), 10, 64)
+		if !slices.ContainsFunc(f.funnels[q.Service.ID], func(fn *goals.Funnel) bool { return fn.ID == id }) {
+			return metric.Result{}, &metric.QueryError{Field: "funnel", Message: "no such funnel"}
+		}
+		pts := make([]metric.Point, len(q.Buckets))
+		for i, b := range q.Buckets {
+			pts[i] = metric.Known(0)
+			for t := b.Start; t.Before(b.End); t = t.AddDate(0, 0, 1) {
+				y, m, d := t.In(q.Service.Zone).Date()
+				dc := f.days[statsquery.Date{Year: y, Month: m, Day: d}]
+				if dc.Unknown != "" {
+					pts[i] = metric.Unknown(dc.Unknown)
+					break
+				}
+				pts[i].Value += float64(value(dc))
+			}
+		}
+		return metric.Result{Points: pts}, nil
+	}
+}
+
+// answerMetric counts the answers of a rating in each bucket.
+func (f *fakes) answerMetric(ctx context.Context, q metric.Query) (metric.Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out [5]int
-	for _, a := range f.answers {
-		if a.service == serviceID && !a.at.Before(from) && a.at.Before(to) {
-			out[a.rating-1]++
+	rating, _ := strconv.Atoi(q.Param("rating"))
+	pts := make([]metric.Point, len(q.Buckets))
+	for i, b := range q.Buckets {
+		pts[i] = metric.Known(0)
+		for _, a := range f.answers {
+			if a.service == q.Service.ID && (rating == 0 || a.rating == rating) && !a.at.Before(b.Start) && a.at.Before(b.End) {
+				pts[i].Value++
+			}
 		}
 	}
-	return out, nil
+	return metric.Result{Points: pts}, nil
 }
 
-// LastAnswer is the time of the service's latest answer.
-func (f *fakes) LastAnswer(ctx context.Context, serviceID int64) (time.Time, error) {
+// lastAnswer is the time of the service's latest answer.
+func (f *fakes) lastAnswer(ctx context.Context, s metric.Service) (time.Time, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var last time.Time
 	for _, a := range f.answers {
-		if a.service == serviceID && a.at.After(last) {
+		if a.service == s.ID && a.at.After(last) {
 			last = a.at
 		}
 	}
@@ -112,7 +142,7 @@ func (f *fakes) Funnels(ctx context.Context, serviceID int64) ([]*goals.Funnel, 
 }
 
 func (f *fakes) options() kpi.Options {
-	return kpi.Options{Transactions: f.Transactions, Satisfaction: f.Satisfaction, Funnels: f.Funnels, LastAnswer: f.LastAnswer}
+	return kpi.Options{Metrics: f.registry(), Funnels: f.Funnels}
 }
 
 func date(s string) statsquery.Date {

@@ -7,8 +7,9 @@
 // flags inputs that have gone stale, and publishes the figures of public
 // services at /performance.
 //
-// Inputs from other areas come through the hooks in Options, so the package
-// does not reach into their tables.
+// Inputs from other areas come through the metric registry (and the list
+// of funnels through Options.Funnels), so the package does not reach into
+// their tables; it registers the four KPIs there in turn (Metrics).
 package kpi
 
 import (
@@ -18,6 +19,7 @@ import (
 
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/goals"
+	"github.com/liveops/liveops/internal/metric"
 	"github.com/liveops/liveops/internal/store"
 )
 
@@ -82,34 +84,32 @@ func (c Channel) index() int {
 	return -1
 }
 
-// TransactionsFunc counts a funnel's started and completed transactions per
-// day of [from, to) in zone, every day in order; goals.(*Goals).Transactions
-// is one. It returns store.ErrNotFound when the service has no such funnel.
-type TransactionsFunc func(ctx context.Context, serviceID, funnelID int64, from, to time.Time, zone *time.Location) ([]goals.DayCount, error)
-
-// SatisfactionFunc counts a service's satisfaction survey answers in
-// [from, to) by rating: index 0 is rating 1 (very dissatisfied), index 4
-// rating 5 (very satisfied).
-type SatisfactionFunc func(ctx context.Context, serviceID int64, from, to time.Time) ([5]int, error)
-
 // FunnelsFunc lists a service's funnels, for the choice of the main one;
 // goals.(*Goals).Funnels is one.
 type FunnelsFunc func(ctx context.Context, serviceID int64) ([]*goals.Funnel, error)
 
-// Options connect the kpi area to the areas it reads. A nil hook means the
-// input does not exist: no derived digital figures, no satisfaction answers
-// or no funnels to choose from.
+// The metrics the kpi area reads (see the metric package): the main
+// funnel's digital transactions, asked for with the parameter funnel, and
+// the satisfaction survey's answers, with the parameter rating.
+const (
+	metricStarted   = "transactions_started"
+	metricCompleted = "transactions_completed"
+	metricAnswers   = "satisfaction_answers"
+)
+
+// Options connect the kpi area to the areas it reads.
 type Options struct {
-	Transactions TransactionsFunc
-	Satisfaction SatisfactionFunc
-	Funnels      FunnelsFunc
-	// LastAnswer is when the service last had a survey answer (zero for
-	// never), shown as when user satisfaction was last updated.
-	LastAnswer func(ctx context.Context, serviceID int64) (time.Time, error)
+	// Metrics is where the main funnel's transactions and the survey's
+	// answers are read from. Without it, or without those metrics, there
+	// are no derived digital figures and no answers.
+	Metrics *metric.Registry
+	// Funnels lists the funnels to choose the main one from (not a
+	// figure, so not a metric); nil means there are none.
+	Funnels FunnelsFunc
 }
 
 // KPI keeps transactions, costs, targets and settings, and computes the
-// KPIs from them and from the hooks.
+// KPIs from them and from the other areas' metrics.
 type KPI struct {
 	db  *store.DB
 	cat *catalog.Catalog
@@ -131,7 +131,7 @@ type funnelSeenKey struct {
 }
 
 type funnelSeenEntry struct {
-	days []goals.DayCount
+	days []funnelDay
 	at   time.Time
 }
 

@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 )
 
@@ -92,8 +93,18 @@ func (c *Counts) kpis(funnel bool, digits int) KPIs {
 	var k KPIs
 	dig := Digital.index()
 
+	// Days whose digital transactions are unknown make every measure that
+	// counts them unknown: leaving them out would read as 0 transactions.
+	pruned := ""
+	if c.UnknownDays > 0 {
+		pruned = fmt.Sprintf("The digital transactions of %d %s of this period are unknown. %s Submit digital figures for %s to fill %s.",
+			c.UnknownDays, plural(c.UnknownDays, "day", "days"), c.UnknownReason, plural(c.UnknownDays, "that day", "those days"), plural(c.UnknownDays, "it", "them"))
+	}
+
 	// Completion rate: digital completed ÷ digital started.
 	switch {
+	case pruned != "":
+		k.CompletionRate = unknown(pruned, c.Figures[dig])
 	case c.Started[dig] > 0:
 		k.CompletionRate = known(c.Completed[dig]/c.Started[dig], c.Figures[dig])
 	case !funnel && c.Figures[dig] == 0:
@@ -108,6 +119,8 @@ func (c *Counts) kpis(funnel bool, digits int) KPIs {
 		figures += n
 	}
 	switch all := c.CompletedAll(); {
+	case pruned != "":
+		k.DigitalTakeUp = unknown(pruned, figures)
 	case !funnel && c.Figures[dig] == 0:
 		// Nothing counts the digital channel: its share is unknown, not 0.
 		k.DigitalTakeUp = unknown(reasonNoDigital, figures)
@@ -149,6 +162,8 @@ func (c *Counts) kpis(funnel bool, digits int) KPIs {
 	switch {
 	case costFigures == 0:
 		k.CostPerTransaction = unknown(reasonNoCosts, 0)
+	case pruned != "":
+		k.CostPerTransaction = unknown(pruned, costFigures)
 	case len(uncosted) > 0:
 		// Some channels' costs alone over every channel's transactions
 		// would read as a cost per transaction lower than any channel's.
@@ -162,6 +177,8 @@ func (c *Counts) kpis(funnel bool, digits int) KPIs {
 		switch {
 		case c.CostFigures[i] == 0:
 			continue
+		case pruned != "" && ch == Digital:
+			k.CostByChannel = append(k.CostByChannel, ChannelMeasure{ch, unknown(pruned, c.CostFigures[i])})
 		case c.CompletedCoveredBy[i] > 0:
 			k.CostByChannel = append(k.CostByChannel, ChannelMeasure{ch, known(c.Cost[i]/unit/c.CompletedCoveredBy[i], c.CostFigures[i])})
 		default:

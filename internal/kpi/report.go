@@ -114,24 +114,15 @@ func (k *KPI) Report(ctx context.Context, svc *catalog.Service, from, to statsqu
 	if err != nil {
 		return nil, err
 	}
-	digits, loc := r.Digits(), svc.Location()
+	digits := r.Digits()
 	r.Counts = d.counts(p)
 	for _, b := range buckets {
 		pt := Point{Counts: d.counts(b), period: b}
-		if pt.Counts.Ratings, err = k.satisfaction(ctx, svc, b.First.start(loc), (b.Last + 1).start(loc)); err != nil {
-			return nil, err
-		}
-		for i, n := range pt.Counts.Ratings {
-			r.Counts.Ratings[i] += n // the points tile the period
-		}
 		pt.KPIs = pt.Counts.kpis(d.funnel, digits)
 		r.Series = append(r.Series, pt)
 	}
 	r.KPIs = r.Counts.kpis(d.funnel, digits)
 	prev := d.counts(r.previous)
-	if prev.Ratings, err = k.satisfaction(ctx, svc, r.previous.First.start(loc), p.First.start(loc)); err != nil {
-		return nil, err
-	}
 	r.Previous = prev.kpis(d.funnel, digits)
 	for _, n := range append(Headline[:3:3], SatisfactionScore, CostPerTransaction) {
 		r.Assessments = append(r.Assessments, assess(n, r.KPIs.Get(n), r.Previous.Get(n), settings))
