@@ -23,12 +23,20 @@ type TileFigure struct {
 // should be quick, and return nil when it has nothing to show.
 type TileSource func(ctx context.Context, s *Service) []TileFigure
 
+// ServiceLink is an area's entry on a service's page: a link to
+// /services/{slug}/{Path} reading Label, with " {Hidden} {service name}"
+// for screen readers ("View analytics for Apply for a permit").
+type ServiceLink struct {
+	Label, Path, Hidden string
+}
+
 // Handler serves the catalog's pages and API.
 type Handler struct {
 	cat   *Catalog
 	site  *web.Site
 	pages *web.Pages
 	tiles []TileSource
+	links []ServiceLink
 }
 
 // NewHandler parses the catalog's page templates.
@@ -45,6 +53,12 @@ func NewHandler(c *Catalog, site *web.Site) (*Handler, error) {
 // serving: the list is not guarded for concurrent change.
 func (h *Handler) AddTileSource(src func(ctx context.Context, s *Service) []TileFigure) {
 	h.tiles = append(h.tiles, src)
+}
+
+// AddServiceLinks adds areas' entries to every service's page, in order.
+// Call it while wiring the app, before serving.
+func (h *Handler) AddServiceLinks(links ...ServiceLink) {
+	h.links = append(h.links, links...)
 }
 
 // Routes registers the home page, the service pages and the services API.

@@ -65,6 +65,7 @@ func (h *Handler) archivedPage(w http.ResponseWriter, r *http.Request) error {
 type serviceData struct {
 	*Service
 	CanWrite bool
+	Links    []ServiceLink
 }
 
 // servicePage is a service's overview.
@@ -73,7 +74,7 @@ func (h *Handler) servicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := serviceData{Service: s, CanWrite: auth.From(r.Context()).CanWrite(s.ID)}
+	d := serviceData{Service: s, CanWrite: auth.From(r.Context()).CanWrite(s.ID), Links: h.links}
 	return h.pages.Render(w, r, http.StatusOK, "catalog/service", d, nil)
 }
 

@@ -34,6 +34,8 @@ type Site struct {
 	// 404 page can know who is signed in (the app sets the session loader).
 	Fallback Middleware
 
+	nav []NavItem
+
 	mu       sync.Mutex
 	executed map[string]bool
 	all      map[string]bool
@@ -57,6 +59,16 @@ func NewSite() (*Site, error) {
 	s.errPage = own.pages["error"]
 	return s, nil
 }
+
+// NavItem is an entry of the main navigation, shown to people signed in.
+type NavItem struct {
+	Label, Path string
+	AdminOnly   bool // shown to administrators only
+}
+
+// AddNav adds areas' entries to the main navigation, between Services and
+// the account's own entries. Call it while wiring the app, before serving.
+func (s *Site) AddNav(items ...NavItem) { s.nav = append(s.nav, items...) }
 
 // Pages is one area's set of page templates, each parsed on its own copy
 // of the layout so that every page can define the same blocks.
@@ -128,6 +140,7 @@ type View struct {
 	CSRF   string
 	Flash  string
 	Path   string
+	Nav    []NavItem // the areas' entries of the main navigation
 	Errors FormErrors
 	Data   any
 }
@@ -149,6 +162,7 @@ func (s *Site) execute(w http.ResponseWriter, r *http.Request, status int, t *te
 		CSRF:   CSRFToken(r.Context()),
 		Flash:  takeFlash(w, r),
 		Path:   r.URL.Path,
+		Nav:    s.nav,
 		Errors: errs,
 		Data:   data,
 	}
