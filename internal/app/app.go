@@ -52,11 +52,14 @@ type App struct {
 	Accounts *account.Accounts
 	Catalog  *catalog.Catalog
 	Events   *analytics.Pipeline
-	Goals    *goals.Goals
-	Feedback *feedback.Feedback
-	KPI      *kpi.KPI
-	handler  http.Handler
-	ready    atomic.Bool
+	// EventStore holds the raw events, visits and rollups; only analytics
+	// has SQL against them.
+	EventStore analytics.EventStore
+	Goals      *goals.Goals
+	Feedback   *feedback.Feedback
+	KPI        *kpi.KPI
+	handler    http.Handler
+	ready      atomic.Bool
 	// flushers run at shutdown, after the last request, so that buffered
 	// data reaches the store before it closes.
 	flushers []func(context.Context) error
@@ -105,15 +108,16 @@ func build(db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.EventStore = analytics.NewEventStore(db)
 	a.Events = analytics.NewPipeline(db, reg, analytics.PipelineOptions{})
 	a.OnShutdown(a.Events.Close)
 	a.jobs = append(a.jobs, func(ctx context.Context) { analytics.NewRetention(db).Run(ctx, time.Hour) })
 	ingest := analytics.NewIngest(db, a.Catalog, a.Events, enricher, site, reg)
-	a.Goals = goals.New(db)
-	stats := analytics.NewStats(db, a.Goals)
+	a.Goals = goals.NewWithEvents(db, a.EventStore)
+	stats := analytics.NewStats(a.EventStore, a.Goals)
 	statsAPI := analytics.NewStatsAPI(stats, a.Catalog)
 	annotations := analytics.NewAnnotations(db, a.Catalog)
-	dashboard, err := analytics.NewDashboard(stats, a.Catalog, annotations, site)
+	dashboard, err := analytics.NewDashboard(db, stats, a.Catalog, annotations, site)
 	if err != nil {
 		return nil, err
 	}
