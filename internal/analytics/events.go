@@ -16,6 +16,10 @@ import (
 // The SQLite and PostgreSQL implementation is NewEventStore; ClickHouse is
 // meant to be a second one. So reads are named by what their caller needs,
 // not by table, writes come in batches, and nothing updates a stored event.
+// WriteBatch takes the pipeline's own batch, so implementations live in
+// this package. Inside it, the pipeline's dictionary (dict.go), restart
+// (restore.go) and retention (retention.go) still use the tables of the
+// SQL implementation directly.
 type EventStore interface {
 	// WriteBatch stores a batch in one transaction: its events, the final
 	// state of the visits it touched and its rollup changes, all or none.
