@@ -12,6 +12,7 @@ import (
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -20,6 +21,7 @@ var templateFS embed.FS
 
 // Dashboard serves a service's analytics pages.
 type Dashboard struct {
+	db          *store.DB // the services' analytics settings
 	retention   *Retention
 	stats       *Stats
 	cat         *catalog.Catalog
@@ -28,13 +30,14 @@ type Dashboard struct {
 	now         func() time.Time
 }
 
-// NewDashboard parses the dashboard pages.
-func NewDashboard(stats *Stats, cat *catalog.Catalog, ann *Annotations, site *web.Site) (*Dashboard, error) {
+// NewDashboard parses the dashboard pages. It keeps the services' analytics
+// settings (retention, excluded addresses) in db.
+func NewDashboard(db *store.DB, stats *Stats, cat *catalog.Catalog, ann *Annotations, site *web.Site) (*Dashboard, error) {
 	pages, err := site.Pages(templateFS, "templates")
 	if err != nil {
 		return nil, fmt.Errorf("analytics pages: %w", err)
 	}
-	return &Dashboard{stats: stats, cat: cat, annotations: ann, pages: pages, now: time.Now, retention: NewRetention(stats.db)}, nil
+	return &Dashboard{db: db, stats: stats, cat: cat, annotations: ann, pages: pages, now: time.Now, retention: NewRetention(db)}, nil
 }
 
 // Routes registers the dashboard pages.

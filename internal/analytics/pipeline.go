@@ -26,6 +26,7 @@ import (
 // keeps failing is retried with backoff and reported by Health.
 type Pipeline struct {
 	db       *store.DB
+	events   EventStore
 	queue    chan queued
 	dict     *dictionary
 	sessions *sessionizer
@@ -182,7 +183,7 @@ func newPipeline(db *store.DB, reg prometheus.Registerer, opt PipelineOptions) *
 	}
 	stop, abandon := context.WithCancel(context.Background())
 	p := &Pipeline{
-		db: db, queue: make(chan queued, opt.QueueSize), dict: newDictionary(db), sessions: newSessionizer(),
+		db: db, events: NewEventStore(db), queue: make(chan queued, opt.QueueSize), dict: newDictionary(db), sessions: newSessionizer(),
 		maxBatch: opt.MaxBatch, maxWait: opt.MaxWait, done: make(chan struct{}), node: opt.Node,
 		decoder: recordDecoder{zones: map[string]*time.Location{}}, stop: stop, abandon: abandon,
 		checkpoints: make(chan chan error),
@@ -469,7 +470,7 @@ func (p *Pipeline) writeBatch(reqs []queued, n int) bool {
 	}
 	for {
 		start := time.Now()
-		err := write(ctx, p.db, b)
+		err := p.events.WriteBatch(ctx, b)
 		if err == nil {
 			p.metrics.batches.Observe(time.Since(start).Seconds())
 			p.metrics.stored.Add(float64(len(b.events)))

@@ -47,7 +47,7 @@ func (d *Dashboard) settings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.RetentionDays = strconv.Itoa(days)
-	excluded, err := excludedIPs(r.Context(), d.stats.db, s.ID)
+	excluded, err := excludedIPs(r.Context(), d.db, s.ID)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (d *Dashboard) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	if err := d.retention.SetRetention(r.Context(), s.ID, days); err != nil {
 		return err
 	}
-	if _, err := d.stats.db.ExecContext(r.Context(), `UPDATE services SET analytics_excluded_ips = $1 WHERE id = $2`, nets.String(), s.ID); err != nil {
+	if _, err := d.db.ExecContext(r.Context(), `UPDATE services SET analytics_excluded_ips = $1 WHERE id = $2`, nets.String(), s.ID); err != nil {
 		return err
 	}
 	web.SetFlash(w, r, "The settings are saved. A change to excluded addresses takes effect within a minute.")

@@ -10,21 +10,21 @@ import (
 	"strings"
 	"time"
 
-	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/statsquery"
-	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
 
 // Stats answers Stats API v2 queries from the stored events and visits.
 type Stats struct {
-	db    *store.DB
-	goals *goals.Goals
+	events EventStore
+	goals  GoalSource
 }
 
-// NewStats reads from db, with the services' goals for event:goal and
-// conversion_rate.
-func NewStats(db *store.DB, g *goals.Goals) *Stats { return &Stats{db: db, goals: g} }
+// NewStats reads from events, with the services' goals from goals for
+// event:goal and conversion_rate (nil: queries that name goals fail).
+func NewStats(events EventStore, goals GoalSource) *Stats {
+	return &Stats{events: events, goals: goals}
+}
 
 // Result is the response of POST /api/v2/query.
 type Result struct {
@@ -77,7 +77,23 @@ func (st *Stats) Run(ctx context.Context, serviceID int64, q *statsquery.Query) 
 const QueryTimeout = 20 * time.Second
 
 func (st *Stats) run(ctx context.Context, serviceID int64, q *statsquery.Query, rawOnly bool) (*Result, error) {
-	x := &execution{st: st, q: q, service: serviceID, rawOnly: rawOnly}
+	r := StatsRequest{Service: serviceID, Query: q, rawOnly: rawOnly}
+	if usesGoals(q) {
+		if st.goals == nil {
+			return nil, fmt.Errorf("stats: no goals store")
+		}
+		var err error
+		if r.Goals, err = st.goals.StatsGoals(ctx, serviceID); err != nil {
+			return nil, err
+		}
+	}
+	return st.events.Stats(ctx, r)
+}
+
+// Stats runs the query engine of stats*.go.
+func (s *sqlEvents) Stats(ctx context.Context, r StatsRequest) (*Result, error) {
+	q := r.Query
+	x := &execution{ev: s, q: q, service: r.Service, rawOnly: r.rawOnly, goals: r.Goals}
 	if err := x.prepare(ctx); err != nil {
 		return nil, err
 	}

@@ -3,42 +3,63 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
-	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/statsquery"
 )
 
-// usesGoals reports whether the query names goals: the event:goal
-// dimension or filter, or the conversion_rate metric.
-func (x *execution) usesGoals() bool {
-	used := x.wants(statsquery.ConversionRate)
-	for _, d := range x.q.Dimensions {
+// ResolvedGoal is a conversion goal of a service as ids into the string
+// dictionary: an event completes it when its name is Name and, for a
+// page-view goal, its page is one of Pages. Name 0 means no event has ever
+// carried the name, so nothing completes the goal yet.
+type ResolvedGoal struct {
+	DisplayName string         // the goal's value in the event:goal dimension
+	Name        int64          // the id of the event name ("pageview" for page goals)
+	Pages       map[int64]bool // page-view goals: every stored page the pattern matches; nil for event goals
+	Wildcard    bool           // a page pattern with * (several pages, whose rollups cannot be added up)
+}
+
+// GoalSource gives the stats API and the dashboard a service's goals and
+// funnels, which the goals area keeps. *goals.Goals is one; app passes it
+// in, so that analytics need not import goals (which reads its events).
+type GoalSource interface {
+	// StatsGoals returns the service's goals, resolved, ordered by
+	// display name.
+	StatsGoals(ctx context.Context, serviceID int64) ([]ResolvedGoal, error)
+	// FunnelTotals sums up each of the service's funnels over [from, to).
+	FunnelTotals(ctx context.Context, serviceID int64, from, to time.Time) ([]FunnelTotals, error)
+}
+
+// FunnelTotals is how far visitors got through one funnel in a period, as
+// the dashboard sums it up.
+type FunnelTotals struct {
+	ID             int64
+	Name           string
+	Steps          int
+	Entered        int     // visitors who reached the first step
+	Completed      int     // visitors who reached the last step
+	ConversionRate float64 // Completed as a % of Entered
+}
+
+// usesGoals reports whether q names goals: the event:goal dimension or
+// filter, or the conversion_rate metric.
+func usesGoals(q *statsquery.Query) bool {
+	used := slices.Contains(q.Metrics, statsquery.ConversionRate)
+	for _, d := range q.Dimensions {
 		used = used || d.Kind == statsquery.KindGoal
 	}
-	statsquery.Walk(x.q.Filters, func(l *statsquery.Leaf, _ int) {
+	statsquery.Walk(q.Filters, func(l *statsquery.Leaf, _ int) {
 		used = used || l.Dimension.Kind == statsquery.KindGoal
 	})
 	return used
 }
 
-// loadGoals reads and resolves the service's goals.
-func (x *execution) loadGoals(ctx context.Context) error {
-	if x.st.goals == nil {
-		return fmt.Errorf("stats: no goals store")
-	}
-	list, err := x.st.goals.List(ctx, x.service)
-	if err != nil {
-		return err
-	}
-	x.goals, err = x.st.goals.Resolve(ctx, list)
-	return err
-}
-
 // goalCond is the condition on events (alias e) that completes any of gs.
-func goalCond(gs []goals.Resolved) string {
+func goalCond(gs []ResolvedGoal) string {
 	var parts []string
 	for _, g := range gs {
 		if g.Name == 0 {
@@ -67,9 +88,9 @@ func goalCond(gs []goals.Resolved) string {
 // goalLeafCond renders an event:goal filter: the goals whose display name
 // passes the leaf.
 func (x *execution) goalLeafCond(l *statsquery.Leaf, table int, a *args) string {
-	var picked []goals.Resolved
+	var picked []ResolvedGoal
 	for _, g := range x.goals {
-		if l.Match(g.Goal.DisplayName) {
+		if l.Match(g.DisplayName) {
 			picked = append(picked, g)
 		}
 	}
@@ -90,7 +111,7 @@ func (x *execution) goalGroups(ctx context.Context, gi int) ([]*group, error) {
 	for i, g := range x.goals {
 		sub := *x
 		sub.q = &rest
-		sub.extra = goalCond([]goals.Resolved{g})
+		sub.extra = goalCond([]ResolvedGoal{g})
 		gs, err := sub.groups(ctx)
 		if err != nil {
 			return nil, err
@@ -122,7 +143,7 @@ func (x *execution) conversionBases(ctx context.Context, groups []*group) error 
 		base.Dimensions = append(base.Dimensions, d)
 	}
 	base.Filters = withoutGoals(x.q.Filters)
-	sub := &execution{st: x.st, q: &base, service: x.service, rawOnly: x.rawOnly}
+	sub := &execution{ev: x.ev, q: &base, service: x.service, rawOnly: x.rawOnly}
 	if err := sub.prepare(ctx); err != nil {
 		return err
 	}
@@ -192,7 +213,7 @@ func (x *execution) goalsFromRollups(ctx context.Context) ([]*group, bool, error
 		}
 	}
 	for _, g := range x.goals {
-		if strings.Contains(g.Goal.PagePath, "*") {
+		if g.Wildcard {
 			return nil, false, nil
 		}
 	}
@@ -211,7 +232,7 @@ func (x *execution) goalsFromRollups(ctx context.Context) ([]*group, bool, error
 			continue // never reached
 		}
 		grp := &group{dims: []groupValue{{id: int64(i)}}}
-		err := x.st.db.QueryRowContext(ctx, `SELECT coalesce(sum(visitors), 0), coalesce(sum(`+completions+`), 0)
+		err := x.ev.db.QueryRowContext(ctx, `SELECT coalesce(sum(visitors), 0), coalesce(sum(`+completions+`), 0)
 			FROM analytics_daily WHERE service_id = $1 AND kind = $2 AND value = $3 AND day >= $4 AND day <= $5`,
 			x.service, int16(k), value, first, last).Scan(&grp.visitors, &grp.events)
 		if err != nil {

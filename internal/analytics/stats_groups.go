@@ -169,7 +169,7 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 			q += " GROUP BY " + strings.Join(outer, ", ")
 		}
 	}
-	rows, err := x.st.db.QueryContext(ctx, q, a...)
+	rows, err := x.ev.db.QueryContext(ctx, q, a...)
 	if err != nil {
 		return fmt.Errorf("stats query: %w", err)
 	}
@@ -223,8 +223,8 @@ func (x *execution) bucketsCTE(d statsquery.Dimension) string {
 
 // totalVisitors is the visitors of the whole filtered range, for percentage.
 func (x *execution) totalVisitors(ctx context.Context) (int64, error) {
-	whole := &execution{st: x.st, q: &statsquery.Query{DateRange: x.q.DateRange, Filters: x.q.Filters,
-		Metrics: []statsquery.Metric{statsquery.Visitors}}, service: x.service}
+	whole := &execution{ev: x.ev, q: &statsquery.Query{DateRange: x.q.DateRange, Filters: x.q.Filters,
+		Metrics: []statsquery.Metric{statsquery.Visitors}}, service: x.service, goals: x.goals}
 	if err := whole.prepare(ctx); err != nil {
 		return 0, err
 	}
@@ -253,7 +253,7 @@ func (x *execution) labels(ctx context.Context, groups []*group) (func(*group) [
 		for id := range need {
 			ids = append(ids, strconv.FormatInt(id, 10))
 		}
-		rows, err := x.st.db.QueryContext(ctx, `SELECT id, value FROM analytics_strings WHERE id IN (`+strings.Join(ids, ",")+`)`)
+		rows, err := x.ev.db.QueryContext(ctx, `SELECT id, value FROM analytics_strings WHERE id IN (`+strings.Join(ids, ",")+`)`)
 		if err != nil {
 			return nil, fmt.Errorf("dimension labels: %w", err)
 		}
@@ -283,7 +283,7 @@ func (x *execution) labels(ctx context.Context, groups []*group) (func(*group) [
 			case d.Kind == statsquery.KindProp:
 				out[i] = g.dims[i].text
 			case d.Kind == statsquery.KindGoal:
-				out[i] = x.goals[g.dims[i].id].Goal.DisplayName
+				out[i] = x.goals[g.dims[i].id].DisplayName
 			default:
 				out[i] = displayValue(d.Kind, names[g.dims[i].id])
 			}

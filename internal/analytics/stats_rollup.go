@@ -67,7 +67,7 @@ func (x *execution) fromRollups(ctx context.Context) ([]*group, bool, error) {
 	if timeDim != "" {
 		groupCol = "day"
 	}
-	rows, err := x.st.db.QueryContext(ctx, fmt.Sprintf(`SELECT %s, sum(visitors), sum(visits), sum(pageviews), sum(events),
+	rows, err := x.ev.db.QueryContext(ctx, fmt.Sprintf(`SELECT %s, sum(visitors), sum(visits), sum(pageviews), sum(events),
 		sum(bounces), sum(duration) FROM analytics_daily WHERE service_id = $1 AND kind = $2 AND day >= $3 AND day <= $4
 		GROUP BY %s`, groupCol, groupCol), x.service, int16(k), first, last)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
@@ -45,7 +44,7 @@ const (
 
 // execution is one query being run.
 type execution struct {
-	st      *Stats
+	ev      *sqlEvents
 	q       *statsquery.Query
 	service int64
 	from    int64 // Unix ms, inclusive
@@ -54,7 +53,7 @@ type execution struct {
 	pageviewID, engagementID int64
 	eventsDriven             bool // visitors and visits come from events, not visits
 	rawOnly                  bool // never read rollups (tests compare both ways)
-	goals                    []goals.Resolved
+	goals                    []ResolvedGoal
 	extra                    string // a further condition on events: one goal's, for the goal dimension
 	idSets                   map[idSetKey]string
 }
@@ -96,11 +95,6 @@ func (x *execution) prepare(ctx context.Context) error {
 		checkProp(d)
 	}
 	statsquery.Walk(x.q.Filters, func(l *statsquery.Leaf, _ int) { checkProp(l.Dimension) })
-	if unsupported == nil && x.usesGoals() {
-		if err := x.loadGoals(ctx); err != nil {
-			return err
-		}
-	}
 	x.eventsDriven = eventDim || (eventFilter && !entryExitDim) || x.extra != ""
 	return unsupported
 }
@@ -108,7 +102,7 @@ func (x *execution) prepare(ctx context.Context) error {
 // stringID is a value's dictionary id, or -1 when no event ever had it.
 func (x *execution) stringID(ctx context.Context, v string) (int64, error) {
 	var id int64
-	err := x.st.db.QueryRowContext(ctx, `SELECT id FROM analytics_strings WHERE value = $1`, v).Scan(&id)
+	err := x.ev.db.QueryRowContext(ctx, `SELECT id FROM analytics_strings WHERE value = $1`, v).Scan(&id)
 	if err == sql.ErrNoRows {
 		return -1, nil
 	}
@@ -127,7 +121,7 @@ func (a *args) add(v any) string {
 // with quotes, backslashes or control characters are refused before (see
 // prepare): SQLite's JSON paths have no escapes for them.
 func (x *execution) propExpr(alias, name string, a *args) string {
-	if x.st.db.Dialect() == store.Postgres {
+	if x.ev.db.Dialect() == store.Postgres {
 		return fmt.Sprintf(`(CASE WHEN %[1]s.props = '' THEN NULL ELSE %[1]s.props::jsonb ->> %[2]s END)`, alias, a.add(name))
 	}
 	return fmt.Sprintf(`json_extract(NULLIF(%s.props, ''), %s)`, alias, a.add(`$."`+strings.ReplaceAll(name, `"`, `\"`)+`"`))
@@ -211,7 +205,7 @@ func (x *execution) matchingIDs(ctx context.Context, l *statsquery.Leaf, table i
 		q = fmt.Sprintf(`SELECT s.id, s.value FROM analytics_strings s WHERE s.id IN (
 			SELECT DISTINCT v.%s FROM analytics_sessions v WHERE v.service_id = $1 AND v.start_ts >= $2 AND v.start_ts < $3)`, col)
 	}
-	rows, err := x.st.db.QueryContext(ctx, q, x.service, x.from, x.to)
+	rows, err := x.ev.db.QueryContext(ctx, q, x.service, x.from, x.to)
 	if err != nil {
 		return "", fmt.Errorf("match filter values: %w", err)
 	}
@@ -258,7 +252,7 @@ func (x *execution) propCond(ctx context.Context, l *statsquery.Leaf, a *args) (
 	vals := args{}
 	q := fmt.Sprintf(`SELECT DISTINCT %s FROM analytics_events e WHERE e.service_id = $%d AND e.ts >= $%d AND e.ts < $%d`,
 		x.propExpr("e", l.Dimension.PropName, &vals), len(vals)+1, len(vals)+2, len(vals)+3)
-	rows, err := x.st.db.QueryContext(ctx, q, append(vals, x.service, x.from, x.to)...)
+	rows, err := x.ev.db.QueryContext(ctx, q, append(vals, x.service, x.from, x.to)...)
 	if err != nil {
 		return "", fmt.Errorf("match property values: %w", err)
 	}

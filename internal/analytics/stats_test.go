@@ -9,7 +9,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
@@ -25,8 +24,9 @@ func TestStatsQueries(t *testing.T) {
 		p := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{MaxBatch: 3, MaxWait: time.Millisecond})
 		defer p.Close(ctx)
 		feedFixture(t, p, svc)
-		g := goals.New(db)
-		stats := NewStats(db, g)
+		events := NewEventStore(db)
+		g := &testGoals{events: events}
+		stats := NewStats(events, g)
 		now := fixtureClock(svc.Location())("18:00")
 		run := func(t *testing.T, query string) string {
 			t.Helper()
@@ -131,7 +131,7 @@ func TestStatsQueries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			x := &execution{st: stats, q: q, service: svc.ID}
+			x := &execution{ev: events.(*sqlEvents), q: q, service: svc.ID}
 			if err := x.prepare(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -147,12 +147,7 @@ func TestStatsQueries(t *testing.T) {
 		}
 
 		// Goals: a page goal and an event goal, each reached by a alone.
-		if _, err := g.CreateGoal(ctx, svc.ID, goals.GoalInput{GoalType: goals.KindPage, PagePath: "/form"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := g.CreateGoal(ctx, svc.ID, goals.GoalInput{GoalType: goals.KindEvent, EventName: "Signup"}); err != nil {
-			t.Fatal(err)
-		}
+		g.list = []testGoal{{name: "Signup"}, {page: "/form"}}
 		for _, bad := range []string{
 			`{` + site + `,"metrics":["visits"],"dimensions":["visit:entry_page","event:name"]}`,
 			`{` + site + `,"metrics":["events"],"dimensions":["event:props:a\\\""]}`,
@@ -186,7 +181,7 @@ func TestStatsQueries(t *testing.T) {
 		if string(rb) != string(fb) {
 			t.Errorf("goals: raw %s, rollups %s", rb, fb)
 		}
-		gx := &execution{st: stats, q: q, service: svc.ID}
+		gx := &execution{ev: events.(*sqlEvents), q: q, service: svc.ID}
 		if err := gx.prepare(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -210,4 +205,42 @@ func TestStatsQueries(t *testing.T) {
 			})
 		}
 	})
+}
+
+// testGoals stands in for the goals area: exact goals, resolved through
+// the event store as goals.(*Goals).StatsGoals resolves them. The goals
+// package tests the real one with the stats API (goals/stats_test.go).
+type testGoals struct {
+	events EventStore
+	list   []testGoal // ordered by display name
+}
+
+// testGoal is an event goal (name) or an exact page goal (page).
+type testGoal struct{ name, page string }
+
+func (g *testGoals) StatsGoals(ctx context.Context, _ int64) ([]ResolvedGoal, error) {
+	values := []string{PageviewName}
+	for _, gl := range g.list {
+		values = append(values, gl.name, gl.page)
+	}
+	ids, err := g.events.StringIDs(ctx, values)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ResolvedGoal, len(g.list))
+	for i, gl := range g.list {
+		if gl.page == "" {
+			out[i] = ResolvedGoal{DisplayName: gl.name, Name: ids[gl.name]}
+			continue
+		}
+		out[i] = ResolvedGoal{DisplayName: "Visit " + gl.page, Name: ids[PageviewName], Pages: map[int64]bool{}}
+		if id, ok := ids[gl.page]; ok {
+			out[i].Pages[id] = true
+		}
+	}
+	return out, nil
+}
+
+func (g *testGoals) FunnelTotals(context.Context, int64, time.Time, time.Time) ([]FunnelTotals, error) {
+	return nil, nil
 }

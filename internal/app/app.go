@@ -66,9 +66,12 @@ type App struct {
 	Accounts *account.Accounts
 	Catalog  *catalog.Catalog
 	Events   *analytics.Pipeline
-	Goals    *goals.Goals
-	Feedback *feedback.Feedback
-	KPI      *kpi.KPI
+	// EventStore holds the raw events, visits and rollups; only analytics
+	// has SQL against them.
+	EventStore analytics.EventStore
+	Goals      *goals.Goals
+	Feedback   *feedback.Feedback
+	KPI        *kpi.KPI
 	// Metrics is every area's named time series, the one way areas read
 	// each other's figures.
 	Metrics *metric.Registry
@@ -141,22 +144,23 @@ func build(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.EventStore = analytics.NewEventStore(db)
 	if a.Events, err = openPipeline(ctx, db, reg, cfg); err != nil {
 		return nil, err
 	}
 	a.OnShutdown(a.Events.Close)
 	ingest := analytics.NewIngest(db, a.Catalog, a.Events, enricher, site, reg)
-	a.Goals = goals.New(db)
+	a.Goals = goals.NewWithEvents(db, a.EventStore)
 	// Retention keeps the funnels' days before it deletes their raw
 	// events, and goals reports the days it could not keep as unknown.
 	retention := analytics.NewRetention(db)
 	retention.BeforePrune = a.Goals.KeepBeforePrune
 	a.Goals.PrunedBefore = retention.PrunedBefore
 	a.jobs = append(a.jobs, func(ctx context.Context) { retention.Run(ctx, time.Hour) })
-	stats := analytics.NewStats(db, a.Goals)
+	stats := analytics.NewStats(a.EventStore, a.Goals)
 	statsAPI := analytics.NewStatsAPI(stats, a.Catalog)
 	annotations := analytics.NewAnnotations(db, a.Catalog)
-	dashboard, err := analytics.NewDashboard(stats, a.Catalog, annotations, site)
+	dashboard, err := analytics.NewDashboard(db, stats, a.Catalog, annotations, site)
 	if err != nil {
 		return nil, err
 	}

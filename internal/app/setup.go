@@ -101,7 +101,7 @@ var demoService = catalog.Input{
 // seedDemoTraffic gives the demo service, once, 90 days of realistic visits
 // ending now, so that its dashboard shows something true to life.
 func (a *App) seedDemoTraffic(ctx context.Context, svc *catalog.Service) error {
-	has, err := demo.HasTraffic(ctx, a.DB, svc.ID)
+	has, err := demo.HasTraffic(ctx, a.EventStore, svc.ID)
 	if err != nil || has {
 		return err
 	}

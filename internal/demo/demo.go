@@ -11,7 +11,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -20,7 +19,6 @@ import (
 	"github.com/liveops/liveops/internal/analytics"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/enrich"
-	"github.com/liveops/liveops/internal/store"
 )
 
 // Summary counts what Traffic generated and stored, for a log line.
@@ -115,14 +113,6 @@ func enqueue(ctx context.Context, p *analytics.Pipeline, evs []*analytics.Event)
 
 // HasTraffic reports whether the service has any stored event, so that the
 // demo is generated only once.
-func HasTraffic(ctx context.Context, db *store.DB, serviceID int64) (bool, error) {
-	var one int
-	err := db.QueryRowContext(ctx, `SELECT 1 FROM analytics_events WHERE service_id = $1 LIMIT 1`, serviceID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("look for events of service %d: %w", serviceID, err)
-	}
-	return true, nil
+func HasTraffic(ctx context.Context, events analytics.EventStore, serviceID int64) (bool, error) {
+	return events.HasEvents(ctx, serviceID)
 }

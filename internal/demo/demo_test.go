@@ -291,7 +291,7 @@ func TestHasTraffic(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc := demoService(t, db)
-		if has, err := HasTraffic(ctx, db, svc.ID); err != nil || has {
+		if has, err := HasTraffic(ctx, analytics.NewEventStore(db), svc.ID); err != nil || has {
 			t.Fatalf("fresh service: HasTraffic = %v, %v; want false", has, err)
 		}
 		p := analytics.NewPipeline(db, prometheus.NewRegistry(), analytics.PipelineOptions{})
@@ -299,7 +299,7 @@ func TestHasTraffic(t *testing.T) {
 		if _, err := Traffic(ctx, p, svc, testNow, Options{Days: 1, Seed: 1}); err != nil {
 			t.Fatal(err)
 		}
-		if has, err := HasTraffic(ctx, db, svc.ID); err != nil || !has {
+		if has, err := HasTraffic(ctx, analytics.NewEventStore(db), svc.ID); err != nil || !has {
 			t.Fatalf("after Traffic: HasTraffic = %v, %v; want true", has, err)
 		}
 	})

@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
+	"github.com/liveops/liveops/internal/analytics"
 	"github.com/liveops/liveops/internal/statsquery"
-	"github.com/liveops/liveops/internal/store"
 )
 
 // FunnelWindow is how long after a funnel's first step the later steps may
@@ -80,10 +79,11 @@ func (r *FunnelReport) ConversionRate() float64 { return r.Steps[len(r.Steps)-1]
 //
 // Cost: a whole past day's result is kept (funnel_days.go), so the raw
 // events are read once per day and funnel definition, and again only for
-// today. They are read with the analytics_events (service_id, ts) index,
-// so the database visits every event of the day once, and returns only
-// those whose name and page can match a step — compared as
-// analytics_strings ids (see Resolve), not as text — in time order; they
+// today. They are read through analytics.EventStore's StepEvents, which
+// on SQLite and PostgreSQL visits every event of the day once in the
+// (service_id, name, page, ts) index, and returns only those whose name
+// and page can match a step — compared as dictionary ids (see Resolve),
+// not as text; they
 // are grouped by visitor in memory and walked once, keeping one small
 // array per funnel step: O(events in the day) in the database and
 // O(m × steps) for the m matching rows here.
@@ -317,10 +317,6 @@ type stepEvent struct {
 	mask uint16
 }
 
-// maxPageIDs bounds the page ids a query lists; beyond it the page test
-// moves from SQL to Go (a "/**" goal on a site with many pages).
-const maxPageIDs = 500
-
 // scan reads the service's events in [from, to) that complete at least one
 // of steps, grouped by the column group (visitor_id or session_id) and in
 // time order, and calls fn once per group.
@@ -348,77 +344,43 @@ func (g *Goals) scan(ctx context.Context, serviceID int64, steps []Goal, from, t
 	return nil
 }
 
-// readSteps calls fn, in the order orderBy gives (any order for ""), for
-// every event of the service in [from, to) that completes at least one of
-// the resolved steps, with the value of its column group.
+// readSteps calls fn, in the order orderBy gives (group then time, or
+// any order for ""), for every event of the service in [from, to) that
+// completes at least one of the resolved steps, with the value of its
+// column group (visitor_id or session_id).
 func (g *Goals) readSteps(ctx context.Context, serviceID int64, resolved []Resolved, from, to int64, group, orderBy string, fn func(key int64, ev stepEvent)) error {
-	var names, pageNames []int64
+	q := analytics.StepQuery{Service: serviceID, From: from, To: to, Ordered: orderBy != ""}
+	if group == "session_id" {
+		q.By = analytics.BySession
+	}
 	pages := map[int64]bool{}
 	for _, r := range resolved {
 		switch {
 		case r.Name == 0:
 		case r.Pages == nil:
-			names = append(names, r.Name)
+			q.Names = append(q.Names, r.Name)
 		case len(r.Pages) > 0:
-			pageNames = append(pageNames, r.Name)
+			q.PageName = r.Name // every page goal's name is the id of "pageview"
 			for id := range r.Pages {
 				pages[id] = true
 			}
 		}
 	}
-	// One SELECT per kind of step rather than an OR, so that each finds its
-	// rows in the (service_id, name, page, ts) index. An event both parts
-	// return (an event goal named "pageview") is harmless: walker merges
-	// events of one timestamp.
-	args := []any{serviceID, from, to}
-	var parts []string
-	sel := `SELECT ` + group + `, ts, name, page FROM analytics_events WHERE service_id = $1 AND ts >= $2 AND ts < $3 AND `
-	if len(names) > 0 {
-		parts = append(parts, sel+`name IN (`+store.Placeholders(len(args)+1, len(names))+`)`)
-		for _, id := range names {
-			args = append(args, id)
-		}
+	for id := range pages {
+		q.Pages = append(q.Pages, id)
 	}
-	if len(pageNames) > 0 {
-		// Every page goal's name is the id of "pageview".
-		args = append(args, pageNames[0])
-		cond := fmt.Sprintf(`name = $%d`, len(args))
-		if len(pages) <= maxPageIDs {
-			cond += ` AND page IN (` + store.Placeholders(len(args)+1, len(pages)) + `)`
-			for id := range pages {
-				args = append(args, id)
-			}
-		}
-		parts = append(parts, sel+cond)
-	}
-	if len(parts) == 0 {
-		return nil // no event has ever completed a step
-	}
-	q := strings.Join(parts, " UNION ALL ")
-	if orderBy != "" {
-		q = `SELECT * FROM (` + q + `) steps ORDER BY ` + orderBy
-	}
-	rows, err := g.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return fmt.Errorf("read funnel events: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, ts, name, page int64
-		if err := rows.Scan(&k, &ts, &name, &page); err != nil {
-			return fmt.Errorf("read funnel events: %w", err)
-		}
+	err := g.events.StepEvents(ctx, q, func(e analytics.StepEvent) {
 		var mask uint16
 		for i := range resolved {
-			if resolved[i].Has(name, page) {
+			if resolved[i].Has(e.Name, e.Page) {
 				mask |= 1 << i
 			}
 		}
 		if mask != 0 {
-			fn(k, stepEvent{ts: ts, mask: mask})
+			fn(e.Key, stepEvent{ts: e.TS, mask: mask})
 		}
-	}
-	if err := rows.Err(); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("read funnel events: %w", err)
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveops/liveops/internal/analytics"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
@@ -68,7 +69,8 @@ const (
 
 // Goals reads and changes goals and funnels, and reports on funnels.
 type Goals struct {
-	db *store.DB
+	db     *store.DB
+	events analytics.EventStore // the raw events funnels are counted from
 	// Now is the clock that says which days are over; tests set it.
 	Now func() time.Time
 	// PrunedBefore says before when a service's raw events may have been
@@ -77,8 +79,15 @@ type Goals struct {
 	PrunedBefore func(ctx context.Context, serviceID int64) (time.Time, error)
 }
 
-// New returns the goals and funnels kept in db.
-func New(db *store.DB) *Goals { return &Goals{db: db, Now: time.Now} }
+// New returns the goals and funnels kept in db, counting funnels over the
+// events db keeps.
+func New(db *store.DB) *Goals { return NewWithEvents(db, analytics.NewEventStore(db)) }
+
+// NewWithEvents returns the goals and funnels kept in db, counting funnels
+// over the events in events.
+func NewWithEvents(db *store.DB, events analytics.EventStore) *Goals {
+	return &Goals{db: db, events: events, Now: time.Now}
+}
 
 // InputError is what creating or changing returns for input that cannot
 // be stored; see web.InputError.

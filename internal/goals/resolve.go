@@ -3,13 +3,12 @@ package goals
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
-
-	"github.com/liveops/liveops/internal/store"
 )
 
-// Resolved is a goal as ids into analytics_strings, the dictionary that
-// analytics_events refers to: an event completes the goal when its name is
+// Resolved is a goal as ids into the analytics string dictionary, which
+// the raw events refer to (see analytics.EventStore): an event completes the goal when its name is
 // Name and, for a page-view goal, its page is one of Pages. Name 0 means
 // no event has ever carried the name, so nothing completes the goal yet.
 type Resolved struct {
@@ -26,8 +25,8 @@ func (r *Resolved) Has(name, page int64) bool {
 	return r.Pages == nil || r.Pages[page]
 }
 
-// Resolve turns goals into the string ids their events carry, for queries
-// over analytics_events. Exact names and paths are looked up by value; a
+// Resolve turns goals into the string ids their events carry, for reads
+// of the raw events. Exact names and paths are looked up by value; a
 // wildcard pattern reads the strings that start with its literal prefix
 // (every page starts with "/", so "/**" reads every page ever stored) and
 // keeps those MatchPath accepts.
@@ -44,18 +43,20 @@ func (g *Goals) Resolve(ctx context.Context, goals []Goal) ([]Resolved, error) {
 			prefixes[literalPrefix(gl.PagePath)] = true
 		}
 	}
-	ids := map[string]int64{}
-	values := make([]any, 0, len(exact))
+	values := make([]string, 0, len(exact))
 	for v := range exact {
 		values = append(values, v)
 	}
-	if err := g.readStrings(ctx, ids, `SELECT id, value FROM analytics_strings WHERE value IN (`+store.Placeholders(1, len(values))+`)`, values...); err != nil {
-		return nil, err
+	ids, err := g.events.StringIDs(ctx, values)
+	if err != nil {
+		return nil, fmt.Errorf("look up goal strings: %w", err)
 	}
 	for p := range prefixes {
-		if err := g.readPrefix(ctx, ids, p); err != nil {
-			return nil, err
+		more, err := g.events.StringsWithPrefix(ctx, p)
+		if err != nil {
+			return nil, fmt.Errorf("look up goal strings: %w", err)
 		}
+		maps.Copy(ids, more)
 	}
 	out := make([]Resolved, len(goals))
 	for i, gl := range goals {
@@ -75,37 +76,4 @@ func (g *Goals) Resolve(ctx context.Context, goals []Goal) ([]Resolved, error) {
 		out[i] = r
 	}
 	return out, nil
-}
-
-// readPrefix adds the strings that start with prefix to ids. The range
-// [prefix, prefix+U+10FFFF) holds every such string bar those continuing
-// with that unassigned code point; it uses the UNIQUE index on SQLite (whose
-// comparison is by bytes) and, compared in the "C" collation, scans the
-// table on PostgreSQL, whose default collations do not order by bytes.
-func (g *Goals) readPrefix(ctx context.Context, ids map[string]int64, prefix string) error {
-	q := `SELECT id, value FROM analytics_strings WHERE value >= $1 AND value < $2`
-	if g.db.Dialect() == store.Postgres {
-		q = `SELECT id, value FROM analytics_strings WHERE value COLLATE "C" >= $1 AND value COLLATE "C" < $2`
-	}
-	return g.readStrings(ctx, ids, q, prefix, prefix+"\U0010FFFF")
-}
-
-func (g *Goals) readStrings(ctx context.Context, ids map[string]int64, q string, args ...any) error {
-	rows, err := g.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return fmt.Errorf("look up goal strings: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var v string
-		if err := rows.Scan(&id, &v); err != nil {
-			return fmt.Errorf("look up goal strings: %w", err)
-		}
-		ids[v] = id
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("look up goal strings: %w", err)
-	}
-	return nil
 }
