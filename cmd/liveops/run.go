@@ -15,6 +15,7 @@ import (
 	"github.com/liveops/liveops/internal/account"
 	"github.com/liveops/liveops/internal/app"
 	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/jobs"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
@@ -143,6 +144,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	level := c.fs.String("log-level", "info", "debug, info, warn or error")
 	format := c.fs.String("log-format", "text", "text or json")
 	dataDir := c.fs.String("data-dir", "", "this node's own data: its name and the journal of accepted events (default: beside a SQLite file, ./liveops-data for PostgreSQL)")
+	role := c.fs.String("role", "all", "what this node does: web, ingest, worker, several separated by commas, or all")
 	node := c.fs.String("node", "", "this node's name among the nodes sharing a database (default: made once and kept in --data-dir)")
 	if err := c.parse(args, getenv); err != nil {
 		return err
@@ -157,12 +159,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return usageError{"serve: --trusted-proxy: " + err.Error()}
 	}
+	roles, err := jobs.ParseRoles(*role)
+	if err != nil {
+		return usageError{"serve: --role: " + err.Error()}
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
 	a, err := app.New(ctx, app.Config{Listen: *listen, DB: *dsn, Demo: *demo, TLSCert: *cert, TLSKey: *key,
-		TrustedProxies: trusted, Version: buildVersion(), Ingest: true, DataDir: *dataDir, Node: *node})
+		TrustedProxies: trusted, Version: buildVersion(), Roles: roles, DataDir: *dataDir, Node: *node})
 	if err != nil {
 		ln.Close()
 		return err

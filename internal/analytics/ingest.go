@@ -60,6 +60,19 @@ func (in *Ingest) Routes(rt *web.Router) {
 	rt.Open("OPTIONS /api/event", http.HandlerFunc(in.preflight))
 }
 
+// RefuseRoutes registers the endpoint on a node that does not take events
+// (started without the ingest role): a 503 tells a misrouted client to
+// send the event again, to a node that does.
+func (in *Ingest) RefuseRoutes(rt *web.Router) {
+	rt.Open("POST /api/event", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cors(w)
+		w.Header().Set("Retry-After", "1")
+		in.refuse(w, r, "not_ingest_node", &web.Error{Status: http.StatusServiceUnavailable,
+			Message: "this liveops node does not take events (its --role has no ingest): send them to an ingest node"})
+	}))
+	rt.Open("OPTIONS /api/event", http.HandlerFunc(in.preflight))
+}
+
 func cors(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("Access-Control-Allow-Origin", "*")

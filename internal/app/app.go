@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -21,13 +22,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/liveops/liveops/internal/account"
+	"github.com/liveops/liveops/internal/area"
 	"github.com/liveops/liveops/internal/analytics"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/embedjs"
-	"github.com/liveops/liveops/internal/enrich"
 	"github.com/liveops/liveops/internal/feedback"
 	"github.com/liveops/liveops/internal/feedback/widget"
 	"github.com/liveops/liveops/internal/goals"
+	"github.com/liveops/liveops/internal/jobs"
 	"github.com/liveops/liveops/internal/kpi"
 	"github.com/liveops/liveops/internal/metric"
 	"github.com/liveops/liveops/internal/store"
@@ -45,10 +47,12 @@ type Config struct {
 	TrustedProxies web.TrustedProxies
 	Version        string
 
-	// Ingest makes this a node that takes analytics events, durably: each
-	// is in the node's journal before it is answered 202. Management
-	// commands leave it off.
-	Ingest bool
+	// Roles are what this node does (jobs.ParseRoles reads --role). With
+	// RoleIngest it takes analytics events, durably: each is in the node's
+	// journal before it is answered 202. With RoleWorker it runs the
+	// cluster's background jobs. Management commands give none: they
+	// neither take events nor run jobs.
+	Roles []jobs.Role
 	// DataDir holds the node's own data (its name and journal); empty
 	// takes defaultDataDir. Node names the node; empty takes the name kept
 	// in DataDir, made on first start.
@@ -80,9 +84,15 @@ type App struct {
 	// flushers run at shutdown, after the last request, so that buffered
 	// data reaches the store before it closes.
 	flushers []func(context.Context) error
-	// jobs run in the background while serving, until shutdown.
-	jobs []func(context.Context)
+	// Jobs runs every area's background jobs while serving.
+	Jobs *jobs.Runner
+	// areas are the declared areas, in order.
+	areas  []area.Area
+	ingest *analytics.Ingest
 }
+
+// has reports whether the node has role.
+func (c Config) has(role jobs.Role) bool { return slices.Contains(c.Roles, role) }
 
 // New opens and migrates the database and builds the server.
 func New(ctx context.Context, cfg Config) (*App, error) {
@@ -104,21 +114,26 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 
 // openPipeline opens the event pipeline: on an ingest node with its
 // journal, replaying what the last run accepted and did not write.
-func openPipeline(ctx context.Context, db *store.DB, reg prometheus.Registerer, cfg Config) (*analytics.Pipeline, error) {
-	if !cfg.Ingest {
+func openPipeline(ctx context.Context, db *store.DB, reg prometheus.Registerer, cfg Config, dd *dataDir) (*analytics.Pipeline, error) {
+	if !cfg.has(jobs.RoleIngest) {
 		return analytics.NewPipeline(db, reg, analytics.PipelineOptions{}), nil
+	}
+	return analytics.OpenPipeline(ctx, db, reg, analytics.PipelineOptions{
+		JournalDir: filepath.Join(dd.path, journalDirName), Node: dd.node, NoSync: cfg.NoSync,
+	})
+}
+
+// nodeDataDir opens the node's data directory when it serves; management
+// commands have none.
+func nodeDataDir(ctx context.Context, db *store.DB, cfg Config) (*dataDir, error) {
+	if len(cfg.Roles) == 0 {
+		return &dataDir{node: cfg.Node}, nil
 	}
 	dir := cfg.DataDir
 	if dir == "" {
 		dir = defaultDataDir(cfg.DB)
 	}
-	dd, err := openDataDir(ctx, dir, cfg.Node, db)
-	if err != nil {
-		return nil, err
-	}
-	return analytics.OpenPipeline(ctx, db, reg, analytics.PipelineOptions{
-		JournalDir: filepath.Join(dd.path, journalDirName), Node: dd.node, NoSync: cfg.NoSync,
-	})
+	return openDataDir(ctx, dir, cfg.Node, db)
 }
 
 func build(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
@@ -140,61 +155,45 @@ func build(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	enricher, err := enrich.New()
+	dd, err := nodeDataDir(ctx, db, cfg)
 	if err != nil {
 		return nil, err
 	}
-	a.EventStore = analytics.NewEventStore(db)
-	if a.Events, err = openPipeline(ctx, db, reg, cfg); err != nil {
+	if a.Jobs, err = jobs.New(db, jobs.Options{Node: dd.node, Roles: cfg.Roles, Registerer: reg}); err != nil {
 		return nil, err
 	}
-	a.OnShutdown(a.Events.Close)
-	ingest := analytics.NewIngest(db, a.Catalog, a.Events, enricher, site, reg)
-	a.Goals = goals.NewWithEvents(db, a.EventStore)
-	// Retention keeps the funnels' days before it deletes their raw
-	// events, and goals reports the days it could not keep as unknown.
-	retention := analytics.NewRetention(db)
-	retention.BeforePrune = a.Goals.KeepBeforePrune
-	a.Goals.PrunedBefore = retention.PrunedBefore
-	a.jobs = append(a.jobs, func(ctx context.Context) { retention.Run(ctx, time.Hour) })
-	stats := analytics.NewStats(a.EventStore, a.Goals)
-	statsAPI := analytics.NewStatsAPI(stats, a.Catalog)
-	annotations := analytics.NewAnnotations(db, a.Catalog)
-	dashboard, err := analytics.NewDashboard(db, stats, a.Catalog, annotations, site)
-	if err != nil {
+	env := area.Env{DB: db, Site: site, Catalog: a.Catalog, Prometheus: reg, Metrics: a.Metrics}
+	if a.areas, err = a.declareAreas(ctx, env, dd); err != nil {
 		return nil, err
 	}
-	goalPages, err := goals.NewHandler(a.Goals, a.Catalog, site)
-	if err != nil {
+	if err := area.Check(a.areas); err != nil {
 		return nil, err
 	}
-	a.Feedback = feedback.New(db)
-	feedbackPages, err := feedback.NewHandler(a.Feedback, a.Catalog, site, feedback.Options{VisitorKey: ingest.VisitorKey})
-	if err != nil {
-		return nil, err
-	}
-	a.KPI = kpi.New(db, a.Catalog, kpi.Options{Metrics: a.Metrics, Funnels: a.Goals.Funnels})
-	if err := a.registerMetrics(stats, retention); err != nil {
-		return nil, err
-	}
-	kpiPages, err := kpi.NewHandler(a.KPI, site)
-	if err != nil {
-		return nil, err
-	}
-	services.AddTileSource(a.KPI.Tiles)
 
 	site.Fallback = accounts.Session
 	mux := http.NewServeMux()
 	rt := &web.Router{Mux: mux, Site: site, Session: accounts.Session, RequireSignIn: accounts.RequireSignIn, Bearer: accounts.Bearer}
 	accounts.Routes(rt)
 	services.Routes(rt)
-	ingest.Routes(rt)
-	statsAPI.Routes(rt)
-	annotations.Routes(rt)
-	dashboard.Routes(rt)
-	goalPages.Routes(rt)
-	feedbackPages.Routes(rt)
-	kpiPages.Routes(rt)
+	for _, ar := range a.areas {
+		if err := a.Metrics.Register(ar.Metrics...); err != nil {
+			return nil, fmt.Errorf("area %s: %w", ar.Name, err)
+		}
+		if err := a.Jobs.Add(ar.Jobs...); err != nil {
+			return nil, fmt.Errorf("area %s: %w", ar.Name, err)
+		}
+		site.AddNav(ar.Nav...)
+		services.AddServiceLinks(ar.ServiceLinks...)
+		if ar.Tiles != nil {
+			services.AddTileSource(ar.Tiles)
+		}
+		if ar.Shutdown != nil {
+			a.OnShutdown(ar.Shutdown)
+		}
+		if ar.Routes != nil {
+			ar.Routes(rt)
+		}
+	}
 	metric.NewHandler(a.Metrics, a.metricService).Routes(rt)
 	embedjs.Set{tracker.Script(), widget.Script()}.Routes(rt)
 	rt.Open("GET /healthz", http.HandlerFunc(a.healthz))
@@ -210,21 +209,6 @@ func build(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		site.Observe(metrics),
 	)
 	return a, nil
-}
-
-// registerMetrics declares every area's metrics in the registry once.
-func (a *App) registerMetrics(stats *analytics.Stats, retention *analytics.Retention) error {
-	for _, defs := range [][]metric.Definition{
-		stats.Metrics(retention.PrunedBefore),
-		a.Goals.Metrics(a.KPI.MainFunnel),
-		a.Feedback.Metrics(),
-		a.KPI.Metrics(),
-	} {
-		if err := a.Metrics.Register(defs...); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // metricService is the service a metrics API request names, when its
@@ -313,10 +297,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	jobs, stopJobs := context.WithCancel(context.Background())
-	defer stopJobs()
-	for _, job := range a.jobs {
-		go job(jobs)
+	if len(a.cfg.Roles) > 0 {
+		a.Jobs.Start(context.Background())
 	}
 	a.ready.Store(true)
 	if ready != nil {
@@ -330,15 +312,21 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	case <-ctx.Done():
 	}
 	a.ready.Store(false)
-	stopJobs()
 	slog.Info("shutting down: finishing requests in flight")
 	budget, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
 	drain, cancelDrain := context.WithTimeout(budget, RequestDrainTimeout)
 	defer cancelDrain()
+	// Jobs are cancelled while requests drain: a job cut short is run
+	// again at its next period (on another node, on PostgreSQL).
+	jobsDone := make(chan error, 1)
+	go func() { jobsDone <- a.Jobs.Stop(drain) }()
 	err := srv.Shutdown(drain)
 	if err != nil {
 		err = fmt.Errorf("shut down HTTP server: %w", err)
+	}
+	if jerr := <-jobsDone; jerr != nil {
+		err = errors.Join(err, fmt.Errorf("stop jobs: %w", jerr))
 	}
 	return errors.Join(err, a.flush(budget), a.closeWithin(budget))
 }

@@ -49,14 +49,13 @@ func (a *App) SeedDemo(ctx context.Context) (*DemoCredentials, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	if err := a.seedDemoTraffic(ctx, svc); err != nil {
-		return nil, err
-	}
-	if err := a.seedDemoFeedback(ctx, svc); err != nil {
-		return nil, err
-	}
-	if err := a.seedDemoKPIs(ctx, svc); err != nil {
-		return nil, err
+	for _, ar := range a.areas {
+		if ar.Seed == nil {
+			continue
+		}
+		if err := ar.Seed(ctx, svc); err != nil {
+			return nil, fmt.Errorf("demo %s: %w", ar.Name, err)
+		}
 	}
 	u, err := a.Accounts.UserByEmail(ctx, DemoEmail)
 	if errors.Is(err, store.ErrNotFound) {

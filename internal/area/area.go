@@ -15,9 +15,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/jobs"
 	"github.com/liveops/liveops/internal/metric"
+	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -64,4 +67,16 @@ func Check(areas []Area) error {
 		}
 	}
 	return nil
+}
+
+// Env is what the server gives every area to build itself from: the
+// database, the site its pages render on, the service catalog, the
+// Prometheus registry for its own counters, and the metric registry through
+// which it reads other areas' figures.
+type Env struct {
+	DB         *store.DB
+	Site       *web.Site
+	Catalog    *catalog.Catalog
+	Prometheus prometheus.Registerer
+	Metrics    *metric.Registry
 }

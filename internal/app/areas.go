@@ -1,0 +1,182 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/liveops/liveops/internal/analytics"
+	"github.com/liveops/liveops/internal/area"
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/enrich"
+	"github.com/liveops/liveops/internal/feedback"
+	"github.com/liveops/liveops/internal/goals"
+	"github.com/liveops/liveops/internal/jobs"
+	"github.com/liveops/liveops/internal/kpi"
+	"github.com/liveops/liveops/internal/web"
+)
+
+// declareAreas builds every area and returns their declarations, in the
+// order their navigation, links and tiles appear. It is the one list an
+// area is added to. An area that needs nothing but the Env declares itself
+// in its own package (monitor.Declare(env)); the first four areas also
+// pass each other a few typed seams (the goals the stats API counts, the
+// visitor key feedback limits by), wired here.
+func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]area.Area, error) {
+	an, err := a.analyticsArea(ctx, env, dd)
+	if err != nil {
+		return nil, err
+	}
+	gl, err := a.goalsArea(env)
+	if err != nil {
+		return nil, err
+	}
+	fb, err := a.feedbackArea(env)
+	if err != nil {
+		return nil, err
+	}
+	kp, err := a.kpiArea(env)
+	if err != nil {
+		return nil, err
+	}
+	return []area.Area{an, gl, fb, kp}, nil
+}
+
+// analyticsArea is the tracker's events: ingestion, the stats API, the
+// dashboard, retention. Goals are created first (empty of areas' wiring),
+// as the stats API counts their conversions.
+func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (area.Area, error) {
+	enricher, err := enrich.New()
+	if err != nil {
+		return area.Area{}, err
+	}
+	a.EventStore = analytics.NewEventStore(env.DB)
+	if a.Events, err = openPipeline(ctx, env.DB, env.Prometheus, a.cfg, dd); err != nil {
+		return area.Area{}, err
+	}
+	ingest := analytics.NewIngest(env.DB, env.Catalog, a.Events, enricher, env.Site, env.Prometheus)
+	a.ingest = ingest
+	a.Goals = goals.NewWithEvents(env.DB, a.EventStore)
+	// Retention keeps the funnels' days before it deletes their raw
+	// events, and goals reports the days it could not keep as unknown.
+	retention := analytics.NewRetention(env.DB)
+	retention.BeforePrune = a.Goals.KeepBeforePrune
+	a.Goals.PrunedBefore = retention.PrunedBefore
+	stats := analytics.NewStats(a.EventStore, a.Goals)
+	annotations := analytics.NewAnnotations(env.DB, env.Catalog)
+	dashboard, err := analytics.NewDashboard(env.DB, stats, env.Catalog, annotations, env.Site)
+	if err != nil {
+		return area.Area{}, err
+	}
+	statsAPI := analytics.NewStatsAPI(stats, env.Catalog)
+	return area.Area{
+		Name: "analytics",
+		Routes: func(rt *web.Router) {
+			if a.cfg.has(jobs.RoleIngest) || len(a.cfg.Roles) == 0 {
+				ingest.Routes(rt)
+			} else {
+				ingest.RefuseRoutes(rt)
+			}
+			statsAPI.Routes(rt)
+			annotations.Routes(rt)
+			dashboard.Routes(rt)
+		},
+		ServiceLinks: []catalog.ServiceLink{{Label: "View analytics", Path: "analytics", Hidden: "for"}},
+		Metrics:      stats.Metrics(retention.PrunedBefore),
+		Jobs: []jobs.Job{
+			{Name: "analytics.retention", Every: time.Hour, Timeout: 30 * time.Minute, Run: func(ctx context.Context) error {
+				n, err := retention.Prune(ctx)
+				if n > 0 {
+					slog.Info("analytics: pruned raw events past their retention", "rows", n)
+				}
+				return err
+			}},
+			{Name: "analytics.salts", Every: time.Hour, Timeout: time.Minute, Run: ingest.PrepareSalts},
+			// A node saves whom it has counted today every few minutes, so
+			// that after a crash a returning visitor is counted again only
+			// if they were first counted in those minutes.
+			{Name: "analytics.checkpoint", Every: 5 * time.Minute, Timeout: time.Minute, Role: jobs.RoleIngest, PerNode: true,
+				Run: a.Events.Checkpoint},
+		},
+		Seed:     a.seedDemoTraffic,
+		Shutdown: a.Events.Close,
+	}, nil
+}
+
+// goalsArea is goals and funnels; its goals object is made with analytics.
+func (a *App) goalsArea(env area.Env) (area.Area, error) {
+	pages, err := goals.NewHandler(a.Goals, env.Catalog, env.Site)
+	if err != nil {
+		return area.Area{}, err
+	}
+	return area.Area{
+		Name:         "goals",
+		Routes:       pages.Routes,
+		ServiceLinks: []catalog.ServiceLink{{Label: "Goals and funnels", Path: "goals", Hidden: "of"}},
+		// Transactions count the main funnel, which the kpi area keeps (it
+		// is built later, before any metric is asked for).
+		Metrics: a.Goals.Metrics(func(ctx context.Context, serviceID int64) (int64, error) {
+			return a.KPI.MainFunnel(ctx, serviceID)
+		}),
+		Jobs: []jobs.Job{
+			// The days that are over are counted once, ahead of the first
+			// report that needs them.
+			{Name: "goals.funnel_days", Every: time.Hour, Timeout: 20 * time.Minute, Run: func(ctx context.Context) error {
+				return a.eachService(ctx, func(s *catalog.Service) error {
+					now := time.Now()
+					return a.Goals.KeepBeforePrune(ctx, s.ID, now.Add(-48*time.Hour), now)
+				})
+			}},
+		},
+	}, nil
+}
+
+// feedbackArea is the feedback forms, the triage inbox and its summaries.
+func (a *App) feedbackArea(env area.Env) (area.Area, error) {
+	a.Feedback = feedback.New(env.DB)
+	pages, err := feedback.NewHandler(a.Feedback, env.Catalog, env.Site, feedback.Options{VisitorKey: a.ingest.VisitorKey})
+	if err != nil {
+		return area.Area{}, err
+	}
+	return area.Area{
+		Name:         "feedback",
+		Routes:       pages.Routes,
+		Nav:          []web.NavItem{{Label: "Feedback", Path: "/feedback/inbox"}},
+		ServiceLinks: []catalog.ServiceLink{{Label: "Feedback", Path: "feedback", Hidden: "about"}},
+		Metrics:      a.Feedback.Metrics(),
+		Seed:         a.seedDemoFeedback,
+	}, nil
+}
+
+// kpiArea is the four KPIs; it reads its inputs through the metric
+// registry (the main funnel's transactions, the survey's answers).
+func (a *App) kpiArea(env area.Env) (area.Area, error) {
+	a.KPI = kpi.New(env.DB, env.Catalog, kpi.Options{Metrics: env.Metrics, Funnels: a.Goals.Funnels})
+	pages, err := kpi.NewHandler(a.KPI, env.Site)
+	if err != nil {
+		return area.Area{}, err
+	}
+	return area.Area{
+		Name:         "kpi",
+		Routes:       pages.Routes,
+		ServiceLinks: []catalog.ServiceLink{{Label: "KPIs", Path: "kpis", Hidden: "of"}},
+		Tiles:        a.KPI.Tiles,
+		Metrics:      a.KPI.Metrics(),
+		Seed:         a.seedDemoKPIs,
+	}, nil
+}
+
+// eachService runs fn for every service that is not archived, stopping at
+// the first error.
+func (a *App) eachService(ctx context.Context, fn func(s *catalog.Service) error) error {
+	list, err := a.Catalog.List(ctx, catalog.ListOptions{})
+	if err != nil {
+		return err
+	}
+	for _, s := range list {
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
