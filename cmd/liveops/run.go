@@ -15,8 +15,8 @@ import (
 	"github.com/liveops/liveops/internal/account"
 	"github.com/liveops/liveops/internal/app"
 	"github.com/liveops/liveops/internal/auth"
-	"github.com/liveops/liveops/internal/jobs"
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/jobs"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
