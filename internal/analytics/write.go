@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -36,6 +37,9 @@ const sessionColumns = `service_id, session_id, visitor_id, start_ts, end_ts, pa
 // rowsPerInsert keeps a multi-row INSERT under SQLite's 32,766 parameters.
 const rowsPerInsert = 500
 
+// sqliteRows is rows per INSERT on SQLite: 1.
+const sqliteRows = 1
+
 // write stores a batch in one transaction: its events, the final state of
 // the visits it touched, and its rollup changes. Either all of it is
 // stored or none, so the rollups always agree with the events.
@@ -43,8 +47,13 @@ func write(ctx context.Context, db *store.DB, b *batch) error {
 	// modernc's SQLite looks numbered parameters up by name, which makes a
 	// statement with thousands of $N a hundred times slower to bind than
 	// the same with plain ?; PostgreSQL only knows $N.
-	w := &writer{positional: db.Dialect() == store.SQLite}
+	w := newWriter(db)
 	return db.Tx(ctx, func(tx store.Querier) error {
+		if w.positional {
+			if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8000`); err != nil {
+				return err
+			}
+		}
 		if err := w.insertEvents(ctx, tx, b.events); err != nil {
 			return err
 		}
@@ -61,6 +70,17 @@ func write(ctx context.Context, db *store.DB, b *batch) error {
 // writer writes a batch's rows in the parameter style of its engine.
 type writer struct {
 	positional bool // ? rather than $N
+	rows       int  // rows per INSERT statement
+}
+
+func newWriter(db *store.DB) *writer {
+	// modernc's SQLite looks numbered parameters up by name, which makes a
+	// statement with thousands of $N a hundred times slower to bind than
+	// the same with plain ?; PostgreSQL only knows $N.
+	if db.Dialect() == store.SQLite {
+		return &writer{positional: true, rows: sqliteRows}
+	}
+	return &writer{rows: rowsPerInsert}
 }
 
 func (w *writer) placeholders(from, n int) string {
@@ -70,29 +90,66 @@ func (w *writer) placeholders(from, n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// insertRows runs INSERT … VALUES with many rows per statement.
+// insertRows runs INSERT … VALUES with many rows per statement. The
+// statement for a full chunk is prepared once and run for every full
+// chunk: parsing a statement of thousands of parameters costs as much as
+// running it.
 func (w *writer) insertRows(ctx context.Context, tx store.Querier, head, tail string, cols, n int, row func(i int, args []any) []any) error {
-	args := make([]any, 0, rowsPerInsert*cols)
-	for start := 0; start < n; start += rowsPerInsert {
-		end := min(start+rowsPerInsert, n)
-		var q strings.Builder
-		q.WriteString(head)
+	args := make([]any, 0, w.rows*cols)
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	for start := 0; start < n; start += w.rows {
+		end := min(start+w.rows, n)
 		args = args[:0]
 		for i := start; i < end; i++ {
-			if i > start {
-				q.WriteString(",")
-			}
-			q.WriteString("(")
-			q.WriteString(w.placeholders(len(args)+1, cols))
-			q.WriteString(")")
 			args = row(i, args)
 		}
-		q.WriteString(tail)
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		if end-start < w.rows || n < 2*w.rows {
+			if _, err := tx.ExecContext(ctx, w.insertSQL(head, tail, cols, end-start), args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if full == nil {
+			p, ok := tx.(preparer)
+			if !ok {
+				return fmt.Errorf("insert rows: %T cannot prepare statements", tx)
+			}
+			var err error
+			if full, err = p.PrepareContext(ctx, w.insertSQL(head, tail, cols, w.rows)); err != nil {
+				return err
+			}
+		}
+		if _, err := full.ExecContext(ctx, args...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// preparer is what a transaction offers besides store.Querier.
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// insertSQL is head, rows of cols placeholders each, and tail.
+func (w *writer) insertSQL(head, tail string, cols, rows int) string {
+	var q strings.Builder
+	q.WriteString(head)
+	for i := range rows {
+		if i > 0 {
+			q.WriteString(",")
+		}
+		q.WriteString("(")
+		q.WriteString(w.placeholders(i*cols+1, cols))
+		q.WriteString(")")
+	}
+	q.WriteString(tail)
+	return q.String()
 }
 
 func nullInt(v int64, ok bool) any {
