@@ -80,6 +80,9 @@ type session struct {
 	interactive          bool // had an interactive custom event: not a bounce
 	entry, exit, host    int64
 	visit                visitIDs
+	// stored is set once a committed batch wrote the visit's row, so that
+	// later batches update the row rather than insert it.
+	stored bool
 }
 
 func (s *session) bounce() int64 {

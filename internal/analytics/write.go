@@ -48,7 +48,7 @@ func write(ctx context.Context, db *store.DB, b *batch) error {
 	// statement with thousands of $N a hundred times slower to bind than
 	// the same with plain ?; PostgreSQL only knows $N.
 	w := newWriter(db)
-	return db.Tx(ctx, func(tx store.Querier) error {
+	err := db.Tx(ctx, func(tx store.Querier) error {
 		if w.positional {
 			if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8000`); err != nil {
 				return err
@@ -65,6 +65,13 @@ func write(ctx context.Context, db *store.DB, b *batch) error {
 		}
 		return w.upsertHourly(ctx, tx, b.deltas)
 	})
+	if err != nil {
+		return err
+	}
+	for s := range b.sessions {
+		s.stored = true
+	}
+	return nil
 }
 
 // writer writes a batch's rows in the parameter style of its engine.
@@ -179,6 +186,12 @@ func (w *writer) upsertSessions(ctx context.Context, tx store.Querier, set map[*
 	for s := range set {
 		list = append(list, s)
 	}
+	if w.positional {
+		var err error
+		if list, err = w.updateSessions(ctx, tx, list); err != nil {
+			return fmt.Errorf("update sessions: %w", err)
+		}
+	}
 	err := w.insertRows(ctx, tx, `INSERT INTO analytics_sessions (`+sessionColumns+`) VALUES `,
 		` ON CONFLICT (service_id, session_id) DO UPDATE SET end_ts = excluded.end_ts, pageviews = excluded.pageviews,
 		events = excluded.events, bounce = excluded.bounce, exit_page = excluded.exit_page`,
@@ -193,6 +206,49 @@ func (w *writer) upsertSessions(ctx context.Context, tx store.Querier, set map[*
 		return fmt.Errorf("upsert sessions: %w", err)
 	}
 	return nil
+}
+
+// updateSessions updates, one row at a time with one prepared statement,
+// the rows of the visits an earlier batch stored: on SQLite that costs
+// half what the upsert does, which binds every column and tries an insert
+// first. It returns the visits left to upsert: those never stored, and
+// any whose row is gone.
+func (w *writer) updateSessions(ctx context.Context, tx store.Querier, list []*session) ([]*session, error) {
+	var rest []*session
+	var stmt *sql.Stmt
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	for _, s := range list {
+		if !s.stored {
+			rest = append(rest, s)
+			continue
+		}
+		if stmt == nil {
+			p, ok := tx.(preparer)
+			if !ok {
+				return nil, fmt.Errorf("%T cannot prepare statements", tx)
+			}
+			var err error
+			stmt, err = p.PrepareContext(ctx, `UPDATE analytics_sessions SET end_ts = ?, pageviews = ?, events = ?, bounce = ?, exit_page = ?
+				WHERE service_id = ? AND session_id = ?`)
+			if err != nil {
+				return nil, err
+			}
+		}
+		res, err := stmt.ExecContext(ctx, s.last, s.pageviews, s.events, s.bounce() == 1, s.exit, s.service, s.id)
+		if err != nil {
+			return nil, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if n == 0 {
+			rest = append(rest, s)
+		}
+	}
+	return rest, nil
 }
 
 const addCounts = ` DO UPDATE SET visitors = %[1]s.visitors + excluded.visitors, visits = %[1]s.visits + excluded.visits,
