@@ -37,19 +37,24 @@ const sessionColumns = `service_id, session_id, visitor_id, start_ts, end_ts, pa
 // rowsPerInsert keeps a multi-row INSERT under SQLite's 32,766 parameters.
 const rowsPerInsert = 500
 
-// sqliteRows is rows per INSERT on SQLite: 1.
+// sqliteRows is rows per INSERT on SQLite: one. SQLite copies every page a
+// multi-row INSERT or an upsert first touches into a statement journal (a
+// temporary file) in case a later row fails, which costs more than the
+// statement saves; one row at a time, with a statement prepared once per
+// batch, needs none.
 const sqliteRows = 1
 
 // write stores a batch in one transaction: its events, the final state of
 // the visits it touched, and its rollup changes. Either all of it is
 // stored or none, so the rollups always agree with the events.
 func write(ctx context.Context, db *store.DB, b *batch) error {
-	// modernc's SQLite looks numbered parameters up by name, which makes a
-	// statement with thousands of $N a hundred times slower to bind than
-	// the same with plain ?; PostgreSQL only knows $N.
 	w := newWriter(db)
 	err := db.Tx(ctx, func(tx store.Querier) error {
 		if w.positional {
+			// The writer's connection: a page cache that holds a batch's
+			// dirty pages (the 2 MB default spills them to the WAL and
+			// reads them back), and a checkpoint every few batches rather
+			// than at every commit, since a batch dirties over 1,000 pages.
 			if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8000`); err != nil {
 				return err
 			}
