@@ -11,12 +11,17 @@
 # summary against the targets. The exit status is non-zero when any request
 # failed, the server exited badly or an invariant does not hold.
 # Everything stays on loopback. KEEP=1 keeps the work directory;
-# VISITORS=N changes the number of distinct visitors (default 20000).
+# VISITORS=N changes the number of distinct visitors (default 20000, or
+# 50000 with SHAPE=realistic); SHAPE=realistic sends GoatCounter's
+# benchmark shape instead of whole visits (loadgen ingest --shape): every
+# request a page view by one of 50,000 visitors picked at random, ten
+# browsers, 1,000 log-uniform paths, a few referrers.
 set -euo pipefail
 
 conns=${1:-50}
 duration=${2:-30s}
-visitors=${VISITORS:-20000}
+shape=${SHAPE:-visits}
+if [ "$shape" = realistic ]; then visitors=${VISITORS:-50000}; else visitors=${VISITORS:-20000}; fi
 domain=bench.example.gov
 root=$(cd "$(dirname "$0")/.." && pwd)
 command -v jq >/dev/null || { echo "bench-ingest: jq is needed (apt-get install jq)" >&2; exit 2; }
@@ -89,7 +94,7 @@ load_start=$(now_ms)
 set +e
 TIMEFORMAT='%U %S'
 { time "$work/loadgen" ingest --url "$base" --domain "$domain" --connections "$conns" --duration "$duration" \
-	--visitors "$visitors" --json >"$work/ingest.json" 2>"$work/ingest.err"; } 2>"$work/loadgen.time"
+	--visitors "$visitors" --shape "$shape" --json >"$work/ingest.json" 2>"$work/ingest.err"; } 2>"$work/loadgen.time"
 ingest_rc=$?
 set -e
 load_end=$(now_ms)
@@ -103,6 +108,10 @@ metrics=$(curl -fsS --max-time 5 "$base/metrics" || true)
 metric() { echo "$metrics" | awk -v m="$1" '$1 == m {printf "%d", $2}'; }
 queued=$(metric liveops_event_queue_length)
 stored_at_end=$(metric liveops_events_stored_total)
+# The writer's batches so far: how many, and the mean time one took.
+batches=$(metric liveops_event_batch_seconds_count)
+batch_ms=$(echo "$metrics" | awk '$1 == "liveops_event_batch_seconds_sum" {s = $2} $1 == "liveops_event_batch_seconds_count" {n = $2}
+	END {if (n > 0) printf "%.1f", 1000 * s / n; else print "n/a"}')
 
 flush_start=$(now_ms)
 kill -TERM "$server_pid"
@@ -148,11 +157,12 @@ cat <<REPORT
 commit        $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$root" && git diff --quiet HEAD 2>/dev/null || echo " (with uncommitted changes)")
 machine       $cpus CPUs, shared by the server AND the load generator (both on this machine, over loopback)
 load average  before $load_before, after $load_after (1, 5, 15 min)
-load          $conns connections for $duration, as fast as answered, $(j .visitors) visitors, SQLite
+load          $conns connections for $duration, as fast as answered, $(j .visitors) visitors, shape $shape, SQLite
 sent          $(j .sent) events ($(j '.sent_per_second | floor')/s)
 accepted      $(j .accepted) ($accepted_rate/s; target >= 20000/s: $(verdict "$accepted_rate >= 20000")), of which $(j .accepted_engagement) engagement
 stored        $stored ($stored_rate/s over the load and the final flush; target >= 20000/s: $(verdict "$stored_rate >= 20000"))
               at the end of the load $stored_at_end were stored and $queued waited in the queue
+writer        $batches batches by the end of the load, $(awk -v n="$stored_at_end" -v b="$batches" 'BEGIN {if (b > 0) printf "%d", n / b; else print "n/a"}') events and $batch_ms ms each on average
 dropped       $(j '.dropped | to_entries | map("\(.key): \(.value)") | join(", ") | if . == "" then "none" else . end')
 errors        $(j '.errors | to_entries | map("HTTP \(.key): \(.value)") | join(", ") | if . == "" then "none" else . end'); transport errors $(j .transport_errors) (target: none: $(verdict "$errors == 0"))
 latency ms    p50 $(j .latency_ms.p50)  p90 $(j .latency_ms.p90)  p99 $p99  p99.9 $(j .latency_ms.p999)  max $(j .latency_ms.max)  (target p99 <= 20: $(verdict "$p99 <= 20"))

@@ -18,6 +18,7 @@ const droppedHeader = "X-Liveops-Dropped"
 const (
 	maxDuration    = time.Hour
 	maxConnections = 1000
+	maxVisitors    = 10_000_000
 )
 
 type ingestConfig struct {
@@ -27,7 +28,8 @@ type ingestConfig struct {
 	duration    time.Duration
 	rate        float64 // events per second over all connections; 0: as fast as answered
 	visitors    int
-	maxEvents   int64 // 0: no limit but the duration
+	shape       string // shapeVisits or shapeRealistic
+	maxEvents   int64  // 0: no limit but the duration
 	seed        uint64
 	timeout     time.Duration
 	json        bool
@@ -41,7 +43,9 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.IntVar(&c.connections, "connections", 50, "concurrent keep-alive connections, each sending one event at a time")
 	fs.DurationVar(&c.duration, "duration", 30*time.Second, "how long to send (at most 1h)")
 	fs.Float64Var(&c.rate, "rate", 0, "events per second over all connections; 0 sends as fast as the server answers")
-	fs.IntVar(&c.visitors, "visitors", 20_000, "distinct visitors (client addresses sent as X-Forwarded-For)")
+	fs.IntVar(&c.visitors, "visitors", 0, "distinct visitors (client addresses sent as X-Forwarded-For); 0: 20,000, or 50,000 for -shape realistic")
+	fs.StringVar(&c.shape, "shape", shapeVisits, "the traffic: "+shapeVisits+" (whole visits: page views, engagement, custom events) or "+
+		shapeRealistic+" (GoatCounter's benchmark: random page views by 50,000 visitors, 10 browsers, 1,000 log-uniform paths)")
 	fs.Int64Var(&c.maxEvents, "max-events", 0, "stop after this many events (0: only --duration stops)")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed: the same seed sends the same traffic")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "how long one request may take")
@@ -49,8 +53,16 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, args, "ingest --url URL --domain HOST [flags]", stdout); err != nil {
 		return err
 	}
+	if c.visitors == 0 {
+		c.visitors = 20_000
+		if c.shape == shapeRealistic {
+			c.visitors = realisticVisitors
+		}
+	}
 	var err error
 	switch {
+	case c.shape != shapeVisits && c.shape != shapeRealistic:
+		return usageError{fmt.Sprintf("ingest: --shape must be %s or %s", shapeVisits, shapeRealistic)}
 	case *rawURL == "" || c.domain == "":
 		return usageError{"ingest: --url and --domain are required"}
 	case c.connections < 1 || c.connections > maxConnections:
@@ -59,11 +71,13 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{"ingest: --duration must be more than 0 and at most 1h"}
 	case c.rate < 0 || c.maxEvents < 0 || c.visitors < 1 || c.timeout <= 0:
 		return usageError{"ingest: --rate and --max-events must not be negative, --visitors and --timeout must be positive"}
+	case c.visitors > maxVisitors:
+		return usageError{fmt.Sprintf("ingest: --visitors must be at most %d", maxVisitors)}
 	}
 	if c.endpoint, err = eventsURL(*rawURL); err != nil {
 		return usageError{"ingest: " + err.Error()}
 	}
-	t, err := newTraffic(c.domain, c.visitors, c.seed)
+	t, err := newTraffic(c.domain, c.visitors, c.seed, c.shape)
 	if err != nil {
 		return err
 	}
@@ -114,7 +128,7 @@ func runLoad(ctx context.Context, cfg *ingestConfig, t *traffic) *summary {
 // an interrupt. A request in flight is always finished, interrupt or not,
 // so that the count of accepted events stays exact for verify.
 func (l *load) worker(ctx context.Context, id int, t *tally) {
-	gen := newGenerator(l.traffic, l.cfg.seed, id)
+	gen := newEventSource(l.cfg.shape, l.traffic, l.cfg.seed, id)
 	for ctx.Err() == nil {
 		n := l.claimed.Add(1)
 		if l.cfg.maxEvents > 0 && n > l.cfg.maxEvents {

@@ -77,6 +77,21 @@ func TestIngestThenVerify(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ingest: %v\n%s%s", err, out.String(), stderr.String())
 			}
+			// GoatCounter's shape on the same server and database: its
+			// visitors are other addresses, its events other page views.
+			var rout bytes.Buffer
+			err = run(context.Background(), []string{"ingest", "--url", base, "--domain", domain, "--shape", "realistic",
+				"--connections", "4", "--duration", "1s", "--rate", "500", "--visitors", "1000", "--seed", "2", "--json"}, &rout, &stderr)
+			if err != nil {
+				t.Fatalf("ingest --shape realistic: %v\n%s%s", err, rout.String(), stderr.String())
+			}
+			var real summary
+			if err := json.Unmarshal(rout.Bytes(), &real); err != nil {
+				t.Fatalf("ingest summary: %v\n%s", err, rout.String())
+			}
+			if real.Shape != shapeRealistic || real.Accepted < 400 || real.Sent != real.Accepted || real.AcceptedByName[pageviewName] != real.Accepted {
+				t.Fatalf("ingest --shape realistic: want about 500 page views, all accepted:\n%s", rout.String())
+			}
 			var sum summary
 			if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
 				t.Fatalf("ingest summary: %v\n%s", err, out.String())
@@ -89,6 +104,14 @@ func TestIngestThenVerify(t *testing.T) {
 			}
 			stop()
 
+			// verify reads one summary: the two runs' counts, added up.
+			sum.Sent += real.Sent
+			sum.Accepted += real.Accepted
+			sum.AcceptedByName[pageviewName] += real.Accepted
+			out.Reset()
+			if err := json.NewEncoder(&out).Encode(&sum); err != nil {
+				t.Fatal(err)
+			}
 			file := filepath.Join(t.TempDir(), "ingest.json")
 			if err := os.WriteFile(file, out.Bytes(), 0o600); err != nil {
 				t.Fatal(err)
@@ -133,6 +156,7 @@ func TestCommandLine(t *testing.T) {
 		{"no url", []string{"ingest", "--domain", "a.gov"}, "--url and --domain are required"},
 		{"remote host", []string{"ingest", "--url", "http://example.gov", "--domain", "a.gov"}, "not loopback"},
 		{"too long", []string{"ingest", "--url", "http://127.0.0.1:1", "--domain", "a.gov", "--duration", "2h"}, "at most 1h"},
+		{"unknown shape", []string{"ingest", "--url", "http://127.0.0.1:1", "--domain", "a.gov", "--shape", "wrk"}, "--shape must be"},
 		{"verify without counts", []string{"verify", "--db", "x.db", "--domain", "a.gov"}, "either --summary or --accepted"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

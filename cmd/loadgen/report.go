@@ -56,6 +56,7 @@ type summary struct {
 	Connections        int     `json:"connections"`
 	Rate               float64 `json:"rate"`
 	Visitors           int     `json:"visitors"`
+	Shape              string  `json:"shape"`
 	Seconds            float64 `json:"seconds"`
 	Interrupted        bool    `json:"interrupted"`
 	Sent               int64   `json:"sent"`
@@ -85,7 +86,7 @@ type latencies struct {
 
 func summarize(cfg *ingestConfig, elapsed time.Duration, interrupted bool, tallies []*tally) *summary {
 	s := &summary{URL: cfg.endpoint, Domain: cfg.domain, Connections: cfg.connections, Rate: cfg.rate,
-		Visitors: cfg.visitors, Seconds: elapsed.Seconds(), Interrupted: interrupted,
+		Visitors: cfg.visitors, Shape: cfg.shape, Seconds: elapsed.Seconds(), Interrupted: interrupted,
 		AcceptedByName: map[string]int64{}, Dropped: map[string]int64{}, Errors: map[string]int64{}}
 	var h histogram
 	for _, t := range tallies {
@@ -130,7 +131,7 @@ func (s *summary) writeJSON(w io.Writer) error {
 
 func (s *summary) writeText(w io.Writer) {
 	fmt.Fprintf(w, "target        %s (domain %s)\n", s.URL, s.Domain)
-	fmt.Fprintf(w, "load          %d connections, %s, %d visitors", s.Connections, rateText(s.Rate), s.Visitors)
+	fmt.Fprintf(w, "load          %d connections, %s, %d visitors, shape %s", s.Connections, rateText(s.Rate), s.Visitors, s.Shape)
 	if s.Interrupted {
 		fmt.Fprint(w, ", INTERRUPTED")
 	}

@@ -36,10 +36,13 @@ type source struct {
 	referrer, query string
 }
 
-func newTraffic(domain string, visitors int, seed uint64) (*traffic, error) {
+func newTraffic(domain string, visitors int, seed uint64, shape string) (*traffic, error) {
 	uas, err := parseUserAgents(userAgentsFile)
 	if err != nil {
 		return nil, err
+	}
+	if shape == shapeRealistic {
+		uas = uas.top(10) // ten browsers, as GoatCounter's benchmark sends
 	}
 	r := rand.New(rand.NewPCG(seed, 0x6c6f616467656e))
 	ips := distinctIPs(r, visitors+max(visitors/100, 1))
@@ -179,4 +182,24 @@ func newChooser[T any](list []weighted[T]) *chooser[T] {
 func (c *chooser[T]) pick(r *rand.Rand) T {
 	n := r.IntN(c.cum[len(c.cum)-1])
 	return c.values[sort.Search(len(c.cum), func(i int) bool { return c.cum[i] > n })]
+}
+
+// top is a chooser of the n heaviest values, equally likely.
+func (c *chooser[T]) top(n int) *chooser[T] {
+	type item struct {
+		weight int
+		value  T
+	}
+	items := make([]item, len(c.values))
+	prev := 0
+	for i, v := range c.values {
+		items[i] = item{c.cum[i] - prev, v}
+		prev = c.cum[i]
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].weight > items[j].weight })
+	var list []weighted[T]
+	for _, it := range items[:min(n, len(items))] {
+		list = append(list, weighted[T]{1, it.value})
+	}
+	return newChooser(list)
 }

@@ -45,7 +45,7 @@ func TestUserAgents(t *testing.T) {
 // TestGenerator: every body decodes as liveops decodes it, the mix is
 // about 80% page views, and a visit's engagement follows its page view.
 func TestGenerator(t *testing.T) {
-	tr, err := newTraffic("s.example.gov", 200, 7)
+	tr, err := newTraffic("s.example.gov", 200, 7, shapeVisits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,6 +102,56 @@ func TestGenerator(t *testing.T) {
 	}
 	if tagged == 0 || referred == 0 {
 		t.Errorf("%d page views with UTM tags, %d with a referrer", tagged, referred)
+	}
+}
+
+// TestRealistic: GoatCounter's benchmark shape is page views only, by
+// visitors picked at random among ten browsers, over about 1,000 paths
+// picked log-uniformly, with a few referrers.
+func TestRealistic(t *testing.T) {
+	tr, err := newTraffic("s.example.gov", 5_000, 7, shapeRealistic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src eventSource = newEventSource(shapeRealistic, tr, 7, 0)
+	uas, ips, paths, referrers := map[string]bool{}, map[string]bool{}, map[string]int{}, map[string]bool{}
+	const n = 100_000
+	for range n {
+		ev := src.next()
+		in, err := analytics.DecodeEvent(ev.body)
+		if err != nil {
+			t.Fatalf("%s: %v", ev.body, err)
+		}
+		if ev.name != pageviewName || in.Name != pageviewName || in.URL.Host != "s.example.gov" {
+			t.Fatalf("not a page view of the site: %s", ev.body)
+		}
+		uas[ev.ua], ips[ev.ip], referrers[in.Referrer] = true, true, true
+		paths[in.URL.Path]++
+	}
+	if len(uas) != 10 {
+		t.Errorf("%d user agents, want 10", len(uas))
+	}
+	if len(ips) < 4_500 {
+		t.Errorf("%d visitors sent, want nearly all of 5,000", len(ips))
+	}
+	if len(paths) < 900 || len(paths) > realisticPaths {
+		t.Errorf("%d paths, want about %d", len(paths), realisticPaths)
+	}
+	if len(referrers) < 3 || len(referrers) > 6 {
+		t.Errorf("%d referrers, want a few: %v", len(referrers), referrers)
+	}
+	// Log-uniform: path k takes ln((k+1)/k) / ln(1000) of views, so the
+	// first 10%, and the first ten together 35%.
+	list := realisticPathList(tr)
+	first, ten := paths[list[0]], 0
+	for _, p := range list[:10] {
+		ten += paths[p]
+	}
+	if share := float64(first) / n; math.Abs(share-math.Log(2)/math.Log(realisticPaths)) > 0.01 {
+		t.Errorf("the first path has %.1f%% of views, want about 10%%", share*100)
+	}
+	if share := float64(ten) / n; math.Abs(share-math.Log(11)/math.Log(realisticPaths)) > 0.02 {
+		t.Errorf("the first ten paths have %.1f%% of views, want about 35%%", share*100)
 	}
 }
 

@@ -80,6 +80,9 @@ type session struct {
 	interactive          bool // had an interactive custom event: not a bounce
 	entry, exit, host    int64
 	visit                visitIDs
+	// stored is set once a committed batch wrote the visit's row, so that
+	// later batches update the row rather than insert it.
+	stored bool
 }
 
 func (s *session) bounce() int64 {
@@ -120,9 +123,9 @@ func (s *session) dims() [17]struct {
 // contribute adds (sign +1) or takes back (sign -1) what the visit in its
 // current state counts for in the rollups: a visit's bounce, duration, exit
 // page and page views change as it goes on, so each event replaces the
-// visit's old contribution with its new one.
+// visit's old contribution with its new one (see change).
 func (s *session) contribute(d *deltas, sign int64) {
-	c := counts{visits: 1, pageviews: s.pageviews, bounces: s.bounce(), duration: s.last - s.start}
+	c := s.visitCounts()
 	day := s.startDay()
 	for _, dim := range s.dims() {
 		cc := c
@@ -135,6 +138,47 @@ func (s *session) contribute(d *deltas, sign int64) {
 		d.addDaily(dailyKey{s.service, day, dim.k, dim.v}, cc, sign)
 	}
 	d.addHourly(hourlyKey{s.service, s.start / 3_600_000}, counts{visits: 1, bounces: c.bounces, duration: c.duration}, sign)
+}
+
+// visitCounts is what the visit counts for in each of its rows.
+func (s *session) visitCounts() counts {
+	return counts{visits: 1, pageviews: s.pageviews, bounces: s.bounce(), duration: s.last - s.start}
+}
+
+// change replaces the contribution the visit made when its counts were
+// old and its exit page oldExit with the one it makes now. It adds to the
+// rollups exactly what contribute(-1) before the change and contribute(+1)
+// after it would, but touches each row once, and not at all when nothing
+// it counts changed: the visit's day, hour and dimensions but the exit page
+// never change.
+func (s *session) change(d *deltas, old counts, oldExit int64) {
+	diff := s.visitCounts()
+	diff.add(old, -1)
+	if diff.zero() && oldExit == s.exit {
+		return
+	}
+	day := s.startDay()
+	for _, dim := range s.dims() {
+		cc := diff
+		switch dim.k {
+		case kindTotal:
+			cc.pageviews = 0 // the site's page views are counted per event
+		case kindExitPage:
+			if oldExit != s.exit {
+				gone := old
+				gone.visitors = 1 // a visit has one exit page at a time
+				d.addDaily(dailyKey{s.service, day, kindExitPage, oldExit}, gone, -1)
+				cc = s.visitCounts()
+				cc.visitors = 1
+			}
+		}
+		if !cc.zero() {
+			d.addDaily(dailyKey{s.service, day, dim.k, dim.v}, cc, 1)
+		}
+	}
+	if hc := (counts{bounces: diff.bounces, duration: diff.duration}); !hc.zero() {
+		d.addHourly(hourlyKey{s.service, s.start / 3_600_000}, hc, 1)
+	}
 }
 
 type visitorKey struct {
@@ -258,9 +302,9 @@ func (sz *sessionizer) process(ev *Event, dict *dictionary, d *deltas) *session 
 		if s == nil {
 			return nil
 		}
-		s.contribute(d, -1)
+		old := s.visitCounts()
 		s.last = max(s.last, ms)
-		s.contribute(d, +1)
+		s.change(d, old, s.exit)
 		return s
 	}
 
@@ -270,9 +314,8 @@ func (sz *sessionizer) process(ev *Event, dict *dictionary, d *deltas) *session 
 		s = &session{id: sz.newID(), service: ev.ServiceID, visitor: ev.VisitorID, zone: ev.Zone,
 			start: ms, last: ms, entry: page, exit: page, host: dict.id(ev.Hostname), visit: dict.visitIDs(&ev.Visit)}
 		sz.sessions[key] = s
-	} else {
-		s.contribute(d, -1)
 	}
+	old, oldExit := s.visitCounts(), s.exit
 	s.last = max(s.last, ms)
 	s.events++
 	pageview := ev.Name == PageviewName
@@ -282,7 +325,11 @@ func (sz *sessionizer) process(ev *Event, dict *dictionary, d *deltas) *session 
 	} else if ev.Interactive {
 		s.interactive = true
 	}
-	s.contribute(d, +1)
+	if fresh {
+		s.contribute(d, +1)
+	} else {
+		s.change(d, old, oldExit)
+	}
 	sz.countVisitors(ev, s, fresh, page, d)
 	sz.countEvent(ev, s, pageview, page, dict, d)
 	return s
