@@ -95,7 +95,7 @@ func BenchmarkWriteBatchRealistic(b *testing.B) {
 			p := newPipeline(db, prometheus.NewRegistry(), PipelineOptions{})
 			const size = 4_800
 			for range 10 { // 48,000 page views: most visitors have a visit open
-				p.writeBatch(traffic.batch(size))
+				p.writeEvents(traffic.batch(size))
 			}
 			batches := make([][]*Event, b.N)
 			for i := range batches {
@@ -104,7 +104,7 @@ func BenchmarkWriteBatchRealistic(b *testing.B) {
 			b.ResetTimer()
 			cpu := processCPU()
 			for i := range b.N {
-				p.writeBatch(batches[i])
+				p.writeEvents(batches[i])
 			}
 			b.StopTimer()
 			cpu = processCPU() - cpu

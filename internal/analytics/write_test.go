@@ -47,7 +47,7 @@ func TestWriteUpdatesStoredVisits(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			p.writeBatch([]*Event{step.ev})
+			p.writeEvents([]*Event{step.ev})
 			if pv, events, exit := row(); pv != step.pv || events != step.pv || exit != step.exit {
 				t.Errorf("after batch %d: %d page views, %d events, exit %s; want %d, %d, %s", i+1, pv, events, exit, step.pv, step.pv, step.exit)
 			}
@@ -56,4 +56,10 @@ func TestWriteUpdatesStoredVisits(t *testing.T) {
 			t.Errorf("%d visits stored, want 1", n)
 		}
 	})
+}
+
+// writeEvents writes evs as one batch, as the writer does with the events
+// of the requests it has taken.
+func (p *Pipeline) writeEvents(evs []*Event) bool {
+	return p.writeBatch([]queued{{evs: evs}}, len(evs))
 }
