@@ -39,6 +39,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // MaxRecord bounds one record's payload; larger appends are refused.
@@ -87,9 +88,12 @@ type Journal struct {
 	lock *os.File // held open: the directory's lock (lockDir)
 
 	// The file is written by the commit loop alone (and by Close after it).
-	f    *os.File
-	w    *bufio.Writer
-	size int64 // bytes in the current segment
+	f          *os.File
+	w          *bufio.Writer
+	size       int64 // bytes in the current segment
+	lastFailed bool  // the last group's write failed (a full disk, say)
+
+	released atomic.Uint64 // the highest sequence number the consumer has stored (Release)
 
 	mu       sync.Mutex // guards the fields below
 	next     uint64     // the sequence number of the next record
@@ -366,11 +370,24 @@ func (j *Journal) commit(group []*request) {
 // segment back to where the group began, so a later append cannot follow a
 // half-written record; when even that fails the journal is broken.
 func (j *Journal) writeGroup(first uint64, group []*request) error {
-	if j.size >= j.opt.SegmentSize {
+	// A full segment starts a new one. So does a segment whose every record
+	// the consumer has stored, once it is a sixty-fourth full or a write
+	// has just failed: the old one can then be deleted at once, which gives
+	// back the space a full disk needs — without this the segment being
+	// written would never be deleted, and a full disk would refuse every
+	// event for good.
+	caughtUp := j.released.Load()+1 >= first
+	if j.size >= j.opt.SegmentSize || (caughtUp && j.size > 0 && (j.lastFailed || j.size >= j.opt.SegmentSize/64)) {
 		if err := j.roll(first); err != nil {
 			return j.breakWith(err)
 		}
+		if caughtUp {
+			if err := j.Release(first - 1); err != nil {
+				slog.Warn("journal: delete stored segments", "err", err)
+			}
+		}
 	}
+	j.lastFailed = false
 	start, seq := j.size, first
 	var hdr [headerSize]byte
 	var err error
@@ -397,6 +414,7 @@ func (j *Journal) writeGroup(first uint64, group []*request) error {
 		if terr := j.f.Truncate(start); terr != nil {
 			return j.breakWith(fmt.Errorf("write failed (%w) and could not be undone (%w)", err, terr))
 		}
+		j.lastFailed = true
 		return fmt.Errorf("write journal: %w", err)
 	}
 	for _, req := range group {
@@ -463,6 +481,12 @@ func syncDir(dir string) error {
 // Release deletes the segments whose every record is at or below upTo: the
 // consumer has stored them. The segment being written is always kept.
 func (j *Journal) Release(upTo uint64) error {
+	for {
+		old := j.released.Load()
+		if upTo <= old || j.released.CompareAndSwap(old, upTo) {
+			break
+		}
+	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	var errs []error
