@@ -33,9 +33,14 @@ type Pipeline struct {
 	metrics  *pipelineMetrics
 	maxBatch int
 	maxWait  time.Duration
-	journal  *journal.Journal // nil: accepted events live in memory until written
-	node     string
-	decoder  recordDecoder
+	// queueSize bounds the events accepted and not yet written. The
+	// channel has room for a batch more: what the writer held when the last
+	// run stopped is replayed into it too, and a start must not wait on a
+	// database that does not answer.
+	queueSize int64
+	journal   *journal.Journal // nil: accepted events live in memory until written
+	node      string
+	decoder   recordDecoder
 
 	// checkpoints asks the writer to save its visitor state between two
 	// batches, when that state matches what is committed.
@@ -183,7 +188,7 @@ func newPipeline(db *store.DB, reg prometheus.Registerer, opt PipelineOptions) *
 	}
 	stop, abandon := context.WithCancel(context.Background())
 	p := &Pipeline{
-		db: db, events: NewEventStore(db), queue: make(chan queued, opt.QueueSize), dict: newDictionary(db), sessions: newSessionizer(),
+		db: db, events: NewEventStore(db), queue: make(chan queued, opt.QueueSize+opt.MaxBatch), queueSize: int64(opt.QueueSize), dict: newDictionary(db), sessions: newSessionizer(),
 		maxBatch: opt.MaxBatch, maxWait: opt.MaxWait, done: make(chan struct{}), node: opt.Node,
 		decoder: recordDecoder{zones: map[string]*time.Location{}}, stop: stop, abandon: abandon,
 		checkpoints: make(chan chan error),
@@ -266,7 +271,7 @@ func (p *Pipeline) Enqueue(evs ...*Event) error {
 func (p *Pipeline) reserve(n int64) bool {
 	for {
 		have := p.pending.Load()
-		if have+n > int64(cap(p.queue)) {
+		if have+n > p.queueSize {
 			return false
 		}
 		if p.pending.CompareAndSwap(have, have+n) {
