@@ -8,6 +8,8 @@ db=$1 slug=$2 runs=${3:-10} extra=${4:-}
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/scripts/bench-env.sh"
+bench_header
 (cd "$root" && CGO_ENABLED=0 go build -o "$work/liveops" ./cmd/liveops)
 echo "bench dashboard password" | "$work/liveops" user add --email bench-dashboard@example.gov --role admin --db "$db" >/dev/null 2>&1 || true
 port=18091

@@ -67,10 +67,12 @@ type NewUser struct {
 func NormalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
+		//lint:ignore ST1005 the message is shown to the user as it is
 		return "", errors.New("Enter an email address")
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || len(s) > 254 || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") && !strings.HasSuffix(s, "@localhost") {
+		//lint:ignore ST1005 the message is shown to the user as it is
 		return "", errors.New("Enter an email address in the correct format, like name@example.gov")
 	}
 	return strings.ToLower(s), nil

@@ -37,8 +37,8 @@ func TestSalts(t *testing.T) {
 			t.Fatal("yesterday's salt is today's")
 		}
 		ip := netip.MustParseAddr("198.51.100.7")
-		if visitorID(today, 1, ip, "ua") != visitorID(today, 1, ip, "ua") || visitorID(today, 1, ip, "ua") == visitorID(next, 1, ip, "ua") ||
-			visitorID(today, 1, ip, "ua") == visitorID(today, 2, ip, "ua") {
+		id, again := visitorID(today, 1, ip, "ua"), visitorID(today, 1, ip, "ua")
+		if id != again || id == visitorID(next, 1, ip, "ua") || id == visitorID(today, 2, ip, "ua") {
 			t.Fatal("visitor ids must be stable within a day and a service, and differ across them")
 		}
 		// A week later, the old salts are gone.

@@ -167,7 +167,7 @@ func (h *Handler) inboxData(r *http.Request, q url.Values, s *catalog.Service, l
 		// show the last page rather than "no feedback".
 		pageNo = d.Pages
 		d.PageNo = pageNo
-		if items, total, err = h.fb.List(r.Context(), flt, (pageNo-1)*PageSize, PageSize); err != nil {
+		if items, _, err = h.fb.List(r.Context(), flt, (pageNo-1)*PageSize, PageSize); err != nil {
 			return nil, nil, err
 		}
 	}
