@@ -5,7 +5,7 @@
 #   scripts/bench-go.sh [section ...]
 #
 # Sections: account, api, dashboard, funnel, enrich, feedback, scrub,
-# themes, kpi (default: all). Everything runs in-process on SQLite.
+# themes, kpi, journal, jobs, writer (default: all). Everything runs in-process on SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-env.sh
@@ -20,7 +20,7 @@ bench() { # section, then go test arguments
 
 sections=("$@")
 if [ ${#sections[@]} -eq 0 ]; then
-	sections=(account api dashboard funnel enrich feedback scrub themes kpi)
+	sections=(account api dashboard funnel enrich feedback scrub themes kpi journal jobs writer)
 fi
 for s in "${sections[@]}"; do
 	case $s in
@@ -36,6 +36,9 @@ for s in "${sections[@]}"; do
 	scrub) bench scrub -bench . ./internal/scrub/ ;;
 	themes) bench themes -bench . ./internal/themes/ ;;
 	kpi) bench kpi -bench KPIAPI -benchtime 50x ./internal/kpi/ ;;
+	journal) bench journal -bench AppendParallel -benchtime 3s ./internal/journal/ ;;
+	jobs) bench jobs -bench . -benchtime 2000x ./internal/jobs/ ;;
+	writer) bench writer -bench 'WriteBatchRealistic/sqlite' -benchtime 10x ./internal/analytics/ ;;
 	*) echo "bench-go: unknown section $s" >&2; exit 2 ;;
 	esac
 done
