@@ -27,7 +27,7 @@ const DroppedHeader = "X-Liveops-Dropped"
 // Ingest answers POST /api/event, Plausible's Events API.
 type Ingest struct {
 	pipeline *Pipeline
-	enricher *enrich.Enricher
+	enricher func() (*enrich.Enricher, error)
 	salts    *salts
 	services *hostCache
 	site     *web.Site
@@ -39,8 +39,10 @@ type Ingest struct {
 	refused  *prometheus.CounterVec
 }
 
-// NewIngest builds the events endpoint.
-func NewIngest(db *store.DB, cat *catalog.Catalog, p *Pipeline, e *enrich.Enricher, site *web.Site, reg prometheus.Registerer) *Ingest {
+// NewIngest builds the events endpoint. e gives the enricher; app passes
+// one that builds its tables on the first event (enrich.Lazy), so that a
+// node that takes no events never holds them.
+func NewIngest(db *store.DB, cat *catalog.Catalog, p *Pipeline, e func() (*enrich.Enricher, error), site *web.Site, reg prometheus.Registerer) *Ingest {
 	in := &Ingest{
 		pipeline: p, enricher: e, salts: newSalts(db), services: newHostCache(cat, db), site: site, scrub: scrub.Default(), now: time.Now,
 		accepted: prometheus.NewCounter(prometheus.CounterOpts{Name: "liveops_events_accepted_total",
@@ -121,12 +123,17 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		in.refuse(w, r, "invalid", err)
 		return
 	}
+	enricher, err := in.enricher()
+	if err != nil {
+		in.refuse(w, r, "enrich", fmt.Errorf("load the enrichment tables: %w", err))
+		return
+	}
 	ua := r.UserAgent()
-	if in.enricher.IsBot(ua) {
+	if enricher.IsBot(ua) {
 		in.drop(w, "bot")
 		return
 	}
-	if ev.Referrer != "" && in.enricher.IsSpamReferrer(ev.Referrer) {
+	if ev.Referrer != "" && enricher.IsSpamReferrer(ev.Referrer) {
 		in.drop(w, "referrer_spam")
 		return
 	}
@@ -159,13 +166,13 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	now := in.now()
-	client := in.enricher.Client(ua)
-	acq := in.enricher.Acquisition(ev.URL, ev.Referrer)
+	client := enricher.Client(ua)
+	acq := enricher.Acquisition(ev.URL, ev.Referrer)
 	visit := Visit{
 		Source: acq.Source, Referrer: acq.Referrer, Channel: acq.Channel,
 		UTMSource: acq.UTMSource, UTMMedium: acq.UTMMedium, UTMCampaign: acq.UTMCampaign, UTMTerm: acq.UTMTerm, UTMContent: acq.UTMContent,
 		Device: client.Device, Browser: client.Browser, BrowserVersion: client.BrowserVersion,
-		OS: client.OS, OSVersion: client.OSVersion, Country: in.enricher.Country(ip),
+		OS: client.OS, OSVersion: client.OSVersion, Country: enricher.Country(ip),
 	}
 	if visit.Source == "" && visit.Channel == "" {
 		visit.Channel = "Direct"

@@ -56,7 +56,7 @@ func newIngestRig(t *testing.T, db *store.DB, opt PipelineOptions, start bool) *
 		go p.run()
 	}
 	t.Cleanup(func() { p.Close(context.Background()) })
-	in := NewIngest(db, cat, p, e, site, reg)
+	in := NewIngest(db, cat, p, func() (*enrich.Enricher, error) { return e, nil }, site, reg)
 	mux := http.NewServeMux()
 	in.Routes(&web.Router{Mux: mux, Site: site})
 	srv := httptest.NewServer(web.Chain(mux, web.ClientIPs(web.TrustedProxies{netip.MustParsePrefix("127.0.0.1/32")})))

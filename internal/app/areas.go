@@ -46,15 +46,12 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 // dashboard, retention. Goals are created first (empty of areas' wiring),
 // as the stats API counts their conversions.
 func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (area.Area, error) {
-	enricher, err := enrich.New()
-	if err != nil {
-		return area.Area{}, err
-	}
 	a.EventStore = analytics.NewEventStore(env.DB)
+	var err error
 	if a.Events, err = openPipeline(ctx, env.DB, env.Prometheus, a.cfg, dd); err != nil {
 		return area.Area{}, err
 	}
-	ingest := analytics.NewIngest(env.DB, env.Catalog, a.Events, enricher, env.Site, env.Prometheus)
+	ingest := analytics.NewIngest(env.DB, env.Catalog, a.Events, enrich.Lazy(), env.Site, env.Prometheus)
 	a.ingest = ingest
 	a.Goals = goals.NewWithEvents(env.DB, a.EventStore)
 	// Retention keeps the funnels' days before it deletes their raw

@@ -50,6 +50,12 @@ func New() (*Enricher, error) {
 	}, nil
 }
 
+// Lazy returns a function that builds the Enricher on its first call and
+// gives the same one (or the same error) after: the tables take about 3 MB
+// and tens of milliseconds, which a node that never takes an event (a
+// web-only node, a management command) need not spend.
+func Lazy() func() (*Enricher, error) { return sync.OnceValues(New) }
+
 // clean makes s safe to store: valid UTF-8 without control characters (which
 // PostgreSQL text columns reject or which break CSV exports), at most n bytes.
 func clean(s string, n int) string {
