@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/liveops/liveops/internal/jobs"
+	"github.com/liveops/liveops/internal/store/storetest"
+)
+
+// TestAreasDeclared: what the areas declare reaches the server — their
+// jobs on the runner with their roles, their metrics in the registry,
+// their links on a service's page and their entries in the navigation.
+func TestAreasDeclared(t *testing.T) {
+	a, err := New(context.Background(), Config{DB: storetest.DSNs(t)["sqlite"], Roles: []jobs.Role{jobs.RoleWeb, jobs.RoleIngest, jobs.RoleWorker}, DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	var names []string
+	for _, ar := range a.areas {
+		names = append(names, ar.Name)
+	}
+	if fmt.Sprint(names) != "[analytics goals feedback kpi]" {
+		t.Fatalf("areas %v", names)
+	}
+	st, err := a.Jobs.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jobNames []string
+	for _, s := range st {
+		jobNames = append(jobNames, fmt.Sprintf("%s/%s/%v", s.Name, s.Role, s.PerNode))
+	}
+	slices.Sort(jobNames)
+	want := "[analytics.checkpoint/ingest/true analytics.retention/worker/false analytics.salts/worker/false goals.funnel_days/worker/false]"
+	if fmt.Sprint(jobNames) != want {
+		t.Fatalf("jobs %v\nwant %s", jobNames, want)
+	}
+	var metricNames []string
+	for _, d := range a.Metrics.Definitions() {
+		metricNames = append(metricNames, d.Name)
+	}
+	for _, m := range []string{"visitors", "transactions_started", "problem_reports", "completion_rate"} {
+		if !slices.Contains(metricNames, m) {
+			t.Errorf("metric %s not registered: %v", m, metricNames)
+		}
+	}
+
+	creds, err := a.SeedDemo(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	c := newClient(t, srv.URL)
+	c.page("/login", 200)
+	if code, _, _ := c.do("POST", "/login", url.Values{"email": {creds.Email}, "password": {creds.Password}}); code != 303 {
+		t.Fatalf("sign in = %d", code)
+	}
+	c.page("/services/parking-permits", 200,
+		`href="/feedback/inbox"`, // the feedback area's navigation entry
+		`href="/services/parking-permits/analytics">View analytics<span class="visually-hidden"> for Apply for a parking permit`,
+		`href="/services/parking-permits/goals"`, `href="/services/parking-permits/feedback"`, `href="/services/parking-permits/kpis"`)
+}
