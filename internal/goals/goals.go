@@ -98,11 +98,11 @@ func invalid(errs web.FormErrors) error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return &InputError{Status: 400, Errors: errs}
+	return web.InvalidInput(errs)
 }
 
 func conflict(field, msg string) error {
-	return &InputError{Status: 409, Errors: web.FormErrors{{Field: field, Message: msg}}}
+	return web.TakenInput(web.FormErrors{{Field: field, Message: msg}})
 }
 
 // InUseError is returned when a goal cannot be deleted because funnels use
