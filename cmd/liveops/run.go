@@ -346,8 +346,7 @@ func cmdServiceAdd(ctx context.Context, args []string, stdout, stderr io.Writer,
 // plainError words a validation error for the command line: the flag at
 // fault and the message, without an HTTP status.
 func plainError(err error) error {
-	var e *web.Error
-	if errors.As(err, &e) {
+	if e, ok := web.AsError(err); ok {
 		if e.Field != "" {
 			return fmt.Errorf("%s: %s", e.Field, e.Message)
 		}

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
-	"github.com/liveops/liveops/internal/web"
 )
 
 const goodPassword = "correct horse battery"
@@ -25,14 +25,14 @@ func mustUser(t *testing.T, a *Accounts, email string, role auth.Role) *User {
 	return u
 }
 
-func wantField(t *testing.T, err error, status int, field string) {
+func wantField(t *testing.T, err error, kind fault.Kind, field string) {
 	t.Helper()
-	var e *web.Error
+	var e *fault.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("error = %v, want *web.Error on %q", err, field)
+		t.Fatalf("error = %v, want a *fault.Error on %q", err, field)
 	}
-	if e.Status != status || e.Field != field {
-		t.Fatalf("error = %d on %q (%s), want %d on %q", e.Status, e.Field, e.Message, status, field)
+	if e.Kind != kind || e.Field != field {
+		t.Fatalf("error = kind %d on %q (%s), want kind %d on %q", e.Kind, e.Field, e.Message, kind, field)
 	}
 }
 
@@ -55,19 +55,19 @@ func TestCreateUser(t *testing.T) {
 			t.Fatal("wrong password verifies")
 		}
 		for name, tc := range map[string]struct {
-			nu     NewUser
-			status int
-			field  string
+			nu    NewUser
+			kind  fault.Kind
+			field string
 		}{
-			"duplicate email": {NewUser{Email: "ann@example.gov", Role: auth.Viewer}, 409, "email"},
-			"bad email":       {NewUser{Email: "ann at example", Role: auth.Viewer}, 400, "email"},
-			"display name":    {NewUser{Email: "Ann <ann@x.gov>", Role: auth.Viewer}, 400, "email"},
-			"bad role":        {NewUser{Email: "b@example.gov", Role: "root"}, 400, "role"},
-			"short password":  {NewUser{Email: "b@example.gov", Role: auth.Viewer, Password: "short"}, 400, "password"},
+			"duplicate email": {NewUser{Email: "ann@example.gov", Role: auth.Viewer}, fault.Conflict, "email"},
+			"bad email":       {NewUser{Email: "ann at example", Role: auth.Viewer}, fault.Invalid, "email"},
+			"display name":    {NewUser{Email: "Ann <ann@x.gov>", Role: auth.Viewer}, fault.Invalid, "email"},
+			"bad role":        {NewUser{Email: "b@example.gov", Role: "root"}, fault.Invalid, "role"},
+			"short password":  {NewUser{Email: "b@example.gov", Role: auth.Viewer, Password: "short"}, fault.Invalid, "password"},
 		} {
 			t.Run(name, func(t *testing.T) {
 				_, err := a.CreateUser(ctx, tc.nu)
-				wantField(t, err, tc.status, tc.field)
+				wantField(t, err, tc.kind, tc.field)
 			})
 		}
 		if n, _ := a.CountUsers(ctx); n != 1 {
@@ -100,9 +100,9 @@ func TestAccessAndLastAdmin(t *testing.T) {
 		if !p.CanWrite(sid) || p.CanWrite(sid+1) {
 			t.Fatal("limited editor's principal does not match their services")
 		}
-		wantField(t, a.SetAccess(ctx, admin.ID, Access{Role: auth.Viewer, AllServices: true}), 400, "role")
-		wantField(t, a.SetDisabled(ctx, admin.ID, true), 400, "role")
-		wantField(t, a.DeleteUser(ctx, admin.ID), 400, "role")
+		wantField(t, a.SetAccess(ctx, admin.ID, Access{Role: auth.Viewer, AllServices: true}), fault.Invalid, "role")
+		wantField(t, a.SetDisabled(ctx, admin.ID, true), fault.Invalid, "role")
+		wantField(t, a.DeleteUser(ctx, admin.ID), fault.Invalid, "role")
 		// With a second admin, the first may step down.
 		if err := a.SetAccess(ctx, ed.ID, Access{Role: auth.Admin}); err != nil {
 			t.Fatal(err)
@@ -173,13 +173,13 @@ func TestTokens(t *testing.T) {
 		viewer := mustUser(t, a, "v@example.gov", auth.Viewer)
 		editor := mustUser(t, a, "e@example.gov", auth.Editor)
 		_, _, err := a.CreateToken(ctx, viewer, NewToken{Name: "x", Scope: auth.ScopeWrite})
-		wantField(t, err, 400, "scope")
+		wantField(t, err, fault.Invalid, "scope")
 		_, _, err = a.CreateToken(ctx, editor, NewToken{Name: "x", Scope: auth.ScopeIngest})
-		wantField(t, err, 400, "service")
+		wantField(t, err, fault.Invalid, "service")
 		_, _, err = a.CreateToken(ctx, editor, NewToken{Name: " ", Scope: auth.ScopeRead})
-		wantField(t, err, 400, "name")
+		wantField(t, err, fault.Invalid, "name")
 		_, _, err = a.CreateToken(ctx, editor, NewToken{Name: "x", Scope: "everything"})
-		wantField(t, err, 400, "scope")
+		wantField(t, err, fault.Invalid, "scope")
 
 		secret, tok, err := a.CreateToken(ctx, editor, NewToken{Name: "dashboard", Scope: auth.ScopeRead})
 		if err != nil {
@@ -227,7 +227,7 @@ func TestSetupLinks(t *testing.T) {
 		secret := strings.TrimPrefix(link, SetupPath)
 		// A mistake does not spend the link.
 		_, err = a.UseSetupLink(ctx, secret, "first@example.gov", "short")
-		wantField(t, err, 400, "password")
+		wantField(t, err, fault.Invalid, "password")
 		u, err := a.UseSetupLink(ctx, secret, "first@example.gov", goodPassword)
 		if err != nil || u.Role != auth.Admin {
 			t.Fatalf("UseSetupLink = %+v, %v", u, err)

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/store"
-	"github.com/liveops/liveops/internal/web"
 )
 
 // SetupLinkLifetime is how long a set-up link works.
@@ -109,7 +109,7 @@ func (a *Accounts) UseSetupLink(ctx context.Context, secret, email, password str
 		}
 	} else {
 		if msg := CheckPassword(password); msg != "" {
-			return nil, web.BadRequest("password", "%s", msg)
+			return nil, fault.Invalidf("password", "%s", msg)
 		}
 		if u.passwordHash, err = a.hash(ctx, password); err != nil {
 			return nil, err

@@ -9,8 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/store"
-	"github.com/liveops/liveops/internal/web"
 )
 
 // tokenMark starts every API token, so that secret scanners (and people)
@@ -48,21 +48,21 @@ func (a *Accounts) CreateToken(ctx context.Context, u *User, nt NewToken) (strin
 	nt.Name = strings.TrimSpace(nt.Name)
 	switch {
 	case nt.Name == "":
-		return "", nil, web.BadRequest("name", "Enter a name for the token, such as where it will be used")
+		return "", nil, fault.Invalidf("name", "Enter a name for the token, such as where it will be used")
 	case utf8.RuneCountInString(nt.Name) > 100:
-		return "", nil, web.BadRequest("name", "Name must be 100 characters or fewer")
+		return "", nil, fault.Invalidf("name", "Name must be 100 characters or fewer")
 	}
 	if _, err := auth.ParseScope(string(nt.Scope)); err != nil {
-		return "", nil, web.BadRequest("scope", "Choose a scope: read, write, ingest or admin")
+		return "", nil, fault.Invalidf("scope", "Choose a scope: read, write, ingest or admin")
 	}
 	if !u.Role.Allows(nt.Scope) {
-		return "", nil, web.BadRequest("scope", "As %s %s you cannot create a token with %s scope", article(string(u.Role)), u.Role, nt.Scope)
+		return "", nil, fault.Invalidf("scope", "As %s %s you cannot create a token with %s scope", article(string(u.Role)), u.Role, nt.Scope)
 	}
 	if nt.Scope == auth.ScopeIngest && nt.ServiceID == 0 {
-		return "", nil, web.BadRequest("service", "An ingest token sends data for one service: choose the service")
+		return "", nil, fault.Invalidf("service", "An ingest token sends data for one service: choose the service")
 	}
 	if nt.ServiceID != 0 && !u.Principal().CanRead(nt.ServiceID) {
-		return "", nil, web.BadRequest("service", "You do not have access to this service")
+		return "", nil, fault.Invalidf("service", "You do not have access to this service")
 	}
 	secret := tokenMark + newSecret()
 	t := &Token{UserID: u.ID, UserEmail: u.Email, Name: nt.Name, Prefix: secret[:10], Scope: nt.Scope,

@@ -1,7 +1,6 @@
 package account
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -100,7 +99,7 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	secret, t, err := h.acc.CreateToken(r.Context(), u, NewToken{Name: f.Name, Scope: auth.Scope(f.Scope), ServiceID: f.Service})
-	if e := (*web.Error)(nil); errors.As(err, &e) {
+	if e, ok := web.AsError(err); ok {
 		return h.renderTokens(w, r, e.Status, f, nil, web.FormErrors{{Field: e.Field, Message: e.Message}})
 	}
 	if err != nil {

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/store"
-	"github.com/liveops/liveops/internal/web"
 )
 
 // Accounts is the store of users, sessions, set-up links and tokens.
@@ -78,8 +78,8 @@ func NormalizeEmail(s string) (string, error) {
 	return strings.ToLower(s), nil
 }
 
-// CreateUser adds a user. Bad input comes back as a *web.Error naming the
-// field; an email already in use is a 409 on "email".
+// CreateUser adds a user. Bad input comes back as a *fault.Error (Invalid) naming
+// the field; an email already in use is a Conflict on "email".
 func (a *Accounts) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	u, err := a.newUser(ctx, nu)
 	if err != nil {
@@ -94,15 +94,15 @@ func (a *Accounts) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 func (a *Accounts) newUser(ctx context.Context, nu NewUser) (*User, error) {
 	email, err := NormalizeEmail(nu.Email)
 	if err != nil {
-		return nil, web.BadRequest("email", "%s", err.Error())
+		return nil, fault.Invalidf("email", "%s", err.Error())
 	}
 	if _, err := auth.ParseRole(string(nu.Role)); err != nil {
-		return nil, web.BadRequest("role", "Choose a role: admin, editor or viewer")
+		return nil, fault.Invalidf("role", "Choose a role: admin, editor or viewer")
 	}
 	hash := ""
 	if nu.Password != "" {
 		if msg := CheckPassword(nu.Password); msg != "" {
-			return nil, web.BadRequest("password", "%s", msg)
+			return nil, fault.Invalidf("password", "%s", msg)
 		}
 		if hash, err = a.hash(ctx, nu.Password); err != nil {
 			return nil, err
@@ -123,7 +123,7 @@ func insertUser(ctx context.Context, tx store.Querier, u *User) error {
 
 func createError(u *User, err error) error {
 	if store.IsUniqueViolation(err) {
-		return web.Conflict("email", "A user with this email address already exists")
+		return fault.Conflictf("email", "A user with this email address already exists")
 	}
 	if err != nil {
 		return fmt.Errorf("create user %s: %w", u.Email, err)
@@ -248,14 +248,14 @@ type Access struct {
 
 // errLastAdmin keeps liveops from locking everyone out of its settings.
 func errLastAdmin() error {
-	return web.BadRequest("role", "This is the only active admin: make another user an admin first")
+	return fault.Invalidf("role", "This is the only active admin: make another user an admin first")
 }
 
 // SetAccess changes a user's role and services. The last active admin
 // cannot be demoted.
 func (a *Accounts) SetAccess(ctx context.Context, userID int64, acc Access) error {
 	if _, err := auth.ParseRole(string(acc.Role)); err != nil {
-		return web.BadRequest("role", "Choose a role: admin, editor or viewer")
+		return fault.Invalidf("role", "Choose a role: admin, editor or viewer")
 	}
 	if acc.Role == auth.Admin {
 		acc.AllServices = true
@@ -304,7 +304,7 @@ func checkNotLastAdmin(ctx context.Context, tx store.Querier, userID int64) erro
 // a new session).
 func (a *Accounts) SetPassword(ctx context.Context, userID int64, pw string) error {
 	if msg := CheckPassword(pw); msg != "" {
-		return web.BadRequest("password", "%s", msg)
+		return fault.Invalidf("password", "%s", msg)
 	}
 	hash, err := a.hash(ctx, pw)
 	if err != nil {

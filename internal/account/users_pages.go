@@ -1,7 +1,6 @@
 package account
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -123,7 +122,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 		return h.pages.Render(w, r, http.StatusBadRequest, "account/user-new", f, errs)
 	}
 	u, err := h.acc.CreateUser(r.Context(), NewUser{Email: f.Email, Role: acc.Role, AllServices: acc.AllServices, ServiceIDs: acc.ServiceIDs})
-	if e := (*web.Error)(nil); errors.As(err, &e) && e.Field != "" {
+	if e, ok := web.AsError(err); ok && e.Field != "" {
 		errs.Add(e.Field, e.Message)
 		return h.pages.Render(w, r, e.Status, "account/user-new", f, errs)
 	}
@@ -212,7 +211,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 	acc := readAccess(r, f, &errs)
 	if len(errs) == 0 {
 		err = h.acc.SetAccess(r.Context(), u.ID, acc)
-		if e := (*web.Error)(nil); errors.As(err, &e) {
+		if e, ok := web.AsError(err); ok {
 			errs.Add(e.Field, e.Message)
 		} else if err != nil {
 			return err
@@ -247,7 +246,7 @@ func (h *Handler) userAction(w http.ResponseWriter, r *http.Request, do func(*Us
 		return err
 	}
 	if err := do(u); err != nil {
-		if e := (*web.Error)(nil); errors.As(err, &e) {
+		if e, ok := web.AsError(err); ok {
 			return h.renderUser(w, r, e.Status, u, nil, web.FormErrors{{Field: "actions", Message: e.Message}})
 		}
 		return err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
@@ -42,11 +43,11 @@ func (a *Annotations) Add(ctx context.Context, serviceID int64, at time.Time, la
 	label = strings.TrimSpace(label)
 	switch {
 	case label == "":
-		return nil, web.BadRequest("label", "label is required, such as \"Release 2.3: new payment page\"")
+		return nil, fault.Invalidf("label", "label is required, such as \"Release 2.3: new payment page\"")
 	case utf8.RuneCountInString(label) > maxAnnotationLabel:
-		return nil, web.BadRequest("label", "label must be at most %d characters", maxAnnotationLabel)
+		return nil, fault.Invalidf("label", "label must be at most %d characters", maxAnnotationLabel)
 	case at.IsZero():
-		return nil, web.BadRequest("time", "time is required, as an ISO 8601 date-time such as 2026-11-23T14:00:00Z")
+		return nil, fault.Invalidf("time", "time is required, as an ISO 8601 date-time such as 2026-11-23T14:00:00Z")
 	}
 	n := &Annotation{At: at.UTC().Truncate(time.Second), Label: label}
 	err := a.db.Tx(ctx, func(tx store.Querier) error {
@@ -85,7 +86,7 @@ func (a *Annotations) Delete(ctx context.Context, serviceID, id int64) error {
 		return fmt.Errorf("delete annotation: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return web.NotFound("annotation")
+		return fault.NotFoundf("annotation")
 	}
 	return nil
 }
@@ -103,13 +104,13 @@ func serviceFor(r *http.Request, cat *catalog.Catalog, write bool) (*catalog.Ser
 	s, err := cat.BySlug(r.Context(), r.PathValue("slug"))
 	p := auth.From(r.Context())
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanRead(s.ID)) {
-		return nil, web.NotFound("service")
+		return nil, fault.NotFoundf("service")
 	}
 	if err != nil {
 		return nil, err
 	}
 	if write && !p.CanWrite(s.ID) {
-		return nil, web.Forbidden("changing this service's data needs an editor's token with write scope")
+		return nil, fault.Forbiddenf("changing this service's data needs an editor's token with write scope")
 	}
 	return s, nil
 }

@@ -3,7 +3,6 @@ package analytics
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
@@ -141,9 +141,8 @@ type filterChip struct {
 
 func (d *Dashboard) service(r *http.Request, write bool) (*catalog.Service, error) {
 	s, err := serviceFor(r, d.cat, write)
-	var e *web.Error
-	if errors.As(err, &e) && e.Status == http.StatusNotFound {
-		return nil, web.NotFound("service")
+	if fault.KindOf(err) == fault.NotFound {
+		return nil, fault.NotFoundf("service")
 	}
 	return s, err
 }

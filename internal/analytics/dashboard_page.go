@@ -239,8 +239,8 @@ func (d *Dashboard) addAnnotation(w http.ResponseWriter, r *http.Request) error 
 		at = time.Time{}
 	}
 	if _, err := d.annotations.Add(r.Context(), s.ID, at, r.PostFormValue("label")); err != nil {
-		var e *web.Error
-		if !errors.As(err, &e) {
+		e, ok := web.AsError(err)
+		if !ok {
 			return err
 		}
 		// Show the dashboard again, with the form's problem at the top.

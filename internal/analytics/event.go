@@ -12,7 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/liveops/liveops/internal/web"
+	"github.com/liveops/liveops/internal/fault"
 )
 
 // Limits on what one event may carry, as Plausible sets them.
@@ -107,51 +107,51 @@ func pickRaw(long, short json.RawMessage) json.RawMessage {
 	return short
 }
 
-// DecodeEvent reads one event body. Its errors are *web.Error values that
-// name the field at fault (400), for the caller to return as they are.
+// DecodeEvent reads one event body. Its errors are Invalid faults that
+// name the field at fault, for the caller to return as they are.
 func DecodeEvent(body []byte) (*Incoming, error) {
 	if !utf8.Valid(body) || bytes.Contains(body, []byte(`\u0000`)) {
-		return nil, web.BadRequest("", "the body must be UTF-8 JSON without NUL characters")
+		return nil, fault.Invalidf("", "the body must be UTF-8 JSON without NUL characters")
 	}
 	var b eventBody
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&b); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) && typ.Field != "" {
-			return nil, web.BadRequest(longName(typ.Field), "%s must be a string", longName(typ.Field))
+			return nil, fault.Invalidf(longName(typ.Field), "%s must be a string", longName(typ.Field))
 		}
-		return nil, web.BadRequest("", "the body must be a JSON object: %v", err)
+		return nil, fault.Invalidf("", "the body must be a JSON object: %v", err)
 	}
 	ev := &Incoming{ScrollDepth: -1, EngagedMS: -1, Interactive: true}
 
 	name, ok := pick(b.Name, b.N)
 	switch {
 	case !ok || strings.TrimSpace(name) == "":
-		return nil, web.BadRequest("name", "name is required")
+		return nil, fault.Invalidf("name", "name is required")
 	case utf8.RuneCountInString(name) > maxNameLen:
-		return nil, web.BadRequest("name", "name must be at most %d characters", maxNameLen)
+		return nil, fault.Invalidf("name", "name must be at most %d characters", maxNameLen)
 	}
 	ev.Name = strings.TrimSpace(name)
 
 	raw, ok := pick(b.URL, b.U)
 	if !ok || raw == "" {
-		return nil, web.BadRequest("url", "url is required")
+		return nil, fault.Invalidf("url", "url is required")
 	}
 	if len(raw) > maxURLLen {
-		return nil, web.BadRequest("url", "url must be at most %d characters", maxURLLen)
+		return nil, fault.Invalidf("url", "url must be at most %d characters", maxURLLen)
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || (u.Host == "" && u.Path == "") {
-		return nil, web.BadRequest("url", "url must be an absolute URL such as https://example.gov/page")
+		return nil, fault.Invalidf("url", "url must be an absolute URL such as https://example.gov/page")
 	}
 	ev.URL = u
 
 	domains, ok := pick(b.Domain, b.D)
 	if !ok || strings.TrimSpace(domains) == "" {
-		return nil, web.BadRequest("domain", "domain is required")
+		return nil, fault.Invalidf("domain", "domain is required")
 	}
 	if len(domains) > maxDomainLen*4 {
-		return nil, web.BadRequest("domain", "domain is too long")
+		return nil, fault.Invalidf("domain", "domain is too long")
 	}
 	for _, d := range strings.Split(domains, ",") {
 		if d = strings.ToLower(strings.TrimSpace(d)); d != "" && len(d) <= maxDomainLen {
@@ -159,7 +159,7 @@ func DecodeEvent(body []byte) (*Incoming, error) {
 		}
 	}
 	if len(ev.Domains) == 0 {
-		return nil, web.BadRequest("domain", "domain must name a site, such as example.gov")
+		return nil, fault.Invalidf("domain", "domain must name a site, such as example.gov")
 	}
 
 	if ref, ok := pick(b.Referrer, b.R); ok {
@@ -176,7 +176,7 @@ func DecodeEvent(body []byte) (*Incoming, error) {
 	}
 	if v := pickRaw(b.Interactive, b.I); len(v) > 0 && !isNull(v) {
 		if err := json.Unmarshal(v, &ev.Interactive); err != nil {
-			return nil, web.BadRequest("interactive", "interactive must be true or false")
+			return nil, fault.Invalidf("interactive", "interactive must be true or false")
 		}
 	}
 	if len(b.H) > 0 {
@@ -210,7 +210,7 @@ func intIn(v json.RawMessage, field string, lo, hi int) (int, error) {
 	}
 	var f float64
 	if err := json.Unmarshal(v, &f); err != nil || f < float64(lo) || f > float64(hi) || f != math.Trunc(f) {
-		return 0, web.BadRequest(field, "%s must be a whole number from %d to %d", field, lo, hi)
+		return 0, fault.Invalidf(field, "%s must be a whole number from %d to %d", field, lo, hi)
 	}
 	return int(f), nil
 }
@@ -225,7 +225,7 @@ func decodeProps(v json.RawMessage) (map[string]string, error) {
 	if bytes.HasPrefix(bytes.TrimSpace(v), []byte(`"`)) {
 		var s string
 		if err := json.Unmarshal(v, &s); err != nil {
-			return nil, web.BadRequest("props", "props must be an object")
+			return nil, fault.Invalidf("props", "props must be an object")
 		}
 		v = json.RawMessage(s)
 		if strings.TrimSpace(s) == "" {
@@ -234,19 +234,19 @@ func decodeProps(v json.RawMessage) (map[string]string, error) {
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(v, &m); err != nil {
-		return nil, web.BadRequest("props", "props must be an object of names and values")
+		return nil, fault.Invalidf("props", "props must be an object of names and values")
 	}
 	if len(m) > maxProps {
-		return nil, web.BadRequest("props", "props may have at most %d properties", maxProps)
+		return nil, fault.Invalidf("props", "props may have at most %d properties", maxProps)
 	}
 	out := make(map[string]string, len(m))
 	for k, raw := range m {
 		if k == "" || utf8.RuneCountInString(k) > maxPropKeyLen {
-			return nil, web.BadRequest("props", "property names must be 1 to %d characters", maxPropKeyLen)
+			return nil, fault.Invalidf("props", "property names must be 1 to %d characters", maxPropKeyLen)
 		}
 		var val any
 		if err := json.Unmarshal(raw, &val); err != nil {
-			return nil, web.BadRequest("props."+k, "props.%s is not valid JSON", k)
+			return nil, fault.Invalidf("props."+k, "props.%s is not valid JSON", k)
 		}
 		var s string
 		switch x := val.(type) {
@@ -259,13 +259,13 @@ func decodeProps(v json.RawMessage) (map[string]string, error) {
 		case float64:
 			s = strings.TrimSpace(string(raw))
 		default:
-			return nil, web.BadRequest("props."+k, "props.%s must be a string, number or boolean", k)
+			return nil, fault.Invalidf("props."+k, "props.%s must be a string, number or boolean", k)
 		}
 		if s == "" {
 			continue
 		}
 		if utf8.RuneCountInString(s) > maxPropValLen {
-			return nil, web.BadRequest("props."+k, "props.%s must be at most %d characters", k, maxPropValLen)
+			return nil, fault.Invalidf("props."+k, "props.%s must be at most %d characters", k, maxPropValLen)
 		}
 		out[k] = s
 	}
@@ -284,15 +284,15 @@ func decodeRevenue(v json.RawMessage) (*Revenue, error) {
 		Currency string          `json:"currency"`
 	}
 	if err := json.Unmarshal(v, &r); err != nil {
-		return nil, web.BadRequest("revenue", `revenue must be an object like {"amount": 12.5, "currency": "GBP"}`)
+		return nil, fault.Invalidf("revenue", `revenue must be an object like {"amount": 12.5, "currency": "GBP"}`)
 	}
 	amount := strings.Trim(strings.TrimSpace(string(r.Amount)), `"`)
 	if f, err := strconv.ParseFloat(amount, 64); err != nil || math.IsInf(f, 0) || math.IsNaN(f) || len(amount) > 30 {
-		return nil, web.BadRequest("revenue.amount", "revenue.amount must be a number")
+		return nil, fault.Invalidf("revenue.amount", "revenue.amount must be a number")
 	}
 	cur := strings.ToUpper(strings.TrimSpace(r.Currency))
 	if len(cur) != 3 || strings.Trim(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		return nil, web.BadRequest("revenue.currency", "revenue.currency must be a three-letter ISO 4217 code such as GBP")
+		return nil, fault.Invalidf("revenue.currency", "revenue.currency must be a three-letter ISO 4217 code such as GBP")
 	}
 	return &Revenue{Amount: amount, Currency: cur}, nil
 }

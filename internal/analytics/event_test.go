@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -95,9 +96,9 @@ func TestDecodeEventErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := DecodeEvent([]byte(tc.body))
-			var e *web.Error
-			if !errors.As(err, &e) || e.Status != 400 || e.Field != tc.field || !strings.Contains(e.Message, tc.msg) {
-				t.Fatalf("error %#v, want 400 on %q containing %q", err, tc.field, tc.msg)
+			var e *fault.Error
+			if !errors.As(err, &e) || e.Kind != fault.Invalid || e.Field != tc.field || !strings.Contains(e.Message, tc.msg) {
+				t.Fatalf("error %#v, want Invalid on %q containing %q", err, tc.field, tc.msg)
 			}
 		})
 	}
@@ -132,9 +133,9 @@ func FuzzDecodeEvent(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		ev, err := DecodeEvent(body)
 		if err != nil {
-			var e *web.Error
-			if !errors.As(err, &e) || e.Status != 400 || e.Message == "" {
-				t.Fatalf("error %v is not a 400 *web.Error", err)
+			var e *fault.Error
+			if !errors.As(err, &e) || e.Kind != fault.Invalid || e.Message == "" {
+				t.Fatalf("error %v is not an Invalid fault", err)
 			}
 			return
 		}

@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
-	"github.com/liveops/liveops/internal/web"
 )
 
 // Stats answers Stats API v2 queries from the stored events and visits.
@@ -61,14 +60,13 @@ type groupValue struct {
 // Run executes q for one service.
 //
 // A query gets QueryTimeout at most: one that reads too many raw rows is
-// stopped with a 503 rather than tying up the server.
+// stopped as Unavailable rather than tying up the server.
 func (st *Stats) Run(ctx context.Context, serviceID int64, q *statsquery.Query) (*Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, QueryTimeout)
 	defer cancel()
 	res, err := st.run(ctx, serviceID, q, false)
 	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
-		return nil, &web.Error{Status: http.StatusServiceUnavailable,
-			Message: "the query took too long: ask for a shorter period, fewer filters or a coarser time dimension"}
+		return nil, fault.Unavailablef("the query took too long: ask for a shorter period, fewer filters or a coarser time dimension")
 	}
 	return res, err
 }

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
-	"github.com/liveops/liveops/internal/web"
 )
 
 // groups runs the events query and the visits query the metrics need and
@@ -111,7 +111,7 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 			groupBy = append(groupBy, "bk.i")
 		case d.Kind == statsquery.KindProp:
 			if table == onSessions {
-				return web.BadRequest("dimensions", "%s cannot be combined with visit metrics", d)
+				return fault.Invalidf("dimensions", "%s cannot be combined with visit metrics", d)
 			}
 			groupBy = append(groupBy, x.propExpr("e", d.PropName, &a))
 		case d.Kind == statsquery.KindPage && table == onSessions:
@@ -121,7 +121,7 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 		default:
 			col := columns[d.Kind][table]
 			if col == "" {
-				return web.BadRequest("dimensions", "%s cannot be combined with these metrics and dimensions", d)
+				return fault.Invalidf("dimensions", "%s cannot be combined with these metrics and dimensions", d)
 			}
 			groupBy = append(groupBy, alias+"."+col)
 		}

@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
-	"github.com/liveops/liveops/internal/web"
 )
 
 // columns says where each dimension is stored: the dictionary-id column of
@@ -88,7 +88,7 @@ func (x *execution) prepare(ctx context.Context) error {
 	var unsupported error
 	checkProp := func(d statsquery.Dimension) {
 		if d.Kind == statsquery.KindProp && strings.ContainsAny(d.PropName, "\"\\\x00\n\r\t") {
-			unsupported = web.BadRequest("dimensions", "custom property names with quotes, backslashes or control characters cannot be queried")
+			unsupported = fault.Invalidf("dimensions", "custom property names with quotes, backslashes or control characters cannot be queried")
 		}
 	}
 	for _, d := range x.q.Dimensions {

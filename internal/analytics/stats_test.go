@@ -3,16 +3,15 @@ package analytics
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
-	"github.com/liveops/liveops/internal/web"
 )
 
 // TestStatsQueries runs Stats API queries over the fixture morning and
@@ -157,9 +156,8 @@ func TestStatsQueries(t *testing.T) {
 				continue // refused by the parser: fine
 			}
 			_, err = stats.Run(ctx, svc.ID, q)
-			var e *web.Error
-			if !errors.As(err, &e) || e.Status != 400 {
-				t.Errorf("%s: %v, want a 400", bad, err)
+			if fault.KindOf(err) != fault.Invalid {
+				t.Errorf("%s: %v, want an Invalid fault", bad, err)
 			}
 		}
 		// The goals breakdown reads rollups for exact goals, and agrees.

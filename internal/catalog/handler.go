@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -91,7 +92,7 @@ func (h *Handler) writable(r *http.Request) (*Service, error) {
 // mayCreate is a 403 for a principal who may not add services.
 func mayCreate(r *http.Request) error {
 	if !auth.From(r.Context()).CanCreateServices() {
-		return web.Forbidden("You cannot add services. Administrators, and editors who can see every service, can add them.")
+		return fault.Forbiddenf("You cannot add services. Administrators, and editors who can see every service, can add them.")
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
@@ -33,8 +32,8 @@ func freeSlug(ctx context.Context, q store.Querier, base string) (string, error)
 			return slug, nil
 		}
 	}
-	return "", &InputError{Status: http.StatusConflict, Errors: web.FormErrors{{Field: "slug",
-		Message: "Too many services have a slug like this one: enter a slug of your own"}}}
+	return "", web.TakenInput(web.FormErrors{{Field: "slug",
+		Message: "Too many services have a slug like this one: enter a slug of your own"}})
 }
 
 // slugOwner returns the name of the service with slug, or "" when there is

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 
 	"github.com/liveops/liveops/internal/store"
@@ -18,7 +17,7 @@ import (
 func (c *Catalog) Create(ctx context.Context, in Input) (*Service, error) {
 	in, errs := checkInput(in, nil)
 	if len(errs) > 0 {
-		return nil, &InputError{Status: http.StatusBadRequest, Errors: errs}
+		return nil, web.InvalidInput(errs)
 	}
 	var out *Service
 	err := c.inTx(ctx, func(tx store.Querier) error {
@@ -38,7 +37,7 @@ func (c *Catalog) Create(ctx context.Context, in Input) (*Service, error) {
 			return err
 		}
 		if len(errs) > 0 {
-			return &InputError{Status: http.StatusConflict, Errors: errs}
+			return web.TakenInput(errs)
 		}
 		now := c.timestamp()
 		var id int64
@@ -73,7 +72,7 @@ func (c *Catalog) Update(ctx context.Context, slug string, p Patch) (*Service, e
 		}
 		in, errs := checkInput(patched(cur, p), cur)
 		if len(errs) > 0 {
-			return &InputError{Status: http.StatusBadRequest, Errors: errs}
+			return web.InvalidInput(errs)
 		}
 		newDomains := !slices.Equal(in.Domains, cur.Domains)
 		if newDomains {
@@ -81,7 +80,7 @@ func (c *Catalog) Update(ctx context.Context, slug string, p Patch) (*Service, e
 				return err
 			}
 			if len(errs) > 0 {
-				return &InputError{Status: http.StatusConflict, Errors: errs}
+				return web.TakenInput(errs)
 			}
 		}
 		now := c.timestamp()
@@ -177,6 +176,6 @@ func (c *Catalog) inTx(ctx context.Context, fn func(tx store.Querier) error) err
 	if errors.As(err, &re) {
 		field = re.field
 	}
-	return &InputError{Status: http.StatusConflict, Errors: web.FormErrors{{Field: field,
-		Message: "Another change took this value at the same moment: check it and try again"}}}
+	return web.TakenInput(web.FormErrors{{Field: field,
+		Message: "Another change took this value at the same moment: check it and try again"}})
 }

@@ -208,7 +208,7 @@ func invalid(errs web.FormErrors) error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return &InputError{Status: 400, Errors: errs}
+	return web.InvalidInput(errs)
 }
 
 // GivenByLabel is the role of who gave the feedback, as pages show it.

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -136,7 +137,7 @@ func pageNumber(q url.Values) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > 1_000_000 {
-		return 0, web.BadRequest("page", "page must be a whole number from 1")
+		return 0, fault.Invalidf("page", "page must be a whole number from 1")
 	}
 	return n, nil
 }

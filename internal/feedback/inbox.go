@@ -12,6 +12,7 @@ import (
 
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -310,7 +311,7 @@ func (h *Handler) allBulk(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if len(ids) == 0 {
-		return web.Forbidden("You can see feedback but not change it. Ask an administrator for editor access.")
+		return fault.Forbiddenf("You can see feedback but not change it. Ask an administrator for editor access.")
 	}
 	return h.applyBulk(w, r, nil, ids)
 }

@@ -162,7 +162,7 @@ func (f *Feedback) scrubber(ctx context.Context, q store.Querier, serviceID int6
 }
 
 func conflict(field, msg string) error {
-	return &InputError{Status: 409, Errors: web.FormErrors{{Field: field, Message: msg}}}
+	return web.TakenInput(web.FormErrors{{Field: field, Message: msg}})
 }
 
 func isInputError(err error) bool {

@@ -14,10 +14,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/scrub"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/themes"
-	"github.com/liveops/liveops/internal/web"
 )
 
 // The per-visitor rate limit on public submissions, which is also how long
@@ -36,7 +36,7 @@ type Receipt struct {
 }
 
 // LimitError is returned when a visitor has sent RateLimit submissions in
-// RateWindow. It unwraps to a 429.
+// RateWindow. It unwraps to a TooMany fault.
 type LimitError struct {
 	RetryAfter time.Duration // until the oldest of them leaves the window
 }
@@ -46,9 +46,9 @@ func (e *LimitError) Error() string {
 	return fmt.Sprintf("rate limited: retry after %s", e.RetryAfter)
 }
 
-// Unwrap is the 429 a visitor sees.
+// Unwrap is the fault a visitor sees.
 func (e *LimitError) Unwrap() error {
-	return &web.Error{Status: 429, Message: "You have sent a lot of feedback in the last few minutes. Wait a few minutes and try again."}
+	return fault.TooManyf("You have sent a lot of feedback in the last few minutes. Wait a few minutes and try again.")
 }
 
 // Seconds is RetryAfter in whole seconds, at least 1, for Retry-After.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/feedback"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
@@ -182,9 +183,8 @@ func TestDuplicatesAndRateLimit(t *testing.T) {
 		if !errors.As(err, &limit) || limit.RetryAfter != 10*time.Minute-9*time.Second || limit.Seconds() != 591 {
 			t.Fatalf("11th = %v, want a LimitError retrying after 9m51s", err)
 		}
-		var we *web.Error
-		if !errors.As(err, &we) || we.Status != http.StatusTooManyRequests {
-			t.Fatalf("as a web error: %v", we)
+		if fault.KindOf(err) != fault.TooMany {
+			t.Fatalf("11th = %v, want a TooMany fault", err)
 		}
 		// A duplicate of one in the window is still answered.
 		if rc, err := fb.Submit(ctx, svc.ID, 42, in); err != nil || rc.ID != first.ID {

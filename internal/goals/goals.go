@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/liveops/liveops/internal/analytics"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
@@ -97,15 +98,15 @@ func invalid(errs web.FormErrors) error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return &InputError{Status: 400, Errors: errs}
+	return web.InvalidInput(errs)
 }
 
 func conflict(field, msg string) error {
-	return &InputError{Status: 409, Errors: web.FormErrors{{Field: field, Message: msg}}}
+	return web.TakenInput(web.FormErrors{{Field: field, Message: msg}})
 }
 
 // InUseError is returned when a goal cannot be deleted because funnels use
-// it. It unwraps to a 409 naming them.
+// it. It unwraps to a Conflict fault naming them.
 type InUseError struct {
 	Goal    Goal
 	Funnels []string
@@ -116,9 +117,9 @@ func (e *InUseError) Error() string {
 	return fmt.Sprintf("goal %d is used by funnels %s", e.Goal.ID, strings.Join(e.Funnels, ", "))
 }
 
-// Unwrap is the 409 a user sees.
+// Unwrap is the fault a user sees.
 func (e *InUseError) Unwrap() error {
-	return web.Conflict("", e.Message())
+	return fault.Conflictf("", "%s", e.Message())
 }
 
 // Message says which funnels use the goal, for pages and the API.

@@ -171,7 +171,7 @@ func isInputError(err error) bool {
 }
 
 // DeleteGoal deletes a goal of the service: store.ErrNotFound when it has
-// no such goal, an *InUseError (a 409) when funnels use it.
+// no such goal, an *InUseError (a Conflict) when funnels use it.
 func (g *Goals) DeleteGoal(ctx context.Context, serviceID, id int64) error {
 	err := g.db.LockedTx(ctx, store.LockGoals, func(tx store.Querier) error {
 		gl, err := scanGoal(tx.QueryRowContext(ctx, `SELECT `+goalColumns+` FROM goals WHERE id = $1 AND service_id = $2`, id, serviceID))

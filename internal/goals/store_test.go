@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
@@ -236,9 +237,8 @@ func TestGoalsAndFunnelsStore(t *testing.T) {
 		if msg := inUse.Message(); msg != "“Visit /start” is a step of the funnels “Apply” and “Short”: delete those funnels first." {
 			t.Fatalf("message %q", msg)
 		}
-		var we *web.Error
-		if !errors.As(err, &we) || we.Status != http.StatusConflict {
-			t.Fatalf("as a web error: %v", we)
+		if fault.KindOf(err) != fault.Conflict {
+			t.Fatalf("delete a goal in use = %v, want a Conflict fault", err)
 		}
 		if err := g.DeleteGoal(ctx, other.ID, start.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("delete through another service: %v", err)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
@@ -22,7 +23,7 @@ import (
 // digital figures are deleted, the funnel's count again.
 func (k *KPI) DeleteTransactions(ctx context.Context, s *catalog.Service, channel Channel, from, to statsquery.Date) (int, error) {
 	if i := channel.index(); i < 0 || i == costIndexAll {
-		return 0, web.BadRequest("channel", "channel must be one of %s", channelList(false))
+		return 0, fault.Invalidf("channel", "channel must be one of %s", channelList(false))
 	}
 	return k.deleteFigures(ctx, s, "kpi_transactions", string(channel), string(channel), dayOf(from), dayOf(to))
 }
@@ -31,7 +32,7 @@ func (k *KPI) DeleteTransactions(ctx context.Context, s *catalog.Service, channe
 // ranges lie wholly within [from, to], and returns how many.
 func (k *KPI) DeleteCosts(ctx context.Context, s *catalog.Service, channel Channel, from, to statsquery.Date) (int, error) {
 	if channel.index() < 0 {
-		return 0, web.BadRequest("channel", "channel must be one of %s", channelList(true))
+		return 0, fault.Invalidf("channel", "channel must be one of %s", channelList(true))
 	}
 	return k.deleteFigures(ctx, s, "kpi_costs", string(channel), string(InputCosts), dayOf(from), dayOf(to))
 }
@@ -40,7 +41,7 @@ func (k *KPI) DeleteCosts(ctx context.Context, s *catalog.Service, channel Chann
 // back to what is left (or forgets the input when nothing is).
 func (k *KPI) deleteFigures(ctx context.Context, s *catalog.Service, table, channel, input string, from, to day) (int, error) {
 	if to < from {
-		return 0, web.BadRequest("to", "to (%s) is before from (%s)", to, from)
+		return 0, fault.Invalidf("to", "to (%s) is before from (%s)", to, from)
 	}
 	var n int64
 	err := k.db.LockedTx(ctx, lockKPI, func(tx store.Querier) error {
@@ -75,18 +76,18 @@ func (k *KPI) deleteFigures(ctx context.Context, s *catalog.Service, table, chan
 }
 
 // deletion reads the channel and the period of a deletion from a form or
-// a query: every problem is a 400 naming its parameter.
+// a query: every problem is an Invalid fault naming its parameter.
 func deletion(get func(string) string) (Channel, statsquery.Date, statsquery.Date, error) {
 	channel := Channel(get("channel"))
 	from, okFrom := parseDay(get("from"))
 	to, okTo := parseDay(get("to"))
 	switch {
 	case channel == "":
-		return "", statsquery.Date{}, statsquery.Date{}, web.BadRequest("channel", "channel is missing: say which channel's figures to delete")
+		return "", statsquery.Date{}, statsquery.Date{}, fault.Invalidf("channel", "channel is missing: say which channel's figures to delete")
 	case !okFrom:
-		return "", statsquery.Date{}, statsquery.Date{}, web.BadRequest("from", "from must be a date such as 2026-01-01")
+		return "", statsquery.Date{}, statsquery.Date{}, fault.Invalidf("from", "from must be a date such as 2026-01-01")
 	case !okTo:
-		return "", statsquery.Date{}, statsquery.Date{}, web.BadRequest("to", "to must be a date such as 2026-01-31")
+		return "", statsquery.Date{}, statsquery.Date{}, fault.Invalidf("to", "to must be a date such as 2026-01-31")
 	}
 	return channel, from.date(), to.date(), nil
 }

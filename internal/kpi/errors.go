@@ -21,7 +21,7 @@ func invalid(errs FormErrors) error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return &InputError{Status: 400, Errors: errs}
+	return web.InvalidInput(errs)
 }
 
 // Problem is one thing wrong with one row of an upload.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
@@ -76,17 +77,17 @@ func (h *Handler) ingestible(r *http.Request) (*catalog.Service, error) {
 	p := auth.From(r.Context())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return nil, web.NotFound("service")
+		return nil, fault.NotFoundf("service")
 	case err != nil:
 		return nil, err
 	case p.CanIngest(s.ID):
 		return s, nil
 	case p.CanRead(s.ID) && (p.Role == auth.Admin || p.Role == auth.Editor):
-		return nil, web.Forbidden("This token may read the service’s figures but not send them: use a token with the write or ingest scope.")
+		return nil, fault.Forbiddenf("This token may read the service’s figures but not send them: use a token with the write or ingest scope.")
 	case p.CanRead(s.ID):
-		return nil, web.Forbidden("You can see this service’s figures but not send them. Ask an administrator for editor access to the service.")
+		return nil, fault.Forbiddenf("You can see this service’s figures but not send them. Ask an administrator for editor access to the service.")
 	}
-	return nil, web.NotFound("service")
+	return nil, fault.NotFoundf("service")
 }
 
 // today is the current date in the service's zone.
@@ -102,7 +103,7 @@ type periodQuery struct {
 
 // readPeriod reads ?from, ?to (YYYY-MM-DD, both included; both or neither,
 // the last 12 whole months when neither) and ?interval (month when absent).
-// Its errors are 400s naming the parameter.
+// Its errors are Invalid faults naming the parameter.
 func (h *Handler) readPeriod(r *http.Request, s *catalog.Service) (q periodQuery, from, to statsquery.Date, iv Interval, err error) {
 	v := r.URL.Query()
 	q = periodQuery{From: v.Get("from"), To: v.Get("to"), Interval: v.Get("interval")}
@@ -111,7 +112,7 @@ func (h *Handler) readPeriod(r *http.Request, s *catalog.Service) (q periodQuery
 	}
 	iv = Interval(q.Interval)
 	if !validInterval(q.Interval) {
-		return q, from, to, iv, web.BadRequest("interval", "interval must be day, week, month, quarter or year, not “%s”", clip(q.Interval))
+		return q, from, to, iv, fault.Invalidf("interval", "interval must be day, week, month, quarter or year, not “%s”", clip(q.Interval))
 	}
 	switch {
 	case q.From == "" && q.To == "":
@@ -119,17 +120,17 @@ func (h *Handler) readPeriod(r *http.Request, s *catalog.Service) (q periodQuery
 		q.From, q.To = from.String(), to.String()
 		return q, from, to, iv, nil
 	case q.From == "":
-		return q, from, to, iv, web.BadRequest("from", "from is missing: give from and to as dates such as 2026-01-31")
+		return q, from, to, iv, fault.Invalidf("from", "from is missing: give from and to as dates such as 2026-01-31")
 	case q.To == "":
-		return q, from, to, iv, web.BadRequest("to", "to is missing: give from and to as dates such as 2026-01-31")
+		return q, from, to, iv, fault.Invalidf("to", "to is missing: give from and to as dates such as 2026-01-31")
 	}
 	f, ok := parseDay(q.From)
 	if !ok {
-		return q, from, to, iv, web.BadRequest("from", "from must be a date such as 2026-01-31, not “%s”", clip(q.From))
+		return q, from, to, iv, fault.Invalidf("from", "from must be a date such as 2026-01-31, not “%s”", clip(q.From))
 	}
 	t, ok := parseDay(q.To)
 	if !ok {
-		return q, from, to, iv, web.BadRequest("to", "to must be a date such as 2026-01-31, not “%s”", clip(q.To))
+		return q, from, to, iv, fault.Invalidf("to", "to must be a date such as 2026-01-31, not “%s”", clip(q.To))
 	}
 	return q, f.date(), t.date(), iv, nil
 }

@@ -1,7 +1,6 @@
 package kpi
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -75,7 +74,7 @@ func (h *Handler) kpiPage(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		rep, err = h.kpi.Report(r.Context(), s, from, to, iv)
 	}
-	if e := (*web.Error)(nil); errors.As(err, &e) && e.Status == http.StatusBadRequest {
+	if e, ok := web.AsError(err); ok && e.Status == http.StatusBadRequest {
 		return h.pages.Render(w, r, http.StatusBadRequest, "kpi/kpis", d, FormErrors{{Field: e.Field, Message: capitalise(e.Message)}})
 	}
 	if err != nil {

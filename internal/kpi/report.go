@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
-	"github.com/liveops/liveops/internal/web"
 )
 
 // Limits of one report: ten years, and as many points as a page can draw.
@@ -88,22 +88,22 @@ func DefaultPeriod(today statsquery.Date) (from, to statsquery.Date) {
 }
 
 // Report computes the service's KPIs from from to to (both included, in
-// the service's time zone), with a series cut by iv. Its error is a 400
-// *web.Error naming the parameter when the period is backwards, longer
+// the service's time zone), with a series cut by iv. Its error is an
+// Invalid fault naming the parameter when the period is backwards, longer
 // than MaxPeriodDays or cut into more than MaxPoints points.
 func (k *KPI) Report(ctx context.Context, svc *catalog.Service, from, to statsquery.Date, iv Interval) (*Report, error) {
 	p := span{dayOf(from), dayOf(to)}
 	switch {
 	case p.Last < p.First:
-		return nil, web.BadRequest("to", "to (%s) is before from (%s)", p.Last, p.First)
+		return nil, fault.Invalidf("to", "to (%s) is before from (%s)", p.Last, p.First)
 	case p.Days() > MaxPeriodDays:
-		return nil, web.BadRequest("to", "the period is longer than %d days: ask for a shorter one", MaxPeriodDays)
+		return nil, fault.Invalidf("to", "the period is longer than %d days: ask for a shorter one", MaxPeriodDays)
 	case !validInterval(string(iv)):
-		return nil, web.BadRequest("interval", "interval must be day, week, month, quarter or year, not %q", clip(string(iv)))
+		return nil, fault.Invalidf("interval", "interval must be day, week, month, quarter or year, not %q", clip(string(iv)))
 	}
 	buckets := iv.buckets(p, MaxPoints)
 	if len(buckets) > MaxPoints {
-		return nil, web.BadRequest("interval", "interval %s cuts the period into more than %d points: choose a longer interval or a shorter period", iv, MaxPoints)
+		return nil, fault.Invalidf("interval", "interval %s cuts the period into more than %d points: choose a longer interval or a shorter period", iv, MaxPoints)
 	}
 	settings, err := k.Settings(ctx, svc.ID)
 	if err != nil {

@@ -110,6 +110,18 @@ type InputError struct {
 	Errors FormErrors
 }
 
+// InvalidInput is an InputError of values that are not valid (a 400), so
+// that domain code need not know the status.
+func InvalidInput(errs FormErrors) *InputError {
+	return &InputError{Status: http.StatusBadRequest, Errors: errs}
+}
+
+// TakenInput is an InputError of values that clash with what is stored,
+// such as a name already in use (a 409).
+func TakenInput(errs FormErrors) *InputError {
+	return &InputError{Status: http.StatusConflict, Errors: errs}
+}
+
 // Error lists every problem, for logs.
 func (e *InputError) Error() string {
 	msgs := make([]string, len(e.Errors))

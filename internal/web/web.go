@@ -80,13 +80,12 @@ func (s *Site) Handle(h HandlerFunc) http.Handler {
 
 // Fail writes the response for err, as Handle does.
 func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
-	var e *Error
-	var f *fault.Error
-	switch {
-	case errors.As(err, &e):
-	case errors.As(err, &f):
-		e = &Error{Status: faultStatus(f.Kind), Field: f.Field, Message: f.Message}
-		if f.Kind == fault.Unavailable || f.Kind == fault.TooMany {
+	e, shown := AsError(err)
+	switch k := fault.KindOf(err); {
+	case shown:
+		// A handler that knows better (a visitor's own rate limit) has
+		// said how long to wait already.
+		if (k == fault.Unavailable || k == fault.TooMany) && w.Header().Get("Retry-After") == "" {
 			w.Header().Set("Retry-After", "5")
 		}
 	case errors.Is(err, store.ErrNotFound):
@@ -107,6 +106,21 @@ func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.renderError(w, r, e)
+}
+
+// AsError is err as the status, field and message a user may be shown:
+// the *Error in its chain, else its *fault.Error with the kind's status.
+// ok is false for any other error, whose text is not for users. A page
+// handler uses it to show a refused input on its form again.
+func AsError(err error) (e *Error, ok bool) {
+	if errors.As(err, &e) {
+		return e, true
+	}
+	var f *fault.Error
+	if errors.As(err, &f) {
+		return &Error{Status: faultStatus(f.Kind), Field: f.Field, Message: f.Message}, true
+	}
+	return nil, false
 }
 
 // faultStatus is the HTTP status of a kind of domain fault.
