@@ -112,6 +112,9 @@ stored_at_end=$(metric liveops_events_stored_total)
 batches=$(metric liveops_event_batch_seconds_count)
 batch_ms=$(echo "$metrics" | awk '$1 == "liveops_event_batch_seconds_sum" {s = $2} $1 == "liveops_event_batch_seconds_count" {n = $2}
 	END {if (n > 0) printf "%.1f", 1000 * s / n; else print "n/a"}')
+# The journal's group commits: how many requests shared one fsync.
+jrecords=$(metric liveops_event_journal_records_total)
+jsyncs=$(metric liveops_event_journal_syncs_total)
 
 flush_start=$(now_ms)
 kill -TERM "$server_pid"
@@ -162,6 +165,7 @@ sent          $(j .sent) events ($(j '.sent_per_second | floor')/s)
 accepted      $(j .accepted) ($accepted_rate/s; target >= 20000/s: $(verdict "$accepted_rate >= 20000")), of which $(j .accepted_engagement) engagement
 stored        $stored ($stored_rate/s over the load and the final flush; target >= 20000/s: $(verdict "$stored_rate >= 20000"))
               at the end of the load $stored_at_end were stored and $queued waited in the queue
+journal       ${jrecords:-0} requests in ${jsyncs:-0} fsyncs ($(awk -v r="${jrecords:-0}" -v s="${jsyncs:-0}" 'BEGIN {if (s > 0) printf "%.1f", r / s; else print "n/a"}') a sync)
 writer        $batches batches by the end of the load, $(awk -v n="$stored_at_end" -v b="$batches" 'BEGIN {if (b > 0) printf "%d", n / b; else print "n/a"}') events and $batch_ms ms each on average
 dropped       $(j '.dropped | to_entries | map("\(.key): \(.value)") | join(", ") | if . == "" then "none" else . end')
 errors        $(j '.errors | to_entries | map("HTTP \(.key): \(.value)") | join(", ") | if . == "" then "none" else . end'); transport errors $(j .transport_errors) (target: none: $(verdict "$errors == 0"))

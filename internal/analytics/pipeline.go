@@ -213,6 +213,20 @@ func newPipeline(db *store.DB, reg prometheus.Registerer, opt PipelineOptions) *
 			}
 			return 0
 		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "liveops_event_journal_records_total",
+			Help: "Accepted requests written to the journal (each with its events)."}, func() float64 {
+			if p.journal == nil {
+				return 0
+			}
+			return float64(p.journal.Stats().Records)
+		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "liveops_event_journal_syncs_total",
+			Help: "Group commits (fsyncs) of the journal: records per sync is how many requests share one."}, func() float64 {
+			if p.journal == nil {
+				return 0
+			}
+			return float64(p.journal.Stats().Syncs)
+		}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "liveops_event_journal_bytes",
 			Help: "Bytes of accepted events kept on disk until written (0 without a journal)."}, func() float64 {
 			if p.journal == nil {
