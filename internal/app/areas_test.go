@@ -3,9 +3,14 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/liveops/liveops/internal/jobs"
@@ -66,4 +71,30 @@ func TestAreasDeclared(t *testing.T) {
 		`href="/feedback/inbox"`, // the feedback area's navigation entry
 		`href="/services/parking-permits/analytics">View analytics<span class="visually-hidden"> for Apply for a parking permit`,
 		`href="/services/parking-permits/goals"`, `href="/services/parking-permits/feedback"`, `href="/services/parking-permits/kpis"`)
+}
+
+// TestWebNodeRefusesEvents: a node without the ingest role keeps no
+// journal and answers /api/event 503, so that a misrouted client sends the
+// event again to a node that takes it, rather than losing it.
+func TestWebNodeRefusesEvents(t *testing.T) {
+	dir := t.TempDir()
+	a, err := New(context.Background(), Config{DB: storetest.DSNs(t)["sqlite"], Roles: []jobs.Role{jobs.RoleWeb}, DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	resp, err := http.Post(srv.URL+"/api/event", "application/json", strings.NewReader(`{"n":"pageview","u":"https://a.example.gov/","d":"a.example.gov"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "does not take events") {
+		t.Fatalf("POST /api/event on a web node = %d %q", resp.StatusCode, body)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, journalDirName)); len(entries) != 0 {
+		t.Fatalf("a web node made a journal: %v", entries)
+	}
 }
