@@ -56,7 +56,11 @@ func (a *StatsAPI) query(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q, err := statsquery.Parse(body, svc.Location(), a.now(), svc.CreatedAt)
+	start, err := a.stats.Start(r.Context(), svc)
+	if err != nil {
+		return err
+	}
+	q, err := statsquery.Parse(body, svc.Location(), a.now(), start)
 	var qe *statsquery.Error
 	if errors.As(err, &qe) {
 		return web.BadRequest(qe.Field, "%s", qe.Error())
