@@ -198,7 +198,7 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 		}
 		for i, d := range kinds {
 			if d.Kind == statsquery.KindProp {
-				dims[i].text = "(none)"
+				dims[i].text = noneProp
 				if texts[i].Valid {
 					dims[i].text = texts[i].String
 				}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -217,15 +218,15 @@ func (x *execution) matchingIDs(ctx context.Context, l *statsquery.Leaf, table i
 		if err := rows.Scan(&id, &v); err != nil {
 			return "", err
 		}
-		if l.Match(displayValue(l.Dimension.Kind, v)) {
+		if l.Match(v) {
 			ids = append(ids, strconv.FormatInt(id, 10))
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return "", err
 	}
-	// The empty value has id 0 and no row of its own: test it by its name.
-	if l.Match(displayValue(l.Dimension.Kind, "")) {
+	// The empty value has id 0 and no row of its own.
+	if matchesBlank(l) {
 		ids = append(ids, "0")
 	}
 	s := "-1"
@@ -236,15 +237,56 @@ func (x *execution) matchingIDs(ctx context.Context, l *statsquery.Leaf, table i
 	return s, nil
 }
 
-// displayValue is how an empty stored value is shown and filtered on.
+// displayValue is how a stored value is shown: an empty one by its label.
 func displayValue(k statsquery.Kind, v string) string {
 	if v != "" {
 		return v
 	}
-	if k == statsquery.KindSource {
-		return "Direct / None"
+	return blankLabels(k)[0]
+}
+
+// blankLabels are the names of a dimension's empty value, as Plausible's:
+// the first is how it is shown, and an is or is_not filter names it by
+// any of them ("Direct / None" also stands for an empty UTM value there).
+func blankLabels(k statsquery.Kind) []string {
+	switch k {
+	case statsquery.KindSource, statsquery.KindReferrer:
+		return []string{"Direct / None", "(not set)"}
+	case statsquery.KindUTMSource, statsquery.KindUTMMedium, statsquery.KindUTMCampaign, statsquery.KindUTMContent, statsquery.KindUTMTerm:
+		return []string{"(not set)", "Direct / None"}
 	}
-	return "(none)"
+	return []string{"(not set)"}
+}
+
+// matchesBlank reports whether the leaf keeps the empty value: is and
+// is_not compare it by its labels, the other operators see the empty text.
+func matchesBlank(l *statsquery.Leaf) bool {
+	switch l.Op {
+	case statsquery.OpIs, statsquery.OpIsNot:
+		named := false
+		for _, label := range blankLabels(l.Dimension.Kind) {
+			named = named || l.Match(label) != (l.Op == statsquery.OpIsNot)
+		}
+		return named != (l.Op == statsquery.OpIsNot)
+	}
+	return l.Match("")
+}
+
+// noneProp is how an event without a custom property shows it.
+const noneProp = "(none)"
+
+// missingPropMatches reports whether the leaf keeps events that lack its
+// custom property, as Plausible's filters do: is keeps them when it names
+// "(none)", is_not when it does not, and the other operators never.
+func missingPropMatches(l *statsquery.Leaf) bool {
+	named := slices.Contains(l.Values, noneProp)
+	switch l.Op {
+	case statsquery.OpIs:
+		return named
+	case statsquery.OpIsNot:
+		return !named
+	}
+	return false
 }
 
 func (x *execution) propCond(ctx context.Context, l *statsquery.Leaf, a *args) (string, error) {
@@ -265,7 +307,7 @@ func (x *execution) propCond(ctx context.Context, l *statsquery.Leaf, a *args) (
 			return "", err
 		}
 		if !v.Valid {
-			none = l.Match("(none)")
+			none = missingPropMatches(l)
 		} else if l.Match(v.String) {
 			in = append(in, a.add(v.String))
 		}

@@ -160,3 +160,92 @@ func TestPlausibleQueryAggregates(t *testing.T) {
 		})
 	})
 }
+
+// props is a custom property map, as the factory's meta.key/meta.value.
+func props(kv ...string) map[string]string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+func TestPlausibleQueryOperators(t *testing.T) {
+	eachPlausibleEngine(t, func(t *testing.T, r *plausibleRig) {
+		tiers := []pev{
+			{props: props("tier", "large-1", "value", "ax")}, {props: props("tier", "small-1", "value", "bx")},
+			{props: props("tier", "small-1", "value", "ax")}, {props: props("tier", "small-2", "value", "bx")},
+			{props: props("tier", "small-2", "value", "cx")}, {props: props("tier", "small-3")},
+			{props: props("value", "ax")}, {},
+		}
+		tiersShort := []pev{
+			{props: props("tier", "large-1", "value", "a")}, {props: props("tier", "small-1", "value", "b")},
+			{props: props("tier", "small-1", "value", "a")}, {props: props("tier", "small-2", "value", "b")},
+			{props: props("tier", "small-2", "value", "c")}, {props: props("tier", "small-3")},
+			{props: props("value", "a")}, {},
+		}
+		names := []pev{{props: props("name", "large-1")}, {props: props("name", "Small-1")}, {props: props("name", "mall-1")},
+			{props: props("name", "SMALL-2")}, {props: props("name", "small-2")}, {}}
+		users := []pev{{path: "/user/1234"}, {path: "/user/789/contributions"}, {path: "/blog/user/1234"},
+			{path: "/user/ef/contributions"}, {path: "/other/path"}}
+		visitors := func(n string) string { return `[{"metrics":[` + n + `],"dimensions":[]}]` }
+		runPlausibleCases(t, r, []plausibleCase{
+			{name: "can escape pipe character in member + contains filter",
+				events: []pev{{path: "/blog/post|1"}, {path: "/otherpost|1"}, {path: "/blog/post|2"}, {path: "/something-else"}},
+				query:  q(`"visitors"`, `"filters":[["contains","event:page",["post|1","/something-else"]]]`), want: visitors("3")},
+			{name: "`matches` operator", events: users,
+				query: q(`"visitors"`, `"filters":[["matches","event:page",["^/user/[0-9]+"]]]`), want: visitors("2")},
+			{name: "`matches_not` operator", events: users,
+				query: q(`"visitors"`, `"filters":[["matches_not","event:page",["^/user/[0-9]+"]]]`), want: visitors("3")},
+			{name: "`contains` and `contains_not` operator with custom properties", events: tiers,
+				query: q(`"visitors"`, `"filters":[["contains","event:props:tier",["small"]],["contains_not","event:props:value",["b","c"]]]`), want: visitors("1")},
+			{name: "`contains` operator with custom properties case insensitive", events: names,
+				query: q(`"visitors"`, `"filters":[["contains","event:props:name",["maLL"],{"case_sensitive":false}]]`), want: visitors("4")},
+			{name: "`contains_not` operator with custom properties case insensitive", events: names,
+				query: q(`"visitors"`, `"filters":[["contains_not","event:props:name",["maLL"],{"case_sensitive":false}]]`), want: visitors("1")},
+			{name: "`matches` and `matches_not` operator with custom properties", events: tiersShort,
+				query: q(`"visitors"`, `"filters":[["matches","event:props:tier",["small.+"]],["matches_not","event:props:value",["b|c"]]]`), want: visitors("1")},
+			{name: "handles filtering by visit:country",
+				events: []pev{{country: "EE"}, {country: "EE"}, {country: "EE"}},
+				query:  q(`"pageviews"`, `"filters":[["is","visit:country",["EE"]]]`), want: visitors("3")},
+			{name: "handles filtering by visit:country with contains",
+				events: []pev{{country: "EE"}, {country: "EE"}, {country: "IT"}, {country: "DE"}},
+				query:  q(`"pageviews"`, `"filters":[["contains","visit:country",["E"]]]`), want: visitors("3")},
+		})
+	})
+}
+
+func TestPlausibleQueryTimeseries(t *testing.T) {
+	eachPlausibleEngine(t, func(t *testing.T, r *plausibleRig) {
+		yearly := []pev{{at: "2020-02-01 00:00:00"}, {at: "2020-12-31 00:00:00"}, {at: "2021-01-01 00:00:00"}, {at: "2021-01-01 00:00:00"}}
+		runPlausibleCases(t, r, []plausibleCase{
+			{name: "shows hourly data for a certain date with time_labels",
+				events: []pev{{user: user1, at: "2021-01-01 00:00:00"}, {user: user1, at: "2021-01-01 00:10:00"}, {at: "2021-01-01 23:59:00"}},
+				query: `{"metrics":["visitors","pageviews","visits","visit_duration","bounce_rate"],"date_range":["2021-01-01","2021-01-01"],
+					"dimensions":["time:hour"],"include":{"time_labels":true}}`,
+				want:    `[{"dimensions":["2021-01-01 00:00:00"],"metrics":[1,2,1,600,0]},{"dimensions":["2021-01-01 23:00:00"],"metrics":[1,1,1,0,100]}]`,
+				nLabels: 24},
+			{name: "shows last 7 days of visitors with time labels",
+				events: []pev{{at: "2021-01-01 00:00:00"}, {at: "2021-01-07 23:59:00"}},
+				query:  `{"metrics":["visitors"],"date_range":["2021-01-01","2021-01-07"],"dimensions":["time"],"include":{"time_labels":true}}`,
+				want:   `[{"dimensions":["2021-01-01"],"metrics":[1]},{"dimensions":["2021-01-07"],"metrics":[1]}]`,
+				labels: `["2021-01-01","2021-01-02","2021-01-03","2021-01-04","2021-01-05","2021-01-06","2021-01-07"]`},
+			{name: "shows weekly data with time labels",
+				events: []pev{{at: "2021-01-01 00:00:00"}, {at: "2021-01-03 23:59:00"}, {at: "2021-01-07 23:59:00"}},
+				query:  `{"metrics":["visitors"],"date_range":["2020-12-20","2021-01-07"],"dimensions":["time:week"],"include":{"time_labels":true}}`,
+				want:   `[{"dimensions":["2020-12-28"],"metrics":[2]},{"dimensions":["2021-01-04"],"metrics":[1]}]`,
+				labels: `["2020-12-20","2020-12-21","2020-12-28","2021-01-04"]`},
+			{name: "shows last 6 months of visitors",
+				events: []pev{{at: "2020-08-13 00:00:00"}, {at: "2020-12-31 00:00:00"}, {at: "2021-01-01 00:00:00"}, {at: "2021-01-01 00:00:00"}},
+				query:  `{"metrics":["visitors"],"date_range":["2020-07-01","2021-01-31"],"dimensions":["time:month"]}`,
+				want:   `[{"dimensions":["2020-08-01"],"metrics":[1]},{"dimensions":["2020-12-01"],"metrics":[1]},{"dimensions":["2021-01-01"],"metrics":[2]}]`},
+			{name: "shows last 12 months of visitors", events: yearly,
+				query: `{"metrics":["visitors"],"date_range":["2020-01-01","2021-01-01"],"dimensions":["time:month"]}`,
+				want:  `[{"dimensions":["2020-02-01"],"metrics":[1]},{"dimensions":["2020-12-01"],"metrics":[1]},{"dimensions":["2021-01-01"],"metrics":[2]}]`},
+			{name: "shows last 12 months of visitors with interval daily", events: yearly,
+				query:   `{"metrics":["visitors"],"date_range":["2020-01-01","2021-01-07"],"dimensions":["time:day"],"include":{"time_labels":true}}`,
+				want:    `[{"dimensions":["2020-02-01"],"metrics":[1]},{"dimensions":["2020-12-31"],"metrics":[1]},{"dimensions":["2021-01-01"],"metrics":[2]}]`,
+				nLabels: 373},
+		})
+	})
+}

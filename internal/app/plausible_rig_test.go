@@ -217,21 +217,33 @@ func (s *site) query(t *testing.T, body string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// results runs the query and returns its "results", compacted, failing
-// the test on any status but 200.
-func (s *site) results(t *testing.T, body string) string {
+// answer is a 200 response's results and meta.
+type answer struct {
+	Results json.RawMessage `json:"results"`
+	Meta    struct {
+		TimeLabels json.RawMessage `json:"time_labels"`
+	} `json:"meta"`
+}
+
+// answer runs the query and decodes its answer, failing the test on any
+// status but 200.
+func (s *site) answer(t *testing.T, body string) answer {
 	t.Helper()
 	status, got := s.query(t, body)
 	if status != http.StatusOK {
 		t.Fatalf("status %d: %s", status, got)
 	}
-	var res struct {
-		Results json.RawMessage `json:"results"`
-	}
+	var res answer
 	if err := json.Unmarshal([]byte(got), &res); err != nil {
 		t.Fatalf("%v: %s", err, got)
 	}
-	return compactJSON(t, string(res.Results))
+	return res
+}
+
+// results runs the query and returns its "results", compacted.
+func (s *site) results(t *testing.T, body string) string {
+	t.Helper()
+	return compactJSON(t, string(s.answer(t, body).Results))
 }
 
 func compactJSON(t *testing.T, s string) string {
@@ -247,11 +259,13 @@ func compactJSON(t *testing.T, s string) string {
 // plausibleCase is one ported test: its events and goals, its query and
 // the results Plausible's test asserts.
 type plausibleCase struct {
-	name   string // the Plausible test it comes from
-	goals  [][2]string
-	events []pev
-	query  string
-	want   string // the results array, as JSON
+	name    string // the Plausible test it comes from
+	goals   [][2]string
+	events  []pev
+	query   string
+	want    string // the results array, as JSON
+	labels  string // meta.time_labels, as JSON, when the test asserts them
+	nLabels int    // or only their number
 }
 
 func runPlausibleCases(t *testing.T, r *plausibleRig, cases []plausibleCase) {
@@ -262,8 +276,21 @@ func runPlausibleCases(t *testing.T, r *plausibleRig, cases []plausibleCase) {
 				s.goal(t, g[0], g[1])
 			}
 			s.populate(t, tc.events...)
-			if got, want := s.results(t, tc.query), compactJSON(t, tc.want); got != want {
+			a := s.answer(t, tc.query)
+			if got, want := compactJSON(t, string(a.Results)), compactJSON(t, tc.want); got != want {
 				t.Errorf("results\n got  %s\n want %s", got, want)
+			}
+			if tc.labels != "" {
+				if got, want := compactJSON(t, string(a.Meta.TimeLabels)), compactJSON(t, tc.labels); got != want {
+					t.Errorf("time_labels\n got  %s\n want %s", got, want)
+				}
+			}
+			if tc.nLabels > 0 {
+				var l []string
+				json.Unmarshal(a.Meta.TimeLabels, &l)
+				if len(l) != tc.nLabels {
+					t.Errorf("%d time labels, want %d", len(l), tc.nLabels)
+				}
 			}
 		})
 	}
