@@ -206,7 +206,7 @@ func (x *execution) metrics(g *group, totalVisitors int64) []any {
 		case statsquery.VisitDuration:
 			out = append(out, int64(math.Round(ratio(g.durationMS, g.visits*1000, 6))))
 		case statsquery.Percentage:
-			out = append(out, ratio(g.visitors*100, totalVisitors, 2))
+			out = append(out, ratio(g.visitors*100, totalVisitors, 1))
 		case statsquery.ConversionRate:
 			out = append(out, ratio(g.visitors*100, g.conversionBase, 2))
 		case statsquery.ScrollDepth:

@@ -35,6 +35,8 @@ var columns = map[statsquery.Kind][2]string{
 	statsquery.KindOS:             {"os", "os"},
 	statsquery.KindOSVersion:      {"os_version", "os_version"},
 	statsquery.KindCountry:        {"country", "country"},
+	// A visit's hostname is the one it entered on.
+	statsquery.KindEntryPageHostname: {"", "hostname"},
 }
 
 const (
@@ -97,7 +99,48 @@ func (x *execution) prepare(ctx context.Context) error {
 	}
 	statsquery.Walk(x.q.Filters, func(l *statsquery.Leaf, _ int) { checkProp(l.Dimension) })
 	x.eventsDriven = eventDim || (eventFilter && !entryExitDim) || x.extra != ""
+	x.extendHostnameFilters()
 	return unsupported
+}
+
+// visitHostnames are the dimensions whose values a visit takes where it
+// entered: with an event:hostname filter, Plausible keeps only the visits
+// that entered on a matching hostname for them, so that a visit that came
+// in on another site does not lend its source to this one.
+var visitHostnames = map[statsquery.Kind]bool{
+	statsquery.KindSource: true, statsquery.KindEntryPage: true, statsquery.KindReferrer: true,
+	statsquery.KindUTMMedium: true, statsquery.KindUTMSource: true, statsquery.KindUTMCampaign: true,
+	statsquery.KindUTMContent: true, statsquery.KindUTMTerm: true,
+}
+
+// extendHostnameFilters adds, for a breakdown by one of visitHostnames,
+// each top-level event:hostname filter again as a filter on the visit's
+// entry hostname.
+func (x *execution) extendHostnameFilters() {
+	breakdown := false
+	for _, d := range x.q.Dimensions {
+		breakdown = breakdown || visitHostnames[d.Kind]
+	}
+	if !breakdown {
+		return
+	}
+	top := []statsquery.Filter{x.q.Filters}
+	if and, ok := x.q.Filters.(*statsquery.And); ok {
+		top = and.Filters
+	}
+	var extra []statsquery.Filter
+	for _, f := range top {
+		if l, ok := f.(*statsquery.Leaf); ok && l.Dimension.Kind == statsquery.KindHostname {
+			entry := *l
+			entry.Dimension = statsquery.Dimension{Kind: statsquery.KindEntryPageHostname}
+			extra = append(extra, &entry)
+		}
+	}
+	if len(extra) > 0 {
+		q := *x.q
+		q.Filters = &statsquery.And{Filters: append(top, extra...)}
+		x.q = &q
+	}
 }
 
 // stringID is a value's dictionary id, or -1 when no event ever had it.

@@ -249,3 +249,109 @@ func TestPlausibleQueryTimeseries(t *testing.T) {
 		})
 	})
 }
+
+func TestPlausibleQueryBreakdowns(t *testing.T) {
+	eachPlausibleEngine(t, func(t *testing.T, r *plausibleRig) {
+		cases := []plausibleCase{
+			{name: "shows a custom range with daily interval",
+				events: []pev{{at: "2021-01-01 00:00:00"}, {at: "2021-01-01 00:00:00"}, {at: "2021-01-02 00:00:00"}},
+				query:  `{"metrics":["visitors"],"date_range":["2021-01-01","2021-01-02"],"dimensions":["time:day"]}`,
+				want:   `[{"dimensions":["2021-01-01"],"metrics":[2]},{"dimensions":["2021-01-02"],"metrics":[1]}]`},
+			{name: "shows a custom range with monthly interval",
+				events: []pev{{user: user1, at: "2020-12-01 00:00:00"}, {user: user1, at: "2020-12-01 00:05:00"}, {at: "2021-01-01 00:00:00"}, {at: "2021-01-02 00:00:00"}},
+				query:  `{"metrics":["pageviews","visitors","bounce_rate","visit_duration"],"date_range":["2020-12-01","2021-01-02"],"dimensions":["time:month"]}`,
+				want:   `[{"dimensions":["2020-12-01"],"metrics":[2,1,0,300]},{"dimensions":["2021-01-01"],"metrics":[2,2,100,0]}]`},
+			{name: "timeseries with explicit order_by",
+				events: []pev{{at: "2021-01-01 00:00:00"}, {at: "2021-01-02 00:00:00"}, {at: "2021-01-02 00:00:00"}, {at: "2021-01-02 00:00:00"},
+					{at: "2021-01-03 00:00:00"}, {at: "2021-01-03 00:00:00"}, {at: "2021-01-04 00:00:00"}, {at: "2021-01-04 00:00:00"}},
+				query: `{"metrics":["pageviews"],"date_range":["2020-12-01","2021-01-04"],"dimensions":["time"],"order_by":[["pageviews","desc"],["time","asc"]]}`,
+				want:  `[{"dimensions":["2021-01-02"],"metrics":[3]},{"dimensions":["2021-01-03"],"metrics":[2]},{"dimensions":["2021-01-04"],"metrics":[2]},{"dimensions":["2021-01-01"],"metrics":[1]}]`},
+			{name: "timeseries with quarter-hour timezone", tz: "Asia/Katmandu",
+				events: []pev{{at: "2021-01-02 05:00:00"}, {at: "2021-01-02 05:15:00"}, {at: "2021-01-02 05:30:00"}, {at: "2021-01-02 05:45:00"},
+					{at: "2021-01-02 06:00:00"}, {at: "2021-01-02 06:15:00"}, {at: "2021-01-02 06:30:00"}},
+				query: `{"metrics":["visits"],"date_range":["2021-01-02","2021-01-02"],"dimensions":["time:hour"]}`,
+				want:  `[{"dimensions":["2021-01-02 10:00:00"],"metrics":[1]},{"dimensions":["2021-01-02 11:00:00"],"metrics":[4]},{"dimensions":["2021-01-02 12:00:00"],"metrics":[2]}]`},
+			{name: "breakdown by visit:source",
+				events: []pev{{source: "Google", at: "2021-01-01 00:00:00"}, {source: "Google", at: "2021-01-01 00:25:00"}, {at: "2021-01-01 00:00:00"}},
+				query:  q(`"visitors"`, `"dimensions":["visit:source"]`),
+				want:   `[{"dimensions":["Google"],"metrics":[2]},{"dimensions":["Direct / None"],"metrics":[1]}]`},
+			{name: "breakdown by visit:channel",
+				events: []pev{{source: "Google", channel: "Organic Search", at: "2021-01-01 00:00:00"}, {source: "Google", channel: "Organic Search", at: "2021-01-01 00:25:00"},
+					{channel: "Direct", at: "2021-01-01 00:00:00"}},
+				query: q(`"visitors"`, `"dimensions":["visit:channel"]`),
+				want:  `[{"dimensions":["Organic Search"],"metrics":[2]},{"dimensions":["Direct"],"metrics":[1]}]`},
+			{name: "breakdown by visit:country",
+				events: []pev{{country: "EE", at: "2021-01-01 00:00:00"}, {country: "EE", at: "2021-01-01 00:25:00"}, {country: "US", at: "2021-01-01 00:00:00"}},
+				query:  q(`"visitors"`, `"dimensions":["visit:country"]`),
+				want:   `[{"dimensions":["EE"],"metrics":[2]},{"dimensions":["US"],"metrics":[1]}]`},
+			{name: "breakdown by visit:os and visit:os_version",
+				events: []pev{{os: "Mac", osv: "14"}, {os: "Mac", osv: "14"}, {os: "Mac", osv: "14"}, {osv: "14"}, {os: "Windows", osv: "11"}, {os: "Windows", osv: "11"}},
+				query:  q(`"visitors"`, `"dimensions":["visit:os","visit:os_version"]`),
+				want:   `[{"dimensions":["Mac","14"],"metrics":[3]},{"dimensions":["Windows","11"],"metrics":[2]},{"dimensions":["(not set)","14"],"metrics":[1]}]`},
+			{name: "breakdown by visit:browser and visit:browser_version",
+				events: []pev{{browser: "Chrome", bversion: "14"}, {browser: "Chrome", bversion: "14"}, {browser: "Chrome", bversion: "14"}, {bversion: "14"},
+					{browser: "Firefox", bversion: "11"}, {browser: "Firefox", bversion: "11"}},
+				query: q(`"visitors"`, `"dimensions":["visit:browser","visit:browser_version"]`),
+				want:  `[{"dimensions":["Chrome","14"],"metrics":[3]},{"dimensions":["Firefox","11"],"metrics":[2]},{"dimensions":["(not set)","14"],"metrics":[1]}]`},
+			{name: "explicit order_by",
+				events: []pev{{os: "Windows", browser: "Chrome"}, {os: "Windows", browser: "Firefox"}, {os: "Linux", browser: "Firefox"},
+					{os: "Linux", browser: "Firefox"}, {os: "Mac", browser: "Chrome"}},
+				query: q(`"visitors"`, `"dimensions":["visit:os","visit:browser"]`, `"order_by":[["visitors","asc"],["visit:browser","desc"],["visit:os","asc"]]`),
+				want:  `[{"dimensions":["Windows","Firefox"],"metrics":[1]},{"dimensions":["Mac","Chrome"],"metrics":[1]},{"dimensions":["Windows","Chrome"],"metrics":[1]},{"dimensions":["Linux","Firefox"],"metrics":[2]}]`},
+			{name: "breakdown by event:page",
+				events: []pev{{at: "2021-01-01 00:00:00"}, {at: "2021-01-01 00:25:00"}, {path: "/plausible.io", at: "2021-01-01 00:00:00"}},
+				query:  q(`"visitors"`, `"dimensions":["event:page"]`),
+				want:   `[{"dimensions":["/"],"metrics":[2]},{"dimensions":["/plausible.io"],"metrics":[1]}]`},
+			{name: "attempting to breakdown by event:hostname returns an error",
+				events: []pev{{host: "a.example.com"}, {host: "a.example.com"}, {host: "a.example.com"}, {host: "b.example.com"}},
+				query:  q(`"pageviews"`, `"dimensions":["event:hostname"]`),
+				want:   `[{"dimensions":["a.example.com"],"metrics":[3]},{"dimensions":["b.example.com"],"metrics":[1]}]`},
+		}
+		// "breakdown by #{dimension} when filtered by hostname": nobody
+		// landed on one.example.com from utm_param=ad.
+		for _, dim := range []struct {
+			name string
+			set  func(*pev)
+		}{
+			{"visit:utm_campaign", func(p *pev) { p.campaign = "ad" }},
+			{"visit:utm_source", func(p *pev) { p.utmSrc = "ad" }},
+			{"visit:utm_term", func(p *pev) { p.term = "ad" }},
+			{"visit:utm_content", func(p *pev) { p.content = "ad" }},
+		} {
+			first := pev{user: user1, host: "two.example.com", at: "2021-01-01 00:00:00"}
+			dim.set(&first)
+			cases = append(cases, plausibleCase{name: "breakdown by " + dim.name + " when filtered by hostname",
+				events: []pev{first, {user: user1, host: "one.example.com", at: "2021-01-01 00:15:00"}},
+				query:  q(`"visitors"`, `"filters":[["is","event:hostname",["one.example.com"]]]`, `"dimensions":["`+dim.name+`"]`),
+				want:   `[]`})
+		}
+		// "simple breakdown by #{dimension}", one per dimension.
+		for _, dim := range []struct {
+			name, v1, v2, blank string
+			set                 func(*pev, string)
+		}{
+			{"visit:source", "Google", "Twitter", "Direct / None", func(p *pev, v string) { p.source = v }},
+			{"visit:referrer", "example.com", "google.com", "Direct / None", func(p *pev, v string) { p.referrer = v }},
+			{"visit:utm_medium", "Search", "social", "(not set)", func(p *pev, v string) { p.medium = v }},
+			{"visit:utm_source", "Google", "Bing", "(not set)", func(p *pev, v string) { p.utmSrc = v }},
+			{"visit:utm_campaign", "ads", "profile", "(not set)", func(p *pev, v string) { p.campaign = v }},
+			{"visit:utm_content", "Content1", "blog2", "(not set)", func(p *pev, v string) { p.content = v }},
+			{"visit:utm_term", "Term1", "favicon", "(not set)", func(p *pev, v string) { p.term = v }},
+			{"visit:os", "Mac", "Windows", "(not set)", func(p *pev, v string) { p.os = v }},
+			{"visit:browser", "Chrome", "Safari", "(not set)", func(p *pev, v string) { p.browser = v }},
+			{"visit:device", "Mobile", "Desktop", "(not set)", func(p *pev, v string) { p.device = v }},
+		} {
+			var evs []pev
+			for _, e := range []struct{ v, at string }{{dim.v1, "00:00"}, {dim.v1, "00:25"}, {dim.v1, "00:55"}, {dim.v2, "01:00"}, {dim.v2, "01:25"}, {"", "00:00"}} {
+				p := pev{at: "2021-01-01 " + e.at + ":00"}
+				dim.set(&p, e.v)
+				evs = append(evs, p)
+			}
+			cases = append(cases, plausibleCase{name: "simple breakdown by " + dim.name, events: evs,
+				query: `{"metrics":["visitors","percentage"],"date_range":["2021-01-01","2021-01-01"],"dimensions":["` + dim.name + `"]}`,
+				want: `[{"dimensions":["` + dim.v1 + `"],"metrics":[3,50]},{"dimensions":["` + dim.v2 + `"],"metrics":[2,33.3]},` +
+					`{"dimensions":["` + dim.blank + `"],"metrics":[1,16.7]}]`})
+		}
+		runPlausibleCases(t, r, cases)
+	})
+}

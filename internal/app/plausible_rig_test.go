@@ -100,11 +100,14 @@ type site struct {
 	domain string
 }
 
-func (r *plausibleRig) site(t *testing.T) *site {
+func (r *plausibleRig) site(t *testing.T, timezone string) *site {
 	t.Helper()
 	n := r.next.Add(1)
 	domain := fmt.Sprintf("site-%d.example.gov", n)
-	svc, err := r.app.Catalog.Create(context.Background(), catalog.Input{Name: domain, Domains: []string{domain}, Timezone: "UTC"})
+	if timezone == "" {
+		timezone = "UTC"
+	}
+	svc, err := r.app.Catalog.Create(context.Background(), catalog.Input{Name: domain, Domains: []string{domain}, Timezone: timezone})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,6 +263,7 @@ func compactJSON(t *testing.T, s string) string {
 // the results Plausible's test asserts.
 type plausibleCase struct {
 	name    string // the Plausible test it comes from
+	tz      string // the site's time zone, UTC when empty
 	goals   [][2]string
 	events  []pev
 	query   string
@@ -271,7 +275,7 @@ type plausibleCase struct {
 func runPlausibleCases(t *testing.T, r *plausibleRig, cases []plausibleCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := r.site(t)
+			s := r.site(t, tc.tz)
 			for _, g := range tc.goals {
 				s.goal(t, g[0], g[1])
 			}
