@@ -270,6 +270,11 @@ type plausibleCase struct {
 	want    string // the results array, as JSON
 	labels  string // meta.time_labels, as JSON, when the test asserts them
 	nLabels int    // or only their number
+	// unordered compares the results as a set, where the test does.
+	unordered bool
+	// status and errContains are set for a case that expects an error.
+	status      int
+	errContains string
 }
 
 func runPlausibleCases(t *testing.T, r *plausibleRig, cases []plausibleCase) {
@@ -280,8 +285,23 @@ func runPlausibleCases(t *testing.T, r *plausibleRig, cases []plausibleCase) {
 				s.goal(t, g[0], g[1])
 			}
 			s.populate(t, tc.events...)
+			if tc.status != 0 {
+				status, body := s.query(t, tc.query)
+				var e struct {
+					Error string `json:"error"`
+				}
+				json.Unmarshal([]byte(body), &e)
+				if status != tc.status || !strings.Contains(e.Error, tc.errContains) {
+					t.Errorf("got %d %s\nwant %d with an error containing %q", status, body, tc.status, tc.errContains)
+				}
+				return
+			}
 			a := s.answer(t, tc.query)
-			if got, want := compactJSON(t, string(a.Results)), compactJSON(t, tc.want); got != want {
+			got, want := compactJSON(t, string(a.Results)), compactJSON(t, tc.want)
+			if tc.unordered {
+				got, want = sortedRows(t, got), sortedRows(t, want)
+			}
+			if got != want {
 				t.Errorf("results\n got  %s\n want %s", got, want)
 			}
 			if tc.labels != "" {
@@ -298,4 +318,17 @@ func runPlausibleCases(t *testing.T, r *plausibleRig, cases []plausibleCase) {
 			}
 		})
 	}
+}
+
+// sortedRows orders a results array by each row's JSON, for tests that
+// assert rows without an order.
+func sortedRows(t *testing.T, s string) string {
+	t.Helper()
+	var rows []json.RawMessage
+	if err := json.Unmarshal([]byte(s), &rows); err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(rows, func(i, j int) bool { return string(rows[i]) < string(rows[j]) })
+	b, _ := json.Marshal(rows)
+	return string(b)
 }
