@@ -1,6 +1,9 @@
 package app
 
 import (
+	"encoding/json"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -514,5 +517,100 @@ func TestPlausibleQueryEventsAndGoals(t *testing.T) {
 				want:   `[{"dimensions":["Google"],"metrics":[2]},{"dimensions":["Twitter"],"metrics":[1]}]`})
 		}
 		runPlausibleCases(t, r, cases)
+	})
+}
+
+func TestPlausibleQueryMetrics(t *testing.T) {
+	eachPlausibleEngine(t, func(t *testing.T, r *plausibleRig) {
+		const day = "2021-01-01 00:00:00"
+		runPlausibleCases(t, r, []plausibleCase{
+			{name: "IN filter for event:props:*",
+				events: []pev{{browser: "Chrome", props: props("browser", "Chrome"), at: day}, {browser: "Chrome", props: props("browser", "Chrome"), at: day},
+					{browser: "Safari", props: props("browser", "Safari"), at: day}, {browser: "Firefox", props: props("browser", "Firefox"), at: day}},
+				query: q(`"visitors"`, `"dimensions":["visit:browser"]`, `"filters":[["is","event:props:browser",["Chrome","Safari"]]]`),
+				want:  `[{"dimensions":["Chrome"],"metrics":[2]},{"dimensions":["Safari"],"metrics":[1]}]`},
+			{name: "Multiple event:props:* filters",
+				events: []pev{{browser: "Chrome", props: props("browser", "Chrome"), at: day}, {browser: "Chrome", props: props("browser", "Chrome", "prop", "xyz"), at: day},
+					{browser: "Safari", props: props("browser", "Safari", "prop", "target_value"), at: day},
+					{browser: "Chrome", props: props("browser", "Chrome", "prop", "target_value"), at: day},
+					{browser: "Firefox", props: props("browser", "Firefox", "prop", "target_value"), at: day}},
+				query: q(`"visitors"`, `"dimensions":["visit:browser"]`, `"filters":[["is","event:props:browser",["CHROME","sAFari"],{"case_sensitive":false}],`+
+					`["is_not","event:props:browser",["Chrome"],{"case_sensitive":false}],["is","event:props:prop",["target_value"]]]`),
+				want: `[{"dimensions":["Safari"],"metrics":[1]}]`},
+			{name: "IN filter for event:props:* including (none) value",
+				events: []pev{{browser: "Chrome", props: props("browser", "Chrome"), at: day}, {browser: "Chrome", props: props("browser", "Chrome"), at: day},
+					{browser: "Safari", at: day}, {browser: "Firefox", props: props("browser", "Firefox"), at: day}},
+				query: q(`"visitors"`, `"dimensions":["visit:browser"]`, `"filters":[["is","event:props:browser",["Chrome","(none)"]]]`),
+				want:  `[{"dimensions":["Chrome"],"metrics":[2]},{"dimensions":["Safari"],"metrics":[1]}]`},
+			{name: "can use a is_not filter",
+				events: []pev{{browser: "Chrome"}, {browser: "Safari"}, {browser: "Safari"}, {browser: "Edge"}},
+				query:  q(`"visitors"`, `"dimensions":["visit:browser"]`, `"filters":[["is_not","visit:browser",["Chrome"]]]`),
+				want:   `[{"dimensions":["Safari"],"metrics":[2]},{"dimensions":["Edge"],"metrics":[1]}]`},
+			{name: "all metrics for breakdown by visit prop",
+				events: []pev{{user: 1, source: "Google", at: day}, {name: "signup", user: 1, source: "Google", at: "2021-01-01 00:05:00"},
+					{user: 1, source: "Google", at: "2021-01-01 00:10:00"}, {source: "Google", at: "2021-01-01 00:25:00"}, {source: "Twitter", at: day}},
+				query: q(`"visitors","visits","pageviews","events","bounce_rate","visit_duration"`, `"dimensions":["visit:source"]`),
+				want:  `[{"dimensions":["Google"],"metrics":[2,2,3,4,50,300]},{"dimensions":["Twitter"],"metrics":[1,1,1,1,100,0]}]`},
+			{name: "metrics=bounce_rate does not add visits to the response",
+				events: []pev{{user: 1, path: "/entry-page-1", at: day}, {user: 1, path: "/some-page", at: "2021-01-01 00:10:00"},
+					{user: 2, path: "/entry-page-2", source: "Google", at: "2021-01-01 00:05:00"}},
+				query: q(`"bounce_rate"`, `"dimensions":["visit:entry_page"]`, `"order_by":[["visit:entry_page","asc"]]`),
+				want:  `[{"dimensions":["/entry-page-1"],"metrics":[0]},{"dimensions":["/entry-page-2"],"metrics":[100]}]`},
+			{name: "all metrics for breakdown by event prop",
+				events: []pev{{user: 1, path: "/", at: day}, {user: 1, path: "/plausible.io", at: "2021-01-01 00:10:00"},
+					{path: "/", at: "2021-01-01 00:25:00"}, {path: "/plausible.io", at: day}},
+				query: q(`"visitors","visits","pageviews","events","bounce_rate","visit_duration"`, `"dimensions":["event:page"]`, `"order_by":[["event:page","desc"]]`),
+				want:  `[{"dimensions":["/plausible.io"],"metrics":[2,2,2,2,100,0]},{"dimensions":["/"],"metrics":[2,2,2,2,50,300]}]`},
+			{name: "filtering by custom event property",
+				events: []pev{{name: "Purchase", props: props("package", "business"), browser: "Chrome", at: day},
+					{name: "Purchase", props: props("package", "business"), browser: "Safari", at: day},
+					{name: "Purchase", props: props("package", "business"), browser: "Safari", at: "2021-01-01 00:25:00"},
+					{name: "Purchase", props: props("package", "personal"), browser: "IE", at: "2021-01-01 00:25:00"}},
+				query: q(`"visitors"`, `"dimensions":["visit:browser"]`, `"filters":[["is","event:name",["Purchase"]],["is","event:props:package",["business"]]]`),
+				want:  `[{"dimensions":["Safari"],"metrics":[2]},{"dimensions":["Chrome"],"metrics":[1]}]`},
+			{name: "multiple breakdown timeseries with sources",
+				events: []pev{{source: "Google", at: day}, {at: "2021-01-02 00:00:00"}, {source: "Google", at: "2021-01-02 00:00:00"},
+					{source: "Google", at: "2021-01-02 00:00:00"}, {at: "2021-01-03 00:00:00"}, {at: "2021-01-03 00:00:00"}, {source: "Twitter", at: "2021-01-03 00:00:00"}},
+				query: `{"metrics":["visitors"],"date_range":["2021-01-01","2021-01-03"],"dimensions":["time","visit:source"]}`,
+				want: `[{"dimensions":["2021-01-01","Google"],"metrics":[1]},{"dimensions":["2021-01-02","Google"],"metrics":[2]},` +
+					`{"dimensions":["2021-01-02","Direct / None"],"metrics":[1]},{"dimensions":["2021-01-03","Direct / None"],"metrics":[2]},` +
+					`{"dimensions":["2021-01-03","Twitter"],"metrics":[1]}]`},
+		})
+	})
+}
+
+// "using the returned query object in a new POST request: yields the same
+// results for a simple aggregate query"
+func TestPlausibleQueryEchoAsked(t *testing.T) {
+	eachPlausibleEngine(t, func(t *testing.T, r *plausibleRig) {
+		s := r.site(t, "Europe/Tallinn")
+		s.populate(t, pev{user: user1, at: "2021-01-01 00:00:00"}, pev{user: user1, at: "2021-01-01 00:25:00"}, pev{at: "2021-01-01 00:00:00"})
+		status, body := s.query(t, `{"metrics":["pageviews"],"date_range":"all"}`)
+		var first struct {
+			Results json.RawMessage `json:"results"`
+			Query   json.RawMessage `json:"query"`
+		}
+		if status != 200 || json.Unmarshal([]byte(body), &first) != nil {
+			t.Fatalf("%d %s", status, body)
+		}
+		if got := compactJSON(t, string(first.Results)); got != `[{"dimensions":[],"metrics":[3]}]` {
+			t.Fatalf("first: %s", got)
+		}
+		// The echoed query names the site itself: post it as it is.
+		req, _ := http.NewRequest("POST", r.srv.URL+"/api/v2/query", strings.NewReader(string(first.Query)))
+		req.Header.Set("Authorization", "Bearer "+r.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var second answer
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || json.Unmarshal(b, &second) != nil {
+			t.Fatalf("second: %d %s", resp.StatusCode, b)
+		}
+		if got := compactJSON(t, string(second.Results)); got != `[{"dimensions":[],"metrics":[3]}]` {
+			t.Fatalf("second: %s", got)
+		}
 	})
 }
