@@ -18,6 +18,14 @@ import (
 //   - tests of imported data (with_imported, imports_meta, site_import):
 //     liveops has no import of other tools' aggregates.
 //   - tests of billing features and plans (402s): liveops has no plans.
+//   - "revenue metrics" (average_revenue, total_revenue, metric_warnings):
+//     an Enterprise-only feature of Plausible (tagged ee_only).
+//   - tests against /api/v2/query-internal-test (scroll_depth, has_done and
+//     has_not_done, segments): Plausible's internal dashboard API, not the
+//     public Stats API; the public refusals of the same features are ported
+//     with the parser's cases (internal/statsquery).
+//   - "bounce rate calculation handles invalid session data gracefully":
+//     it corrupts Plausible's own session cache; liveops has no such cache.
 
 const (
 	user1 = 1231 // @user_id
@@ -611,6 +619,52 @@ func TestPlausibleQueryEchoAsked(t *testing.T) {
 		}
 		if got := compactJSON(t, string(second.Results)); got != `[{"dimensions":[],"metrics":[3]}]` {
 			t.Fatalf("second: %s", got)
+		}
+	})
+}
+
+func TestPlausibleQueryPagination(t *testing.T) {
+	eachPlausibleEngine(t, func(t *testing.T, r *plausibleRig) {
+		var pages []pev
+		for i := 1; i <= 8; i++ {
+			pages = append(pages, pev{path: "/" + string(rune('0'+i))})
+		}
+		page := func(from, to int) string {
+			var rows []string
+			for i := from; i <= to; i++ {
+				rows = append(rows, `{"dimensions":["/`+string(rune('0'+i))+`"],"metrics":[1]}`)
+			}
+			return "[" + strings.Join(rows, ",") + "]"
+		}
+		base := q(`"pageviews"`, `"dimensions":["event:page"]`, `"order_by":[["event:page","asc"]]`, `"include":{"total_rows":true}`)
+		with := func(p string) string { return strings.TrimSuffix(base, "}") + `,"pagination":` + p + `}` }
+		s := r.site(t, "")
+		s.populate(t, pages...)
+		for _, tc := range []struct{ name, pagination, want string }{
+			{"pagination above total count - all results are returned", `{"limit":10}`, page(1, 8)},
+			{"pagination with offset (first page)", `{"limit":3}`, page(1, 3)},
+			{"pagination with offset (second page)", `{"limit":3,"offset":3}`, page(4, 6)},
+			{"pagination with offset (last page)", `{"limit":3,"offset":6}`, page(7, 8)},
+			{"pagination with offset (past the end)", `{"limit":3,"offset":9}`, `[]`},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				status, body := s.query(t, with(tc.pagination))
+				var res struct {
+					Results json.RawMessage `json:"results"`
+					Meta    struct {
+						TotalRows int `json:"total_rows"`
+					} `json:"meta"`
+				}
+				if status != 200 || json.Unmarshal([]byte(body), &res) != nil {
+					t.Fatalf("%d %s", status, body)
+				}
+				if got := compactJSON(t, string(res.Results)); got != compactJSON(t, tc.want) {
+					t.Errorf("got %s\nwant %s", got, tc.want)
+				}
+				if tc.want != `[]` && res.Meta.TotalRows != 8 {
+					t.Errorf("total_rows %d, want 8", res.Meta.TotalRows)
+				}
+			})
 		}
 	})
 }
