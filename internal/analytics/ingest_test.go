@@ -36,6 +36,12 @@ type ingestRig struct {
 // proxy at 127.0.0.1 so tests can set the client address.
 func newIngestRig(t *testing.T, db *store.DB, opt PipelineOptions, start bool) *ingestRig {
 	t.Helper()
+	return newIngestRigTrusting(t, db, opt, start, web.TrustedProxies{netip.MustParsePrefix("127.0.0.1/32")})
+}
+
+// newIngestRigTrusting is newIngestRig with the given trusted proxies.
+func newIngestRigTrusting(t *testing.T, db *store.DB, opt PipelineOptions, start bool, trusted web.TrustedProxies) *ingestRig {
+	t.Helper()
 	site, err := web.NewSite()
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +65,7 @@ func newIngestRig(t *testing.T, db *store.DB, opt PipelineOptions, start bool) *
 	in := NewIngest(db, cat, p, func() (*enrich.Enricher, error) { return e, nil }, site, reg)
 	mux := http.NewServeMux()
 	in.Routes(&web.Router{Mux: mux, Site: site})
-	srv := httptest.NewServer(web.Chain(mux, web.ClientIPs(web.TrustedProxies{netip.MustParsePrefix("127.0.0.1/32")})))
+	srv := httptest.NewServer(web.Chain(mux, web.ClientIPs(trusted)))
 	t.Cleanup(srv.Close)
 	return &ingestRig{srv: srv, in: in, p: p, db: db, svc: svc, second: second}
 }

@@ -683,3 +683,94 @@ func TestPlausibleRemaining(t *testing.T) {
 		})
 	})
 }
+
+// TestPlausibleDropped: like Plausible's x-plausible-dropped, the answer
+// counts the sites of the domain list that did not count the event, and
+// X-Liveops-Dropped says why when none did.
+func TestPlausibleDropped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newPlausibleRig(t, db)
+		archived := r.site(t)
+		if err := catalog.New(db).Archive(context.Background(), archived.Slug); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name, domains, ua string
+			stored            bool
+			dropped, reason   string
+		}{
+			{"one site of two unknown", "{site},unknown.example", chromeMac, true, "1", ""},
+			{"blank entries name no site", "{site},, ,www.{site}", chromeMac, true, "2", ""},
+			{"no site known", "unknown.example,other.example", chromeMac, false, "2", "unknown_domain"},
+			{"archived service", archived.Domains[0], chromeMac, false, "1", "unknown_domain"},
+			{"bot, for each site", "{site},unknown.example", "Googlebot/2.1 (+http://www.google.com/bot.html)", false, "2", "bot"},
+			{"no user agent", "{site}", "", false, "1", "bot"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				s := r.site(t)
+				resp, body := r.send(t, s, `{"n":"pageview","u":"https://example.com/","d":"`+tc.domains+`"}`, "User-Agent", tc.ua)
+				if resp.StatusCode != 202 || body != "ok" || resp.Header.Get(PlausibleDroppedHeader) != tc.dropped || resp.Header.Get(DroppedHeader) != tc.reason {
+					t.Fatalf("answered %d %q, dropped %q %q; want 202 ok, dropped %q %q", resp.StatusCode, body,
+						resp.Header.Get(PlausibleDroppedHeader), resp.Header.Get(DroppedHeader), tc.dropped, tc.reason)
+				}
+				if !strings.Contains(resp.Header.Get("Access-Control-Expose-Headers"), PlausibleDroppedHeader) {
+					t.Fatal("a page's script cannot read the dropped count")
+				}
+				if ev := r.event(t, s); (ev != nil) != tc.stored {
+					t.Fatalf("stored %v, want stored %v", ev, tc.stored)
+				}
+			})
+		}
+		t.Run("nothing dropped", func(t *testing.T) {
+			resp, _ := r.send(t, r.site(t), `{"n":"pageview","u":"https://example.com/","d":"{site}"}`)
+			if resp.Header.Get(PlausibleDroppedHeader) != "" || resp.Header.Get(DroppedHeader) != "" {
+				t.Fatalf("dropped %q %q on a counted event", resp.Header.Get(PlausibleDroppedHeader), resp.Header.Get(DroppedHeader))
+			}
+		})
+	})
+}
+
+// TestEventsUntrustedPeer: unlike Plausible, liveops reads no forwarding
+// header from a peer it does not trust, so a client cannot choose the
+// address (and so the visitor and country) it is counted under.
+func TestEventsUntrustedPeer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := &plausibleRig{ingestRig: newIngestRigTrusting(t, db, PipelineOptions{}, true, nil)}
+		s := r.site(t)
+		for _, ip := range []string{"216.160.83.56", "2.125.160.216"} {
+			r.send(t, s, `{"n":"pageview","u":"https://example.com/","d":"{site}"}`, "X-Plausible-IP", ip, "CF-Connecting-IP", ip,
+				"B-Forwarded-For", ip, "X-Forwarded-For", ip, "Forwarded", "for="+ip)
+		}
+		evs := r.events(t, s)
+		if len(evs) != 2 || evs[0]["visitor"] != evs[1]["visitor"] || evs[0]["country"] != "" {
+			t.Fatalf("stored %v: want one visitor, counted at the peer's own address (no country)", evs)
+		}
+	})
+}
+
+// TestEventsErrorAnswers: liveops' own refusals come in Plausible's shape
+// too, with the field "request" for the body as a whole.
+func TestEventsErrorAnswers(t *testing.T) {
+	r := newPlausibleRig(t, storetest.SQLite(t))
+	s := r.site(t)
+	for _, tc := range []struct {
+		name, body string
+		headers    []string
+		status     int
+		want       map[string][]string
+	}{
+		{"several fields at fault", `{"n":"  ","u":"data:,x","h":"yes"}`, nil, 400, map[string][]string{
+			"event_name": {"can't be blank"}, "url": {"scheme is not allowed"}, "domain": {"can't be blank"}, "hash_mode": {"is invalid"}}},
+		{"engagement without sd or e", `{"n":"engagement","u":"https://example.com/","d":"{site}"}`, nil, 400, map[string][]string{
+			"event_name": {engagementError}}},
+		{"form body", `n=pageview`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, map[string][]string{
+			"request": {"send the event as application/json or text/plain"}}},
+		{"too large", `{"n":"pageview","u":"https://example.com/` + strings.Repeat("x", MaxEventBody) + `"}`, nil, 413, map[string][]string{
+			"request": {"an event may be at most 8 KiB"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := r.send(t, s, tc.body, tc.headers...)
+			checkErrors(t, resp, body, tc.status, tc.want)
+		})
+	}
+}
