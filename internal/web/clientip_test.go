@@ -53,3 +53,25 @@ func TestEdgeClientIP(t *testing.T) {
 		})
 	}
 }
+
+// FuzzEdgeClientIP: forwarding headers of any shape give an address (one
+// of the peer's or a header's), never a panic.
+func FuzzEdgeClientIP(f *testing.F) {
+	f.Add("198.51.100.1", "[2001:db8::2]:443", "198.51.100.3,9.9.9.9", "6.6.6.6, 198.51.100.4:80", `by=x;for="[2001:db8::5]:4711",for=1.2.3.4`)
+	f.Add("", "", "", "", "for=")
+	f.Add("[", "]:", ",", ":,[]", `for="`)
+	trusted := TrustedProxies{netip.MustParsePrefix("10.0.0.0/8")}
+	f.Fuzz(func(t *testing.T, plausible, cf, bunny, xff, forwarded string) {
+		r := httptest.NewRequest("POST", "/api/event", nil)
+		r.RemoteAddr = "10.1.2.3:5000"
+		for k, v := range map[string]string{"X-Plausible-IP": plausible, "CF-Connecting-IP": cf, "B-Forwarded-For": bunny,
+			"X-Forwarded-For": xff, "Forwarded": forwarded} {
+			r.Header[k] = []string{v}
+		}
+		ClientIPs(trusted)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !EdgeClientIP(r.Context()).IsValid() || !ClientIP(r.Context()).IsValid() {
+				t.Fatalf("no address from %q", r.Header)
+			}
+		})).ServeHTTP(httptest.NewRecorder(), r)
+	})
+}
