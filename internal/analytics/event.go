@@ -109,7 +109,8 @@ func DecodeEvent(body []byte) (*Incoming, error) {
 	if ref, ok := str(field(m, "r", "referrer")); ok {
 		ev.Referrer = clipRunes(ref, maxURLLen)
 	}
-	if h := field(m, "h", "hashMode"); h != nil {
+	// A blank string is no hash mode, as Ecto casts it.
+	if h := field(m, "h", "hashMode"); h != nil && !blank(h) {
 		n, ok := integer(h)
 		if !ok {
 			errs = append(errs, fault.Invalidf("hash_mode", "is invalid"))
@@ -157,6 +158,11 @@ func str(v json.RawMessage) (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+func blank(v json.RawMessage) bool {
+	s, ok := str(v)
+	return ok && strings.TrimSpace(s) == ""
 }
 
 func boolean(v json.RawMessage) (b, ok bool) {

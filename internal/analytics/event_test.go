@@ -66,13 +66,13 @@ func TestDecodeEvent(t *testing.T) {
 		},
 		{
 			name: "a file: page has no hostname",
-			body: `{"n":"pageview","u":"file:///android_asset/www/index.html","d":"a.gov","h":"1"}`,
+			body: `{"n":"pageview","u":"file:///android_asset/www/index.html","d":"a.gov","h":"1","hashMode":0}`,
 			want: Incoming{Name: "pageview", Hostname: NoHostname, Domains: []string{"a.gov"}, HashMode: true, Interactive: true, ScrollDepth: -1, EngagedMS: -1},
 			url:  "file:///android_asset/www/index.html", page: "/android_asset/www/index.html",
 		},
 		{
 			name: "what cannot be used is left out",
-			body: `{"n":"Signup","u":"https://a.gov/","d":"a.gov,,b.gov","r":5,"p":{"list":[1],"map":{"a":1},"nil":null,"blank":"  ","  ":"v","f":false,"n":1.50},"revenue":{"amount":"1831d","currency":"ADSIE"},"i":"yes"}`,
+			body: `{"n":"Signup","u":"https://a.gov/","d":"a.gov,,b.gov","r":5,"h":" ","p":{"list":[1],"map":{"a":1},"nil":null,"blank":"  ","  ":"v","f":false,"n":1.50},"revenue":{"amount":"1831d","currency":"ADSIE"},"i":"yes"}`,
 			want: Incoming{Name: "Signup", Hostname: "a.gov", Domains: []string{"a.gov", "", "b.gov"}, Props: map[string]string{"f": "false", "n": "1.50"}, Interactive: true, ScrollDepth: -1, EngagedMS: -1},
 			url:  "https://a.gov/", page: "/",
 		},
