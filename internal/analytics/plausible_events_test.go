@@ -197,6 +197,8 @@ var enrichDiffers = map[string]map[string]string{
 	"chatgpt.com is search channel":                                    {"source": "ChatGPT", "channel": "AI Assistants"},
 	"producthunt is social":                                            {"source": "Product Hunt"},
 	"steamcommunity.com is social":                                     {"source": "Steam"},
+	// Named as Plausible names it today (the enrichcompat branch).
+	"twitter-ads is Twitter": {"source": "X (Twitter)"},
 }
 
 // run sends every case's event, each to a site of its own, then waits for
