@@ -65,7 +65,8 @@ const engagementError = "engagement event requires a valid integer value for at 
 // DecodeEvent reads one event body as Plausible's Events API does
 // (lib/plausible/ingestion/request.ex). Each field is read in both of its
 // spellings, the one-letter one first, and a null or false counts as
-// absent. What cannot be used is left out rather than refused: props that
+// absent (but for interactive, whose false is kept: Plausible's
+// `i || interactive` loses an "i": false). What cannot be used is left out rather than refused: props that
 // are not an object, property values that are lists, objects, null or
 // blank, a revenue that does not parse, a non-boolean interactive, a
 // non-string referrer. Refused are a body that is not a JSON object, a

@@ -121,7 +121,7 @@ func rootDomain(host string) string {
 	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
 		return host
 	}
-	labels := strings.Split(host, ".")
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
 	n, last := 2, len(labels)-1
 	if last >= 2 && len(labels[last]) == 2 && countrySecondLevel[labels[last-1]] {
 		n = 3
