@@ -111,7 +111,7 @@ func (x *execution) goalGroups(ctx context.Context, gi int) ([]*group, error) {
 	for i, g := range x.goals {
 		sub := *x
 		sub.q = &rest
-		sub.extra = goalCond([]ResolvedGoal{g})
+		sub.extra, sub.extraGoals = goalCond([]ResolvedGoal{g}), []ResolvedGoal{g}
 		gs, err := sub.groups(ctx)
 		if err != nil {
 			return nil, err
@@ -143,7 +143,7 @@ func (x *execution) conversionBases(ctx context.Context, groups []*group) error 
 		base.Dimensions = append(base.Dimensions, d)
 	}
 	base.Filters = withoutGoals(x.q.Filters)
-	sub := &execution{ev: x.ev, q: &base, service: x.service, rawOnly: x.rawOnly}
+	sub := &execution{ev: x.ev, q: &base, service: x.service, rawOnly: x.rawOnly, useColumns: x.useColumns, cols: x.cols}
 	if err := sub.prepare(ctx); err != nil {
 		return err
 	}
