@@ -67,7 +67,7 @@ func (e *Enricher) Acquisition(pageURL *url.URL, referrer string) Acquisition {
 		a.Source = e.src.canonical(ref.display)
 	case external:
 		if name, ok := e.src.byReferrer(ref.host, ref.path); ok {
-			a.Source = name
+			a.Source = e.src.canonical(name) // "Twitter" -> "X (Twitter)"
 		} else {
 			a.Source = e.src.canonical(ref.host)
 		}
