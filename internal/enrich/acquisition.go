@@ -48,8 +48,9 @@ func (e *Enricher) Acquisition(pageURL *url.URL, referrer string) Acquisition {
 		q = readQuery(pageURL.RawQuery)
 		pageHost = strings.TrimPrefix(normalizeHost(pageURL.Hostname()), "www.")
 	}
+	tagged := firstNonEmpty(q.utmSource, q.source, q.ref)
 	a := Acquisition{
-		UTMSource:   q.utmSource,
+		UTMSource:   tagged, // ?ref= and ?source= count as utm_source, as in Plausible
 		UTMMedium:   q.utmMedium,
 		UTMCampaign: q.utmCampaign,
 		UTMTerm:     q.utmTerm,
@@ -60,7 +61,7 @@ func (e *Enricher) Acquisition(pageURL *url.URL, referrer string) Acquisition {
 	if external {
 		a.Referrer = clean(ref.display+strings.TrimRight(ref.path, "/"), maxReferrer)
 	}
-	switch tagged := firstNonEmpty(q.utmSource, q.source, q.ref); {
+	switch {
 	case tagged != "":
 		a.Source = e.src.canonical(tagged)
 	case external && ref.scheme == "android-app":
@@ -73,7 +74,7 @@ func (e *Enricher) Acquisition(pageURL *url.URL, referrer string) Acquisition {
 		}
 	}
 	a.Source = clean(a.Source, maxSource)
-	a.Channel = e.src.channel(a.Source, q.utmMedium, q.utmCampaign, q.utmSource, q.clickID)
+	a.Channel = e.src.channel(a.Source, q.utmMedium, q.utmCampaign, tagged, q.clickID)
 	return a
 }
 
