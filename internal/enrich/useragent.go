@@ -49,11 +49,18 @@ func (e *Enricher) userAgent(ua string) uaInfo {
 	if ok {
 		return info
 	}
-	p := useragent.Parse(ua)
-	info = uaInfo{client: clientOf(ua, &p)}
-	info.bot = p.Bot || e.bots.match(ua)
+	info = e.parseUA(ua)
 	e.uaCache.put(h, info)
 	return info
+}
+
+// parseUA classifies a user agent without the cache.
+func (e *Enricher) parseUA(ua string) uaInfo {
+	p := useragent.Parse(ua)
+	return uaInfo{
+		client: clientOf(ua, &p),
+		bot:    p.Bot || e.bots.match(ua) || genericBot(ua),
+	}
 }
 
 // browserNames maps the parser's names to Plausible's (which come from
@@ -87,12 +94,29 @@ var windowsVersions = map[string]string{
 	"10.0": "10", "6.3": "8.1", "6.2": "8", "6.1": "7", "6.0": "Vista", "5.2": "XP", "5.1": "XP",
 }
 
+// parserBrowsers are the names the parser gives from its own rules. Any
+// other name is the first product token it found, which is only trusted when
+// the user agent also names an operating system: "unknown UA" or "foo/1.0"
+// is an unknown browser, stored as "" (shown as "(not set)"), as Plausible
+// stores what its parser cannot identify.
+var parserBrowsers = map[string]bool{
+	useragent.Opera: true, useragent.OperaMini: true, useragent.OperaTouch: true, useragent.Chrome: true,
+	useragent.HeadlessChrome: true, useragent.Firefox: true, useragent.InternetExplorer: true,
+	useragent.Safari: true, useragent.Edge: true, useragent.Vivaldi: true, useragent.SamsungBrowser: true,
+	useragent.NetFront: true, useragent.BlackBerry: true, useragent.FacebookApp: true,
+	useragent.InstagramApp: true, useragent.TiktokApp: true, "Miui Browser": true, "Huawei Browser": true,
+	"Android browser": true,
+}
+
 func clientOf(ua string, p *useragent.UserAgent) Client {
 	c := Client{
 		Browser:        p.Name,
 		BrowserVersion: majorMinor(p.Version),
 		OS:             p.OS,
 		OSVersion:      majorMinor(p.OSVersion),
+	}
+	if p.Name == p.String || !parserBrowsers[p.Name] && p.OS == "" {
+		c.Browser, c.BrowserVersion = "", ""
 	}
 	if n, ok := browserNames[c.Browser]; ok {
 		c.Browser = n
@@ -134,9 +158,9 @@ func clientOf(ua string, p *useragent.UserAgent) Client {
 	case p.Bot:
 	case p.Tablet:
 		c.Device = Tablet
-	case p.OS == useragent.Android && !strings.Contains(ua, "Mobile"):
-		// Android tablets leave "Mobile" out of the UA; the parser calls
-		// every Android device mobile.
+	case p.OS == useragent.Android && (!strings.Contains(ua, "Mobile") || tabletModel(ua)):
+		// Android tablets leave "Mobile" out of the UA, or name a tablet
+		// model; the parser calls every Android device mobile.
 		c.Device = Tablet
 	case p.Mobile:
 		c.Device = Mobile
@@ -175,4 +199,65 @@ func tridentVersion(ua string) string {
 		}
 	}
 	return ""
+}
+
+// tabletModel reports whether an Android user agent names a tablet model
+// though it says "Mobile", as some older tablets do ("Surfing TAB B 9.7 3G",
+// Samsung "SM-T…" and "SM-X…", Lenovo "TB-…", Amazon "KF…", Huawei
+// "MediaPad"/"MatePad"). It reads the device part of the first parenthesis.
+func tabletModel(ua string) bool {
+	open := strings.IndexByte(ua, '(')
+	if open < 0 {
+		return false
+	}
+	dev := ua[open+1:]
+	if end := strings.IndexByte(dev, ')'); end >= 0 {
+		dev = dev[:end]
+	}
+	for part := range strings.SplitSeq(dev, ";") {
+		part = strings.TrimSpace(part)
+		model, _, _ := strings.Cut(part, " Build/")
+		if tabletWord(model) {
+			return true
+		}
+	}
+	return false
+}
+
+func tabletWord(model string) bool {
+	lower := strings.ToLower(model)
+	if strings.Contains(lower, "tablet") || strings.Contains(lower, "mediapad") || strings.Contains(lower, "matepad") {
+		return true
+	}
+	for _, w := range strings.Fields(model) {
+		lw := strings.ToLower(w)
+		switch {
+		case kindleModel(w),
+			strings.HasPrefix(lw, "tb-"), strings.HasPrefix(lw, "tb3-"), // Lenovo Tab
+			digitAfter(lw, "sm-t"), digitAfter(lw, "sm-x"), digitAfter(lw, "sm-p"), digitAfter(lw, "gt-p"), // Samsung Galaxy Tab
+			lw == "tab", digitAfter(lw, "tab"): // "Surfing TAB B 9.7 3G", "Tab10"
+			return true
+		}
+	}
+	return false
+}
+
+// digitAfter reports whether w is prefix followed by a digit.
+func digitAfter(w, prefix string) bool {
+	rest, ok := strings.CutPrefix(w, prefix)
+	return ok && rest != "" && '0' <= rest[0] && rest[0] <= '9'
+}
+
+// kindleModel: Amazon's Fire tablets are "KF" and 2-4 upper-case letters
+// ("KFTRWI", "KFGIWI").
+func kindleModel(m string) bool {
+	if len(m) < 4 || len(m) > 8 || !strings.HasPrefix(m, "KF") {
+		return false
+	}
+	for _, r := range m[2:] {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/mileusna/useragent"
 )
 
 func newTest(t testing.TB) *Enricher {
@@ -120,7 +118,7 @@ func TestClient(t *testing.T) {
 		{"xbox edge",
 			"Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox One) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.102 Safari/537.36 Edge/18.19041",
 			Client{"Microsoft Edge", "18.19041", "Windows", "10", Desktop}},
-		{"unknown", "SomethingNew", Client{Browser: "SomethingNew"}},
+		{"unknown", "SomethingNew", Client{}},
 		{"empty", "", Client{}},
 	}
 	for _, tt := range tests {
@@ -257,8 +255,7 @@ func TestConcurrentUse(t *testing.T) {
 	uas := append(uniqueUAs(2*cacheShards*cacheShardCap), benchUAs...)
 	want := make([]uaInfo, len(uas))
 	for i, ua := range uas {
-		p := useragent.Parse(ua)
-		want[i] = uaInfo{client: clientOf(ua, &p), bot: p.Bot || e.bots.match(ua)}
+		want[i] = e.parseUA(ua)
 	}
 	var wg sync.WaitGroup
 	for g := range 4 {
