@@ -37,7 +37,11 @@ type Acquisition struct {
 //   - a referrer on the page's own host ("www." ignored) or on localhost is
 //     internal navigation: no Referrer, no referrer-based Source, so the
 //     caller keeps the visit's original source;
-//   - only http, https and android-app referrers count.
+//   - only http, https and android-app referrers count;
+//   - a referrer the database knows is named by it, then mapped like a tag
+//     ("Twitter" -> "X (Twitter)");
+//   - UTMSource holds that first non-empty tag, so ?ref=producthunt reads as
+//     utm_source=producthunt, as Plausible stores it.
 //
 // A nil pageURL is allowed. When a query parameter repeats, the last value
 // wins, as in Plausible.
