@@ -86,6 +86,9 @@ var browserNames = map[string]string{
 	"UCBrowser":              "UC Browser",
 	"QQBrowser":              "QQ Browser",
 	"Trident":                "Internet Explorer",
+	"Whale":                  "Whale Browser",
+	"coc_coc_browser":        "Coc Coc",
+	"CrKey":                  "Chrome", // Chromecast
 }
 
 // osNames maps the parser's OS names to Plausible's.
@@ -137,6 +140,10 @@ func clientOf(ua string, p *useragent.UserAgent) Client {
 		c.Browser, c.BrowserVersion = "Mobile App", ""
 	case strings.Contains(ua, "Chromium/"):
 		c.Browser = "Chromium"
+	case strings.Contains(ua, " Silk/"):
+		c.Browser, c.BrowserVersion = "Mobile Silk", majorMinor(tokenVersion(ua, "Silk/"))
+	case p.Name == "CrKey":
+		c.BrowserVersion = majorMinor(tokenVersion(ua, "Chrome/"))
 	case p.Name == "Huawei Browser" && p.Mobile:
 		c.Browser = "Huawei Browser Mobile"
 	case p.Name == "Trident":
@@ -165,6 +172,9 @@ func clientOf(ua string, p *useragent.UserAgent) Client {
 	}
 	switch {
 	case p.Bot:
+	case bigScreen(ua):
+		// TVs and game consoles: Plausible counts them as Desktop.
+		c.Device = Desktop
 	case p.Tablet:
 		c.Device = Tablet
 	case p.OS == useragent.Android && (!strings.Contains(ua, "Mobile") || tabletModel(ua)):
@@ -198,75 +208,23 @@ func majorMinor(v string) string {
 // tridentVersion reads Internet Explorer's version from "rv:11.0" or "MSIE 10.0".
 func tridentVersion(ua string) string {
 	for _, key := range []string{"rv:", "MSIE "} {
-		if i := strings.Index(ua, key); i >= 0 {
-			v := ua[i+len(key):]
-			end := 0
-			for end < len(v) && (v[end] == '.' || '0' <= v[end] && v[end] <= '9') {
-				end++
-			}
-			return majorMinor(v[:end])
+		if strings.Contains(ua, key) {
+			return majorMinor(tokenVersion(ua, key))
 		}
 	}
 	return ""
 }
 
-// tabletModel reports whether an Android user agent names a tablet model
-// though it says "Mobile", as some older tablets do ("Surfing TAB B 9.7 3G",
-// Samsung "SM-T…" and "SM-X…", Lenovo "TB-…", Amazon "KF…", Huawei
-// "MediaPad"/"MatePad"). It reads the device part of the first parenthesis.
-func tabletModel(ua string) bool {
-	open := strings.IndexByte(ua, '(')
-	if open < 0 {
-		return false
+// tokenVersion returns the version after key ("Silk/124.2.1 …" -> "124.2.1").
+func tokenVersion(ua, key string) string {
+	i := strings.Index(ua, key)
+	if i < 0 {
+		return ""
 	}
-	dev := ua[open+1:]
-	if end := strings.IndexByte(dev, ')'); end >= 0 {
-		dev = dev[:end]
+	v := ua[i+len(key):]
+	end := 0
+	for end < len(v) && (v[end] == '.' || '0' <= v[end] && v[end] <= '9') {
+		end++
 	}
-	for part := range strings.SplitSeq(dev, ";") {
-		part = strings.TrimSpace(part)
-		model, _, _ := strings.Cut(part, " Build/")
-		if tabletWord(model) {
-			return true
-		}
-	}
-	return false
-}
-
-func tabletWord(model string) bool {
-	lower := strings.ToLower(model)
-	if strings.Contains(lower, "tablet") || strings.Contains(lower, "mediapad") || strings.Contains(lower, "matepad") {
-		return true
-	}
-	for _, w := range strings.Fields(model) {
-		lw := strings.ToLower(w)
-		switch {
-		case kindleModel(w),
-			strings.HasPrefix(lw, "tb-"), strings.HasPrefix(lw, "tb3-"), // Lenovo Tab
-			digitAfter(lw, "sm-t"), digitAfter(lw, "sm-x"), digitAfter(lw, "sm-p"), digitAfter(lw, "gt-p"), // Samsung Galaxy Tab
-			lw == "tab", digitAfter(lw, "tab"): // "Surfing TAB B 9.7 3G", "Tab10"
-			return true
-		}
-	}
-	return false
-}
-
-// digitAfter reports whether w is prefix followed by a digit.
-func digitAfter(w, prefix string) bool {
-	rest, ok := strings.CutPrefix(w, prefix)
-	return ok && rest != "" && '0' <= rest[0] && rest[0] <= '9'
-}
-
-// kindleModel: Amazon's Fire tablets are "KF" and 2-4 upper-case letters
-// ("KFTRWI", "KFGIWI").
-func kindleModel(m string) bool {
-	if len(m) < 4 || len(m) > 8 || !strings.HasPrefix(m, "KF") {
-		return false
-	}
-	for _, r := range m[2:] {
-		if r < 'A' || r > 'Z' {
-			return false
-		}
-	}
-	return true
+	return v[:end]
 }
