@@ -5,25 +5,38 @@ import "strings"
 // Device heuristics on top of the user-agent parser, for the cases where
 // Plausible's device detector tells more than the parser does.
 
-// bigScreenTokens mark TVs, TV sticks and game consoles.
+// bigScreenTokens mark TVs, TV sticks and game consoles (in lower case: the
+// matcher ignores case).
 var bigScreenTokens = []string{
-	"SMART-TV", "SmartTV", "SMARTTV", "Web0S", "HbbTV", "CrKey", "AndroidTV", "Android TV", "GoogleTV",
-	"BRAVIA", "Roku", "AppleTV", "PlayStation", "Nintendo", "Xbox", "; AFT",
+	"smart-tv", "smarttv", "web0s", "hbbtv", "crkey", "androidtv", "android tv", "googletv",
+	"bravia", "roku/", "appletv", "playstation", "nintendo", "xbox", "; aft",
 }
 
-func bigScreen(ua string) bool {
-	for _, t := range bigScreenTokens {
-		if strings.Contains(ua, t) {
-			return true
-		}
+// bigScreens finds any of bigScreenTokens in one pass.
+type bigScreens struct{ ac *acMatcher }
+
+func newBigScreens() (*bigScreens, error) {
+	ac, err := newACMatcher(bigScreenTokens)
+	if err != nil {
+		return nil, err
 	}
-	return false
+	return &bigScreens{ac}, nil
+}
+
+func (b *bigScreens) match(ua string) bool {
+	found := false
+	b.ac.match(ua, func(int32) bool {
+		found = true
+		return false
+	})
+	return found
 }
 
 // tabletModel reports whether an Android user agent names a tablet model
 // though it says "Mobile", as some older tablets do ("Surfing TAB B 9.7 3G",
 // Samsung "SM-T…" and "SM-X…", Lenovo "TB-…", Amazon "KF…", Huawei
-// "MediaPad"/"MatePad"). It reads the device part of the first parenthesis.
+// "MediaPad"/"MatePad"). It reads the words of the first parenthesis, without
+// allocating: it runs on every uncached Android phone.
 func tabletModel(ua string) bool {
 	open := strings.IndexByte(ua, '(')
 	if open < 0 {
@@ -33,48 +46,51 @@ func tabletModel(ua string) bool {
 	if end := strings.IndexByte(dev, ')'); end >= 0 {
 		dev = dev[:end]
 	}
-	for part := range strings.SplitSeq(dev, ";") {
-		part = strings.TrimSpace(part)
-		model, _, _ := strings.Cut(part, " Build/")
-		if tabletWord(model) {
+	for dev != "" {
+		i := strings.IndexAny(dev, " ;")
+		w := dev
+		if i >= 0 {
+			w, dev = dev[:i], dev[i+1:]
+		} else {
+			dev = ""
+		}
+		if w != "" && tabletWord(w) {
 			return true
 		}
 	}
 	return false
 }
 
-func tabletWord(model string) bool {
-	lower := strings.ToLower(model)
-	if strings.Contains(lower, "tablet") || strings.Contains(lower, "mediapad") || strings.Contains(lower, "matepad") {
+// tabletWord checks one word of the device part, ignoring case.
+func tabletWord(w string) bool {
+	switch {
+	case kindleModel(w),
+		prefixFold(w, "tb-"), prefixFold(w, "tb3-"), // Lenovo Tab
+		digitAfter(w, "sm-t"), digitAfter(w, "sm-x"), digitAfter(w, "sm-p"), digitAfter(w, "gt-p"), // Samsung Galaxy Tab
+		strings.EqualFold(w, "tab"), digitAfter(w, "tab"), // "Surfing TAB B 9.7 3G", "Tab10"
+		prefixFold(w, "tablet"), prefixFold(w, "mediapad"), prefixFold(w, "matepad"):
 		return true
 	}
-	for _, w := range strings.Fields(model) {
-		lw := strings.ToLower(w)
-		switch {
-		case kindleModel(w),
-			strings.HasPrefix(lw, "tb-"), strings.HasPrefix(lw, "tb3-"), // Lenovo Tab
-			digitAfter(lw, "sm-t"), digitAfter(lw, "sm-x"), digitAfter(lw, "sm-p"), digitAfter(lw, "gt-p"), // Samsung Galaxy Tab
-			lw == "tab", digitAfter(lw, "tab"): // "Surfing TAB B 9.7 3G", "Tab10"
-			return true
-		}
-	}
 	return false
 }
 
-// digitAfter reports whether w is prefix followed by a digit.
-func digitAfter(w, prefix string) bool {
-	rest, ok := strings.CutPrefix(w, prefix)
-	return ok && rest != "" && '0' <= rest[0] && rest[0] <= '9'
+func prefixFold(w, prefix string) bool {
+	return len(w) >= len(prefix) && strings.EqualFold(w[:len(prefix)], prefix)
 }
 
-// kindleModel: Amazon's Fire tablets are "KF" and 2-4 upper-case letters
+// digitAfter reports whether w is prefix (any case) followed by a digit.
+func digitAfter(w, prefix string) bool {
+	return len(w) > len(prefix) && prefixFold(w, prefix) && '0' <= w[len(prefix)] && w[len(prefix)] <= '9'
+}
+
+// kindleModel: Amazon's Fire tablets are "KF" and 2-6 upper-case letters
 // ("KFTRWI", "KFGIWI").
 func kindleModel(m string) bool {
 	if len(m) < 4 || len(m) > 8 || !strings.HasPrefix(m, "KF") {
 		return false
 	}
-	for _, r := range m[2:] {
-		if r < 'A' || r > 'Z' {
+	for i := 2; i < len(m); i++ {
+		if m[i] < 'A' || m[i] > 'Z' {
 			return false
 		}
 	}

@@ -67,7 +67,7 @@ func (e *Enricher) userAgent(ua string) uaInfo {
 func (e *Enricher) parseUA(ua string) uaInfo {
 	p := useragent.Parse(ua)
 	return uaInfo{
-		client: clientOf(ua, &p),
+		client: clientOf(ua, &p, e.screens.match(ua)),
 		bot:    p.Bot || e.bots.match(ua) || genericBot(ua),
 	}
 }
@@ -120,7 +120,9 @@ var parserBrowsers = map[string]bool{
 	"Android browser": true,
 }
 
-func clientOf(ua string, p *useragent.UserAgent) Client {
+// clientOf names what p parsed; bigScreen says the user agent is a TV's or a
+// game console's.
+func clientOf(ua string, p *useragent.UserAgent, bigScreen bool) Client {
 	c := Client{
 		Browser:        p.Name,
 		BrowserVersion: majorMinor(p.Version),
@@ -172,7 +174,7 @@ func clientOf(ua string, p *useragent.UserAgent) Client {
 	}
 	switch {
 	case p.Bot:
-	case bigScreen(ua):
+	case bigScreen:
 		// TVs and game consoles: Plausible counts them as Desktop.
 		c.Device = Desktop
 	case p.Tablet:
