@@ -36,8 +36,9 @@ func typeErr(field, want string, got any) error {
 	return errf(field, "Type mismatch. Expected %s but got %s.", want, typeName(got))
 }
 
-// inspect renders a decoded JSON value for an error message, with list
-// items separated by ", " as Plausible's messages show them.
+// inspect renders a decoded JSON value for an error message as Plausible's
+// messages show it, in Elixir's notation: lists as ["a", 1], objects as
+// %{"key" => true}, null as nil.
 func inspect(v any) string {
 	var b strings.Builder
 	writeValue(&b, v)
@@ -58,7 +59,7 @@ func writeValue(b *strings.Builder, v any) {
 	}
 	switch v := v.(type) {
 	case nil:
-		b.WriteString("null")
+		b.WriteString("nil")
 	case bool:
 		b.WriteString(strconv.FormatBool(v))
 	case json.Number:
@@ -75,12 +76,12 @@ func writeValue(b *strings.Builder, v any) {
 		}
 		b.WriteByte(']')
 	case map[string]any:
-		b.WriteByte('{')
+		b.WriteString("%{")
 		for i, k := range sortedKeys(v) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(quote(k) + ": ")
+			b.WriteString(quote(k) + " => ")
 			writeValue(b, v[k])
 		}
 		b.WriteByte('}')
