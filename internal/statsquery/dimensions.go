@@ -98,14 +98,14 @@ func lookupDimension(name, field string) (d Dimension, ok bool, err error) {
 		return Dimension{Kind: k}, true, nil
 	}
 	if slices.Contains(plausibleOnlyDimensions, name) {
-		return d, false, errf(field, "Dimension %s is not supported by liveops", quote(name))
+		return d, false, invalidf(field, "Dimension %s is not supported by liveops", quote(name))
 	}
 	return d, false, nil
 }
 
 // parseDimensions fills q.Dimensions, resolving "time" against the date
 // range, and returns the names as requested for order_by to refer to.
-func parseDimensions(v any, q *Query) ([]string, error) {
+func (p *parser) parseDimensions(v any, q *Query) ([]string, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -120,7 +120,9 @@ func parseDimensions(v any, q *Query) ([]string, error) {
 		name, _ := e.(string)
 		d, ok, err := lookupDimension(name, field)
 		if err != nil {
-			return nil, err
+			// Valid in Plausible: said once the schema checks pass.
+			_ = p.keep(err)
+			ok, d = true, Dimension{Kind: Kind(name)}
 		}
 		if !ok {
 			return nil, errf(field, "Invalid dimension %s", inspect(e))
@@ -197,7 +199,7 @@ func parseOrderBy(v any) ([]orderEntry, error) {
 		o := orderEntry{name: name, field: field}
 		if _, ok := metricTables[Metric(name)]; ok {
 			o.metric = true
-		} else if _, ok, _ := lookupDimension(name, ""); !ok {
+		} else if _, ok, err := lookupDimension(name, ""); !ok && err == nil {
 			return nil, errf(field+"/0", "Invalid value in order_by %s", inspect(pair[0]))
 		}
 		switch pair[1] {

@@ -7,6 +7,9 @@ import (
 	"time"
 )
 
+// TestParseErrors checks liveops' own errors and the schema errors whose
+// wording Plausible's tests leave open; plausible_parser_test.go has the
+// cases Plausible's tests assert.
 func TestParseErrors(t *testing.T) {
 	t.Parallel()
 	deep := `["is", "event:page", ["/"]]`
@@ -104,7 +107,12 @@ func TestParseErrors(t *testing.T) {
 			if e.Field != tt.field || e.Message != tt.message {
 				t.Errorf("Parse(%s):\n got %q %q\nwant %q %q", tt.body, e.Field, e.Message, tt.field, tt.message)
 			}
-			if want := tt.field + ": " + tt.message; err.Error() != want {
+			// liveops' own refusals of what Plausible accepts carry no pointer.
+			want := tt.field + ": " + tt.message
+			if strings.Contains(tt.message, "not supported by liveops") {
+				want = tt.message
+			}
+			if err.Error() != want {
 				t.Errorf("Error() = %q, want %q", err.Error(), want)
 			}
 		})

@@ -193,7 +193,7 @@ func refuseBehavioral(f Filter) error {
 		if f.negated {
 			op = "has_not_done"
 		}
-		return errf(f.path+"/0", "Filter operator %s is not supported by liveops", quote(op))
+		return invalidf(f.path+"/0", "Filter operator %s is not supported by liveops", quote(op))
 	}
 	return nil
 }

@@ -187,9 +187,12 @@ func (p *parser) parseLeaf(t filterTree, arr []any, path string) (*Leaf, error) 
 		return p.parseSegment(t, l, arr, list)
 	}
 	d, ok, err := lookupDimension(name, path+"/1")
+	if err != nil {
+		// Valid in Plausible: said once the schema checks pass.
+		_ = p.keep(err)
+		ok, d = true, Dimension{Kind: Kind(name)}
+	}
 	switch {
-	case err != nil:
-		return nil, err
 	case !ok || d.IsTime():
 		return nil, t.bad
 	case d.Kind == KindGoal && l.Op != OpIs && l.Op != OpContains:

@@ -49,7 +49,7 @@ var plausibleOnlyMetrics = []string{"group_conversion_rate"}
 
 // parseMetrics reads the metrics. Every unknown metric is reported, one a
 // line, as Plausible's schema lists them.
-func parseMetrics(v any) ([]Metric, error) {
+func (p *parser) parseMetrics(v any) ([]Metric, error) {
 	list, ok := v.([]any)
 	if !ok {
 		return nil, typeErr("#/metrics", "Array", v)
@@ -61,13 +61,16 @@ func parseMetrics(v any) ([]Metric, error) {
 	var bad *Error
 	for i, e := range list {
 		m, err := parseMetric(e, "#/metrics/"+itoa(i))
-		if err != nil {
+		if err = p.keep(err); err != nil {
 			if bad == nil {
 				bad = err.(*Error)
 			} else {
 				bad.more = append(bad.more, err.(*Error))
 			}
 			continue
+		}
+		if m == "" {
+			continue // valid in Plausible, said once the schema checks pass
 		}
 		if slices.Contains(metrics, m) && bad == nil {
 			return nil, errf("#/metrics", "Expected items to be unique but they were not.")
@@ -86,7 +89,7 @@ func parseMetric(v any, field string) (Metric, error) {
 		return Metric(s), nil
 	}
 	if slices.Contains(plausibleOnlyMetrics, s) {
-		return "", errf(field, "Metric %s is not supported by liveops", quote(s))
+		return "", invalidf(field, "Metric %s is not supported by liveops", quote(s))
 	}
 	return "", errf(field, "Invalid metric %s", inspect(v))
 }

@@ -221,7 +221,7 @@ func (p *parser) parseObject(obj map[string]any) (*Query, error) {
 	q.SiteID = site
 
 	var err error
-	if q.Metrics, err = parseMetrics(obj["metrics"]); err != nil {
+	if q.Metrics, err = p.parseMetrics(obj["metrics"]); err != nil {
 		return nil, err
 	}
 	rangeErr := error(nil)
@@ -229,7 +229,7 @@ func (p *parser) parseObject(obj map[string]any) (*Query, error) {
 	if err := p.keep(rangeErr); err != nil {
 		return nil, err
 	}
-	dimNames, err := parseDimensions(obj["dimensions"], q)
+	dimNames, err := p.parseDimensions(obj["dimensions"], q)
 	if err != nil {
 		return nil, err
 	}
