@@ -114,7 +114,8 @@ func (p *parser) parseDimensions(v any, q *Query) ([]string, error) {
 		return nil, typeErr("#/dimensions", "Array", v)
 	}
 	var names []string
-	timeAt := -1
+	var bad errList
+	timeAt, repeated := -1, false
 	for i, e := range list {
 		field := "#/dimensions/" + itoa(i)
 		name, _ := e.(string)
@@ -125,16 +126,19 @@ func (p *parser) parseDimensions(v any, q *Query) ([]string, error) {
 			ok, d = true, Dimension{Kind: Kind(name)}
 		}
 		if !ok {
-			return nil, errf(field, "Invalid dimension %s", inspect(e))
+			bad.add(errf(field, "Invalid dimension %s", inspect(e)))
+			continue
 		}
 		if slices.Contains(names, name) {
-			return nil, errf("#/dimensions", "Expected items to be unique but they were not.")
+			repeated = true
+			continue
 		}
 		if d.IsTime() {
 			if timeAt >= 0 {
-				return nil, errf(field, "Invalid dimension %s: %s is already a time dimension; use at most one", quote(name), quote(names[timeAt]))
+				bad.add(errf(field, "Invalid dimension %s: %s is already a time dimension; use at most one", quote(name), quote(names[timeAt])))
+				continue
 			}
-			timeAt = i
+			timeAt = len(names)
 			if d.Kind == kindTimeAuto {
 				d.Kind = autoInterval(q.DateRange)
 			}
@@ -142,8 +146,14 @@ func (p *parser) parseDimensions(v any, q *Query) ([]string, error) {
 		names = append(names, name)
 		q.Dimensions = append(q.Dimensions, d)
 	}
+	if repeated {
+		bad.add(errf("#/dimensions", "Expected items to be unique but they were not."))
+	}
 	if len(names) > MaxDimensions {
-		return nil, errf("#/dimensions", "Too many dimensions: %d; the most is %d", len(names), MaxDimensions)
+		bad.add(errf("#/dimensions", "Too many dimensions: %d; the most is %d", len(names), MaxDimensions))
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	return names, nil
 }

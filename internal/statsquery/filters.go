@@ -92,14 +92,19 @@ func (p *parser) parseFilters(v any) (Filter, error) {
 		return nil, nil
 	}
 	root := &And{}
+	var bad errList
 	for i, e := range list {
 		path := "#/filters/" + itoa(i)
 		t := filterTree{top: e, bad: errf(path, "Invalid filter %s", inspect(e))}
 		f, err := p.parseFilter(t, e, path, 0)
 		if err != nil {
-			return nil, err
+			bad.add(err)
+			continue
 		}
 		root.Filters = append(root.Filters, f)
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	return root, nil
 }

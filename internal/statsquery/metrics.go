@@ -58,27 +58,24 @@ func (p *parser) parseMetrics(v any) ([]Metric, error) {
 		return nil, errf("#/metrics", "Expected a minimum of 1 items but got 0.")
 	}
 	metrics := make([]Metric, 0, len(list))
-	var bad *Error
+	var bad errList
 	for i, e := range list {
 		m, err := parseMetric(e, "#/metrics/"+itoa(i))
 		if err = p.keep(err); err != nil {
-			if bad == nil {
-				bad = err.(*Error)
-			} else {
-				bad.more = append(bad.more, err.(*Error))
-			}
+			bad.add(err)
 			continue
 		}
 		if m == "" {
 			continue // valid in Plausible, said once the schema checks pass
 		}
-		if slices.Contains(metrics, m) && bad == nil {
-			return nil, errf("#/metrics", "Expected items to be unique but they were not.")
+		if slices.Contains(metrics, m) {
+			bad.add(errf("#/metrics", "Expected items to be unique but they were not."))
+			break
 		}
 		metrics = append(metrics, m)
 	}
-	if bad != nil {
-		return nil, bad
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	return metrics, nil
 }

@@ -275,6 +275,16 @@ func TestPlausibleErrors(t *testing.T) {
 		{"QV handles filtering by visit:country with invalid country code", pq(`"metrics": ["pageviews"]`, `"filters": [["is", "visit:country", ["USA"]]]`), nil,
 			"Invalid visit:country filter, visit:country needs to be a valid 2-letter country code."},
 
+		// Plausible's schema lists every error it finds, one a line (as in
+		// "revenue metrics are not available on CE" above).
+		{"several bad filters", pq(`"filters": [["is", "event:name", "a"], ["is", "event:page", ["/"]], ["exists?"]]`), nil,
+			"#/filters/0: Invalid filter [\"is\", \"event:name\", \"a\"]\n#/filters/2: Invalid filter [\"exists?\"]"},
+		{"several bad dimensions", pq(`"dimensions": ["nope", "event:name", "time", "time:day", "event:name", 5]`), nil,
+			"#/dimensions/0: Invalid dimension \"nope\"\n#/dimensions/3: Invalid dimension \"time:day\": \"time\" is already a time dimension; use at most one\n" +
+				"#/dimensions/5: Invalid dimension 5\n#/dimensions: Expected items to be unique but they were not."},
+		{"several unknown keys", pq(`"date": "2021-05-05"`, `"interval": "date"`), nil,
+			"#/date: Schema does not allow additional properties.\n#/interval: Schema does not allow additional properties."},
+
 		// Plausible's rounds: a schema error anywhere comes before the
 		// parser's errors, which come before the query builder's.
 		{"schema error after a parser error", pq(`"date_range": "999999999mo"`, `"pagination": {"limit": 0}`), nil, "#/pagination/limit: Expected the value to be >= 1"},

@@ -107,6 +107,28 @@ func invalidf(field, format string, args ...any) error {
 	return &Error{Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
+// errList gathers schema errors that Plausible lists together, one a line,
+// such as every unknown metric.
+type errList struct{ head *Error }
+
+func (l *errList) add(err error) {
+	e := err.(*Error)
+	if l.head == nil {
+		l.head = e
+		return
+	}
+	l.head.more = append(l.head.more, e)
+	l.head.more = append(l.head.more, e.more...)
+	e.more = nil
+}
+
+func (l *errList) err() error {
+	if l.head == nil {
+		return nil
+	}
+	return l.head
+}
+
 // isSchemaErr reports whether err is a schema error, which Plausible
 // reports before any other.
 func isSchemaErr(err error) bool {
@@ -191,10 +213,14 @@ func (p *parser) keep(err error) error {
 }
 
 func (p *parser) parseObject(obj map[string]any) (*Query, error) {
+	var unknown errList
 	for _, k := range sortedKeys(obj) {
 		if !slices.Contains(topKeys, k) {
-			return nil, errf("#/"+pointerEscape(k), "Schema does not allow additional properties.")
+			unknown.add(errf("#/"+pointerEscape(k), "Schema does not allow additional properties."))
 		}
+	}
+	if err := unknown.err(); err != nil {
+		return nil, err
 	}
 	var missing []string
 	for _, k := range requiredKeys {
