@@ -65,6 +65,10 @@ func TestParseErrors(t *testing.T) {
 			"Too many time buckets: time:week over this date_range gives about 521723; the most is 10000"},
 
 		// filters
+		{"long value cut short in the message", body(`"filters": [["is_not", "x` + strings.Repeat("é", 1500) + `"]]`), "#/filters/0",
+			`Invalid filter ["is_not", "x` + strings.Repeat("é", 993) + `…`},
+		{"long list cut as Elixir's inspect does", body(`"filters": [["is", "event:page", [` + strings.Repeat(`1.5, `, 60) + `1]]]`), "#/filters/0",
+			`Invalid filter ["is", "event:page", [` + strings.Repeat(`1.5, `, 50) + `...]]`},
 		{"filters an object", body(`"filters": {}`), "#/filters", "Type mismatch. Expected Array but got Object."},
 		{"behavioural filter", body(`"filters": [["has_done", ["is", "event:name", ["x"]]]]`), "#/filters/0/0",
 			`Filter operator "has_done" is not supported by liveops`},

@@ -7,8 +7,13 @@ import (
 	"strings"
 )
 
-// maxInspect bounds how much of a bad value an error message repeats.
-const maxInspect = 200
+// maxInspect bounds how much of a bad value an error message repeats;
+// Plausible's messages repeat at most inspectItems items of each list or
+// object, as Elixir's inspect does, and so do these.
+const (
+	maxInspect   = 2000
+	inspectItems = 50
+)
 
 // typeName names a decoded JSON value's type as JSON Schema validators do.
 func typeName(v any) string {
@@ -72,6 +77,10 @@ func writeValue(b *strings.Builder, v any) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
+			if i == inspectItems {
+				b.WriteString("...")
+				break
+			}
 			writeValue(b, e)
 		}
 		b.WriteByte(']')
@@ -80,6 +89,10 @@ func writeValue(b *strings.Builder, v any) {
 		for i, k := range sortedKeys(v) {
 			if i > 0 {
 				b.WriteString(", ")
+			}
+			if i == inspectItems {
+				b.WriteString("...")
+				break
 			}
 			b.WriteString(quote(k) + " => ")
 			writeValue(b, v[k])
