@@ -149,7 +149,11 @@ func (d *Dashboard) service(r *http.Request, write bool) (*catalog.Service, erro
 
 // run parses and runs one query of the dashboard.
 func (d *Dashboard) run(ctx context.Context, s *catalog.Service, body []byte) (*Result, *statsquery.Query, error) {
-	q, err := statsquery.Parse(body, s.Location(), d.now(), s.CreatedAt)
+	start, err := d.stats.Start(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	q, err := statsquery.Parse(body, s.Location(), d.now(), start)
 	if err != nil {
 		return nil, nil, err
 	}

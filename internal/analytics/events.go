@@ -28,6 +28,11 @@ type EventStore interface {
 	// HasEvents reports whether the service has any stored event.
 	HasEvents(ctx context.Context, serviceID int64) (bool, error)
 
+	// DataDays returns the first and the last day, in the service's time
+	// zone, that the service's rollups count anything for (days since
+	// 1970-01-01); ok is false when there is none.
+	DataDays(ctx context.Context, serviceID int64) (first, last int32, ok bool, err error)
+
 	// StringIDs looks values up in the dictionary: the result holds the id
 	// of each value some event has carried, and no entry for the others.
 	StringIDs(ctx context.Context, values []string) (map[string]int64, error)

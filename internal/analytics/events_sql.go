@@ -40,6 +40,16 @@ func (s *sqlEvents) HasEvents(ctx context.Context, serviceID int64) (bool, error
 	return true, nil
 }
 
+// DataDays reads the rollups' first and last day by their primary key.
+func (s *sqlEvents) DataDays(ctx context.Context, serviceID int64) (first, last int32, ok bool, err error) {
+	var lo, hi sql.NullInt64
+	err = s.db.QueryRowContext(ctx, `SELECT MIN(day), MAX(day) FROM analytics_daily WHERE service_id = $1`, serviceID).Scan(&lo, &hi)
+	if err != nil {
+		return 0, 0, false, fmt.Errorf("read the days of service %d: %w", serviceID, err)
+	}
+	return int32(lo.Int64), int32(hi.Int64), lo.Valid, nil
+}
+
 // StringIDs reads the dictionary by its UNIQUE value index.
 func (s *sqlEvents) StringIDs(ctx context.Context, values []string) (map[string]int64, error) {
 	ids := map[string]int64{}

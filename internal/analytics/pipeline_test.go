@@ -66,19 +66,21 @@ func TestPipelineCounts(t *testing.T) {
 			value string
 			want  counts
 		}{
-			// 3 visits: a at 10:00–10:07 (2 page views and a sign-up), b bounced, a again at 11:00 bounced.
-			{"site", kindTotal, "", counts{visitors: 2, visits: 3, pageviews: 4, events: 5, bounces: 2, duration: 7 * 60_000}},
+			// 3 visits: a at 10:00–10:06 (2 page views and a sign-up; the
+			// engagement at 10:07 does not lengthen it), b bounced, a again at
+			// 11:00 bounced.
+			{"site", kindTotal, "", counts{visitors: 2, visits: 3, pageviews: 4, events: 5, bounces: 2, duration: 6 * 60_000}},
 			{"home page", kindPage, "/", counts{visitors: 2, pageviews: 3}},
 			{"form page", kindPage, "/form", counts{visitors: 1, pageviews: 1}},
-			{"entry /", kindEntryPage, "/", counts{visitors: 2, visits: 3, pageviews: 4, bounces: 2, duration: 7 * 60_000}},
-			{"exit /form", kindExitPage, "/form", counts{visitors: 1, visits: 1, pageviews: 2, duration: 7 * 60_000}},
+			{"entry /", kindEntryPage, "/", counts{visitors: 2, visits: 3, pageviews: 4, bounces: 2, duration: 6 * 60_000}},
+			{"exit /form", kindExitPage, "/form", counts{visitors: 1, visits: 1, pageviews: 2, duration: 6 * 60_000}},
 			{"exit /", kindExitPage, "/", counts{visitors: 2, visits: 2, pageviews: 2, bounces: 2}},
-			{"Google", kindSource, "Google", counts{visitors: 1, visits: 1, pageviews: 2, duration: 7 * 60_000}},
+			{"Google", kindSource, "Google", counts{visitors: 1, visits: 1, pageviews: 2, duration: 6 * 60_000}},
 			{"no source", kindSource, "", counts{visitors: 2, visits: 2, pageviews: 2, bounces: 2}},
 			{"Direct", kindChannel, "Direct", counts{visitors: 2, visits: 2, pageviews: 2, bounces: 2}},
-			{"Firefox 140", kindBrowserVersion, "Firefox 140", counts{visitors: 1, visits: 2, pageviews: 3, bounces: 1, duration: 7 * 60_000}},
+			{"Firefox 140", kindBrowserVersion, "Firefox 140", counts{visitors: 1, visits: 2, pageviews: 3, bounces: 1, duration: 6 * 60_000}},
 			{"France", kindCountry, "FR", counts{visitors: 1, visits: 1, pageviews: 1, bounces: 1}},
-			{"Britain", kindCountry, "GB", counts{visitors: 1, visits: 2, pageviews: 3, bounces: 1, duration: 7 * 60_000}},
+			{"Britain", kindCountry, "GB", counts{visitors: 1, visits: 2, pageviews: 3, bounces: 1, duration: 6 * 60_000}},
 			{"Signup", kindName, "Signup", counts{visitors: 1, events: 1}},
 			{"pageview name", kindName, "pageview", counts{visitors: 2, events: 4}},
 			{"hostname", kindHostname, "apply.example.gov", counts{visitors: 2, pageviews: 4, events: 5}},

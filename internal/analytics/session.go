@@ -75,7 +75,8 @@ func (d *dictionary) visitIDs(v *Visit) visitIDs {
 type session struct {
 	id, service, visitor int64
 	zone                 *time.Location
-	start, last          int64 // Unix milliseconds
+	start, last          int64 // Unix milliseconds: first and last page view or custom event
+	seen                 int64 // the latest engagement event, which keeps the visit open but does not lengthen it
 	pageviews, events    int64
 	interactive          bool // had an interactive custom event: not a bounce
 	entry, exit, host    int64
@@ -84,6 +85,9 @@ type session struct {
 	// later batches update the row rather than insert it.
 	stored bool
 }
+
+// active is the visit's latest event of any kind.
+func (s *session) active() int64 { return max(s.last, s.seen) }
 
 func (s *session) bounce() int64 {
 	if s.pageviews == 1 && !s.interactive {
@@ -294,7 +298,7 @@ func (sz *sessionizer) process(ev *Event, dict *dictionary, d *deltas) *session 
 			sz.sessions[key] = s
 		}
 	}
-	if s != nil && ms-s.last > SessionTimeout.Milliseconds() {
+	if s != nil && ms-s.active() > SessionTimeout.Milliseconds() {
 		s = nil
 	}
 	engagement := ev.Name == EngagementName
@@ -302,9 +306,9 @@ func (sz *sessionizer) process(ev *Event, dict *dictionary, d *deltas) *session 
 		if s == nil {
 			return nil
 		}
-		old := s.visitCounts()
-		s.last = max(s.last, ms)
-		s.change(d, old, s.exit)
+		// As in Plausible, engagement counts for time on page and scroll
+		// depth, not for the visit's duration or bounce.
+		s.seen = max(s.seen, ms)
 		return s
 	}
 
@@ -405,7 +409,7 @@ func (sz *sessionizer) sweep(now int64) {
 	}
 	sz.lastSweep = now
 	for k, s := range sz.sessions {
-		if now-s.last > SessionTimeout.Milliseconds() {
+		if now-s.active() > SessionTimeout.Milliseconds() {
 			delete(sz.sessions, k)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
 )
@@ -44,6 +45,7 @@ type group struct {
 	dims                                  []groupValue
 	visitors, visits, pageviews, events   int64
 	bounces, durationMS, sessionPageviews int64
+	bounceVisits                          int64 // the visits bounce rate is out of (see bounceScope)
 	conversionBase                        int64 // visitors of the group with no goal involved
 	engagedMS, engagedVisitors            int64 // from engagement events, for time on page
 	scrollDepth                           int64 // mean of each visit's deepest scroll, in %
@@ -55,6 +57,25 @@ type group struct {
 type groupValue struct {
 	id   int64
 	text string
+}
+
+// Start is where the period "all" begins for a service: when it was
+// registered, or its first day of data when that is earlier (events sent
+// before the service was registered here), as Plausible's stats start date.
+func (st *Stats) Start(ctx context.Context, svc *catalog.Service) (time.Time, error) {
+	first, _, ok, err := st.events.DataDays(ctx, svc.ID)
+	if err != nil || !ok {
+		return svc.CreatedAt, err
+	}
+	if t := dayStart(first, svc.Location()); t.Before(svc.CreatedAt) {
+		return t, nil
+	}
+	return svc.CreatedAt, nil
+}
+
+// dayStart is the first instant of a day counted as localDay counts it.
+func dayStart(day int32, zone *time.Location) time.Time {
+	return time.Date(1970, 1, 1+int(day), 0, 0, 0, 0, zone)
 }
 
 // Run executes q for one service.
@@ -181,11 +202,11 @@ func (x *execution) metrics(g *group, totalVisitors int64) []any {
 		case statsquery.ViewsPerVisit:
 			out = append(out, ratio(g.sessionPageviews, g.visits, 2))
 		case statsquery.BounceRate:
-			out = append(out, int64(math.Round(ratio(g.bounces*100, g.visits, 6))))
+			out = append(out, int64(math.Round(ratio(g.bounces*100, g.bounceVisits, 6))))
 		case statsquery.VisitDuration:
 			out = append(out, int64(math.Round(ratio(g.durationMS, g.visits*1000, 6))))
 		case statsquery.Percentage:
-			out = append(out, ratio(g.visitors*100, totalVisitors, 2))
+			out = append(out, ratio(g.visitors*100, totalVisitors, 1))
 		case statsquery.ConversionRate:
 			out = append(out, ratio(g.visitors*100, g.conversionBase, 2))
 		case statsquery.ScrollDepth:

@@ -56,7 +56,11 @@ func (a *StatsAPI) query(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	siteInfo := statsquery.Site{Location: svc.Location(), StatsStart: svc.CreatedAt}
+	start, err := a.stats.Start(r.Context(), svc)
+	if err != nil {
+		return err
+	}
+	siteInfo := statsquery.Site{Location: svc.Location(), StatsStart: start}
 	if a.stats.goals != nil {
 		// An "is" filter on event:goal must name a goal of the service.
 		siteInfo.GoalNames = func() ([]string, error) {

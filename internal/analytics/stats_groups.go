@@ -73,7 +73,7 @@ func (x *execution) groups(ctx context.Context) ([]*group, error) {
 			} else if g.visits == 0 {
 				g.visits = m[1]
 			}
-			g.bounces, g.durationMS, g.sessionPageviews = m[2], m[3], m[4]
+			g.bounces, g.durationMS, g.sessionPageviews, g.bounceVisits = m[2], m[3], m[4], m[5]
 		}); err != nil {
 			return nil, err
 		}
@@ -96,9 +96,13 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 	}
 	if table == onSessions {
 		alias, from, tsCol = "s", "analytics_sessions s", "s.start_ts"
-		measures = `count(DISTINCT s.visitor_id), count(*), coalesce(sum(CASE WHEN s.bounce THEN 1 ELSE 0 END), 0),
-			coalesce(sum(s.end_ts - s.start_ts), 0), coalesce(sum(s.pageviews), 0)`
-		nMeasures = 5
+		scope, err := x.bounceScope(ctx)
+		if err != nil {
+			return err
+		}
+		measures = `count(DISTINCT s.visitor_id), count(*), coalesce(sum(CASE WHEN s.bounce AND ` + scope + ` THEN 1 ELSE 0 END), 0),
+			coalesce(sum(s.end_ts - s.start_ts), 0), coalesce(sum(s.pageviews), 0), coalesce(sum(CASE WHEN ` + scope + ` THEN 1 ELSE 0 END), 0)`
+		nMeasures = 6
 	}
 	var with, join string
 	var groupBy []string
@@ -194,7 +198,7 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 		}
 		for i, d := range kinds {
 			if d.Kind == statsquery.KindProp {
-				dims[i].text = "(none)"
+				dims[i].text = noneProp
 				if texts[i].Valid {
 					dims[i].text = texts[i].String
 				}
@@ -203,6 +207,34 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 		row(dims, m)
 	}
 	return rows.Err()
+}
+
+// bounceScope is the condition on visits that bounce rate counts: with a
+// top-level event:page filter, as in Plausible, only the visits that
+// entered on a matching page (a visit that saw the page later did not
+// bounce from it); otherwise every visit the filters keep.
+func (x *execution) bounceScope(ctx context.Context) (string, error) {
+	var page *statsquery.Leaf
+	top := []statsquery.Filter{x.q.Filters}
+	if and, ok := x.q.Filters.(*statsquery.And); ok {
+		top = and.Filters
+	}
+	for _, f := range top {
+		if l, ok := f.(*statsquery.Leaf); ok && l.Dimension.Kind == statsquery.KindPage {
+			page = l
+			break
+		}
+	}
+	if page == nil {
+		return "TRUE", nil
+	}
+	// Visits have no page column, so (page, onSessions) is free in the
+	// id-set cache for the entry pages.
+	ids, err := x.matchingIDs(ctx, page, onSessions, "entry_page")
+	if err != nil {
+		return "", err
+	}
+	return "s.entry_page IN (" + ids + ")", nil
 }
 
 // bucketsCTE lists the time buckets of the range as a table bk(i, lo, hi)

@@ -103,6 +103,7 @@ func (x *execution) fromRollups(ctx context.Context) ([]*group, bool, error) {
 		g.pageviews += c.pageviews
 		g.events += c.events
 		g.bounces += c.bounces
+		g.bounceVisits += c.visits
 		g.durationMS += c.duration
 		g.sessionPageviews += c.pageviews
 	}

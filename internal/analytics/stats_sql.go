@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,8 @@ var columns = map[statsquery.Kind][2]string{
 	statsquery.KindOS:             {"os", "os"},
 	statsquery.KindOSVersion:      {"os_version", "os_version"},
 	statsquery.KindCountry:        {"country", "country"},
+	// A visit's hostname is the one it entered on.
+	statsquery.KindEntryPageHostname: {"", "hostname"},
 }
 
 const (
@@ -96,7 +99,48 @@ func (x *execution) prepare(ctx context.Context) error {
 	}
 	statsquery.Walk(x.q.Filters, func(l *statsquery.Leaf, _ int) { checkProp(l.Dimension) })
 	x.eventsDriven = eventDim || (eventFilter && !entryExitDim) || x.extra != ""
+	x.extendHostnameFilters()
 	return unsupported
+}
+
+// visitHostnames are the dimensions whose values a visit takes where it
+// entered: with an event:hostname filter, Plausible keeps only the visits
+// that entered on a matching hostname for them, so that a visit that came
+// in on another site does not lend its source to this one.
+var visitHostnames = map[statsquery.Kind]bool{
+	statsquery.KindSource: true, statsquery.KindEntryPage: true, statsquery.KindReferrer: true,
+	statsquery.KindUTMMedium: true, statsquery.KindUTMSource: true, statsquery.KindUTMCampaign: true,
+	statsquery.KindUTMContent: true, statsquery.KindUTMTerm: true,
+}
+
+// extendHostnameFilters adds, for a breakdown by one of visitHostnames,
+// each top-level event:hostname filter again as a filter on the visit's
+// entry hostname.
+func (x *execution) extendHostnameFilters() {
+	breakdown := false
+	for _, d := range x.q.Dimensions {
+		breakdown = breakdown || visitHostnames[d.Kind]
+	}
+	if !breakdown {
+		return
+	}
+	top := []statsquery.Filter{x.q.Filters}
+	if and, ok := x.q.Filters.(*statsquery.And); ok {
+		top = and.Filters
+	}
+	var extra []statsquery.Filter
+	for _, f := range top {
+		if l, ok := f.(*statsquery.Leaf); ok && l.Dimension.Kind == statsquery.KindHostname {
+			entry := *l
+			entry.Dimension = statsquery.Dimension{Kind: statsquery.KindEntryPageHostname}
+			extra = append(extra, &entry)
+		}
+	}
+	if len(extra) > 0 {
+		q := *x.q
+		q.Filters = &statsquery.And{Filters: append(top, extra...)}
+		x.q = &q
+	}
 }
 
 // stringID is a value's dictionary id, or -1 when no event ever had it.
@@ -217,15 +261,15 @@ func (x *execution) matchingIDs(ctx context.Context, l *statsquery.Leaf, table i
 		if err := rows.Scan(&id, &v); err != nil {
 			return "", err
 		}
-		if l.Match(displayValue(l.Dimension.Kind, v)) {
+		if l.Match(v) {
 			ids = append(ids, strconv.FormatInt(id, 10))
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return "", err
 	}
-	// The empty value has id 0 and no row of its own: test it by its name.
-	if l.Match(displayValue(l.Dimension.Kind, "")) {
+	// The empty value has id 0 and no row of its own.
+	if matchesBlank(l) {
 		ids = append(ids, "0")
 	}
 	s := "-1"
@@ -236,15 +280,56 @@ func (x *execution) matchingIDs(ctx context.Context, l *statsquery.Leaf, table i
 	return s, nil
 }
 
-// displayValue is how an empty stored value is shown and filtered on.
+// displayValue is how a stored value is shown: an empty one by its label.
 func displayValue(k statsquery.Kind, v string) string {
 	if v != "" {
 		return v
 	}
-	if k == statsquery.KindSource {
-		return "Direct / None"
+	return blankLabels(k)[0]
+}
+
+// blankLabels are the names of a dimension's empty value, as Plausible's:
+// the first is how it is shown, and an is or is_not filter names it by
+// any of them ("Direct / None" also stands for an empty UTM value there).
+func blankLabels(k statsquery.Kind) []string {
+	switch k {
+	case statsquery.KindSource, statsquery.KindReferrer:
+		return []string{"Direct / None", "(not set)"}
+	case statsquery.KindUTMSource, statsquery.KindUTMMedium, statsquery.KindUTMCampaign, statsquery.KindUTMContent, statsquery.KindUTMTerm:
+		return []string{"(not set)", "Direct / None"}
 	}
-	return "(none)"
+	return []string{"(not set)"}
+}
+
+// matchesBlank reports whether the leaf keeps the empty value: is and
+// is_not compare it by its labels, the other operators see the empty text.
+func matchesBlank(l *statsquery.Leaf) bool {
+	switch l.Op {
+	case statsquery.OpIs, statsquery.OpIsNot:
+		named := false
+		for _, label := range blankLabels(l.Dimension.Kind) {
+			named = named || l.Match(label) != (l.Op == statsquery.OpIsNot)
+		}
+		return named != (l.Op == statsquery.OpIsNot)
+	}
+	return l.Match("")
+}
+
+// noneProp is how an event without a custom property shows it.
+const noneProp = "(none)"
+
+// missingPropMatches reports whether the leaf keeps events that lack its
+// custom property, as Plausible's filters do: is keeps them when it names
+// "(none)", is_not when it does not, and the other operators never.
+func missingPropMatches(l *statsquery.Leaf) bool {
+	named := slices.Contains(l.Values, noneProp)
+	switch l.Op {
+	case statsquery.OpIs:
+		return named
+	case statsquery.OpIsNot:
+		return !named
+	}
+	return false
 }
 
 func (x *execution) propCond(ctx context.Context, l *statsquery.Leaf, a *args) (string, error) {
@@ -265,7 +350,7 @@ func (x *execution) propCond(ctx context.Context, l *statsquery.Leaf, a *args) (
 			return "", err
 		}
 		if !v.Valid {
-			none = l.Match("(none)")
+			none = missingPropMatches(l)
 		} else if l.Match(v.String) {
 			in = append(in, a.add(v.String))
 		}

@@ -44,8 +44,8 @@ func TestStatsQueries(t *testing.T) {
 		tests := []struct{ name, query, want string }{
 			{"aggregates",
 				`{` + site + `,"metrics":["visitors","visits","pageviews","events","bounce_rate","visit_duration","views_per_visit"]}`,
-				// 2 visitors, 3 visits (2 bounced), 4 page views, 5 events, visits of 7 min, 0 and 0.
-				`[{"metrics":[2,3,4,5,67,140,1.33],"dimensions":[]}]`},
+				// 2 visitors, 3 visits (2 bounced), 4 page views, 5 events, visits of 6 min, 0 and 0.
+				`[{"metrics":[2,3,4,5,67,120,1.33],"dimensions":[]}]`},
 			{"pages",
 				`{` + site + `,"metrics":["visitors","pageviews"],"dimensions":["event:page"]}`,
 				`[{"metrics":[2,3],"dimensions":["/"]},{"metrics":[1,1],"dimensions":["/form"]}]`},

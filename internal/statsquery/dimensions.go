@@ -33,6 +33,8 @@ const (
 	KindOS             Kind = "visit:os"
 	KindOSVersion      Kind = "visit:os_version"
 	KindCountry        Kind = "visit:country"
+	// KindEntryPageHostname is the hostname a visit entered on.
+	KindEntryPageHostname Kind = "visit:entry_page_hostname"
 
 	// Time buckets, in the service's time zone; weeks start on Monday.
 	KindTimeHour  Kind = "time:hour"
@@ -51,7 +53,7 @@ var simpleKinds = []Kind{
 	KindPage, KindHostname, KindName, KindGoal,
 	KindEntryPage, KindExitPage, KindSource, KindReferrer, KindChannel,
 	KindUTMMedium, KindUTMSource, KindUTMCampaign, KindUTMContent, KindUTMTerm,
-	KindDevice, KindBrowser, KindBrowserVersion, KindOS, KindOSVersion, KindCountry,
+	KindDevice, KindBrowser, KindBrowserVersion, KindOS, KindOSVersion, KindCountry, KindEntryPageHostname,
 }
 
 var timeKinds = []Kind{kindTimeAuto, KindTimeHour, KindTimeDay, KindTimeWeek, KindTimeMonth}
@@ -61,7 +63,7 @@ var timeKinds = []Kind{kindTimeAuto, KindTimeHour, KindTimeDay, KindTimeWeek, Ki
 // hostname per session).
 var plausibleOnlyDimensions = []string{
 	"visit:screen", "visit:region", "visit:city", "visit:country_name", "visit:region_name",
-	"visit:city_name", "visit:entry_page_hostname", "visit:exit_page_hostname",
+	"visit:city_name", "visit:exit_page_hostname",
 }
 
 // Dimension is one grouping or filtering attribute.
