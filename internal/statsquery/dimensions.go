@@ -60,7 +60,7 @@ var timeKinds = []Kind{kindTimeAuto, KindTimeHour, KindTimeDay, KindTimeWeek, Ki
 
 // plausibleOnlyDimensions exist in Plausible's public API, but liveops
 // stores no data for them yet (no regions, cities or screen sizes, no
-// hostname per session).
+// exit hostname per session).
 var plausibleOnlyDimensions = []string{
 	"visit:screen", "visit:region", "visit:city", "visit:country_name", "visit:region_name",
 	"visit:city_name", "visit:exit_page_hostname",

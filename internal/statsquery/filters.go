@@ -2,6 +2,7 @@ package statsquery
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -209,12 +210,14 @@ func (p *parser) parseLeaf(t filterTree, arr []any, path string) (*Leaf, error) 
 			return nil, err
 		}
 	}
-	if !strs {
+	ints := !slices.ContainsFunc(list, func(e any) bool { return typeName(e) != "Integer" })
+	if !strs && (name != "visit:city" || !ints) {
+		// Only cities, by their GeoNames id, are numbers.
 		_ = p.keep(invalidf(path, "Invalid filter '%s'.", inspect(arr)))
 		return l, nil
 	}
 	for i, e := range list {
-		s := e.(string)
+		s := fmt.Sprint(e)
 		if d.Kind == KindCountry && (l.Op == OpIs || l.Op == OpIsNot) && utf8.RuneCountInString(s) != 2 {
 			_ = p.keep(invalidf(path+"/2/"+itoa(i), "Invalid visit:country filter, visit:country needs to be a valid 2-letter country code."))
 		}

@@ -58,7 +58,7 @@ import (
 //     conversion_rate alone: liveops has no group_conversion_rate.
 //   - Filters and dimensions on visit:city, visit:city_name, visit:region,
 //     visit:region_name, visit:country_name, visit:screen and
-//     visit:entry_page_hostname / visit:exit_page_hostname (QPB "numbers are
+//     visit:exit_page_hostname (QPB "numbers are
 //     valid for visit:city", "strings are valid for visit:city", "valid
 //     nested `not`, `and` and `or`", and the "filtering by visit:*" and
 //     "visit:* dimension" cases for them) are refused as not supported until
