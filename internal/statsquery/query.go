@@ -190,7 +190,8 @@ func ParseSite(body []byte, site Site, now time.Time) (*Query, error) {
 
 // parser holds one Parse. Plausible checks a query in three rounds: its
 // JSON Schema, then its parser, then its query builder; the first round
-// that fails is reported. Schema errors stop parsing at once, and the
+// that fails is reported. Parsing stops at the first key with schema
+// errors (all of that key's are listed, as Plausible lists them), and the
 // first error of the parser round waits in later until the schema checks
 // are done.
 type parser struct {
@@ -250,7 +251,7 @@ func (p *parser) parseObject(obj map[string]any) (*Query, error) {
 	if q.Metrics, err = p.parseMetrics(obj["metrics"]); err != nil {
 		return nil, err
 	}
-	rangeErr := error(nil)
+	var rangeErr error
 	q.DateRange, rangeErr = parseDateRange(obj["date_range"], p.site.Location, p.now, p.site.StatsStart)
 	if err := p.keep(rangeErr); err != nil {
 		return nil, err
