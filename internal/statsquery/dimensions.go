@@ -201,27 +201,39 @@ func parseOrderBy(v any) ([]orderEntry, error) {
 		return nil, typeErr("#/order_by", "Array", v)
 	}
 	entries := []orderEntry{} // an explicit [] keeps the store's order
+	var bad errList
 	for i, e := range list {
 		field := "#/order_by/" + itoa(i)
 		pair, ok := e.([]any)
-		if !ok || len(pair) != 2 {
-			return nil, errf(field, "Invalid value in order_by %s", inspect(e))
+		switch {
+		case !ok:
+			bad.add(typeErr(field, "Array", e))
+			continue
+		case len(pair) < 2:
+			bad.add(errf(field, "Expected a minimum of 2 items but got %d.", len(pair)))
+			continue
+		case len(pair) > 2:
+			bad.add(errf(field, "Expected a maximum of 2 items but got %d.", len(pair)))
+			continue
 		}
 		name, _ := pair[0].(string)
 		o := orderEntry{name: name, field: field}
 		if _, ok := metricTables[Metric(name)]; ok {
 			o.metric = true
 		} else if _, ok, err := lookupDimension(name, ""); !ok && err == nil {
-			return nil, errf(field+"/0", "Invalid value in order_by %s", inspect(pair[0]))
+			bad.add(errf(field+"/0", "Invalid value in order_by %s", inspect(pair[0])))
 		}
 		switch pair[1] {
 		case "asc":
 		case "desc":
 			o.desc = true
 		default:
-			return nil, errf(field+"/1", "Invalid order_by direction %s; expected \"asc\" or \"desc\"", inspect(pair[1]))
+			bad.add(errf(field+"/1", "Value is not allowed in enum."))
 		}
 		entries = append(entries, o)
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	return entries, nil
 }

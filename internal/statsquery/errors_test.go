@@ -82,9 +82,11 @@ func TestParseErrors(t *testing.T) {
 
 		// order_by
 		{"order_by a string", body(`"order_by": "visitors"`), "#/order_by", "Type mismatch. Expected Array but got String."},
-		{"order_by entry not a pair", body(`"order_by": [["visitors"]]`), "#/order_by/0", `Invalid value in order_by ["visitors"]`},
+		{"order_by entry not a pair", body(`"order_by": [["visitors"]]`), "#/order_by/0", `Expected a minimum of 2 items but got 1.`},
+		{"order_by entry a string", body(`"order_by": ["visitors"]`), "#/order_by/0", `Type mismatch. Expected Array but got String.`},
+		{"order_by entry too long", body(`"order_by": [["visitors", "asc", 1]]`), "#/order_by/0", `Expected a maximum of 2 items but got 3.`},
 		{"order_by unknown", body(`"order_by": [["visssss", "desc"]]`), "#/order_by/0/0", `Invalid value in order_by "visssss"`},
-		{"order_by direction", body(`"order_by": [["visitors", "up"]]`), "#/order_by/0/1", `Invalid order_by direction "up"; expected "asc" or "desc"`},
+		{"order_by direction", body(`"order_by": [["visitors", "up"]]`), "#/order_by/0/1", `Value is not allowed in enum.`},
 
 		// include and pagination
 		{"include a string", body(`"include": "foobar"`), "#/include", "Type mismatch. Expected Object but got String."},
