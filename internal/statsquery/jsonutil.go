@@ -133,6 +133,7 @@ func parsePagination(v any) (limit, offset int, err error) {
 	if !ok {
 		return 0, 0, typeErr("#/pagination", "Object", v)
 	}
+	var bad errList
 	for _, k := range sortedKeys(obj) {
 		field := "#/pagination/" + pointerEscape(k)
 		switch k {
@@ -144,8 +145,11 @@ func parsePagination(v any) (limit, offset int, err error) {
 			err = errf(field, "Schema does not allow additional properties.")
 		}
 		if err != nil {
-			return 0, 0, err
+			bad.add(err)
 		}
+	}
+	if err := bad.err(); err != nil {
+		return 0, 0, err
 	}
 	return limit, offset, nil
 }

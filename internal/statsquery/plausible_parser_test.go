@@ -282,6 +282,8 @@ func TestPlausibleErrors(t *testing.T) {
 		{"several bad dimensions", pq(`"dimensions": ["nope", "event:name", "time", "time:day", "event:name", 5]`), nil,
 			"#/dimensions/0: Invalid dimension \"nope\"\n#/dimensions/3: Invalid dimension \"time:day\": \"time\" is already a time dimension; use at most one\n" +
 				"#/dimensions/5: Invalid dimension 5\n#/dimensions: Expected items to be unique but they were not."},
+		{"several bad include and pagination keys", pq(`"pagination": {"limit": 0, "offset": -1, "page": 2}`), nil,
+			"#/pagination/limit: Expected the value to be >= 1\n#/pagination/offset: Expected the value to be >= 0\n#/pagination/page: Schema does not allow additional properties."},
 		{"several unknown keys", pq(`"date": "2021-05-05"`, `"interval": "date"`), nil,
 			"#/date: Schema does not allow additional properties.\n#/interval: Schema does not allow additional properties."},
 

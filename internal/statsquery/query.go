@@ -319,6 +319,7 @@ func parseInclude(v any) (Include, error) {
 	if !ok {
 		return inc, typeErr("#/include", "Object", v)
 	}
+	var bad errList
 	for _, k := range sortedKeys(obj) {
 		field := "#/include/" + pointerEscape(k)
 		var dst *bool
@@ -330,13 +331,15 @@ func parseInclude(v any) (Include, error) {
 		case "total_rows":
 			dst = &inc.TotalRows
 		default:
-			return inc, errf(field, "Schema does not allow additional properties.")
+			bad.add(errf(field, "Schema does not allow additional properties."))
+			continue
 		}
 		b, ok := obj[k].(bool)
 		if !ok {
-			return inc, typeErr(field, "Boolean", obj[k])
+			bad.add(typeErr(field, "Boolean", obj[k]))
+			continue
 		}
 		*dst = b
 	}
-	return inc, nil
+	return inc, bad.err()
 }
