@@ -152,7 +152,7 @@ func (p *parser) parseDimensions(v any, q *Query) ([]string, error) {
 		bad.add(errf("#/dimensions", "Expected items to be unique but they were not."))
 	}
 	if len(names) > MaxDimensions {
-		bad.add(errf("#/dimensions", "Too many dimensions: %d; the most is %d", len(names), MaxDimensions))
+		bad.add(errf("#/dimensions", "Too many dimensions: %d; a query may have at most %d", len(names), MaxDimensions))
 	}
 	if err := bad.err(); err != nil {
 		return nil, err

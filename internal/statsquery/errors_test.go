@@ -60,9 +60,9 @@ func TestParseErrors(t *testing.T) {
 		{"two time dimensions", body(`"dimensions": ["time", "time:day"]`), "#/dimensions/1",
 			`Invalid dimension "time:day": "time" is already a time dimension; use at most one`},
 		{"a century of hours", body(`"date_range": ["2000-01-01", "2024-01-01"]`, `"dimensions": ["time:hour"]`), "#/dimensions/0",
-			"Too many time buckets: time:hour over this date_range gives about 210409; the most is 10000"},
+			"Too many time buckets: time:hour over this date_range gives about 210409; a query may have at most 10000"},
 		{"millennia of weeks, past time.Duration's range", body(`"date_range": ["0001-01-01", "9999-12-31"], "dimensions": ["time:week"]`), "#/dimensions/0",
-			"Too many time buckets: time:week over this date_range gives about 521723; the most is 10000"},
+			"Too many time buckets: time:week over this date_range gives about 521723; a query may have at most 10000"},
 
 		// filters
 		{"long value cut short in the message", body(`"filters": [["is_not", "x` + strings.Repeat("é", 1500) + `"]]`), "#/filters/0",
@@ -76,9 +76,9 @@ func TestParseErrors(t *testing.T) {
 		{"bad regexp", body(`"filters": [["matches", "event:page", ["^/a", "("]]]`), "#/filters/0/2/1",
 			"Invalid regular expression \"(\": error parsing regexp: missing closing ): `(`"},
 		{"long regexp", body(`"filters": [["matches", "event:page", ["` + strings.Repeat("a", MaxPattern+1) + `"]]]`), "#/filters/0/2/0",
-			"Regular expression is too long: 1025 bytes; the most is 1024"},
+			"Regular expression is too long: 1025 bytes; it may be at most 1024"},
 		{"too deep", body(`"filters": [` + deep + `]`), "#/filters/0" + strings.Repeat("/1", MaxFilterDepth),
-			"Filters are nested too deeply; the most is 16 levels"},
+			"Filters are nested too deeply; they may be at most 16 levels deep"},
 
 		// order_by
 		{"order_by a string", body(`"order_by": "visitors"`), "#/order_by", "Type mismatch. Expected Array but got String."},

@@ -165,7 +165,7 @@ func checkFilterCount(f Filter) error {
 	n := 0
 	walk(f, -1, 0, func(*Leaf, int, int) { n++ })
 	if n > MaxFilters {
-		return errf("#/filters", "Too many filters: %d; the most is %d", n, MaxFilters)
+		return errf("#/filters", "Too many filters: %d; a query may have at most %d", n, MaxFilters)
 	}
 	return nil
 }

@@ -132,7 +132,7 @@ func (p *parser) parseFilter(t filterTree, v any, path string, depth int) (Filte
 			return nil, t.bad
 		}
 		if depth >= MaxFilterDepth {
-			return nil, errf(path, "Filters are nested too deeply; the most is %d levels", MaxFilterDepth)
+			return nil, errf(path, "Filters are nested too deeply; they may be at most %d levels deep", MaxFilterDepth)
 		}
 		children := make([]Filter, 0, len(list))
 		for i, e := range list {
@@ -151,7 +151,7 @@ func (p *parser) parseFilter(t filterTree, v any, path string, depth int) (Filte
 			return nil, t.bad
 		}
 		if depth >= MaxFilterDepth {
-			return nil, errf(path, "Filters are nested too deeply; the most is %d levels", MaxFilterDepth)
+			return nil, errf(path, "Filters are nested too deeply; they may be at most %d levels deep", MaxFilterDepth)
 		}
 		f, err := p.parseFilter(t, arr[1], path+"/1", depth+1)
 		if err != nil {
@@ -257,7 +257,7 @@ func (l *Leaf) compile() error {
 	for i, p := range l.Values {
 		field := l.path + "/2/" + itoa(i)
 		if len(p) > MaxPattern {
-			return errf(field, "Regular expression is too long: %d bytes; the most is %d", len(p), MaxPattern)
+			return errf(field, "Regular expression is too long: %d bytes; it may be at most %d", len(p), MaxPattern)
 		}
 		if _, err := regexp.Compile(p); err != nil {
 			return errf(field, "Invalid regular expression %s: %v", quote(p), err)

@@ -537,8 +537,8 @@ func TestLiveopsBounds(t *testing.T) {
 		leaves = append(leaves, `["is", "event:page", ["/`+itoa(i)+`"]]`)
 	}
 	tests := []struct{ name, body, want string }{
-		{"too many dimensions", pq(`"dimensions": [` + strings.Join(dims, ", ") + `]`), "#/dimensions: Too many dimensions: 17; the most is 16"},
-		{"too many filters", pq(`"filters": [["or", [` + strings.Join(leaves, ", ") + `]]]`), "#/filters: Too many filters: 101; the most is 100"},
+		{"too many dimensions", pq(`"dimensions": [` + strings.Join(dims, ", ") + `]`), "#/dimensions: Too many dimensions: 17; a query may have at most 16"},
+		{"too many filters", pq(`"filters": [["or", [` + strings.Join(leaves, ", ") + `]]]`), "#/filters: Too many filters: 1001; a query may have at most 1000"},
 		{"limit too big", pq(`"pagination": {"limit": 10001}`), "#/pagination/limit: Expected the value to be <= 10000"},
 	}
 	for _, tt := range tests {

@@ -27,8 +27,8 @@ const (
 // Bounds of liveops' own, which Plausible does not have: they keep one
 // request from making the store work without end.
 const (
-	MaxDimensions = 16  // dimensions in one query
-	MaxFilters    = 100 // leaf filters in one query, at any depth
+	MaxDimensions = 16   // dimensions in one query
+	MaxFilters    = 1000 // leaf filters in one query, at any depth
 )
 
 // Query is a parsed, validated and normalised stats query. Relative date
