@@ -41,10 +41,15 @@ var metricTables = map[Metric]table{
 	BounceRate: sessionOnly, VisitDuration: sessionOnly, ViewsPerVisit: sessionOnly,
 }
 
-// plausibleOnlyMetrics exist in Plausible but have no data in liveops.
-var plausibleOnlyMetrics = []string{"group_conversion_rate", "total_revenue", "average_revenue", "exit_rate"}
+// plausibleOnlyMetrics are in Plausible's public API but need data or
+// features liveops does not have. Its revenue metrics (total_revenue,
+// average_revenue) exist only in its paid edition, and its community
+// edition answers "Invalid metric" for them, as liveops does.
+var plausibleOnlyMetrics = []string{"group_conversion_rate"}
 
-func parseMetrics(v any) ([]Metric, error) {
+// parseMetrics reads the metrics. Every unknown metric is reported, one a
+// line, as Plausible's schema lists them.
+func (p *parser) parseMetrics(v any) ([]Metric, error) {
 	list, ok := v.([]any)
 	if !ok {
 		return nil, typeErr("#/metrics", "Array", v)
@@ -53,15 +58,24 @@ func parseMetrics(v any) ([]Metric, error) {
 		return nil, errf("#/metrics", "Expected a minimum of 1 items but got 0.")
 	}
 	metrics := make([]Metric, 0, len(list))
+	var bad errList
 	for i, e := range list {
 		m, err := parseMetric(e, "#/metrics/"+itoa(i))
-		if err != nil {
-			return nil, err
+		if err = p.keep(err); err != nil {
+			bad.add(err)
+			continue
+		}
+		if m == "" {
+			continue // valid in Plausible, said once the schema checks pass
 		}
 		if slices.Contains(metrics, m) {
-			return nil, errf("#/metrics", "Expected items to be unique but they were not.")
+			bad.add(errf("#/metrics", "Expected items to be unique but they were not."))
+			break
 		}
 		metrics = append(metrics, m)
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	return metrics, nil
 }
@@ -72,20 +86,20 @@ func parseMetric(v any, field string) (Metric, error) {
 		return Metric(s), nil
 	}
 	if slices.Contains(plausibleOnlyMetrics, s) {
-		return "", errf(field, "Metric %s is not supported by liveops", quote(s))
+		return "", invalidf(field, "Metric %s is not supported by liveops", quote(s))
 	}
 	return "", errf(field, "Invalid metric %s", inspect(v))
 }
 
 // validateMetrics applies Plausible's per-metric rules (QueryBuilder's
 // validate_metric) and then the metric/dimension table conflicts
-// (TableDecider.validate_no_metrics_dimensions_conflict):
+// (TableDecider.validate_no_metrics_dimensions_conflict). Filters inside
+// has_done and has_not_done do not count here, as in Plausible:
 //
 //   - conversion_rate needs an event:goal dimension or filter;
 //   - scroll_depth needs an event:page dimension or top-level filter;
 //   - time_on_page needs an event:page dimension or filter at any depth;
 //   - views_per_visit takes no event:page filter and no dimensions;
-//   - percentage needs dimensions (Plausible's docs; its code shows 100);
 //   - session-only metrics (bounce_rate, visit_duration, views_per_visit)
 //     cannot be grouped by event dimensions, and event-only metrics
 //     (pageviews, events, scroll_depth, time_on_page) cannot be grouped by
@@ -97,26 +111,22 @@ func validateMetrics(q *Query) error {
 		switch m {
 		case ConversionRate:
 			if !q.hasDimension(KindGoal) && !filtersOn(q.Filters, KindGoal, false) {
-				return errf(field, "Metric `conversion_rate` can only be queried with event:goal filters or dimensions.")
+				return invalidf(field, "Metric `conversion_rate` can only be queried with event:goal filters or dimensions.")
 			}
 		case ScrollDepth:
 			if !q.hasDimension(KindPage) && !filtersOn(q.Filters, KindPage, true) {
-				return errf(field, "Metric `scroll_depth` can only be queried with event:page filters or dimensions.")
+				return invalidf(field, "Metric `scroll_depth` can only be queried with event:page filters or dimensions.")
 			}
 		case TimeOnPage:
 			if !q.hasDimension(KindPage) && !filtersOn(q.Filters, KindPage, false) {
-				return errf(field, "Metric `time_on_page` can only be queried with event:page filters or dimensions.")
+				return invalidf(field, "Metric `time_on_page` can only be queried with event:page filters or dimensions.")
 			}
 		case ViewsPerVisit:
 			if filtersOn(q.Filters, KindPage, false) {
-				return errf(field, "Metric `views_per_visit` cannot be queried with a filter on `event:page`.")
+				return invalidf(field, "Metric `views_per_visit` cannot be queried with a filter on `event:page`.")
 			}
 			if len(q.Dimensions) > 0 {
-				return errf(field, "Metric `views_per_visit` cannot be queried with `dimensions`.")
-			}
-		case Percentage:
-			if len(q.Dimensions) == 0 {
-				return errf(field, "Metric `percentage` requires non-empty `dimensions`.")
+				return invalidf(field, "Metric `views_per_visit` cannot be queried with `dimensions`.")
 			}
 		}
 	}
@@ -142,10 +152,10 @@ func validateMetrics(q *Query) error {
 	case len(eventDims) == 1 && eventDims[0] == "`event:page`":
 		// Plausible answers this case by splitting the session query.
 	case len(sessionMetrics) > 0 && len(eventDims) > 0:
-		return errf("#/metrics", "Session metric(s) %s cannot be queried along with event dimension(s) %s",
+		return invalidf("#/metrics", "Session metric(s) %s cannot be queried along with event dimension(s) %s",
 			strings.Join(sessionMetrics, ", "), strings.Join(eventDims, ", "))
 	case len(eventMetrics) > 0 && len(sessionDims) > 0:
-		return errf("#/metrics", "Event metric(s) %s cannot be queried along with session dimension(s) %s",
+		return invalidf("#/metrics", "Event metric(s) %s cannot be queried along with session dimension(s) %s",
 			strings.Join(eventMetrics, ", "), strings.Join(sessionDims, ", "))
 	}
 	return nil
