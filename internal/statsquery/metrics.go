@@ -19,9 +19,12 @@ const (
 	VisitDuration  Metric = "visit_duration"
 	Events         Metric = "events"
 	ConversionRate Metric = "conversion_rate"
-	Percentage     Metric = "percentage"
-	ScrollDepth    Metric = "scroll_depth"
-	TimeOnPage     Metric = "time_on_page"
+	// GroupConversionRate is conversion_rate out of the visitors of the
+	// same group (dimension values) rather than of the whole query.
+	GroupConversionRate Metric = "group_conversion_rate"
+	Percentage          Metric = "percentage"
+	ScrollDepth         Metric = "scroll_depth"
+	TimeOnPage          Metric = "time_on_page"
 )
 
 // table says which stored table a metric needs (Plausible's
@@ -36,13 +39,13 @@ const (
 )
 
 var metricTables = map[Metric]table{
-	Visitors: either, Visits: either, ConversionRate: either, Percentage: either,
+	Visitors: either, Visits: either, ConversionRate: either, GroupConversionRate: either, Percentage: either,
 	Pageviews: eventOnly, Events: eventOnly, ScrollDepth: eventOnly, TimeOnPage: eventOnly,
 	BounceRate: sessionOnly, VisitDuration: sessionOnly, ViewsPerVisit: sessionOnly,
 }
 
 // plausibleOnlyMetrics exist in Plausible but have no data in liveops.
-var plausibleOnlyMetrics = []string{"group_conversion_rate", "total_revenue", "average_revenue", "exit_rate"}
+var plausibleOnlyMetrics = []string{"total_revenue", "average_revenue", "exit_rate"}
 
 func parseMetrics(v any) ([]Metric, error) {
 	list, ok := v.([]any)
@@ -81,7 +84,8 @@ func parseMetric(v any, field string) (Metric, error) {
 // validate_metric) and then the metric/dimension table conflicts
 // (TableDecider.validate_no_metrics_dimensions_conflict):
 //
-//   - conversion_rate needs an event:goal dimension or filter;
+//   - conversion_rate and group_conversion_rate need an event:goal
+//     dimension or filter;
 //   - scroll_depth needs an event:page dimension or top-level filter;
 //   - time_on_page needs an event:page dimension or filter at any depth;
 //   - views_per_visit takes no event:page filter and no dimensions;
@@ -95,9 +99,9 @@ func validateMetrics(q *Query) error {
 	for i, m := range q.Metrics {
 		field := "#/metrics/" + itoa(i)
 		switch m {
-		case ConversionRate:
+		case ConversionRate, GroupConversionRate:
 			if !q.hasDimension(KindGoal) && !filtersOn(q.Filters, KindGoal, false) {
-				return errf(field, "Metric `conversion_rate` can only be queried with event:goal filters or dimensions.")
+				return errf(field, "Metric `%s` can only be queried with event:goal filters or dimensions.", m)
 			}
 		case ScrollDepth:
 			if !q.hasDimension(KindPage) && !filtersOn(q.Filters, KindPage, true) {
