@@ -184,7 +184,11 @@ func (x *execution) baseVisitors(ctx context.Context, filters statsquery.Filter,
 	base := *x.q
 	base.Metrics = []statsquery.Metric{statsquery.Visitors}
 	base.Dimensions, base.Filters, base.OrderBy = dims, filters, nil
-	sub := &execution{ev: x.ev, q: &base, service: x.service, rawOnly: x.rawOnly}
+	// The page rollup counts the visitors who viewed a page, while the
+	// group's converting visitors are those of any event on it: read the
+	// events, so that a group's base is never below its conversions.
+	page := slices.ContainsFunc(dims, func(d statsquery.Dimension) bool { return d.Kind == statsquery.KindPage })
+	sub := &execution{ev: x.ev, q: &base, service: x.service, rawOnly: x.rawOnly || page}
 	if err := sub.prepare(ctx); err != nil {
 		return nil, err
 	}
