@@ -228,13 +228,11 @@ func (x *execution) bounceScope(ctx context.Context) (string, error) {
 	if page == nil {
 		return "TRUE", nil
 	}
-	// Visits have no page column, so (page, onSessions) is free in the
-	// id-set cache for the entry pages.
-	ids, err := x.matchingIDs(ctx, page, onSessions, "entry_page")
+	ids, err := x.matchingSet(ctx, page, onSessions, "entry_page")
 	if err != nil {
 		return "", err
 	}
-	return "s.entry_page IN (" + ids + ")", nil
+	return "s.entry_page IN (" + idList(ids) + ")", nil
 }
 
 // bucketsCTE lists the time buckets of the range as a table bk(i, lo, hi)

@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -58,17 +59,23 @@ type execution struct {
 	rawOnly                  bool // never read rollups (tests compare both ways)
 	goals                    []ResolvedGoal
 	extra                    string // a further condition on events: one goal's, for the goal dimension
-	idSets                   map[idSetKey]string
+	// distinct caches the values stored in a column (or custom property)
+	// during the range, read once however many filters name it.
+	distinct map[string][]storedValue
 }
 
-type idSetKey struct {
-	leaf  *statsquery.Leaf
-	table int
+// storedValue is a value a column holds in the range: its dictionary id
+// (0 for custom properties, which are stored as text) and its text, with
+// ok false for an event that lacks the custom property.
+type storedValue struct {
+	id   int64
+	text string
+	ok   bool
 }
 
 func (x *execution) prepare(ctx context.Context) error {
 	x.from, x.to = x.q.DateRange.From.UnixMilli(), x.q.DateRange.To.UnixMilli()
-	x.idSets = map[idSetKey]string{}
+	x.distinct = map[string][]storedValue{}
 	var err error
 	if x.pageviewID, err = x.stringID(ctx, PageviewName); err != nil {
 		return err
@@ -185,14 +192,50 @@ func (x *execution) cond(ctx context.Context, f statsquery.Filter, table int, a 
 			parts, op = f.(*statsquery.Or).Filters, " OR "
 		}
 		var out []string
+		// Leaves on one column of this table combine into one id set, so
+		// that a thousand filters on one dimension make one condition.
+		sets := map[string]map[int64]bool{}
+		var cols []string
 		for _, p := range parts {
+			if l, ok := p.(*statsquery.Leaf); ok {
+				if col := x.directColumn(l, table); col != "" {
+					set, err := x.matchingSet(ctx, l, table, col)
+					if err != nil {
+						return "", err
+					}
+					have, seen := sets[col]
+					switch {
+					case !seen:
+						sets[col] = set
+						cols = append(cols, col)
+					case op == " AND ":
+						for id := range have {
+							if !set[id] {
+								delete(have, id)
+							}
+						}
+					default:
+						for id := range set {
+							have[id] = true
+						}
+					}
+					continue
+				}
+			}
 			c, err := x.cond(ctx, p, table, a)
 			if err != nil {
 				return "", err
 			}
 			out = append(out, c)
 		}
-		return "(" + strings.Join(out, op) + ")", nil
+		alias := "e"
+		if table == onSessions {
+			alias = "s"
+		}
+		for _, col := range cols {
+			out = append(out, alias+"."+col+" IN ("+idList(sets[col])+")")
+		}
+		return balanced(out, op), nil
 	case *statsquery.Not:
 		c, err := x.cond(ctx, f.Filter, table, a)
 		return "(NOT " + c + ")", err
@@ -200,6 +243,20 @@ func (x *execution) cond(ctx context.Context, f statsquery.Filter, table int, a 
 		return x.leafCond(ctx, f, table, a)
 	}
 	return "", fmt.Errorf("unknown filter %T", f)
+}
+
+// balanced joins conditions with op as a balanced tree of parentheses:
+// SQLite refuses expressions nested more than 1,000 deep, which a flat
+// chain of a thousand filters would be.
+func balanced(conds []string, op string) string {
+	if len(conds) == 1 {
+		return conds[0]
+	}
+	if len(conds) <= 8 {
+		return "(" + strings.Join(conds, op) + ")"
+	}
+	mid := len(conds) / 2
+	return "(" + balanced(conds[:mid], op) + op + balanced(conds[mid:], op) + ")"
 }
 
 func (x *execution) leafCond(ctx context.Context, l *statsquery.Leaf, table int, a *args) (string, error) {
@@ -228,20 +285,70 @@ func (x *execution) leafCond(ctx context.Context, l *statsquery.Leaf, table int,
 		return fmt.Sprintf(`e.session_id IN (SELECT s.session_id FROM analytics_sessions s WHERE s.service_id = %s AND %s)`,
 			a.add(x.service), inner), nil
 	}
-	ids, err := x.matchingIDs(ctx, l, table, col)
+	set, err := x.matchingSet(ctx, l, table, col)
 	if err != nil {
 		return "", err
 	}
-	return alias + "." + col + " IN (" + ids + ")", nil
+	return alias + "." + col + " IN (" + idList(set) + ")", nil
 }
 
-// matchingIDs lists the dictionary ids of the values stored in col during
-// the query's range that pass the leaf: the leaf's own Match decides, so
-// every operator means exactly what it means in Plausible.
-func (x *execution) matchingIDs(ctx context.Context, l *statsquery.Leaf, table int, col string) (string, error) {
-	key := idSetKey{l, table}
-	if s, ok := x.idSets[key]; ok {
-		return s, nil
+// directColumn is the column of table a leaf tests by dictionary id, or
+// "" when it needs more (goals, custom properties, the other table).
+func (x *execution) directColumn(l *statsquery.Leaf, table int) string {
+	switch l.Dimension.Kind {
+	case statsquery.KindGoal, statsquery.KindProp:
+		return ""
+	}
+	return columns[l.Dimension.Kind][table]
+}
+
+// idList renders an id set for IN, in order; -1 (no id) when empty.
+func idList(set map[int64]bool) string {
+	if len(set) == 0 {
+		return "-1"
+	}
+	ids := make([]int64, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
+}
+
+// matchingSet is the set of dictionary ids of the values stored in col
+// during the query's range that pass the leaf: the leaf's own Match
+// decides, so every operator means exactly what it means in Plausible. The
+// set is the leaf's own: callers may change it.
+func (x *execution) matchingSet(ctx context.Context, l *statsquery.Leaf, table int, col string) (map[int64]bool, error) {
+	values, err := x.columnValues(ctx, table, col)
+	if err != nil {
+		return nil, err
+	}
+	set := map[int64]bool{}
+	for _, v := range values {
+		if l.Match(v.text) {
+			set[v.id] = true
+		}
+	}
+	// The empty value has id 0 and no row of its own.
+	if matchesBlank(l) {
+		set[0] = true
+	}
+	return set, nil
+}
+
+// columnValues reads the distinct values col holds in the range, once.
+func (x *execution) columnValues(ctx context.Context, table int, col string) ([]storedValue, error) {
+	cacheKey := strconv.Itoa(table) + "/" + col
+	if v, ok := x.distinct[cacheKey]; ok {
+		return v, nil
 	}
 	q := fmt.Sprintf(`SELECT s.id, s.value FROM analytics_strings s WHERE s.id IN (
 		SELECT DISTINCT e.%s FROM analytics_events e WHERE e.service_id = $1 AND e.ts >= $2 AND e.ts < $3)`, col)
@@ -251,33 +358,22 @@ func (x *execution) matchingIDs(ctx context.Context, l *statsquery.Leaf, table i
 	}
 	rows, err := x.ev.db.QueryContext(ctx, q, x.service, x.from, x.to)
 	if err != nil {
-		return "", fmt.Errorf("match filter values: %w", err)
+		return nil, fmt.Errorf("match filter values: %w", err)
 	}
 	defer rows.Close()
-	var ids []string
+	var values []storedValue
 	for rows.Next() {
-		var id int64
-		var v string
-		if err := rows.Scan(&id, &v); err != nil {
-			return "", err
+		v := storedValue{ok: true}
+		if err := rows.Scan(&v.id, &v.text); err != nil {
+			return nil, err
 		}
-		if l.Match(v) {
-			ids = append(ids, strconv.FormatInt(id, 10))
-		}
+		values = append(values, v)
 	}
 	if err := rows.Err(); err != nil {
-		return "", err
+		return nil, err
 	}
-	// The empty value has id 0 and no row of its own.
-	if matchesBlank(l) {
-		ids = append(ids, "0")
-	}
-	s := "-1"
-	if len(ids) > 0 {
-		s = strings.Join(ids, ",")
-	}
-	x.idSets[key] = s
-	return s, nil
+	x.distinct[cacheKey] = values
+	return values, nil
 }
 
 // displayValue is how a stored value is shown: an empty one by its label.
@@ -333,37 +429,66 @@ func missingPropMatches(l *statsquery.Leaf) bool {
 }
 
 func (x *execution) propCond(ctx context.Context, l *statsquery.Leaf, a *args) (string, error) {
-	expr := x.propExpr("e", l.Dimension.PropName, a)
-	vals := args{}
-	q := fmt.Sprintf(`SELECT DISTINCT %s FROM analytics_events e WHERE e.service_id = $%d AND e.ts >= $%d AND e.ts < $%d`,
-		x.propExpr("e", l.Dimension.PropName, &vals), len(vals)+1, len(vals)+2, len(vals)+3)
-	rows, err := x.ev.db.QueryContext(ctx, q, append(vals, x.service, x.from, x.to)...)
+	values, err := x.propValues(ctx, l.Dimension.PropName)
 	if err != nil {
-		return "", fmt.Errorf("match property values: %w", err)
+		return "", err
 	}
-	defer rows.Close()
 	var in []string
 	none := false
+	for _, v := range values {
+		if !v.ok {
+			none = missingPropMatches(l)
+		} else if l.Match(v.text) {
+			in = append(in, v.text)
+		}
+	}
+	// The matching values go in as one JSON array, however many there are:
+	// SQLite takes at most 32,766 parameters.
+	var parts []string
+	if len(in) > 0 {
+		list, _ := json.Marshal(in)
+		expr := x.propExpr("e", l.Dimension.PropName, a)
+		if x.ev.db.Dialect() == store.Postgres {
+			parts = append(parts, expr+" IN (SELECT jsonb_array_elements_text("+a.add(string(list))+"::jsonb))")
+		} else {
+			parts = append(parts, expr+" IN (SELECT value FROM json_each("+a.add(string(list))+"))")
+		}
+	}
+	if none {
+		parts = append(parts, x.propExpr("e", l.Dimension.PropName, a)+" IS NULL")
+	}
+	if len(parts) == 0 {
+		return "FALSE", nil
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", nil
+}
+
+// propValues reads the distinct values a custom property has in the range
+// (and whether some event lacks it), once per property.
+func (x *execution) propValues(ctx context.Context, name string) ([]storedValue, error) {
+	cacheKey := "prop/" + name
+	if v, ok := x.distinct[cacheKey]; ok {
+		return v, nil
+	}
+	vals := args{}
+	q := fmt.Sprintf(`SELECT DISTINCT %s FROM analytics_events e WHERE e.service_id = $%d AND e.ts >= $%d AND e.ts < $%d`,
+		x.propExpr("e", name, &vals), len(vals)+1, len(vals)+2, len(vals)+3)
+	rows, err := x.ev.db.QueryContext(ctx, q, append(vals, x.service, x.from, x.to)...)
+	if err != nil {
+		return nil, fmt.Errorf("match property values: %w", err)
+	}
+	defer rows.Close()
+	var values []storedValue
 	for rows.Next() {
 		var v sql.NullString
 		if err := rows.Scan(&v); err != nil {
-			return "", err
+			return nil, err
 		}
-		if !v.Valid {
-			none = missingPropMatches(l)
-		} else if l.Match(v.String) {
-			in = append(in, a.add(v.String))
-		}
+		values = append(values, storedValue{text: v.String, ok: v.Valid})
 	}
 	if err := rows.Err(); err != nil {
-		return "", err
+		return nil, err
 	}
-	c := "FALSE"
-	if len(in) > 0 {
-		c = expr + " IN (" + strings.Join(in, ",") + ")"
-	}
-	if none {
-		c = "(" + c + " OR " + expr + " IS NULL)"
-	}
-	return c, nil
+	x.distinct[cacheKey] = values
+	return values, nil
 }

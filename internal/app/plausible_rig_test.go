@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -59,6 +60,18 @@ type pev struct {
 	scroll         int
 }
 
+// The rig's administrator, who may also sign in to the pages.
+const rigEmail, rigPassword = "stats@example.gov", "a long rig password for stats"
+
+// loginAdmin signs c in as the rig's administrator.
+func loginAdmin(t *testing.T, r *plausibleRig, c *client) {
+	t.Helper()
+	c.do("GET", "/login", nil)
+	if code, body, _ := c.do("POST", "/login", url.Values{"email": {rigEmail}, "password": {rigPassword}}); code != http.StatusSeeOther {
+		t.Fatalf("sign in: %d %.300s", code, body)
+	}
+}
+
 // plausibleRig is one server and store shared by the cases of one engine.
 type plausibleRig struct {
 	t     *testing.T
@@ -72,7 +85,7 @@ func newPlausibleRig(t *testing.T, dsn string) *plausibleRig {
 	t.Helper()
 	ctx := context.Background()
 	a := newTestApp(t, dsn)
-	u, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: "stats@example.gov", Role: auth.Admin, AllServices: true})
+	u, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: rigEmail, Role: auth.Admin, AllServices: true, Password: rigPassword})
 	if err != nil {
 		t.Fatal(err)
 	}
