@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
 )
 
@@ -56,6 +57,34 @@ func usesGoals(q *statsquery.Query) bool {
 		used = used || l.Dimension.Kind == statsquery.KindGoal
 	})
 	return used
+}
+
+// CheckGoals refuses an event:goal "is" filter naming a goal the service
+// does not have, as Plausible's Stats API does: there, such a filter is
+// most likely a typo, and would silently count nothing. Case-insensitive
+// and contains filters may match nothing. The dashboard does not check,
+// so that a link filtered on a goal since deleted still opens.
+func (st *Stats) CheckGoals(ctx context.Context, serviceID int64, q *statsquery.Query) error {
+	var named []string
+	statsquery.Walk(q.Filters, func(l *statsquery.Leaf, _ int) {
+		if l.Dimension.Kind == statsquery.KindGoal && l.Op == statsquery.OpIs && l.CaseSensitive {
+			named = append(named, l.Values...)
+		}
+	})
+	if len(named) == 0 || st.goals == nil {
+		return nil
+	}
+	goals, err := st.goals.StatsGoals(ctx, serviceID)
+	if err != nil {
+		return err
+	}
+	for _, v := range named {
+		if !slices.ContainsFunc(goals, func(g ResolvedGoal) bool { return g.DisplayName == v }) {
+			return fault.Invalidf("filters", "Invalid filters. The goal `%s` is not configured for this site. "+
+				"Find out how to add it on the service's Goals page, which lists the goals by the names to filter on.", v)
+		}
+	}
+	return nil
 }
 
 // goalCond is the condition on events (alias e) that completes any of gs.
