@@ -14,7 +14,8 @@ import "testing"
 //     /api/v2/query-internal-test, Plausible's dashboard API; exit_rate is
 //     not a metric of the public Stats API.
 //   - time on page: "aggregated time_on_page metric with imported data",
-//     "time_on_page time series" (imported pages), the
+//     the imported row of "time_on_page time series" (its other rows are
+//     ported), the
 //     include.legacy_time_on_page_cutoff tests, the "legacy time_on_page
 //     metric" tests and "reports legacy time-on-page as nulls per day":
 //     imported data and Plausible's legacy time-on-page estimate (from
@@ -89,6 +90,21 @@ func TestPlausibleTimeOnPage(t *testing.T) {
 					{name: "engagement", user: 13, path: "/blog", at: "2021-01-01 00:10:00", engagedMS: 60_000}},
 				query: q(`"time_on_page"`, `"dimensions":["event:page"]`),
 				want:  `[{"dimensions":["/blog"],"metrics":[100]}]`},
+			// Without its imported_pages row for "/blog" on the first day.
+			{name: "time_on_page time series",
+				events: []pev{{user: 12, path: "/", at: "2021-01-01 00:00:00"},
+					{name: "engagement", user: 12, path: "/", at: "2021-01-01 00:03:00", engagedMS: 100_000},
+					{user: 12, path: "/", at: "2021-01-02 00:00:00"},
+					{name: "engagement", user: 12, path: "/", at: "2021-01-02 00:03:00", engagedMS: 100_000},
+					{user: 13, path: "/", at: "2021-01-02 00:00:00"},
+					{name: "engagement", user: 13, path: "/", at: "2021-01-02 00:10:00", engagedMS: 300_000},
+					{user: 12, path: "/", at: "2021-01-03 00:00:00"},
+					{name: "engagement", user: 12, path: "/", at: "2021-01-03 00:03:00", engagedMS: 100_000},
+					{user: 12, path: "/", at: "2021-01-04 00:00:00"},
+					{name: "engagement", user: 12, path: "/", at: "2021-01-04 00:03:00", engagedMS: 100_000}},
+				query: `{"metrics":["time_on_page"],"date_range":["2021-01-01","2021-01-04"],"dimensions":["time:day","event:page"]}`,
+				want: `[{"dimensions":["2021-01-01","/"],"metrics":[100]},{"dimensions":["2021-01-02","/"],"metrics":[200]},
+					{"dimensions":["2021-01-03","/"],"metrics":[100]},{"dimensions":["2021-01-04","/"],"metrics":[100]}]`},
 			{name: "reports average new time-on-page per day", events: daily,
 				query: `{"metrics":["time_on_page"],"date_range":["2021-01-01","2021-01-04"],"filters":[["is","event:page",["/"]]],"dimensions":["time:day"]}`,
 				want: `[{"dimensions":["2021-01-01"],"metrics":[100]},{"dimensions":["2021-01-02"],"metrics":[200]},
