@@ -112,3 +112,19 @@ func TestPlausibleTimeOnPage(t *testing.T) {
 		})
 	})
 }
+
+// From Plausible's dashboard API tests
+// (test/plausible_web/controllers/api/stats_controller/main_graph_test.exs,
+// describe "conversion_rate plot"): the query is one the public API takes
+// too, with its month ("month" of relative_date 2021-01-01) as dates.
+func TestPlausibleGroupConversionRatePlot(t *testing.T) {
+	eachPlausibleEngine(t, func(t *testing.T, r *plausibleRig) {
+		runPlausibleCases(t, r, []plausibleCase{
+			{name: "displays conversion_rate for a month", goals: [][2]string{{"Signup", ""}},
+				events: []pev{{at: "2021-01-01 00:00:00"}, {at: "2021-01-01 00:00:00"}, {name: "Signup", at: "2021-01-01 00:00:00"},
+					{at: "2021-01-31 00:00:00"}, {name: "Signup", at: "2021-01-31 00:00:00"}},
+				query: `{"date_range":["2021-01-01","2021-01-31"],"metrics":["group_conversion_rate"],"dimensions":["time:day"],"filters":[["is","event:goal",["Signup"]]]}`,
+				want:  `[{"dimensions":["2021-01-01"],"metrics":[33.33]},{"dimensions":["2021-01-31"],"metrics":[50.0]}]`},
+		})
+	})
+}
