@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/liveops/liveops/internal/fault"
+	"github.com/liveops/liveops/internal/web"
 )
 
 // Limits on what one event may carry, as Plausible sets them.
@@ -36,6 +37,7 @@ const (
 type Incoming struct {
 	Name        string
 	URL         *url.URL
+	Hostname    string   // the URL's host without "www.", or "(none)"
 	Domains     []string // Plausible allows "a.gov,b.gov": one event for several sites
 	Referrer    string
 	Props       map[string]string
@@ -52,281 +54,262 @@ type Revenue struct {
 	Currency string // ISO 4217, upper case
 }
 
-// eventBody is the request in both spellings that Plausible accepts: its
-// documented long keys and the one-letter keys its own scripts send.
-type eventBody struct {
-	Name        *string         `json:"name"`
-	N           *string         `json:"n"`
-	URL         *string         `json:"url"`
-	U           *string         `json:"u"`
-	Domain      *string         `json:"domain"`
-	D           *string         `json:"d"`
-	Referrer    *string         `json:"referrer"`
-	R           *string         `json:"r"`
-	Props       json.RawMessage `json:"props"`
-	P           json.RawMessage `json:"p"`
-	Revenue     json.RawMessage `json:"revenue"`
-	Dollar      json.RawMessage `json:"$"`
-	Interactive json.RawMessage `json:"interactive"`
-	I           json.RawMessage `json:"i"`
-	H           json.RawMessage `json:"h"`
-	W           json.RawMessage `json:"w"` // screen width: old scripts send it, it is not used
-	SD          json.RawMessage `json:"sd"`
-	E           json.RawMessage `json:"e"`
-}
+// NoHostname is the hostname of an event whose URL has none (a file: or
+// about: page), as Plausible records it.
+const NoHostname = "(none)"
 
-// longName is the documented name of a field, whichever spelling came.
-func longName(field string) string {
-	switch field {
-	case "n":
-		return "name"
-	case "u":
-		return "url"
-	case "d":
-		return "domain"
-	case "r":
-		return "referrer"
-	}
-	return field
-}
+// engagementError is Plausible's wording for an engagement event that
+// carries neither a scroll depth nor an engaged time.
+const engagementError = "engagement event requires a valid integer value for at least one of 'sd' or 'e' fields"
 
-func pick(long, short *string) (string, bool) {
-	if long != nil {
-		return *long, true
-	}
-	if short != nil {
-		return *short, true
-	}
-	return "", false
-}
-
-func pickRaw(long, short json.RawMessage) json.RawMessage {
-	if len(long) > 0 {
-		return long
-	}
-	return short
-}
-
-// DecodeEvent reads one event body. Its errors are Invalid faults that
-// name the field at fault, for the caller to return as they are.
+// DecodeEvent reads one event body as Plausible's Events API does
+// (lib/plausible/ingestion/request.ex). Each field is read in both of its
+// spellings, the one-letter one first, and a null or false counts as
+// absent (but for interactive, whose false is kept: Plausible's
+// `i || interactive` loses an "i": false). What cannot be used is left out rather than refused: props that
+// are not an object, property values that are lists, objects, null or
+// blank, a revenue that does not parse, a non-boolean interactive, a
+// non-string referrer. Refused are a body that is not a JSON object, a
+// missing, blank or non-string name (an integer is taken as text), a
+// missing or unparseable url, a blank domain, or no domain and no host in
+// the URL, a hash mode that is not an integer, an over-long property and an
+// engagement event with neither sd nor e.
+//
+// Its error joins one Invalid fault per field at fault (errors.Join); each
+// Field is Plausible's name of the field (event_name, url, domain,
+// hash_mode, props, or request for the body as a whole) and each Message
+// Plausible's wording, to be returned as they are.
 func DecodeEvent(body []byte) (*Incoming, error) {
-	if !utf8.Valid(body) || bytes.Contains(body, []byte(`\u0000`)) {
-		return nil, fault.Invalidf("", "the body must be UTF-8 JSON without NUL characters")
+	if bytes.Contains(body, []byte(`\u0000`)) {
+		return nil, fault.Invalidf("request", "the body must not contain NUL characters (\\u0000)")
 	}
-	var b eventBody
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&b); err != nil {
-		var typ *json.UnmarshalTypeError
-		if errors.As(err, &typ) && typ.Field != "" {
-			return nil, fault.Invalidf(longName(typ.Field), "%s must be a string", longName(typ.Field))
-		}
-		return nil, fault.Invalidf("", "the body must be a JSON object: %v", err)
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil || m == nil || !utf8.Valid(body) {
+		return nil, fault.Invalidf("request", "Unable to parse request body as json")
 	}
-	ev := &Incoming{ScrollDepth: -1, EngagedMS: -1, Interactive: true}
+	ev := &Incoming{ScrollDepth: -1, EngagedMS: -1, Interactive: true, Hostname: NoHostname}
+	var errs []error
 
-	name, ok := pick(b.Name, b.N)
-	switch {
-	case !ok || strings.TrimSpace(name) == "":
-		return nil, fault.Invalidf("name", "name is required")
+	switch name, ok := decodeName(field(m, "n", "name")); {
+	case !ok:
+		errs = append(errs, fault.Invalidf("event_name", "is invalid"))
+	case name == "":
+		errs = append(errs, fault.Invalidf("event_name", "can't be blank"))
 	case utf8.RuneCountInString(name) > maxNameLen:
-		return nil, fault.Invalidf("name", "name must be at most %d characters", maxNameLen)
-	}
-	ev.Name = strings.TrimSpace(name)
-
-	raw, ok := pick(b.URL, b.U)
-	if !ok || raw == "" {
-		return nil, fault.Invalidf("url", "url is required")
-	}
-	if len(raw) > maxURLLen {
-		return nil, fault.Invalidf("url", "url must be at most %d characters", maxURLLen)
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" || (u.Host == "" && u.Path == "") {
-		return nil, fault.Invalidf("url", "url must be an absolute URL such as https://example.gov/page")
-	}
-	ev.URL = u
-
-	domains, ok := pick(b.Domain, b.D)
-	if !ok || strings.TrimSpace(domains) == "" {
-		return nil, fault.Invalidf("domain", "domain is required")
-	}
-	if len(domains) > maxDomainLen*4 {
-		return nil, fault.Invalidf("domain", "domain is too long")
-	}
-	for _, d := range strings.Split(domains, ",") {
-		if d = strings.ToLower(strings.TrimSpace(d)); d != "" && len(d) <= maxDomainLen {
-			ev.Domains = append(ev.Domains, d)
-		}
-	}
-	if len(ev.Domains) == 0 {
-		return nil, fault.Invalidf("domain", "domain must name a site, such as example.gov")
+		errs = append(errs, fault.Invalidf("event_name", "should be at most %d character(s)", maxNameLen))
+	default:
+		ev.Name = name
 	}
 
-	if ref, ok := pick(b.Referrer, b.R); ok {
-		if len(ref) > maxURLLen {
-			ref = ref[:maxURLLen]
+	if err := ev.decodeURL(field(m, "u", "url")); err != nil {
+		errs = append(errs, err)
+	}
+	if err := ev.decodeDomains(field(m, "d", "domain")); err != nil {
+		errs = append(errs, err)
+	}
+	if ref, ok := str(field(m, "r", "referrer")); ok {
+		ev.Referrer = clipRunes(ref, maxURLLen)
+	}
+	// A blank string is no hash mode, as Ecto casts it.
+	if h := field(m, "h", "hashMode"); h != nil && !blank(h) {
+		n, ok := integer(h)
+		if !ok {
+			errs = append(errs, fault.Invalidf("hash_mode", "is invalid"))
 		}
-		ev.Referrer = ref
+		ev.HashMode = n == 1
 	}
-	if ev.Props, err = decodeProps(pickRaw(b.Props, b.P)); err != nil {
-		return nil, err
+	var err error
+	if ev.Props, err = decodeProps(field(m, "m", "meta", "p", "props")); err != nil {
+		errs = append(errs, err)
 	}
-	if ev.Revenue, err = decodeRevenue(pickRaw(b.Revenue, b.Dollar)); err != nil {
-		return nil, err
-	}
-	if v := pickRaw(b.Interactive, b.I); len(v) > 0 && !isNull(v) {
-		if err := json.Unmarshal(v, &ev.Interactive); err != nil {
-			return nil, fault.Invalidf("interactive", "interactive must be true or false")
+	ev.Revenue = decodeRevenue(field(m, "revenue", "$"))
+	for _, k := range []string{"i", "interactive"} {
+		if b, ok := boolean(m[k]); ok {
+			ev.Interactive = b
+			break
 		}
-	}
-	if len(b.H) > 0 {
-		ev.HashMode = truthy(b.H)
 	}
 	if ev.Name == EngagementName {
-		if ev.ScrollDepth, err = intIn(b.SD, "sd", 0, 100); err != nil {
-			return nil, err
+		ev.ScrollDepth, ev.EngagedMS = scrollDepth(m["sd"]), engagedMS(m["e"])
+		if ev.ScrollDepth < 0 && ev.EngagedMS < 0 {
+			errs = append(errs, fault.Invalidf("event_name", engagementError))
 		}
-		e, err := intIn(b.E, "e", 0, math.MaxInt32)
-		if err != nil {
-			return nil, err
-		}
-		ev.EngagedMS = int64(e)
 		ev.Interactive = false
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return ev, nil
 }
 
-func isNull(v json.RawMessage) bool { return string(bytes.TrimSpace(v)) == "null" }
-
-// truthy reads Plausible's h flag, which scripts send as 1 or true.
-func truthy(v json.RawMessage) bool {
-	s := string(bytes.TrimSpace(v))
-	return s == "1" || s == "true" || s == `"1"` || s == `"true"`
+// field is the first of the keys with a value other than null or false,
+// as Plausible's `body["n"] || body["name"]` picks.
+func field(m map[string]json.RawMessage, keys ...string) json.RawMessage {
+	for _, k := range keys {
+		if v := bytes.TrimSpace(m[k]); len(v) > 0 && string(v) != "null" && string(v) != "false" {
+			return v
+		}
+	}
+	return nil
 }
 
-func intIn(v json.RawMessage, field string, lo, hi int) (int, error) {
-	if len(v) == 0 || isNull(v) {
-		return -1, nil
+func str(v json.RawMessage) (string, bool) {
+	var s string
+	if len(v) == 0 || v[0] != '"' || json.Unmarshal(v, &s) != nil {
+		return "", false
 	}
-	var f float64
-	if err := json.Unmarshal(v, &f); err != nil || f < float64(lo) || f > float64(hi) || f != math.Trunc(f) {
-		return 0, fault.Invalidf(field, "%s must be a whole number from %d to %d", field, lo, hi)
-	}
-	return int(f), nil
+	return s, true
 }
 
-// decodeProps reads custom properties: an object, or (as Plausible's
-// scripts send it) a JSON string holding an object. Values may be strings,
-// numbers or booleans; null and empty values are left out.
-func decodeProps(v json.RawMessage) (map[string]string, error) {
-	if len(v) == 0 || isNull(v) {
-		return nil, nil
-	}
-	if bytes.HasPrefix(bytes.TrimSpace(v), []byte(`"`)) {
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			return nil, fault.Invalidf("props", "props must be an object")
-		}
-		v = json.RawMessage(s)
-		if strings.TrimSpace(s) == "" {
-			return nil, nil
-		}
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(v, &m); err != nil {
-		return nil, fault.Invalidf("props", "props must be an object of names and values")
-	}
-	if len(m) > maxProps {
-		return nil, fault.Invalidf("props", "props may have at most %d properties", maxProps)
-	}
-	out := make(map[string]string, len(m))
-	for k, raw := range m {
-		if k == "" || utf8.RuneCountInString(k) > maxPropKeyLen {
-			return nil, fault.Invalidf("props", "property names must be 1 to %d characters", maxPropKeyLen)
-		}
-		var val any
-		if err := json.Unmarshal(raw, &val); err != nil {
-			return nil, fault.Invalidf("props."+k, "props.%s is not valid JSON", k)
-		}
-		var s string
-		switch x := val.(type) {
-		case nil:
-			continue
-		case string:
-			s = x
-		case bool:
-			s = strconv.FormatBool(x)
-		case float64:
-			s = strings.TrimSpace(string(raw))
-		default:
-			return nil, fault.Invalidf("props."+k, "props.%s must be a string, number or boolean", k)
-		}
-		if s == "" {
-			continue
-		}
-		if utf8.RuneCountInString(s) > maxPropValLen {
-			return nil, fault.Invalidf("props."+k, "props.%s must be at most %d characters", k, maxPropValLen)
-		}
-		out[k] = s
-	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	return out, nil
+func blank(v json.RawMessage) bool {
+	s, ok := str(v)
+	return ok && strings.TrimSpace(s) == ""
 }
 
-func decodeRevenue(v json.RawMessage) (*Revenue, error) {
-	if len(v) == 0 || isNull(v) {
-		return nil, nil
+func boolean(v json.RawMessage) (b, ok bool) {
+	switch string(bytes.TrimSpace(v)) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
 	}
-	var r struct {
-		Amount   json.RawMessage `json:"amount"`
-		Currency string          `json:"currency"`
-	}
-	if err := json.Unmarshal(v, &r); err != nil {
-		return nil, fault.Invalidf("revenue", `revenue must be an object like {"amount": 12.5, "currency": "GBP"}`)
-	}
-	amount := strings.Trim(strings.TrimSpace(string(r.Amount)), `"`)
-	if f, err := strconv.ParseFloat(amount, 64); err != nil || math.IsInf(f, 0) || math.IsNaN(f) || len(amount) > 30 {
-		return nil, fault.Invalidf("revenue.amount", "revenue.amount must be a number")
-	}
-	cur := strings.ToUpper(strings.TrimSpace(r.Currency))
-	if len(cur) != 3 || strings.Trim(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		return nil, fault.Invalidf("revenue.currency", "revenue.currency must be a three-letter ISO 4217 code such as GBP")
-	}
-	return &Revenue{Amount: amount, Currency: cur}, nil
+	return false, false
 }
 
-// PropsJSON encodes properties with sorted keys, as they are stored.
-func PropsJSON(props map[string]string) string {
-	if len(props) == 0 {
-		return ""
-	}
-	keys := make([]string, 0, len(props))
-	for k := range props {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(',')
+// integer reads a JSON integer or a string holding one, as Ecto casts an
+// integer field: 1 and "1" are, 1.0 and true are not.
+func integer(v json.RawMessage) (int64, bool) {
+	s, quoted := str(v)
+	if !quoted {
+		s = string(v)
+		if strings.ContainsAny(s, ".eE") {
+			return 0, false
 		}
-		kj, _ := json.Marshal(k)
-		vj, _ := json.Marshal(props[k])
-		b.Write(kj)
-		b.WriteByte(':')
-		b.Write(vj)
 	}
-	b.WriteByte('}')
-	return b.String()
+	n, err := strconv.ParseInt(s, 10, 64)
+	var num *strconv.NumError
+	if errors.As(err, &num) && errors.Is(num.Err, strconv.ErrRange) {
+		if strings.HasPrefix(s, "-") {
+			return math.MinInt64, true
+		}
+		return math.MaxInt64, true
+	}
+	return n, err == nil
 }
 
-// Page is the path the event counts for: the URL's path, with the fragment
-// for sites that route by it.
+// decodeName reads the event name: a string, trimmed, or an integer taken
+// as text (a 404 page's event may be named by its status). ok is false for
+// any other type.
+func decodeName(v json.RawMessage) (name string, ok bool) {
+	if v == nil {
+		return "", true
+	}
+	if s, ok := str(v); ok {
+		return strings.TrimSpace(s), true
+	}
+	if _, ok := integer(v); ok && v[0] != '"' {
+		return string(v), true
+	}
+	return "", false
+}
+
+// decodeURL reads the page URL and its hostname. Any URL Go can parse is
+// taken, as Plausible takes any: one without a host (a file: page) counts
+// under the hostname "(none)".
+func (ev *Incoming) decodeURL(v json.RawMessage) error {
+	if v == nil {
+		return fault.Invalidf("url", "is required")
+	}
+	raw, ok := str(v)
+	if !ok || len(raw) > maxURLLen {
+		return fault.Invalidf("url", "must be a valid url")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fault.Invalidf("url", "must be a valid url")
+	}
+	if u.Scheme == "data" {
+		return fault.Invalidf("url", "scheme is not allowed")
+	}
+	ev.URL = u
+	if h := sanitizeHost(u.Hostname()); h != "" {
+		ev.Hostname = web.CleanText(h, maxDomainLen)
+	}
+	return nil
+}
+
+// decodeDomains reads the sites the event is for. Without a domain the
+// URL's host names the site, as in Plausible. Blank entries of a list
+// ("a.gov,,b.gov") are kept: they name no site, and are dropped as such.
+func (ev *Incoming) decodeDomains(v json.RawMessage) error {
+	domains, ok := str(v)
+	switch {
+	case ok && strings.TrimSpace(domains) == "":
+		return fault.Invalidf("domain", "can't be blank")
+	case ok && len(domains) > maxDomainLen*4:
+		return fault.Invalidf("domain", "should be at most %d character(s)", maxDomainLen*4)
+	case ok:
+		for _, d := range strings.Split(domains, ",") {
+			ev.Domains = append(ev.Domains, sanitizeHost(d))
+		}
+	case ev.URL != nil && ev.URL.Host != "":
+		ev.Domains = []string{sanitizeHost(ev.URL.Hostname())}
+	default:
+		return fault.Invalidf("domain", "can't be blank")
+	}
+	return nil
+}
+
+// sanitizeHost lower-cases a host and takes off spaces and a leading
+// "www.", as Plausible does to domains and hostnames.
+func sanitizeHost(h string) string {
+	return strings.TrimPrefix(strings.ToLower(strings.TrimSpace(h)), "www.")
+}
+
+// clipRunes cuts s to at most n characters.
+func clipRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// scrollDepth reads an engagement event's sd as Plausible does: above 100
+// is 100; a negative, fractional or non-number value is not sent (-1).
+func scrollDepth(v json.RawMessage) int {
+	n, ok := integer(v)
+	switch {
+	case !ok || n < 0:
+		return -1
+	case n > 100:
+		return 100
+	}
+	return int(n)
+}
+
+// engagedMS reads an engagement event's e: milliseconds, or -1 when it is
+// not a whole number the column holds. Plausible also throws away times of
+// 30 days or more, which old trackers sent.
+func engagedMS(v json.RawMessage) int64 {
+	if n, ok := integer(v); ok && n >= 0 && n < math.MaxInt32 {
+		return n
+	}
+	return -1
+}
+
+// Page is the path the event counts for: the URL's path, decoded and
+// without trailing spaces, with the fragment for sites that route by it;
+// "/" when there is none.
 func (ev *Incoming) Page() string {
 	p := ev.URL.Path
+	if p == "" && ev.URL.Opaque != "" {
+		// about:blank and the like: Plausible counts "blank".
+		p, _ = url.PathUnescape(ev.URL.Opaque)
+	}
+	p = strings.TrimRightFunc(p, unicode.IsSpace)
 	if p == "" {
 		p = "/"
 	}

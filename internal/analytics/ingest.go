@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,10 @@ import (
 
 // DroppedHeader tells a site why an event it sent was not counted.
 const DroppedHeader = "X-Liveops-Dropped"
+
+// PlausibleDroppedHeader counts, as Plausible's x-plausible-dropped does,
+// the sites of an event (of its domain list) that did not count it.
+const PlausibleDroppedHeader = "X-Plausible-Dropped"
 
 // Ingest answers POST /api/event, Plausible's Events API.
 type Ingest struct {
@@ -80,7 +85,7 @@ func cors(w http.ResponseWriter) {
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
 	h.Set("Access-Control-Allow-Headers", "Content-Type")
-	h.Set("Access-Control-Expose-Headers", DroppedHeader)
+	h.Set("Access-Control-Expose-Headers", DroppedHeader+", "+PlausibleDroppedHeader)
 }
 
 func (in *Ingest) preflight(w http.ResponseWriter, r *http.Request) {
@@ -89,14 +94,41 @@ func (in *Ingest) preflight(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// refuse answers an error as Plausible's Events API does:
+// {"errors": {"url": ["is required"], …}}, one entry per field at fault
+// ("request" for the body as a whole).
 func (in *Ingest) refuse(w http.ResponseWriter, r *http.Request, reason string, err error) {
 	in.refused.WithLabelValues(reason).Inc()
-	in.site.Fail(w, r, err)
+	errs := map[string][]string{}
+	status := 0
+	for _, e := range leafErrors(err) {
+		we := web.Describe(w, r, e)
+		if status == 0 {
+			status = we.Status
+		}
+		field := we.Field
+		if field == "" {
+			field = "request"
+		}
+		errs[field] = append(errs[field], we.Message)
+	}
+	web.WriteJSON(w, status, map[string]any{"errors": errs})
 }
 
-func (in *Ingest) drop(w http.ResponseWriter, reason string) {
+// leafErrors lists the errors err joins (see DecodeEvent), or err itself.
+func leafErrors(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// drop answers 202 for an event that n of its sites do not count: all of
+// them when reason is set.
+func (in *Ingest) drop(w http.ResponseWriter, reason string, n int) {
 	in.dropped.WithLabelValues(reason).Inc()
 	w.Header().Set(DroppedHeader, reason)
+	w.Header().Set(PlausibleDroppedHeader, strconv.Itoa(n))
 	w.WriteHeader(http.StatusAccepted)
 	io.WriteString(w, "ok")
 }
@@ -130,17 +162,21 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	ua := r.UserAgent()
 	if enricher.IsBot(ua) {
-		in.drop(w, "bot")
+		in.drop(w, "bot", len(ev.Domains))
 		return
 	}
 	if ev.Referrer != "" && enricher.IsSpamReferrer(ev.Referrer) {
-		in.drop(w, "referrer_spam")
+		in.drop(w, "referrer_spam", len(ev.Domains))
 		return
 	}
-	ip := web.ClientIP(r.Context())
+	ip := web.EdgeClientIP(r.Context())
 	var targets []*catalog.Service
-	excluded := false
+	excluded, unknown := false, 0
 	for _, d := range ev.Domains {
+		if d == "" || len(d) > maxDomainLen {
+			unknown++
+			continue
+		}
 		e, err := in.services.find(r.Context(), d)
 		if err != nil {
 			in.refuse(w, r, "lookup", err)
@@ -148,8 +184,10 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		switch {
 		case e.service == nil || e.service.Archived():
+			unknown++
 		case e.excluded.Contains(ip):
 			excluded = true
+			unknown++
 		case slices.ContainsFunc(targets, func(t *catalog.Service) bool { return t.ID == e.service.ID }):
 			// two of the event's domains are one service's: count it once
 		default:
@@ -161,7 +199,7 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		if excluded {
 			reason = "excluded_ip"
 		}
-		in.drop(w, reason)
+		in.drop(w, reason, len(ev.Domains))
 		return
 	}
 
@@ -177,6 +215,7 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	if visit.Source == "" && visit.Channel == "" {
 		visit.Channel = "Direct"
 	}
+	plausibleTags(&visit, ev.URL.Query())
 	// Paths, campaign tags and properties are free text a site fills in:
 	// a path may hold an email address, a tag a phone number.
 	sc := in.scrub.String
@@ -184,7 +223,8 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	visit.UTMCampaign, visit.UTMTerm, visit.UTMContent = sc(visit.UTMCampaign), sc(visit.UTMTerm), sc(visit.UTMContent)
 	page := sc(web.CleanText(ev.Page(), maxURLLen))
 	name := sc(ev.Name)
-	host := web.CleanText(strings.ToLower(ev.URL.Hostname()), maxDomainLen)
+	host := ev.Hostname
+	root := rootDomain(host)
 	for k, v := range ev.Props {
 		if k == "url" && (ev.Name == "Outbound Link: Click" || ev.Name == "File Download") {
 			// A link's query string and fragment may carry a token or a name.
@@ -204,8 +244,8 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		evs[i] = &Event{
 			ServiceID: s.ID, Zone: s.Location(), Time: now,
-			VisitorID:     visitorID(today, s.ID, ip, ua),
-			PrevVisitorID: visitorID(yesterday, s.ID, ip, ua),
+			VisitorID:     visitorID(today, s.ID, root, ip, ua),
+			PrevVisitorID: visitorID(yesterday, s.ID, root, ip, ua),
 			Name:          name, Page: page, Hostname: host, Props: props, Revenue: ev.Revenue.String(),
 			Interactive: ev.Interactive, ScrollDepth: ev.ScrollDepth, EngagedMS: ev.EngagedMS, Visit: visit,
 		}
@@ -225,6 +265,9 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.accepted.Add(float64(len(evs)))
+	if unknown > 0 {
+		w.Header().Set(PlausibleDroppedHeader, strconv.Itoa(unknown))
+	}
 	w.WriteHeader(http.StatusAccepted)
 	io.WriteString(w, "ok")
 }
@@ -294,14 +337,20 @@ func excludedIPs(ctx context.Context, db *store.DB, serviceID int64) (web.Truste
 	return nets, nil
 }
 
-// VisitorKey is the visitor id the analytics area would give whoever sent r
-// to the service today: a hash of the day's salt, the service, the client
-// address and user agent. Other areas key per-visitor limits on it (the
-// feedback area's rate limit), so they keep no address either.
+// VisitorKey is a visitor id for whoever sent r to the service today,
+// made as the analytics area makes one (see visitorID) for a page on the
+// service's first domain, but from the address liveops itself trusts
+// (web.ClientIP) rather than one a CDN header may claim, so that a forged
+// header cannot dodge a limit. Other areas key per-visitor limits on it
+// (the feedback area's rate limit), so they keep no address either.
 func (in *Ingest) VisitorKey(ctx context.Context, s *catalog.Service, r *http.Request) (int64, error) {
 	today, _, err := in.salts.pair(ctx, in.now(), s.Location())
 	if err != nil {
 		return 0, fmt.Errorf("visitor key: %w", err)
 	}
-	return visitorID(today, s.ID, web.ClientIP(r.Context()), r.UserAgent()), nil
+	root := NoHostname
+	if len(s.Domains) > 0 {
+		root = rootDomain(sanitizeHost(s.Domains[0]))
+	}
+	return visitorID(today, s.ID, root, web.ClientIP(r.Context()), r.UserAgent()), nil
 }

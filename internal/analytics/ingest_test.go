@@ -36,6 +36,12 @@ type ingestRig struct {
 // proxy at 127.0.0.1 so tests can set the client address.
 func newIngestRig(t *testing.T, db *store.DB, opt PipelineOptions, start bool) *ingestRig {
 	t.Helper()
+	return newIngestRigTrusting(t, db, opt, start, web.TrustedProxies{netip.MustParsePrefix("127.0.0.1/32")})
+}
+
+// newIngestRigTrusting is newIngestRig with the given trusted proxies.
+func newIngestRigTrusting(t *testing.T, db *store.DB, opt PipelineOptions, start bool, trusted web.TrustedProxies) *ingestRig {
+	t.Helper()
 	site, err := web.NewSite()
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +65,7 @@ func newIngestRig(t *testing.T, db *store.DB, opt PipelineOptions, start bool) *
 	in := NewIngest(db, cat, p, func() (*enrich.Enricher, error) { return e, nil }, site, reg)
 	mux := http.NewServeMux()
 	in.Routes(&web.Router{Mux: mux, Site: site})
-	srv := httptest.NewServer(web.Chain(mux, web.ClientIPs(web.TrustedProxies{netip.MustParsePrefix("127.0.0.1/32")})))
+	srv := httptest.NewServer(web.Chain(mux, web.ClientIPs(trusted)))
 	t.Cleanup(srv.Close)
 	return &ingestRig{srv: srv, in: in, p: p, db: db, svc: svc, second: second}
 }
@@ -102,10 +108,10 @@ func TestIngestHTTP(t *testing.T) {
 			{"no user agent", `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov"}`, "text/plain", "", 202, "bot", ""},
 			{"unknown site", `{"n":"pageview","u":"https://other.example/","d":"other.example"}`, "text/plain", firefox, 202, "unknown_domain", ""},
 			{"spam referrer", `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov","r":"https://` + spam + `/"}`, "text/plain", firefox, 202, "referrer_spam", ""},
-			{"missing domain", `{"n":"pageview","u":"https://apply.example.gov/"}`, "text/plain", firefox, 400, "", "domain"},
-			{"not JSON", `n=pageview`, "text/plain", firefox, 400, "", ""},
-			{"form body", `n=pageview`, "application/x-www-form-urlencoded", firefox, 415, "", ""},
-			{"too large", `{"n":"pageview","u":"https://apply.example.gov/` + strings.Repeat("x", 9000) + `","d":"apply.example.gov"}`, "text/plain", firefox, 413, "", ""},
+			{"blank domain", `{"n":"pageview","u":"https://apply.example.gov/","d":" "}`, "text/plain", firefox, 400, "", "domain"},
+			{"not JSON", `n=pageview`, "text/plain", firefox, 400, "", "request"},
+			{"form body", `n=pageview`, "application/x-www-form-urlencoded", firefox, 415, "", "request"},
+			{"too large", `{"n":"pageview","u":"https://apply.example.gov/` + strings.Repeat("x", 9000) + `","d":"apply.example.gov"}`, "text/plain", firefox, 413, "", "request"},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -117,9 +123,9 @@ func TestIngestHTTP(t *testing.T) {
 					t.Fatalf("CORS %q, cookies %v", resp.Header.Get("Access-Control-Allow-Origin"), resp.Cookies())
 				}
 				if tc.status >= 400 {
-					var e web.APIError
-					if err := json.Unmarshal([]byte(body), &e); err != nil || e.Error == "" || e.Field != tc.field {
-						t.Fatalf("error body %q, want field %q", body, tc.field)
+					var e struct{ Errors map[string][]string }
+					if err := json.Unmarshal([]byte(body), &e); err != nil || len(e.Errors) != 1 || len(e.Errors[tc.field]) != 1 || e.Errors[tc.field][0] == "" {
+						t.Fatalf("error body %q, want errors on %q", body, tc.field)
 					}
 				}
 			})

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -86,9 +87,12 @@ func (s *salts) load(ctx context.Context, day string, now time.Time) ([]byte, er
 	return hex.DecodeString(h)
 }
 
-// visitorID hashes one visitor for one day. The result is positive, so it
-// fits a signed 64-bit column on every engine.
-func visitorID(salt []byte, serviceID int64, ip netip.Addr, userAgent string) int64 {
+// visitorID hashes one visitor for one day: the salt, the service, the
+// root domain of the page's host (see rootDomain), the client address and
+// user agent, as Plausible's user id hashes its salt, site domain, root
+// domain, address and user agent. The result is positive, so it fits a
+// signed 64-bit column on every engine.
+func visitorID(salt []byte, serviceID int64, root string, ip netip.Addr, userAgent string) int64 {
 	h := sha256.New()
 	h.Write(salt)
 	var id [8]byte
@@ -96,9 +100,44 @@ func visitorID(salt []byte, serviceID int64, ip netip.Addr, userAgent string) in
 	h.Write(id[:])
 	a := ip.As16()
 	h.Write(a[:])
+	h.Write([]byte(root))
+	h.Write([]byte{0}) // a hostname holds no NUL: root and agent cannot run together
 	h.Write([]byte(userAgent))
 	var sum [sha256.Size]byte
 	return int64(binary.BigEndian.Uint64(h.Sum(sum[:0])) >> 1)
+}
+
+// rootDomain is the part of a page's host that a visitor id keys on, so
+// that a visitor moving between a site's hosts (example.gov and
+// apply.example.gov) stays one visitor, while one on two unrelated hosts
+// of a service is two, as with Plausible's registrable domain. liveops
+// has no public suffix list: the root is the last two labels, or three
+// under a two-letter country domain's common second level (example.gov.uk,
+// example.co.uk). An IP address and "(none)" are kept whole.
+func rootDomain(host string) string {
+	if host == NoHostname {
+		return host
+	}
+	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return host
+	}
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	n, last := 2, len(labels)-1
+	if last >= 2 && len(labels[last]) == 2 && countrySecondLevel[labels[last-1]] {
+		n = 3
+	}
+	if len(labels) <= n {
+		return host
+	}
+	return strings.Join(labels[len(labels)-n:], ".")
+}
+
+// countrySecondLevel are the second-level labels under which country
+// domains register names: gov.uk, co.uk, com.au, ac.nz and the like.
+var countrySecondLevel = map[string]bool{
+	"ac": true, "co": true, "com": true, "edu": true, "go": true, "gob": true, "gov": true, "govt": true,
+	"ltd": true, "mil": true, "ne": true, "net": true, "nhs": true, "nic": true, "or": true, "org": true,
+	"plc": true, "police": true, "sch": true,
 }
 
 // prepare makes, ahead of time, every salt a service in any zone needs

@@ -37,9 +37,10 @@ func TestSalts(t *testing.T) {
 			t.Fatal("yesterday's salt is today's")
 		}
 		ip := netip.MustParseAddr("198.51.100.7")
-		id, again := visitorID(today, 1, ip, "ua"), visitorID(today, 1, ip, "ua")
-		if id != again || id == visitorID(next, 1, ip, "ua") || id == visitorID(today, 2, ip, "ua") {
-			t.Fatal("visitor ids must be stable within a day and a service, and differ across them")
+		id, again := visitorID(today, 1, "example.gov", ip, "ua"), visitorID(today, 1, "example.gov", ip, "ua")
+		if id != again || id == visitorID(next, 1, "example.gov", ip, "ua") || id == visitorID(today, 2, "example.gov", ip, "ua") ||
+			id == visitorID(today, 1, "other.gov", ip, "ua") {
+			t.Fatal("visitor ids must be stable within a day, a service and a root domain, and differ across them")
 		}
 		// A week later, the old salts are gone.
 		if _, _, err := a.pair(ctx, evening.AddDate(0, 0, 7), ny); err != nil {
@@ -92,4 +93,24 @@ func TestPrepareSalts(t *testing.T) {
 			t.Fatal("the prepared salt is not the one ingestion uses")
 		}
 	})
+}
+
+func TestRootDomain(t *testing.T) {
+	for host, want := range map[string]string{
+		"example.gov":                   "example.gov",
+		"apply.example.gov":             "example.gov",
+		"a.b.example.gov":               "example.gov",
+		"apply.example.gov.uk":          "example.gov.uk",
+		"example.co.uk":                 "example.co.uk",
+		"app.t.co":                      "t.co",
+		"localhost":                     "localhost",
+		"192.0.2.1":                     "192.0.2.1",
+		"[2001:db8::1]":                 "[2001:db8::1]",
+		NoHostname:                      NoHostname,
+		"liipgellkffekalgefpjolodblggk": "liipgellkffekalgefpjolodblggk",
+	} {
+		if got := rootDomain(host); got != want {
+			t.Errorf("rootDomain(%q) = %q, want %q", host, got, want)
+		}
+	}
 }

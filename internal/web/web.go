@@ -80,6 +80,18 @@ func (s *Site) Handle(h HandlerFunc) http.Handler {
 
 // Fail writes the response for err, as Handle does.
 func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := Describe(w, r, err)
+	if IsAPI(r) {
+		WriteJSON(w, e.Status, APIError{Error: e.Message, Field: e.Field})
+		return
+	}
+	s.renderError(w, r, e)
+}
+
+// Describe is the status and message Fail answers err with: it logs an
+// internal error and sets Retry-After as Fail does, but writes no body, for
+// a handler that answers in a shape of its own (the Events API's).
+func Describe(w http.ResponseWriter, r *http.Request, err error) *Error {
 	e, shown := AsError(err)
 	switch k := fault.KindOf(err); {
 	case shown:
@@ -101,11 +113,7 @@ func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		e = &Error{Status: http.StatusInternalServerError, Message: "Something went wrong on our side. The error has been logged; try again, and tell your administrator if it keeps happening."}
 	}
-	if IsAPI(r) {
-		WriteJSON(w, e.Status, APIError{Error: e.Message, Field: e.Field})
-		return
-	}
-	s.renderError(w, r, e)
+	return e
 }
 
 // AsError is err as the status, field and message a user may be shown:

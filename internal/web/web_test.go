@@ -26,6 +26,9 @@ func TestClientIP(t *testing.T) {
 		{"garbage in header", "10.1.2.3:5000", "not-an-ip", "10.1.2.3"},
 		{"ipv6 peer", "[2001:db8::1]:443", "", "2001:db8::1"},
 		{"v4-mapped proxy", "[::ffff:10.0.0.1]:80", "198.51.100.8", "198.51.100.8"},
+		{"entry with a port", "10.1.2.3:5000", "198.51.100.7:123", "198.51.100.7"},
+		{"ipv6 entry with a port", "10.1.2.3:5000", "[2001:db8::7]:123", "2001:db8::7"},
+		{"ipv6 entry in brackets", "10.1.2.3:5000", "[2001:db8::7]", "2001:db8::7"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
