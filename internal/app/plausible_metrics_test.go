@@ -128,3 +128,24 @@ func TestPlausibleGroupConversionRatePlot(t *testing.T) {
 		})
 	})
 }
+
+// From Plausible's query parser tests (test/plausible/stats/query_parser_test.exs,
+// query_parse_and_build_test.exs in newer versions, describe "conversion_rate
+// metric"), asked of the public API. The refusal's wording differs between
+// Plausible's versions; what is checked is the rule.
+func TestPlausibleSpecialMetricsParsing(t *testing.T) {
+	eachPlausibleEngine(t, func(t *testing.T, r *plausibleRig) {
+		runPlausibleCases(t, r, []plausibleCase{
+			{name: "custom properties filter with special metric",
+				query: q(`"conversion_rate","group_conversion_rate"`, `"filters":[["is","event:props:foo",["bar"]]]`, `"dimensions":["event:goal"]`),
+				want:  `[]`},
+			{name: "not top level custom properties filter with special metric is invalid",
+				query:  q(`"conversion_rate","group_conversion_rate"`, `"filters":[["not",["is","event:props:foo",["bar"]]]]`, `"dimensions":["event:goal"]`),
+				status: 400, errContains: "custom property filters can only be used"},
+			// The same with group_conversion_rate alone.
+			{name: "not top level custom properties filter with group_conversion_rate is invalid",
+				query:  q(`"group_conversion_rate"`, `"filters":[["not",["is","event:props:foo",["bar"]]]]`, `"dimensions":["event:goal"]`),
+				status: 400, errContains: "custom property filters can only be used on top level"},
+		})
+	})
+}

@@ -85,7 +85,9 @@ func parseMetric(v any, field string) (Metric, error) {
 // (TableDecider.validate_no_metrics_dimensions_conflict):
 //
 //   - conversion_rate and group_conversion_rate need an event:goal
-//     dimension or filter;
+//     dimension or filter, and group_conversion_rate custom property
+//     filters at the top level only (validateFilterDepths says so for
+//     conversion_rate);
 //   - scroll_depth needs an event:page dimension or top-level filter;
 //   - time_on_page needs an event:page dimension or filter at any depth;
 //   - views_per_visit takes no event:page filter and no dimensions;
@@ -102,6 +104,9 @@ func validateMetrics(q *Query) error {
 		case ConversionRate, GroupConversionRate:
 			if !q.hasDimension(KindGoal) && !filtersOn(q.Filters, KindGoal, false) {
 				return errf(field, "Metric `%s` can only be queried with event:goal filters or dimensions.", m)
+			}
+			if err := topLevelProps(q.Filters); m == GroupConversionRate && err != nil {
+				return err
 			}
 		case ScrollDepth:
 			if !q.hasDimension(KindPage) && !filtersOn(q.Filters, KindPage, true) {
@@ -157,4 +162,16 @@ func validateMetrics(q *Query) error {
 
 func (q *Query) hasDimension(k Kind) bool {
 	return slices.ContainsFunc(q.Dimensions, func(d Dimension) bool { return d.Kind == k })
+}
+
+// topLevelProps refuses custom property filters below the top level, which
+// the conversion rates take out of their base only at the top.
+func topLevelProps(f Filter) error {
+	var err error
+	Walk(f, func(l *Leaf, depth int) {
+		if err == nil && depth > 0 && l.Dimension.Kind == KindProp {
+			err = errf(l.path+"/1", "Invalid filters. When `conversion_rate` or `group_conversion_rate` metrics are used, custom property filters can only be used on top level.")
+		}
+	})
+	return err
 }
