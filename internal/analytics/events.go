@@ -91,4 +91,5 @@ type StatsRequest struct {
 	Query   *statsquery.Query
 	Goals   []ResolvedGoal
 	rawOnly bool // never read rollups (tests compare both ways)
+	columns bool // answer from columns in memory (stats_columns.go)
 }

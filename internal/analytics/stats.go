@@ -113,7 +113,7 @@ func (st *Stats) run(ctx context.Context, serviceID int64, q *statsquery.Query, 
 // Stats runs the query engine of stats*.go.
 func (s *sqlEvents) Stats(ctx context.Context, r StatsRequest) (*Result, error) {
 	q := r.Query
-	x := &execution{ev: s, q: q, service: r.Service, rawOnly: r.rawOnly, goals: r.Goals}
+	x := &execution{ev: s, q: q, service: r.Service, rawOnly: r.rawOnly, goals: r.Goals, useColumns: r.columns}
 	if err := x.prepare(ctx); err != nil {
 		return nil, err
 	}

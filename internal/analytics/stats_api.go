@@ -60,10 +60,23 @@ func (a *StatsAPI) query(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q, err := statsquery.Parse(body, svc.Location(), a.now(), start)
+	siteInfo := statsquery.Site{Location: svc.Location(), StatsStart: start}
+	if a.stats.goals != nil {
+		// An "is" filter on event:goal must name a goal of the service.
+		siteInfo.GoalNames = func() ([]string, error) {
+			goals, err := a.stats.goals.StatsGoals(r.Context(), svc.ID)
+			names := make([]string, 0, len(goals))
+			for _, g := range goals {
+				names = append(names, g.DisplayName)
+			}
+			return names, err
+		}
+	}
+	q, err := statsquery.ParseSite(body, siteInfo, a.now())
 	var qe *statsquery.Error
 	if errors.As(err, &qe) {
-		return web.BadRequest(qe.Field, "%s", qe.Error())
+		// Plausible's body is the error alone; pointers are in its text.
+		return web.BadRequest("", "%s", qe.Error())
 	}
 	if err != nil {
 		return err

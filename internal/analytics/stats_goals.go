@@ -140,7 +140,7 @@ func (x *execution) goalGroups(ctx context.Context, gi int) ([]*group, error) {
 	for i, g := range x.goals {
 		sub := *x
 		sub.q = &rest
-		sub.extra = goalCond([]ResolvedGoal{g})
+		sub.extra, sub.extraGoals = goalCond([]ResolvedGoal{g}), []ResolvedGoal{g}
 		gs, err := sub.groups(ctx)
 		if err != nil {
 			return nil, err
@@ -217,7 +217,7 @@ func (x *execution) baseVisitors(ctx context.Context, filters statsquery.Filter,
 	// group's converting visitors are those of any event on it: read the
 	// events, so that a group's base is never below its conversions.
 	page := slices.ContainsFunc(dims, func(d statsquery.Dimension) bool { return d.Kind == statsquery.KindPage })
-	sub := &execution{ev: x.ev, q: &base, service: x.service, rawOnly: x.rawOnly || page}
+	sub := &execution{ev: x.ev, q: &base, service: x.service, rawOnly: x.rawOnly || page, useColumns: x.useColumns, cols: x.cols}
 	if err := sub.prepare(ctx); err != nil {
 		return nil, err
 	}

@@ -84,6 +84,9 @@ func (x *execution) groups(ctx context.Context) ([]*group, error) {
 // run builds and runs one aggregate query on events or visits, calling
 // row with each group's dimension values and measures.
 func (x *execution) run(ctx context.Context, table int, row func([]groupValue, []int64)) error {
+	if x.columnsAnswer() {
+		return x.runColumns(ctx, table, row)
+	}
 	var a args
 	alias, from, tsCol := "e", "analytics_events e", "e.ts"
 	measures := `count(DISTINCT e.visitor_id), count(DISTINCT e.session_id),
@@ -214,17 +217,7 @@ func (x *execution) run(ctx context.Context, table int, row func([]groupValue, [
 // entered on a matching page (a visit that saw the page later did not
 // bounce from it); otherwise every visit the filters keep.
 func (x *execution) bounceScope(ctx context.Context) (string, error) {
-	var page *statsquery.Leaf
-	top := []statsquery.Filter{x.q.Filters}
-	if and, ok := x.q.Filters.(*statsquery.And); ok {
-		top = and.Filters
-	}
-	for _, f := range top {
-		if l, ok := f.(*statsquery.Leaf); ok && l.Dimension.Kind == statsquery.KindPage {
-			page = l
-			break
-		}
-	}
+	page := topLevelPage(x.q.Filters)
 	if page == nil {
 		return "TRUE", nil
 	}
@@ -233,6 +226,20 @@ func (x *execution) bounceScope(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return "s.entry_page IN (" + idList(ids) + ")", nil
+}
+
+// topLevelPage is the first event:page filter among the top-level ones.
+func topLevelPage(f statsquery.Filter) *statsquery.Leaf {
+	top := []statsquery.Filter{f}
+	if and, ok := f.(*statsquery.And); ok {
+		top = and.Filters
+	}
+	for _, f := range top {
+		if l, ok := f.(*statsquery.Leaf); ok && l.Dimension.Kind == statsquery.KindPage {
+			return l
+		}
+	}
+	return nil
 }
 
 // bucketsCTE lists the time buckets of the range as a table bk(i, lo, hi)
@@ -258,7 +265,7 @@ func (x *execution) totalVisitors(ctx context.Context) (int64, error) {
 	if err := whole.prepare(ctx); err != nil {
 		return 0, err
 	}
-	whole.eventsDriven, whole.rawOnly = x.eventsDriven, x.rawOnly
+	whole.eventsDriven, whole.rawOnly, whole.useColumns, whole.cols = x.eventsDriven, x.rawOnly, x.useColumns, x.cols
 	gs, err := whole.collect(ctx)
 	if err != nil || len(gs) == 0 {
 		return 0, err

@@ -58,7 +58,10 @@ type execution struct {
 	eventsDriven             bool // visitors and visits come from events, not visits
 	rawOnly                  bool // never read rollups (tests compare both ways)
 	goals                    []ResolvedGoal
-	extra                    string // a further condition on events: one goal's, for the goal dimension
+	extra                    string         // a further condition on events: one goal's, for the goal dimension
+	extraGoals               []ResolvedGoal // extra's goal, for the column engine
+	useColumns               bool           // answer from columns in memory (stats_columns.go)
+	cols                     *colChunk      // the columns, once read
 	// distinct caches the values stored in a column (or custom property)
 	// during the range, read once however many filters name it.
 	distinct map[string][]storedValue
@@ -448,10 +451,12 @@ func (x *execution) propCond(ctx context.Context, l *statsquery.Leaf, a *args) (
 	if len(in) > 0 {
 		list, _ := json.Marshal(in)
 		expr := x.propExpr("e", l.Dimension.PropName, a)
+		// IS NOT NULL keeps the condition two-valued under "not": an event
+		// without the property is then kept by not, as in Plausible.
 		if x.ev.db.Dialect() == store.Postgres {
-			parts = append(parts, expr+" IN (SELECT jsonb_array_elements_text("+a.add(string(list))+"::jsonb))")
+			parts = append(parts, "("+expr+" IS NOT NULL AND "+expr+" IN (SELECT jsonb_array_elements_text("+a.add(string(list))+"::jsonb)))")
 		} else {
-			parts = append(parts, expr+" IN (SELECT value FROM json_each("+a.add(string(list))+"))")
+			parts = append(parts, "("+expr+" IS NOT NULL AND "+expr+" IN (SELECT value FROM json_each("+a.add(string(list))+")))")
 		}
 	}
 	if none {

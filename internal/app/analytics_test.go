@@ -92,6 +92,12 @@ func TestEventsToStatsAPI(t *testing.T) {
 				{token, `{"site_id":"apply.example.gov","metrics":["visitorz"],"date_range":"day"}`, 400, "visitorz"},
 				{token, `{"site_id":"apply.example.gov","metrics":["visitors"]}`, 400, "date_range"},
 				{token, `not json`, 400, "JSON"},
+				// Plausible's answers, the error alone (query_validations_test.exs,
+				// query_parse_and_build_test.exs "event:goal filter validation").
+				{token, `{"site_id":"apply.example.gov","metrics":["views_per_visit"],"date_range":"day","dimensions":["event:name"]}`, 400,
+					`{"error":"Metric ` + "`views_per_visit`" + ` cannot be queried with ` + "`dimensions`" + `."}`},
+				{token, `{"site_id":"apply.example.gov","metrics":["visitors"],"date_range":"day","filters":[["is","event:goal",["Nope"]]]}`, 400,
+					`{"error":"Invalid filters. The goal ` + "`Nope`" + ` is not configured for this site. Find out how to configure goals here: https://plausible.io/docs/stats-api#filtering-by-goals"}`},
 			} {
 				if code, body := query(tc.token, tc.body); code != tc.code || !strings.Contains(body, tc.want) {
 					t.Errorf("%s: %d %s, want %d containing %q", tc.body, code, body, tc.code, tc.want)

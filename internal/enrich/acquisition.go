@@ -37,7 +37,11 @@ type Acquisition struct {
 //   - a referrer on the page's own host ("www." ignored) or on localhost is
 //     internal navigation: no Referrer, no referrer-based Source, so the
 //     caller keeps the visit's original source;
-//   - only http, https and android-app referrers count.
+//   - only http, https and android-app referrers count;
+//   - a referrer the database knows is named by it, then mapped like a tag
+//     ("Twitter" -> "X (Twitter)");
+//   - UTMSource holds that first non-empty tag, so ?ref=producthunt reads as
+//     utm_source=producthunt, as Plausible stores it.
 //
 // A nil pageURL is allowed. When a query parameter repeats, the last value
 // wins, as in Plausible.
@@ -48,8 +52,9 @@ func (e *Enricher) Acquisition(pageURL *url.URL, referrer string) Acquisition {
 		q = readQuery(pageURL.RawQuery)
 		pageHost = strings.TrimPrefix(normalizeHost(pageURL.Hostname()), "www.")
 	}
+	tagged := firstNonEmpty(q.utmSource, q.source, q.ref)
 	a := Acquisition{
-		UTMSource:   q.utmSource,
+		UTMSource:   tagged, // ?ref= and ?source= count as utm_source, as in Plausible
 		UTMMedium:   q.utmMedium,
 		UTMCampaign: q.utmCampaign,
 		UTMTerm:     q.utmTerm,
@@ -60,20 +65,20 @@ func (e *Enricher) Acquisition(pageURL *url.URL, referrer string) Acquisition {
 	if external {
 		a.Referrer = clean(ref.display+strings.TrimRight(ref.path, "/"), maxReferrer)
 	}
-	switch tagged := firstNonEmpty(q.utmSource, q.source, q.ref); {
+	switch {
 	case tagged != "":
 		a.Source = e.src.canonical(tagged)
 	case external && ref.scheme == "android-app":
 		a.Source = e.src.canonical(ref.display)
 	case external:
 		if name, ok := e.src.byReferrer(ref.host, ref.path); ok {
-			a.Source = name
+			a.Source = e.src.canonical(name) // "Twitter" -> "X (Twitter)"
 		} else {
 			a.Source = e.src.canonical(ref.host)
 		}
 	}
 	a.Source = clean(a.Source, maxSource)
-	a.Channel = e.src.channel(a.Source, q.utmMedium, q.utmCampaign, q.utmSource, q.clickID)
+	a.Channel = e.src.channel(a.Source, q.utmMedium, q.utmCampaign, tagged, q.clickID)
 	return a
 }
 

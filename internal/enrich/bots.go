@@ -15,7 +15,31 @@ var crawlerJSON []byte
 
 // extraBotTokens are HTTP clients the crawler list does not name (checked
 // against version 1.60.0); matched case-insensitively anywhere in the UA.
-var extraBotTokens = []string{"java/", "postmanruntime", "dart:io", "insomnia/", "guzzlehttp"}
+var extraBotTokens = []string{"java/", "postmanruntime", "dart:io", "insomnia/", "guzzlehttp",
+	// Generic words, as device detectors' catch-all bot rule has them:
+	// Plausible drops "generic crawler".
+	"crawler", "spider", "scraper"}
+
+// genericBot reports a word ending in "bot" ("somebot/1.0", "my-bot"), the
+// catch-all that a named crawler list misses. The phone maker CUBOT is not
+// a bot.
+func genericBot(ua string) bool {
+	for i := 0; i+3 <= len(ua); i++ {
+		if ua[i]|0x20 != 'b' || ua[i+1]|0x20 != 'o' || ua[i+2]|0x20 != 't' {
+			continue
+		}
+		if j := i + 3; j < len(ua) && isLetter(ua[j]) {
+			continue // "bottle", "Bottom"
+		}
+		if i >= 2 && ua[i-2]|0x20 == 'c' && ua[i-1]|0x20 == 'u' && (i == 2 || !isLetter(ua[i-3])) {
+			continue // CUBOT
+		}
+		return true
+	}
+	return false
+}
+
+func isLetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
 
 // botPattern is one entry of the crawler list: a plain substring when the
 // pattern has no regexp syntax (most do not), else a regexp. Regexps are

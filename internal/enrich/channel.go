@@ -34,10 +34,12 @@ var (
 
 // channel assigns the channel group. The rules are tried in this order, the
 // same order as Plausible's Plausible.Ingestion.Acquisition (all values
-// compared in lower case; "category" is the source's category from
-// referers.json and sources.txt; "paid medium" is a utm_medium containing
-// "cp" or starting with "paid", or "ppc" or "retargeting"; "paid source" is a
-// utm_source alias marked "!" in sources.txt, such as "fb-ads"):
+// compared in lower case; "category" is the source's category in
+// ga4-source-categories.csv or source-categories.txt; "paid medium" is a
+// utm_medium containing "cp" or starting with "paid", or "ppc" or
+// "retargeting"; "paid source" is a utm_source alias marked "!" in
+// sources.txt, such as "fb-ads"; utm_source is also filled from ?source= and
+// ?ref=):
 //
 //  1. utm_campaign contains "cross-network"           -> Cross-network
 //  2. shopping source or campaign, paid medium        -> Paid Shopping

@@ -24,6 +24,7 @@ const IPLocAttribution = "This product includes IP2Location LITE data available 
 // is not usable.
 type Enricher struct {
 	bots       *botMatcher
+	screens    *bigScreens
 	uaCache    *uaCache
 	spam       map[string]struct{}
 	src        *sources
@@ -38,12 +39,17 @@ func New() (*Enricher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load crawler list: %w", err)
 	}
+	screens, err := newBigScreens()
+	if err != nil {
+		return nil, fmt.Errorf("big-screen tokens: %w", err)
+	}
 	src, err := loadSources()
 	if err != nil {
 		return nil, fmt.Errorf("load referrer sources: %w", err)
 	}
 	return &Enricher{
 		bots:    bots,
+		screens: screens,
 		uaCache: newUACache(maphash.MakeSeed()),
 		spam:    loadSpam(),
 		src:     src,

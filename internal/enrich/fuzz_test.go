@@ -52,6 +52,9 @@ func FuzzClient(f *testing.F) {
 	f.Add("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
 	f.Add("Mozilla/5.0 (Windows NT 6.1; Trident/7.0; rv:11.0 MSIE 10.0")
 	f.Add("\xff\xfe ( ; ) / . rv: MSIE ")
+	f.Add("Mozilla/5.0 (Linux; U; Android 4.2.2; it-it; Surfing TAB B 9.7 3G Build/JDQ39) AppleWebKit/534.30 (KHTML, like Gecko) Version/4.0 Mobile Safari/534.30")
+	f.Add("generic crawler (;tab;KF;sm-t1") // generic bot and truncated device words
+	f.Add("Mozilla/5.0 (Linux; Android 9; AFTMM) Silk/ CrKey/")
 	f.Fuzz(func(t *testing.T, ua string) {
 		c := e.Client(ua)
 		e.IsBot(ua)

@@ -8,16 +8,23 @@ import (
 )
 
 // referers.json is the Snowplow referer-parser database: medium -> source
-// name -> the domains it uses. sources.txt is ours: names, categories and
-// utm_source aliases that follow Plausible, plus newer domains.
+// name -> the domains it uses. sources.txt is ours: names, hosts and
+// utm_source aliases that follow Plausible. ga4-source-categories.csv is
+// Google's list of source categories, which Plausible's channels use, and
+// source-categories.txt holds Plausible's additions to it.
 var (
 	//go:embed data/referers.json
 	referersJSON []byte
 	//go:embed data/sources.txt
 	sourcesTxt string
+	//go:embed data/ga4-source-categories.csv
+	ga4CategoriesCSV string
+	//go:embed data/source-categories.txt
+	extraCategoriesTxt string
 )
 
-// Source categories, as in GA4's default channel grouping.
+// Source categories, as in GA4's default channel grouping, plus Plausible's
+// AI assistants.
 const (
 	catSearch   = "search"
 	catSocial   = "social"
@@ -27,16 +34,26 @@ const (
 	catAI       = "ai"
 )
 
+// categoryNames maps the category names of the GA4 list to ours.
+var categoryNames = map[string]string{
+	"SOURCE_CATEGORY_SEARCH":        catSearch,
+	"SOURCE_CATEGORY_SOCIAL":        catSocial,
+	"SOURCE_CATEGORY_VIDEO":         catVideo,
+	"SOURCE_CATEGORY_SHOPPING":      catShopping,
+	"SOURCE_CATEGORY_EMAIL":         catEmail,
+	"SOURCE_CATEGORY_AI_ASSISTANTS": catAI,
+}
+
 type pathEntry struct{ prefix, name string }
 
 // sources resolves referrer hosts and utm_source values to source names and
-// source names to categories. All keys are lower case.
+// source names to categories.
 type sources struct {
 	byHost   map[string]string      // host without "www." -> name
 	byPath   map[string][]pathEntry // host -> path-qualified entries
-	names    map[string]string      // name, alias or our host -> name
-	category map[string]string      // name -> category
-	paid     map[string]struct{}    // utm_source values that mean paid traffic
+	names    map[string]string      // lower-case name, alias or our host -> name
+	category map[string]string      // source as the category lists spell it -> category
+	paid     map[string]struct{}    // lower-case utm_source values that mean paid traffic
 }
 
 func loadSources() (*sources, error) {
@@ -44,7 +61,7 @@ func loadSources() (*sources, error) {
 		byHost:   make(map[string]string, 2200),
 		byPath:   make(map[string][]pathEntry),
 		names:    make(map[string]string, 512),
-		category: make(map[string]string, 512),
+		category: make(map[string]string, 900),
 		paid:     make(map[string]struct{}),
 	}
 	var db map[string]map[string]struct {
@@ -53,39 +70,48 @@ func loadSources() (*sources, error) {
 	if err := json.Unmarshal(referersJSON, &db); err != nil {
 		return nil, fmt.Errorf("referers.json: %w", err)
 	}
-	mediumCat := map[string]string{"search": catSearch, "social": catSocial, "email": catEmail}
 	// "unknown" first, so a domain also listed under a medium keeps that one.
-	for _, medium := range []string{"unknown", "email", "social", "search"} {
+	for _, medium := range []string{"unknown", "paid", "email", "social", "search"} {
 		for name, e := range db[medium] {
 			s.names[strings.ToLower(name)] = name
-			if c := mediumCat[medium]; c != "" {
-				s.category[strings.ToLower(name)] = c
-			}
 			for _, d := range e.Domains {
 				s.addHost(d, name)
 			}
 		}
 	}
-	for n, line := range strings.Split(sourcesTxt, "\n") {
+	if err := s.loadNames(sourcesTxt); err != nil {
+		return nil, fmt.Errorf("sources.txt %w", err)
+	}
+	// Ours first, so that the GA4 list wins where both name a source, as in
+	// Plausible.
+	if err := s.loadCategories(extraCategoriesTxt); err != nil {
+		return nil, fmt.Errorf("source-categories.txt %w", err)
+	}
+	if err := s.loadCategories(ga4CategoriesCSV); err != nil {
+		return nil, fmt.Errorf("ga4-source-categories.csv %w", err)
+	}
+	return s, nil
+}
+
+// loadNames reads sources.txt: name|hosts|aliases a line.
+func (s *sources) loadNames(txt string) error {
+	for n, line := range strings.Split(txt, "\n") {
 		if line = strings.TrimSpace(line); line == "" || line[0] == '#' {
 			continue
 		}
 		f := strings.Split(line, "|")
-		if len(f) != 4 || f[0] == "" {
-			return nil, fmt.Errorf("sources.txt line %d: want name|category|hosts|aliases", n+1)
+		if len(f) != 3 || f[0] == "" {
+			return fmt.Errorf("line %d: want name|hosts|aliases", n+1)
 		}
-		name, key := f[0], strings.ToLower(f[0])
-		s.names[key] = name
-		if f[1] != "" {
-			s.category[key] = f[1]
-		}
-		for _, h := range splitList(f[2]) {
+		name := f[0]
+		s.names[strings.ToLower(name)] = name
+		for _, h := range splitList(f[1]) {
 			if !strings.Contains(h, "://") { // android-app://… is only a name key
 				s.addHost(h, name)
 			}
 			s.names[h] = name
 		}
-		for _, a := range splitList(f[3]) {
+		for _, a := range splitList(f[2]) {
 			if p, ok := strings.CutSuffix(a, "!"); ok {
 				a = p
 				s.paid[a] = struct{}{}
@@ -93,7 +119,25 @@ func loadSources() (*sources, error) {
 			s.names[a] = name
 		}
 	}
-	return s, nil
+	return nil
+}
+
+// loadCategories reads "source,category" lines. Keys are kept as written:
+// like Plausible, sources are looked up in lower case, so the few mixed-case
+// keys of the GA4 list ("Google Shopping") never match.
+func (s *sources) loadCategories(txt string) error {
+	for n, line := range strings.Split(txt, "\n") {
+		if line = strings.TrimSpace(line); line == "" || line[0] == '#' || line == "source,source category" {
+			continue
+		}
+		src, cat, ok := strings.Cut(line, ",")
+		c, known := categoryNames[cat]
+		if !ok || !known || src == "" {
+			return fmt.Errorf("line %d: want source,SOURCE_CATEGORY_…", n+1)
+		}
+		s.category[src] = c
+	}
+	return nil
 }
 
 func splitList(f string) []string {
@@ -138,7 +182,8 @@ func (s *sources) byReferrer(host, path string) (string, bool) {
 }
 
 // canonical maps a source name, alias or known host to its name in any case
-// ("GOOGLE" -> "Google", "ig" -> "Instagram"); other values are kept.
+// ("GOOGLE" -> "Google", "ig" -> "Instagram", "Twitter" -> "X (Twitter)");
+// other values are kept.
 func (s *sources) canonical(v string) string {
 	if n, ok := s.names[strings.ToLower(v)]; ok {
 		return n

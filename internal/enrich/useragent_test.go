@@ -6,8 +6,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/mileusna/useragent"
 )
 
 func newTest(t testing.TB) *Enricher {
@@ -113,14 +111,37 @@ func TestClient(t *testing.T) {
 			Client{"Mobile App", "", "iOS", "17.4", Mobile}},
 		{"kindle fire silk",
 			"Mozilla/5.0 (Linux; Android 9; KFTRWI) AppleWebKit/537.36 (KHTML, like Gecko) Silk/124.2.1 like Chrome/124.0.6367.179 Safari/537.36",
-			Client{"Safari", "537.36", "Android", "9", Tablet}},
+			Client{"Mobile Silk", "124.2", "Android", "9", Tablet}},
+		// Big screens: Plausible files TVs and consoles under Desktop; browser
+		// names follow Matomo's device detector, which Plausible uses.
+		{"playstation 5",
+			"Mozilla/5.0 (PlayStation; PlayStation 5/2.26) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.0 Safari/605.1.15",
+			Client{"Safari", "13.0", "", "", Desktop}},
+		{"lg webos tv",
+			"Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/87.0.4280.88 Safari/537.36 WebAppManager",
+			Client{"Chrome", "87.0", "GNU/Linux", "", Desktop}},
+		{"chromecast",
+			"Mozilla/5.0 (X11; Linux armv7l) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/91.0.4472.225 Safari/537.36 CrKey/1.56.500000 DeviceType/AndroidTV",
+			Client{"Chrome", "91.0", "GNU/Linux", "", Desktop}},
+		{"fire tv",
+			"Mozilla/5.0 (Linux; Android 9; AFTMM) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+			Client{"Chrome", "120.0", "Android", "9", Desktop}},
+		{"samsung tizen tv",
+			"Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) 76.0.3809.146/6.0 TV Safari/537.36",
+			Client{"", "", "Tizen", "", Desktop}},
+		{"naver whale",
+			"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Whale/3.24.223.24",
+			Client{"Whale Browser", "3.24", "Windows", "10", Desktop}},
+		{"coc coc",
+			"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) coc_coc_browser/120.0.180 Chrome/114.0.5735.204 Safari/537.36",
+			Client{"Coc Coc", "120.0", "Windows", "10", Desktop}},
 		{"kaios feature phone",
 			"Mozilla/5.0 (Mobile; rv:48.0; Nokia 8110 4G) Gecko/48.0 Firefox/48.0 KAIOS/2.5",
 			Client{"Firefox", "48.0", "KaiOS", "", Mobile}},
 		{"xbox edge",
 			"Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox One) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.102 Safari/537.36 Edge/18.19041",
 			Client{"Microsoft Edge", "18.19041", "Windows", "10", Desktop}},
-		{"unknown", "SomethingNew", Client{Browser: "SomethingNew"}},
+		{"unknown", "SomethingNew", Client{}},
 		{"empty", "", Client{}},
 	}
 	for _, tt := range tests {
@@ -257,8 +278,7 @@ func TestConcurrentUse(t *testing.T) {
 	uas := append(uniqueUAs(2*cacheShards*cacheShardCap), benchUAs...)
 	want := make([]uaInfo, len(uas))
 	for i, ua := range uas {
-		p := useragent.Parse(ua)
-		want[i] = uaInfo{client: clientOf(ua, &p), bot: p.Bot || e.bots.match(ua)}
+		want[i] = e.parseUA(ua)
 	}
 	var wg sync.WaitGroup
 	for g := range 4 {

@@ -127,7 +127,7 @@ func autoInterval(r DateRange) Kind {
 // the ends and DST hours make the count off by a few at most.
 func checkBucketCount(r DateRange, k Kind, field string) error {
 	if n := bucketCount(r, k); n > MaxBuckets {
-		return errf(field, "Too many time buckets: %s over this date_range gives about %d; the most is %d", k, n, MaxBuckets)
+		return errf(field, "Too many time buckets: %s over this date_range gives about %d; a query may have at most %d", k, n, MaxBuckets)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package statsquery
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -76,24 +77,25 @@ func (d Date) Start(loc *time.Location) time.Time {
 }
 
 // DateRange is the resolved period of a query. Shorthands are resolved
-// as in Plausible's Stats API v2 (ApiQueryParser.parse_input_date_range
-// and QueryPeriod), with days counted in the service's time zone:
+// as in Plausible's Stats API v2 (its QueryParser and QueryBuilder), with
+// days counted in the service's time zone:
 //
 //   - "day": today;
-//   - "Nd" (7d, 28d, 30d, 91d, … up to 5000d): the N whole days before
-//     today, so today is left out;
-//   - "month": the current month up to and including today;
-//   - "Nmo" (6mo, 12mo, … up to 100mo): the N whole months before the
-//     current month;
-//   - "year": the current year up to and including today;
+//   - "Nd" (7d, 10d, 30d, … up to 5000d): the N whole days before today,
+//     so today is left out;
+//   - "month": the current calendar month, to its last day;
+//   - "Nmo" (3mo, 6mo, 12mo, … up to 100mo): the N whole months before
+//     the current month;
+//   - "year": the current calendar year, to 31 December;
 //   - "all": from the local day the site started to today;
 //   - two dates: from the start of the first to the end of the second;
-//   - two RFC 3339 datetimes with offsets: both seconds included.
+//   - two ISO 8601 datetimes with offsets: both seconds included.
 //
-// Plausible's code resolves "month" and "year" to whole calendar periods
-// and trims them to today only for its dashboard; its documentation says
-// "since the start of the current month", which is what liveops does: the
-// counts are the same, and charts do not run into the future.
+// A range of dates starts at local midnight of its first day and ends at
+// 23:59:59 of its last, as Plausible resolves them: where a DST change
+// skips midnight the range starts when the clock comes back, where it
+// repeats midnight the range starts at the later one, and where it repeats
+// the last hour of the day the range ends at the first 23:59:59.
 type DateRange struct {
 	// Input is the requested shorthand ("7d", "month", …), or "custom".
 	Input string
@@ -112,7 +114,16 @@ const (
 	MaxMonths = 100
 )
 
-var shorthand = regexp.MustCompile(`^([1-9][0-9]{0,3})(d|mo)$`)
+// shorthand is the form of "Nd" and "Nmo" that Plausible's schema lets
+// through; its parser then bounds N.
+var shorthand = regexp.MustCompile(`^([0-9]+)(d|mo)$`)
+
+// The forms of ISO 8601 dates and datetimes Plausible's schema lets
+// through; the offset of a datetime is checked by its parser.
+var (
+	isoDate     = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`)
+	isoDateTime = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$`)
+)
 
 // parseDateRange resolves date_range as the DateRange type describes.
 func parseDateRange(v any, loc *time.Location, now, siteStart time.Time) (DateRange, error) {
@@ -126,22 +137,25 @@ func parseDateRange(v any, loc *time.Location, now, siteStart time.Time) (DateRa
 		case v == "day":
 		case v == "month":
 			first = Date{today.Year, today.Month, 1}
+			last = Date{today.Year, today.Month + 1, 1}.AddDays(-1)
 		case v == "year":
-			first = Date{today.Year, time.January, 1}
+			first, last = Date{today.Year, time.January, 1}, Date{today.Year, time.December, 31}
 		case v == "all":
 			if start := dateOf(siteStart, loc); !siteStart.IsZero() && start.Before(today) {
 				first = start
 			}
-		case m != nil && m[2] == "d":
-			n, _ := strconv.Atoi(m[1])
-			if n > MaxDays {
-				return r, errf("#/date_range", "Invalid date range %s", quote(v))
-			}
-			first, last = today.AddDays(-n), today.AddDays(-1)
 		case m != nil:
-			n, _ := strconv.Atoi(m[1])
-			if n > MaxMonths {
-				return r, errf("#/date_range", "Invalid date range %s", quote(v))
+			n, err := strconv.Atoi(m[1])
+			limit := MaxDays
+			if m[2] == "mo" {
+				limit = MaxMonths
+			}
+			if err != nil || n < 1 || n > limit {
+				return r, invalidf("#/date_range", "Invalid date_range %s", quote(v))
+			}
+			if m[2] == "d" {
+				first, last = today.AddDays(-n), today.AddDays(-1)
+				break
 			}
 			thisMonth := time.Date(today.Year, today.Month, 1, 12, 0, 0, 0, time.UTC)
 			first = dateOf(thisMonth.AddDate(0, -n, 0), time.UTC)
@@ -157,12 +171,56 @@ func parseDateRange(v any, loc *time.Location, now, siteStart time.Time) (DateRa
 }
 
 func (r DateRange) fromDays(first, last Date) DateRange {
-	r.From, r.To = first.Start(r.Location), last.AddDays(1).Start(r.Location)
+	r.From, r.To = rangeStart(first, r.Location), rangeEnd(last, r.Location)
 	r.FirstDay, r.LastDay = first, last
 	return r
 }
 
-// fromPair reads two dates (whole local days) or two RFC 3339 datetimes
+// rangeStart is the first instant of a range starting on d: local
+// midnight, the later one if the clock shows it twice, or the end of the
+// gap if the clock skips it.
+func rangeStart(d Date, loc *time.Location) time.Time {
+	if ts := wallTimes(d, 0, 0, 0, loc); len(ts) > 0 {
+		return ts[len(ts)-1]
+	}
+	return d.Start(loc)
+}
+
+// rangeEnd is the end, exclusive, of a range ending on d: just after
+// 23:59:59, the first one if the clock shows it twice, or the start of
+// the gap if the clock skips it.
+func rangeEnd(d Date, loc *time.Location) time.Time {
+	if ts := wallTimes(d, 23, 59, 59, loc); len(ts) > 0 {
+		return ts[0].Add(time.Second)
+	}
+	return d.AddDays(1).Start(loc)
+}
+
+// wallTimes lists, earliest first, the instants (in UTC) at which the
+// clock in loc shows the given time on d: none in a DST gap, two in an
+// overlap.
+func wallTimes(d Date, hour, minute, second int, loc *time.Location) []time.Time {
+	wall := time.Date(d.Year, d.Month, d.Day, hour, minute, second, 0, time.UTC)
+	var out []time.Time
+	var offsets []int
+	// Every offset in use within a day either side of the wall time.
+	for h := -26; h <= 26; h++ {
+		_, off := wall.Add(time.Duration(h) * time.Hour).In(loc).Zone()
+		if slices.Contains(offsets, off) {
+			continue
+		}
+		offsets = append(offsets, off)
+		t := wall.Add(-time.Duration(off) * time.Second)
+		lt := t.In(loc)
+		if _, lo := lt.Zone(); lo == off && !slices.ContainsFunc(out, t.Equal) {
+			out = append(out, t.UTC())
+		}
+	}
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return out
+}
+
+// fromPair reads two dates (whole local days) or two ISO 8601 datetimes
 // with offsets (to the second, both ends included, as Plausible does).
 func (r DateRange) fromPair(pair []any) (DateRange, error) {
 	bad := errf("#/date_range", "Invalid date range %s", inspect(pair))
@@ -171,20 +229,24 @@ func (r DateRange) fromPair(pair []any) (DateRange, error) {
 	}
 	a, okA := pair[0].(string)
 	b, okB := pair[1].(string)
-	if !okA || !okB {
+	dates := okA && okB && isoDate.MatchString(a) && isoDate.MatchString(b)
+	if !dates && !(okA && okB && isoDateTime.MatchString(a) && isoDateTime.MatchString(b)) {
 		return r, bad
 	}
-	if da, err := time.Parse(time.DateOnly, a); err == nil {
-		db, err := time.Parse(time.DateOnly, b)
-		if err != nil {
-			return r, bad
+	// The schema lets these through; Plausible's parser then refuses them.
+	unparsed := invalidf("#/date_range", "Invalid date_range '%s'.", inspect(pair))
+	if dates {
+		da, errA := time.Parse(time.DateOnly, a)
+		db, errB := time.Parse(time.DateOnly, b)
+		if errA != nil || errB != nil {
+			return r, unparsed
 		}
 		r = r.fromDays(dateOf(da, time.UTC), dateOf(db, time.UTC))
 	} else {
 		ta, errA := time.Parse(time.RFC3339, a)
 		tb, errB := time.Parse(time.RFC3339, b)
 		if errA != nil || errB != nil {
-			return r, bad
+			return r, unparsed
 		}
 		r.From, r.To = ta.Truncate(time.Second).UTC(), tb.Truncate(time.Second).Add(time.Second).UTC()
 		r.FirstDay, r.LastDay = dateOf(r.From, r.Location), dateOf(r.To.Add(-time.Second), r.Location)

@@ -13,6 +13,7 @@ func TestDateRanges(t *testing.T) {
 	apia := mustZone(t, "Pacific/Apia")         // UTC+13 all year since 2021
 	santiago := mustZone(t, "America/Santiago") // midnight skipped in spring
 	havana := mustZone(t, "America/Havana")     // midnight repeated in autumn
+	asuncion := mustZone(t, "America/Asuncion") // 23:00 repeated in autumn
 	at := func(s string) time.Time {
 		tm, err := time.Parse(time.RFC3339, s)
 		if err != nil {
@@ -33,11 +34,11 @@ func TestDateRanges(t *testing.T) {
 		{"28d", utc, "2024-05-15T12:30:00Z", `"28d"`, "2024-04-17T00:00:00Z", "2024-05-15T00:00:00Z", "2024-04-17", "2024-05-14"},
 		{"30d", utc, "2024-05-15T12:30:00Z", `"30d"`, "2024-04-15T00:00:00Z", "2024-05-15T00:00:00Z", "2024-04-15", "2024-05-14"},
 		{"91d over a leap day", utc, "2024-05-15T12:30:00Z", `"91d"`, "2024-02-14T00:00:00Z", "2024-05-15T00:00:00Z", "2024-02-14", "2024-05-14"},
-		{"month to date", utc, "2024-05-15T12:30:00Z", `"month"`, "2024-05-01T00:00:00Z", "2024-05-16T00:00:00Z", "2024-05-01", "2024-05-15"},
+		{"month runs to its end", utc, "2024-05-15T12:30:00Z", `"month"`, "2024-05-01T00:00:00Z", "2024-06-01T00:00:00Z", "2024-05-01", "2024-05-31"},
 		{"6mo before this month", utc, "2024-05-15T12:30:00Z", `"6mo"`, "2023-11-01T00:00:00Z", "2024-05-01T00:00:00Z", "2023-11-01", "2024-04-30"},
 		{"12mo", utc, "2024-05-15T12:30:00Z", `"12mo"`, "2023-05-01T00:00:00Z", "2024-05-01T00:00:00Z", "2023-05-01", "2024-04-30"},
 		{"1mo in March", utc, "2024-03-31T12:00:00Z", `"1mo"`, "2024-02-01T00:00:00Z", "2024-03-01T00:00:00Z", "2024-02-01", "2024-02-29"},
-		{"year to date", utc, "2024-05-15T12:30:00Z", `"year"`, "2024-01-01T00:00:00Z", "2024-05-16T00:00:00Z", "2024-01-01", "2024-05-15"},
+		{"year runs to its end", utc, "2024-05-15T12:30:00Z", `"year"`, "2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z", "2024-01-01", "2024-12-31"},
 		{"all since the site started", utc, "2024-05-15T12:30:00Z", `"all"`, "2023-03-10T00:00:00Z", "2024-05-16T00:00:00Z", "2023-03-10", "2024-05-15"},
 		{"dates", utc, "2024-05-15T12:30:00Z", `["2024-01-01", "2024-01-31"]`, "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", "2024-01-01", "2024-01-31"},
 		{"datetimes to the second", utc, "2024-05-15T12:30:00Z", `["2024-01-01T10:00:00+01:00", "2024-01-01T10:00:00+01:00"]`,
@@ -47,7 +48,7 @@ func TestDateRanges(t *testing.T) {
 		{"London, 23-hour day", london, "2024-03-31T12:00:00Z", `"day"`, "2024-03-31T00:00:00Z", "2024-03-31T23:00:00Z", "2024-03-31", "2024-03-31"},
 		{"London, 25-hour day", london, "2024-10-27T12:00:00Z", `"day"`, "2024-10-26T23:00:00Z", "2024-10-28T00:00:00Z", "2024-10-27", "2024-10-27"},
 		{"London, 7d across spring", london, "2024-04-02T10:00:00Z", `"7d"`, "2024-03-26T00:00:00Z", "2024-04-01T23:00:00Z", "2024-03-26", "2024-04-01"},
-		{"London, month in summer", london, "2024-04-10T10:00:00Z", `"month"`, "2024-03-31T23:00:00Z", "2024-04-10T23:00:00Z", "2024-04-01", "2024-04-10"},
+		{"London, month in summer", london, "2024-04-10T10:00:00Z", `"month"`, "2024-03-31T23:00:00Z", "2024-04-30T23:00:00Z", "2024-04-01", "2024-04-30"},
 		{"London, today begins at 23:00 UTC", london, "2024-07-01T23:30:00Z", `"day"`, "2024-07-01T23:00:00Z", "2024-07-02T23:00:00Z", "2024-07-02", "2024-07-02"},
 		{"London, 12mo over both changes", london, "2024-11-05T10:00:00Z", `"12mo"`, "2023-11-01T00:00:00Z", "2024-11-01T00:00:00Z", "2023-11-01", "2024-10-31"},
 
@@ -56,7 +57,7 @@ func TestDateRanges(t *testing.T) {
 		{"Auckland, 25-hour day", auckland, "2024-04-07T06:00:00Z", `"day"`, "2024-04-06T11:00:00Z", "2024-04-07T12:00:00Z", "2024-04-07", "2024-04-07"},
 		{"Auckland, 30d over the change", auckland, "2024-04-20T00:00:00Z", `"30d"`, "2024-03-20T11:00:00Z", "2024-04-19T12:00:00Z", "2024-03-21", "2024-04-19"},
 		{"Auckland, 23-hour day", auckland, "2024-09-29T06:00:00Z", `"day"`, "2024-09-28T12:00:00Z", "2024-09-29T11:00:00Z", "2024-09-29", "2024-09-29"},
-		{"Apia, new year first", apia, "2024-12-31T11:30:00Z", `"year"`, "2024-12-31T11:00:00Z", "2025-01-01T11:00:00Z", "2025-01-01", "2025-01-01"},
+		{"Apia, new year first", apia, "2024-12-31T11:30:00Z", `"year"`, "2024-12-31T11:00:00Z", "2025-12-31T11:00:00Z", "2025-01-01", "2025-12-31"},
 		{"Apia, dates", apia, "2024-12-31T11:30:00Z", `["2024-06-01", "2024-06-30"]`, "2024-05-31T11:00:00Z", "2024-06-30T11:00:00Z", "2024-06-01", "2024-06-30"},
 		{"Apia, datetimes in local days", apia, "2024-12-31T11:30:00Z", `["2024-06-01T10:00:00Z", "2024-06-01T11:30:00Z"]`,
 			"2024-06-01T10:00:00Z", "2024-06-01T11:30:01Z", "2024-06-01", "2024-06-02"},
@@ -64,8 +65,14 @@ func TestDateRanges(t *testing.T) {
 		// A DST change at midnight: the day starts when the clock shows it.
 		{"Santiago, skipped midnight", santiago, "2024-05-15T12:30:00Z", `["2022-09-11", "2022-09-11"]`,
 			"2022-09-11T04:00:00Z", "2022-09-12T03:00:00Z", "2022-09-11", "2022-09-11"},
+		// Plausible's query_parse_and_build_test.exs "parses date_range.first
+		// into the latest of ambiguous datetimes in site.timezone".
 		{"Havana, repeated midnight", havana, "2024-05-15T12:30:00Z", `["2023-11-05", "2023-11-05"]`,
-			"2023-11-05T04:00:00Z", "2023-11-06T05:00:00Z", "2023-11-05", "2023-11-05"},
+			"2023-11-05T05:00:00Z", "2023-11-06T05:00:00Z", "2023-11-05", "2023-11-05"},
+		// Plausible's "parses date_range.last into the earliest of ambiguous
+		// datetimes in site.timezone": the repeated last hour is left out.
+		{"Asuncion, repeated last hour", asuncion, "2024-05-15T12:30:00Z", `["2024-03-23", "2024-03-23"]`,
+			"2024-03-23T03:00:00Z", "2024-03-24T03:00:00Z", "2024-03-23", "2024-03-23"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

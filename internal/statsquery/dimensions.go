@@ -58,12 +58,12 @@ var simpleKinds = []Kind{
 
 var timeKinds = []Kind{kindTimeAuto, KindTimeHour, KindTimeDay, KindTimeWeek, KindTimeMonth}
 
-// plausibleOnlyDimensions exist in Plausible, but liveops stores no data
-// for them (no regions, cities or screen sizes, no hostname per session)
-// or has no such feature (segments, minute buckets).
+// plausibleOnlyDimensions exist in Plausible's public API, but liveops
+// stores no data for them yet (no regions, cities or screen sizes, no
+// exit hostname per session).
 var plausibleOnlyDimensions = []string{
 	"visit:screen", "visit:region", "visit:city", "visit:country_name", "visit:region_name",
-	"visit:city_name", "visit:entry_page_hostname", "visit:exit_page_hostname", "time:minute", "segment",
+	"visit:city_name", "visit:exit_page_hostname",
 }
 
 // Dimension is one grouping or filtering attribute.
@@ -100,14 +100,14 @@ func lookupDimension(name, field string) (d Dimension, ok bool, err error) {
 		return Dimension{Kind: k}, true, nil
 	}
 	if slices.Contains(plausibleOnlyDimensions, name) {
-		return d, false, errf(field, "Dimension %s is not supported by liveops", quote(name))
+		return d, false, invalidf(field, "Dimension %s is not supported by liveops", quote(name))
 	}
 	return d, false, nil
 }
 
 // parseDimensions fills q.Dimensions, resolving "time" against the date
 // range, and returns the names as requested for order_by to refer to.
-func parseDimensions(v any, q *Query) ([]string, error) {
+func (p *parser) parseDimensions(v any, q *Query) ([]string, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -116,36 +116,59 @@ func parseDimensions(v any, q *Query) ([]string, error) {
 		return nil, typeErr("#/dimensions", "Array", v)
 	}
 	var names []string
-	timeAt := -1
+	var bad errList
+	timeAt, repeated := -1, false
 	for i, e := range list {
 		field := "#/dimensions/" + itoa(i)
 		name, _ := e.(string)
 		d, ok, err := lookupDimension(name, field)
 		if err != nil {
-			return nil, err
+			// Valid in Plausible: said once the schema checks pass.
+			_ = p.keep(err)
+			ok, d = true, Dimension{Kind: Kind(name)}
 		}
 		if !ok {
-			return nil, errf(field, "Invalid dimension %s", inspect(e))
+			bad.add(errf(field, "Invalid dimension %s", inspect(e)))
+			continue
 		}
 		if slices.Contains(names, name) {
-			return nil, errf("#/dimensions", "Expected items to be unique but they were not.")
+			repeated = true
+			continue
 		}
 		if d.IsTime() {
 			if timeAt >= 0 {
-				return nil, errf(field, "Invalid dimension %s: %s is already a time dimension; use at most one", quote(name), quote(names[timeAt]))
+				bad.add(errf(field, "Invalid dimension %s: %s is already a time dimension; use at most one", quote(name), quote(names[timeAt])))
+				continue
 			}
-			timeAt = i
+			timeAt = len(names)
 			if d.Kind == kindTimeAuto {
 				d.Kind = autoInterval(q.DateRange)
-			}
-			if err := checkBucketCount(q.DateRange, d.Kind, field); err != nil {
-				return nil, err
 			}
 		}
 		names = append(names, name)
 		q.Dimensions = append(q.Dimensions, d)
 	}
+	if repeated {
+		bad.add(errf("#/dimensions", "Expected items to be unique but they were not."))
+	}
+	if len(names) > MaxDimensions {
+		bad.add(errf("#/dimensions", "Too many dimensions: %d; a query may have at most %d", len(names), MaxDimensions))
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
+	}
 	return names, nil
+}
+
+// resolveTime refuses a time dimension with too many buckets over the
+// query's range.
+func resolveTime(q *Query) error {
+	for i, d := range q.Dimensions {
+		if d.IsTime() {
+			return checkBucketCount(q.DateRange, d.Kind, "#/dimensions/"+itoa(i))
+		}
+	}
+	return nil
 }
 
 // TimeDimension returns the query's time dimension, if it has one.
@@ -158,50 +181,95 @@ func (q *Query) TimeDimension() (Dimension, bool) {
 	return Dimension{}, false
 }
 
-// parseOrderBy fills q.OrderBy. Entries must name a requested metric or
+// orderEntry is one order_by entry as requested, before it is checked
+// against the metrics and dimensions queried.
+type orderEntry struct {
+	name   string
+	metric bool
+	desc   bool
+	field  string
+}
+
+// parseOrderBy reads order_by's shape: each entry names a metric or a
+// dimension, and a direction. nil means no order_by was given.
+func parseOrderBy(v any) ([]orderEntry, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, typeErr("#/order_by", "Array", v)
+	}
+	entries := []orderEntry{} // an explicit [] keeps the store's order
+	var bad errList
+	for i, e := range list {
+		field := "#/order_by/" + itoa(i)
+		pair, ok := e.([]any)
+		switch {
+		case !ok:
+			bad.add(typeErr(field, "Array", e))
+			continue
+		case len(pair) < 2:
+			bad.add(errf(field, "Expected a minimum of 2 items but got %d.", len(pair)))
+			continue
+		case len(pair) > 2:
+			bad.add(errf(field, "Expected a maximum of 2 items but got %d.", len(pair)))
+			continue
+		}
+		name, _ := pair[0].(string)
+		o := orderEntry{name: name, field: field}
+		if _, ok := metricTables[Metric(name)]; ok {
+			o.metric = true
+		} else if _, ok, err := lookupDimension(name, ""); !ok && err == nil {
+			bad.add(errf(field+"/0", "Invalid value in order_by %s", inspect(pair[0])))
+		}
+		switch pair[1] {
+		case "asc":
+		case "desc":
+			o.desc = true
+		default:
+			bad.add(errf(field+"/1", "Value is not allowed in enum."))
+		}
+		entries = append(entries, o)
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// resolveOrderBy fills q.OrderBy. Entries must name a requested metric or
 // dimension (as requested, so "time" matches "time"); without order_by the
 // order is Plausible's default: the time bucket ascending, if any, then the
 // first metric descending.
-func parseOrderBy(v any, q *Query, dimNames []string) error {
-	if v == nil {
+func resolveOrderBy(q *Query, entries []orderEntry, dimNames []string) error {
+	if entries == nil {
 		if d, ok := q.TimeDimension(); ok {
 			q.OrderBy = append(q.OrderBy, Order{Dimension: d})
 		}
 		q.OrderBy = append(q.OrderBy, Order{Metric: q.Metrics[0], Desc: true})
 		return nil
 	}
-	list, ok := v.([]any)
-	if !ok {
-		return typeErr("#/order_by", "Array", v)
-	}
-	q.OrderBy = []Order{} // an explicit [] keeps the store's order
-	for i, e := range list {
-		field := "#/order_by/" + itoa(i)
-		pair, ok := e.([]any)
-		if !ok || len(pair) != 2 {
-			return errf(field, "Invalid value in order_by %s", inspect(e))
-		}
-		name, _ := pair[0].(string)
-		var o Order
-		if _, ok := metricTables[Metric(name)]; ok {
-			o.Metric = Metric(name)
-		} else if _, ok, _ := lookupDimension(name, ""); !ok {
-			return errf(field+"/0", "Invalid value in order_by %s", inspect(pair[0]))
-		}
-		switch pair[1] {
-		case "asc":
-		case "desc":
-			o.Desc = true
-		default:
-			return errf(field+"/1", "Invalid order_by direction %s; expected \"asc\" or \"desc\"", inspect(pair[1]))
-		}
-		at := slices.Index(dimNames, name)
+	q.OrderBy = make([]Order, 0, len(entries))
+	for _, e := range entries {
+		o := Order{Desc: e.desc}
+		at := slices.Index(dimNames, e.name)
 		switch {
-		case o.Metric != "" && slices.Contains(q.Metrics, o.Metric):
-		case o.Metric == "" && at >= 0:
+		case e.metric && slices.Contains(q.Metrics, Metric(e.name)):
+			o.Metric = Metric(e.name)
+		case !e.metric && at >= 0:
 			o.Dimension = q.Dimensions[at]
 		default:
-			return errf(field, "Invalid order_by entry %s. Entry is not a queried metric or dimension.", inspect(e))
+			// Plausible shows the entry as an Elixir tuple: metrics are
+			// atoms, dimensions strings.
+			value, dir := quote(e.name), ":asc"
+			if e.metric {
+				value = ":" + e.name
+			}
+			if e.desc {
+				dir = ":desc"
+			}
+			return invalidf(e.field, "Invalid order_by entry '{%s, %s}'. Entry is not a queried metric or dimension.", value, dir)
 		}
 		q.OrderBy = append(q.OrderBy, o)
 	}

@@ -75,7 +75,7 @@ func echoFilter(f Filter) any {
 	case *Not:
 		return []any{"not", echoFilter(f.Filter)}
 	case *Leaf:
-		leaf := []any{string(f.Op), f.Dimension.String(), append([]string(nil), f.Values...)}
+		leaf := []any{string(f.Op), f.Dimension.String(), append([]string{}, f.Values...)}
 		if !f.CaseSensitive {
 			leaf = append(leaf, map[string]bool{"case_sensitive": false})
 		}

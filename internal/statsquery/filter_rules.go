@@ -10,57 +10,192 @@ import (
 // filter of a Query (a child of the root *And), one more for each and, or
 // and not above it.
 func Walk(f Filter, fn func(l *Leaf, depth int)) {
-	walk(f, -1, fn)
+	walk(f, -1, 0, func(l *Leaf, depth, _ int) { fn(l, depth) })
 }
 
-func walk(f Filter, depth int, fn func(*Leaf, int)) {
+// walk is Walk that also counts the has_done and has_not_done filters
+// above each leaf.
+func walk(f Filter, depth, behavioralDepth int, fn func(l *Leaf, depth, behavioralDepth int)) {
 	switch f := f.(type) {
 	case *And:
 		for _, c := range f.Filters {
-			walk(c, depth+1, fn)
+			walk(c, depth+1, behavioralDepth, fn)
 		}
 	case *Or:
 		for _, c := range f.Filters {
-			walk(c, depth+1, fn)
+			walk(c, depth+1, behavioralDepth, fn)
 		}
 	case *Not:
-		walk(f.Filter, depth+1, fn)
+		walk(f.Filter, depth+1, behavioralDepth, fn)
+	case *behavioral:
+		walk(f.Filter, depth+1, behavioralDepth+1, fn)
 	case *Leaf:
-		fn(f, max(depth, 0))
+		fn(f, max(depth, 0), behavioralDepth)
 	}
 }
 
 // filtersOn reports whether a query's filters use dimension kind k, at the
-// top level only or at any depth.
+// top level only or at any depth. Filters inside has_done and has_not_done
+// say nothing about the events counted, so they do not count.
 func filtersOn(f Filter, k Kind, topLevelOnly bool) bool {
 	found := false
-	Walk(f, func(l *Leaf, depth int) {
-		if l.Dimension.Kind == k && (depth == 0 || !topLevelOnly) {
+	walk(f, -1, 0, func(l *Leaf, depth, behavioralDepth int) {
+		if l.Dimension.Kind == k && behavioralDepth == 0 && (depth == 0 || !topLevelOnly) {
 			found = true
 		}
 	})
 	return found
 }
 
+// firstLeaf returns the first leaf, in the order of the request, for
+// which bad is true.
+func firstLeaf(f Filter, bad func(l *Leaf, depth, behavioralDepth int) bool) *Leaf {
+	var found *Leaf
+	walk(f, -1, 0, func(l *Leaf, depth, behavioralDepth int) {
+		if found == nil && bad(l, depth, behavioralDepth) {
+			found = l
+		}
+	})
+	return found
+}
+
+// MaxSegments is how many saved segments Plausible lets one query use.
+const MaxSegments = 10
+
+// validateSegments answers a filter on Plausible's saved segments as
+// Plausible does for segments that do not exist: liveops has none.
+func validateSegments(f Filter) error {
+	var ids []string
+	var at *Leaf
+	walk(f, -1, 0, func(l *Leaf, _, _ int) {
+		if l.Dimension.Kind == kindSegment {
+			for _, id := range l.Values {
+				if !slices.Contains(ids, id) {
+					ids = append(ids, id)
+				}
+			}
+			if at == nil {
+				at = l
+			}
+		}
+	})
+	switch {
+	case at == nil:
+		return nil
+	case len(ids) > MaxSegments:
+		return invalidf(at.path, "Invalid filters. You can only use up to %d segment filters in a query.", MaxSegments)
+	}
+	return invalidf(at.path, "Invalid filters. Some segments don't exist or aren't accessible.")
+}
+
 // validateFilterDepths applies Plausible's rules on where in the tree a
 // dimension may appear (QueryBuilder's validate_toplevel_only_filter_dimension
 // and validate_special_metrics_filters): event:goal and event:hostname only
-// at the top level, and with conversion_rate, custom properties too.
+// at the top level (or anywhere inside has_done), and with conversion_rate,
+// custom properties too.
 func validateFilterDepths(q *Query) error {
-	var err error
-	cr := slices.Contains(q.Metrics, ConversionRate)
-	Walk(q.Filters, func(l *Leaf, depth int) {
-		if err != nil || depth == 0 {
-			return
+	if l := firstLeaf(q.Filters, func(l *Leaf, depth, behavioralDepth int) bool {
+		k := l.Dimension.Kind
+		return depth > 0 && behavioralDepth == 0 && (k == KindGoal || k == KindHostname)
+	}); l != nil {
+		return invalidf(l.path+"/1", "Invalid filters. Dimension `%s` can only be filtered at the top level.", l.Dimension.Kind)
+	}
+	if !slices.Contains(q.Metrics, ConversionRate) {
+		return nil
+	}
+	if l := firstLeaf(q.Filters, func(l *Leaf, depth, _ int) bool {
+		return depth > 0 && l.Dimension.Kind == KindProp
+	}); l != nil {
+		return invalidf(l.path+"/1", "Invalid filters. When `conversion_rate` or `group_conversion_rate` metrics are used, custom property filters can only be used on top level.")
+	}
+	return nil
+}
+
+// validateBehavioral applies Plausible's rules on has_done and
+// has_not_done: not one inside another, and only event dimensions inside.
+func validateBehavioral(f Filter) error {
+	var msg string
+	l := firstLeaf(f, func(l *Leaf, _, behavioralDepth int) bool {
+		switch {
+		case behavioralDepth > 1:
+			msg = "Invalid filters. Behavioral filters (has_done, has_not_done) cannot be nested."
+		case behavioralDepth == 1 && !l.Dimension.IsEvent():
+			msg = "Invalid filters. Behavioral filters (has_done, has_not_done) can only be used with event dimension filters."
 		}
-		switch k := l.Dimension.Kind; {
-		case k == KindGoal || k == KindHostname:
-			err = errf(l.path+"/1", "Invalid filters. Dimension `%s` can only be filtered at the top level.", k)
-		case k == KindProp && cr:
-			err = errf(l.path+"/1", "Invalid filters. When `conversion_rate` is queried, custom property filters can only be used at the top level.")
+		return msg != ""
+	})
+	if l == nil {
+		return nil
+	}
+	return invalidf(l.path, "%s", msg)
+}
+
+// goalsDoc is where Plausible's error for an unknown goal sends the reader.
+const goalsDoc = "https://plausible.io/docs/stats-api#filtering-by-goals"
+
+// validateGoals refuses an "is" filter on event:goal naming a goal the
+// site does not have. As in Plausible, contains filters may match nothing,
+// and a filter with modifiers is not checked.
+func (p *parser) validateGoals(f Filter) error {
+	var leaves []*Leaf
+	walk(f, -1, 0, func(l *Leaf, _, _ int) {
+		if l.Dimension.Kind == KindGoal && l.Op == OpIs && !l.modifiers && len(l.Values) > 0 {
+			leaves = append(leaves, l)
 		}
 	})
-	return err
+	if len(leaves) == 0 || p.site.GoalNames == nil {
+		return nil
+	}
+	names, err := p.site.GoalNames()
+	if err != nil {
+		return err
+	}
+	for _, l := range leaves {
+		for i, v := range l.Values {
+			if !slices.Contains(names, v) {
+				return invalidf(l.path+"/2/"+itoa(i), "Invalid filters. The goal `%s` is not configured for this site. Find out how to configure goals here: %s", v, goalsDoc)
+			}
+		}
+	}
+	return nil
+}
+
+// checkFilterCount bounds the leaves of a query's filters.
+func checkFilterCount(f Filter) error {
+	n := 0
+	walk(f, -1, 0, func(*Leaf, int, int) { n++ })
+	if n > MaxFilters {
+		return errf("#/filters", "Too many filters: %d; a query may have at most %d", n, MaxFilters)
+	}
+	return nil
+}
+
+// refuseBehavioral refuses has_done and has_not_done once Plausible's own
+// checks have passed: liveops cannot run them yet.
+func refuseBehavioral(f Filter) error {
+	switch f := f.(type) {
+	case *And:
+		for _, c := range f.Filters {
+			if err := refuseBehavioral(c); err != nil {
+				return err
+			}
+		}
+	case *Or:
+		for _, c := range f.Filters {
+			if err := refuseBehavioral(c); err != nil {
+				return err
+			}
+		}
+	case *Not:
+		return refuseBehavioral(f.Filter)
+	case *behavioral:
+		op := "has_done"
+		if f.negated {
+			op = "has_not_done"
+		}
+		return invalidf(f.path+"/0", "Filter operator %s is not supported by liveops", quote(op))
+	}
+	return nil
 }
 
 // Match reports whether value passes the leaf. For event:goal, value is a
@@ -69,7 +204,7 @@ func (l *Leaf) Match(value string) bool {
 	var hit bool
 	switch l.Op {
 	case OpMatches, OpMatchesNot:
-		hit = l.re.MatchString(value)
+		hit = l.re != nil && l.re.MatchString(value)
 	case OpIs, OpIsNot:
 		hit = slices.ContainsFunc(l.Values, func(c string) bool {
 			return c == value || (!l.CaseSensitive && strings.EqualFold(c, value))
@@ -85,5 +220,6 @@ func (l *Leaf) Match(value string) bool {
 }
 
 // Regexp is the leaf's clauses joined into one expression that matches when
-// any of them does; nil unless Op is matches or matches_not.
+// any of them does; nil unless Op is matches or matches_not and there are
+// clauses.
 func (l *Leaf) Regexp() *regexp.Regexp { return l.re }

@@ -1,6 +1,8 @@
 package statsquery
 
 import (
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -41,28 +43,45 @@ type Or struct{ Filters []Filter }
 // Not passes when its filter does not.
 type Not struct{ Filter Filter }
 
-// Leaf compares one dimension with a list of clauses.
+// Leaf compares one dimension with a list of clauses. An empty list is
+// allowed, as in Plausible: is and contains then match nothing, and their
+// _not forms everything.
 type Leaf struct {
 	Op            Op
 	Dimension     Dimension
 	Values        []string
 	CaseSensitive bool // false only for is, is_not, contains, contains_not
 
-	re   *regexp.Regexp // the clauses of matches and matches_not, joined
-	path string         // JSON pointer to the leaf in the request
+	re        *regexp.Regexp // the clauses of matches and matches_not, joined
+	path      string         // JSON pointer to the leaf in the request
+	modifiers bool           // the leaf came with a modifiers object
 }
 
-func (*And) isFilter()  {}
-func (*Or) isFilter()   {}
-func (*Not) isFilter()  {}
-func (*Leaf) isFilter() {}
+// behavioral is a has_done or has_not_done filter. liveops checks them as
+// Plausible does, so a wrong one gets Plausible's answer, but cannot run
+// them yet: no parsed Query holds one.
+type behavioral struct {
+	Filter  Filter
+	negated bool
+	path    string
+}
 
-var (
-	leafOps         = []Op{OpIs, OpIsNot, OpContains, OpContainsNot, OpMatches, OpMatchesNot}
-	plausibleOnlyOp = []string{"matches_wildcard", "matches_wildcard_not", "has_done", "has_not_done"}
-)
+// kindSegment is the pseudo-dimension of Plausible's saved segments,
+// which liveops does not have; a filter on it never reaches a Query.
+const kindSegment Kind = "segment"
 
-func parseFilters(v any) (Filter, error) {
+func (*And) isFilter()        {}
+func (*Or) isFilter()         {}
+func (*Not) isFilter()        {}
+func (*Leaf) isFilter()       {}
+func (*behavioral) isFilter() {}
+
+var leafOps = []Op{OpIs, OpIsNot, OpContains, OpContainsNot, OpMatches, OpMatchesNot}
+
+// parseFilters reads the filters. As Plausible's schema does, a filter of
+// the wrong shape anywhere in a tree is reported at the top-level filter,
+// which the message repeats.
+func (p *parser) parseFilters(v any) (Filter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -74,37 +93,50 @@ func parseFilters(v any) (Filter, error) {
 		return nil, nil
 	}
 	root := &And{}
+	var bad errList
 	for i, e := range list {
-		f, err := parseFilter(e, "#/filters/"+itoa(i), 0)
+		path := "#/filters/" + itoa(i)
+		t := filterTree{top: e, bad: errf(path, "Invalid filter %s", inspect(e))}
+		f, err := p.parseFilter(t, e, path, 0)
 		if err != nil {
-			return nil, err
+			bad.add(err)
+			continue
 		}
 		root.Filters = append(root.Filters, f)
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	return root, nil
 }
 
-func parseFilter(v any, path string, depth int) (Filter, error) {
+// filterTree is the top-level filter being read, for error messages.
+type filterTree struct {
+	top any
+	bad error // the schema's answer for a wrong shape anywhere in it
+}
+
+func (p *parser) parseFilter(t filterTree, v any, path string, depth int) (Filter, error) {
 	arr, ok := v.([]any)
 	if !ok || len(arr) == 0 {
-		return nil, errf(path, "Invalid filter %s: expected an array starting with an operator", inspect(v))
+		return nil, t.bad
 	}
 	op, _ := arr[0].(string)
 	switch {
 	case op == "and" || op == "or":
 		if len(arr) != 2 {
-			return nil, errf(path, "Invalid filter %s: %s takes one array of filters", inspect(v), quote(op))
+			return nil, t.bad
 		}
 		list, ok := arr[1].([]any)
 		if !ok || len(list) == 0 {
-			return nil, errf(path+"/1", "Expected a non-empty array of filters")
+			return nil, t.bad
 		}
 		if depth >= MaxFilterDepth {
-			return nil, errf(path, "Filters are nested too deeply; the most is %d levels", MaxFilterDepth)
+			return nil, errf(path, "Filters are nested too deeply; they may be at most %d levels deep", MaxFilterDepth)
 		}
 		children := make([]Filter, 0, len(list))
 		for i, e := range list {
-			f, err := parseFilter(e, path+"/1/"+itoa(i), depth+1)
+			f, err := p.parseFilter(t, e, path+"/1/"+itoa(i), depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -114,68 +146,104 @@ func parseFilter(v any, path string, depth int) (Filter, error) {
 			return &And{Filters: children}, nil
 		}
 		return &Or{Filters: children}, nil
-	case op == "not":
+	case op == "not" || op == "has_done" || op == "has_not_done":
 		if len(arr) != 2 {
-			return nil, errf(path, "Invalid filter %s: \"not\" takes one filter", inspect(v))
+			return nil, t.bad
 		}
 		if depth >= MaxFilterDepth {
-			return nil, errf(path, "Filters are nested too deeply; the most is %d levels", MaxFilterDepth)
+			return nil, errf(path, "Filters are nested too deeply; they may be at most %d levels deep", MaxFilterDepth)
 		}
-		f, err := parseFilter(arr[1], path+"/1", depth+1)
+		f, err := p.parseFilter(t, arr[1], path+"/1", depth+1)
 		if err != nil {
 			return nil, err
 		}
-		return &Not{Filter: f}, nil
+		if op == "not" {
+			return &Not{Filter: f}, nil
+		}
+		return &behavioral{Filter: f, negated: op == "has_not_done", path: path}, nil
 	case slices.Contains(leafOps, Op(op)):
-		return parseLeaf(arr, path)
-	case slices.Contains(plausibleOnlyOp, op):
-		return nil, errf(path+"/0", "Filter operator %s is not supported by liveops", quote(op))
+		return p.parseLeaf(t, arr, path)
 	}
-	return nil, errf(path+"/0", "Unknown filter operator %s", inspect(arr[0]))
+	// Unknown operators, and Plausible's internal matches_wildcard.
+	return nil, t.bad
 }
 
-func parseLeaf(arr []any, path string) (*Leaf, error) {
-	if len(arr) != 3 && len(arr) != 4 {
-		return nil, errf(path, "Invalid filter %s: expected [operator, dimension, clauses] and optional modifiers", inspect(arr))
-	}
+func (p *parser) parseLeaf(t filterTree, arr []any, path string) (*Leaf, error) {
 	l := &Leaf{Op: Op(arr[0].(string)), CaseSensitive: true, path: path}
+	pattern := l.Op == OpMatches || l.Op == OpMatchesNot
+	if len(arr) != 3 && (len(arr) != 4 || pattern) {
+		return nil, t.bad // modifiers are not for patterns: write (?i) instead
+	}
+	list, ok := arr[2].([]any)
+	if !ok {
+		return nil, t.bad
+	}
+	strs := true
+	for _, e := range list {
+		switch typeName(e) {
+		case "String":
+		case "Integer":
+			strs = false
+		default:
+			return nil, t.bad
+		}
+	}
 	name, _ := arr[1].(string)
+	if name == string(kindSegment) {
+		return p.parseSegment(t, l, arr, list)
+	}
 	d, ok, err := lookupDimension(name, path+"/1")
+	if err != nil {
+		// Valid in Plausible: said once the schema checks pass.
+		_ = p.keep(err)
+		ok, d = true, Dimension{Kind: Kind(name)}
+	}
 	switch {
-	case err != nil:
-		return nil, err
-	case !ok:
-		return nil, errf(path+"/1", "Invalid filter dimension %s", inspect(arr[1]))
-	case d.IsTime():
-		return nil, errf(path+"/1", "Time dimensions cannot be filtered on; set date_range instead")
+	case !ok || d.IsTime():
+		return nil, t.bad
 	case d.Kind == KindGoal && l.Op != OpIs && l.Op != OpContains:
-		return nil, errf(path+"/0", "Only the is and contains operators can be used with event:goal")
+		return nil, t.bad
 	}
 	l.Dimension = d
-
-	list, ok := arr[2].([]any)
-	if !ok || len(list) == 0 {
-		return nil, errf(path+"/2", "Clauses must be a non-empty array of strings")
+	if len(arr) == 4 {
+		if err := l.parseModifiers(t, arr[3]); err != nil {
+			return nil, err
+		}
+	}
+	ints := !slices.ContainsFunc(list, func(e any) bool { return typeName(e) != "Integer" })
+	if !strs && (name != "visit:city" || !ints) {
+		// Only cities, by their GeoNames id, are numbers.
+		_ = p.keep(invalidf(path, "Invalid filter '%s'.", inspect(arr)))
+		return l, nil
 	}
 	for i, e := range list {
-		s, ok := e.(string)
-		if !ok {
-			return nil, errf(path+"/2/"+itoa(i), "Clauses must be a non-empty array of strings")
-		}
+		s := fmt.Sprint(e)
 		if d.Kind == KindCountry && (l.Op == OpIs || l.Op == OpIsNot) && utf8.RuneCountInString(s) != 2 {
-			return nil, errf(path+"/2/"+itoa(i), "Invalid visit:country filter, visit:country needs to be a valid 2-letter country code.")
+			_ = p.keep(invalidf(path+"/2/"+itoa(i), "Invalid visit:country filter, visit:country needs to be a valid 2-letter country code."))
 		}
 		l.Values = append(l.Values, s)
 	}
-	if l.Op == OpMatches || l.Op == OpMatchesNot {
+	if pattern {
 		if err := l.compile(); err != nil {
 			return nil, err
 		}
 	}
-	if len(arr) == 4 {
-		if err := l.parseModifiers(arr[3]); err != nil {
-			return nil, err
+	return l, nil
+}
+
+// parseSegment reads a filter on Plausible's saved segments, which only
+// take "is" and a list of segment ids.
+func (p *parser) parseSegment(t filterTree, l *Leaf, arr, list []any) (*Leaf, error) {
+	if l.Op != OpIs || len(arr) != 3 {
+		return nil, t.bad
+	}
+	l.Dimension = Dimension{Kind: kindSegment}
+	for _, e := range list {
+		if typeName(e) != "Integer" {
+			_ = p.keep(invalidf(l.path, "Invalid filter '%s'.", inspect(arr)))
+			return l, nil
 		}
+		l.Values = append(l.Values, e.(json.Number).String())
 	}
 	return l, nil
 }
@@ -183,10 +251,13 @@ func parseLeaf(arr []any, path string) (*Leaf, error) {
 // compile checks each pattern and keeps them joined into one, which
 // matches exactly when one of them does.
 func (l *Leaf) compile() error {
+	if len(l.Values) == 0 {
+		return nil // nothing matches
+	}
 	for i, p := range l.Values {
 		field := l.path + "/2/" + itoa(i)
 		if len(p) > MaxPattern {
-			return errf(field, "Regular expression is too long: %d bytes; the most is %d", len(p), MaxPattern)
+			return errf(field, "Regular expression is too long: %d bytes; it may be at most %d", len(p), MaxPattern)
 		}
 		if _, err := regexp.Compile(p); err != nil {
 			return errf(field, "Invalid regular expression %s: %v", quote(p), err)
@@ -200,24 +271,18 @@ func (l *Leaf) compile() error {
 	return nil
 }
 
-func (l *Leaf) parseModifiers(v any) error {
-	field := l.path + "/3"
+func (l *Leaf) parseModifiers(t filterTree, v any) error {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return typeErr(field, "Object", v)
+		return t.bad
 	}
-	if l.Op == OpMatches || l.Op == OpMatchesNot {
-		return errf(field, "Modifiers cannot be used with the %s operator; write (?i) in the pattern instead", l.Op)
-	}
-	for _, k := range sortedKeys(obj) {
-		if k != "case_sensitive" {
-			return errf(field+"/"+pointerEscape(k), "Schema does not allow additional properties.")
-		}
-		b, ok := obj[k].(bool)
-		if !ok {
-			return typeErr(field+"/case_sensitive", "Boolean", obj[k])
+	for k, v := range obj {
+		b, ok := v.(bool)
+		if k != "case_sensitive" || !ok {
+			return t.bad
 		}
 		l.CaseSensitive = b
 	}
+	l.modifiers = true
 	return nil
 }

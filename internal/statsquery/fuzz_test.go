@@ -23,6 +23,18 @@ func FuzzParse(f *testing.F) {
 		body(`"metrics": ["bounce_rate"]`, `"dimensions": ["event:name"]`),
 		body(`"metrics": ["percentage", "visitors"]`, `"dimensions": ["event:props:plan"]`, `"pagination": {"limit": 5, "offset": 5}`),
 		body(`"date_range": "12mo"`, `"dimensions": ["time:month"]`, `"order_by": []`),
+		body(`"date_range": "month"`, `"dimensions": ["time"]`, `"include": {"time_labels": true}`),
+		body(`"date_range": "year"`, `"dimensions": ["time:month"]`),
+		body(`"date_range": ["2024-10-27", "2024-10-27"]`, `"dimensions": ["time:hour"]`),
+		body(`"date_range": "999999999mo"`, `"pagination": {"limit": 0}`),
+		body(`"date_range": ["2021-02-03T00:00:00", "2021-02-03T23:59:59"]`),
+		body(`"filters": [["has_done", ["or", [["is", "event:goal", ["Signup"]], ["is", "event:page", ["/"]]]]]]`),
+		body(`"filters": [["has_not_done", ["has_done", ["is", "visit:browser", ["Chrome"]]]]]`),
+		body(`"filters": [["and", [["is", "segment", [1, 2]], ["is", "segment", ["3"]]]]]`),
+		body(`"filters": [["is", "event:page", []], ["matches", "event:page", []], ["is", "visit:os_version", [123]]]`),
+		body(`"filters": [["matches", "event:page", ["a"], {"case_sensitive": false}], ["is", "visit:country", ["USA"]]]`),
+		body(`"metrics": ["conversion_rate", "group_conversion_rate", "total_revenue"]`, `"dimensions": ["visit:city", "event:goal"]`),
+		body(`"metrics": ["events"]`, `"order_by": [["visitors", "asc"]]`, `"filters": [["not", ["is", "event:hostname", ["a"]]]]`),
 		`{}`, `[]`, `{"site_id": 1}`, `null`,
 	}
 	for _, s := range seeds {

@@ -7,8 +7,13 @@ import (
 	"strings"
 )
 
-// maxInspect bounds how much of a bad value an error message repeats.
-const maxInspect = 200
+// maxInspect bounds how much of a bad value an error message repeats;
+// Plausible's messages repeat at most inspectItems items of each list or
+// object, as Elixir's inspect does, and so do these.
+const (
+	maxInspect   = 2000
+	inspectItems = 50
+)
 
 // typeName names a decoded JSON value's type as JSON Schema validators do.
 func typeName(v any) string {
@@ -36,8 +41,9 @@ func typeErr(field, want string, got any) error {
 	return errf(field, "Type mismatch. Expected %s but got %s.", want, typeName(got))
 }
 
-// inspect renders a decoded JSON value for an error message, with list
-// items separated by ", " as Plausible's messages show them.
+// inspect renders a decoded JSON value for an error message as Plausible's
+// messages show it, in Elixir's notation: lists as ["a", 1], objects as
+// %{"key" => true}, null as nil.
 func inspect(v any) string {
 	var b strings.Builder
 	writeValue(&b, v)
@@ -58,7 +64,7 @@ func writeValue(b *strings.Builder, v any) {
 	}
 	switch v := v.(type) {
 	case nil:
-		b.WriteString("null")
+		b.WriteString("nil")
 	case bool:
 		b.WriteString(strconv.FormatBool(v))
 	case json.Number:
@@ -71,16 +77,24 @@ func writeValue(b *strings.Builder, v any) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
+			if i == inspectItems {
+				b.WriteString("...")
+				break
+			}
 			writeValue(b, e)
 		}
 		b.WriteByte(']')
 	case map[string]any:
-		b.WriteByte('{')
+		b.WriteString("%{")
 		for i, k := range sortedKeys(v) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(quote(k) + ": ")
+			if i == inspectItems {
+				b.WriteString("...")
+				break
+			}
+			b.WriteString(quote(k) + " => ")
 			writeValue(b, v[k])
 		}
 		b.WriteByte('}')
@@ -119,6 +133,7 @@ func parsePagination(v any) (limit, offset int, err error) {
 	if !ok {
 		return 0, 0, typeErr("#/pagination", "Object", v)
 	}
+	var bad errList
 	for _, k := range sortedKeys(obj) {
 		field := "#/pagination/" + pointerEscape(k)
 		switch k {
@@ -130,8 +145,11 @@ func parsePagination(v any) (limit, offset int, err error) {
 			err = errf(field, "Schema does not allow additional properties.")
 		}
 		if err != nil {
-			return 0, 0, err
+			bad.add(err)
 		}
+	}
+	if err := bad.err(); err != nil {
+		return 0, 0, err
 	}
 	return limit, offset, nil
 }

@@ -44,10 +44,15 @@ var metricTables = map[Metric]table{
 	BounceRate: sessionOnly, VisitDuration: sessionOnly, ViewsPerVisit: sessionOnly,
 }
 
-// plausibleOnlyMetrics exist in Plausible but have no data in liveops.
-var plausibleOnlyMetrics = []string{"total_revenue", "average_revenue", "exit_rate"}
+// plausibleOnlyMetrics are in Plausible's public API but need data or
+// features liveops does not have: none at present. Its revenue metrics
+// (total_revenue, average_revenue) exist only in its paid edition, and its
+// community edition answers "Invalid metric" for them, as liveops does.
+var plausibleOnlyMetrics []string
 
-func parseMetrics(v any) ([]Metric, error) {
+// parseMetrics reads the metrics. Every unknown metric is reported, one a
+// line, as Plausible's schema lists them.
+func (p *parser) parseMetrics(v any) ([]Metric, error) {
 	list, ok := v.([]any)
 	if !ok {
 		return nil, typeErr("#/metrics", "Array", v)
@@ -56,15 +61,24 @@ func parseMetrics(v any) ([]Metric, error) {
 		return nil, errf("#/metrics", "Expected a minimum of 1 items but got 0.")
 	}
 	metrics := make([]Metric, 0, len(list))
+	var bad errList
 	for i, e := range list {
 		m, err := parseMetric(e, "#/metrics/"+itoa(i))
-		if err != nil {
-			return nil, err
+		if err = p.keep(err); err != nil {
+			bad.add(err)
+			continue
+		}
+		if m == "" {
+			continue // valid in Plausible, said once the schema checks pass
 		}
 		if slices.Contains(metrics, m) {
-			return nil, errf("#/metrics", "Expected items to be unique but they were not.")
+			bad.add(errf("#/metrics", "Expected items to be unique but they were not."))
+			break
 		}
 		metrics = append(metrics, m)
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	return metrics, nil
 }
@@ -75,14 +89,15 @@ func parseMetric(v any, field string) (Metric, error) {
 		return Metric(s), nil
 	}
 	if slices.Contains(plausibleOnlyMetrics, s) {
-		return "", errf(field, "Metric %s is not supported by liveops", quote(s))
+		return "", invalidf(field, "Metric %s is not supported by liveops", quote(s))
 	}
 	return "", errf(field, "Invalid metric %s", inspect(v))
 }
 
 // validateMetrics applies Plausible's per-metric rules (QueryBuilder's
 // validate_metric) and then the metric/dimension table conflicts
-// (TableDecider.validate_no_metrics_dimensions_conflict):
+// (TableDecider.validate_no_metrics_dimensions_conflict). Filters inside
+// has_done and has_not_done do not count here, as in Plausible:
 //
 //   - conversion_rate and group_conversion_rate need an event:goal
 //     dimension or filter, and group_conversion_rate custom property
@@ -91,7 +106,6 @@ func parseMetric(v any, field string) (Metric, error) {
 //   - scroll_depth needs an event:page dimension or top-level filter;
 //   - time_on_page needs an event:page dimension or filter at any depth;
 //   - views_per_visit takes no event:page filter and no dimensions;
-//   - percentage needs dimensions (Plausible's docs; its code shows 100);
 //   - session-only metrics (bounce_rate, visit_duration, views_per_visit)
 //     cannot be grouped by event dimensions, and event-only metrics
 //     (pageviews, events, scroll_depth, time_on_page) cannot be grouped by
@@ -103,29 +117,25 @@ func validateMetrics(q *Query) error {
 		switch m {
 		case ConversionRate, GroupConversionRate:
 			if !q.hasDimension(KindGoal) && !filtersOn(q.Filters, KindGoal, false) {
-				return errf(field, "Metric `%s` can only be queried with event:goal filters or dimensions.", m)
+				return invalidf(field, "Metric `%s` can only be queried with event:goal filters or dimensions.", m)
 			}
-			if err := topLevelProps(q.Filters); m == GroupConversionRate && err != nil {
-				return err
+			if l := deepProp(q.Filters); m == GroupConversionRate && l != nil {
+				return invalidf(l.path+"/1", "Invalid filters. When `conversion_rate` or `group_conversion_rate` metrics are used, custom property filters can only be used on top level.")
 			}
 		case ScrollDepth:
 			if !q.hasDimension(KindPage) && !filtersOn(q.Filters, KindPage, true) {
-				return errf(field, "Metric `scroll_depth` can only be queried with event:page filters or dimensions.")
+				return invalidf(field, "Metric `scroll_depth` can only be queried with event:page filters or dimensions.")
 			}
 		case TimeOnPage:
 			if !q.hasDimension(KindPage) && !filtersOn(q.Filters, KindPage, false) {
-				return errf(field, "Metric `time_on_page` can only be queried with event:page filters or dimensions.")
+				return invalidf(field, "Metric `time_on_page` can only be queried with event:page filters or dimensions.")
 			}
 		case ViewsPerVisit:
 			if filtersOn(q.Filters, KindPage, false) {
-				return errf(field, "Metric `views_per_visit` cannot be queried with a filter on `event:page`.")
+				return invalidf(field, "Metric `views_per_visit` cannot be queried with a filter on `event:page`.")
 			}
 			if len(q.Dimensions) > 0 {
-				return errf(field, "Metric `views_per_visit` cannot be queried with `dimensions`.")
-			}
-		case Percentage:
-			if len(q.Dimensions) == 0 {
-				return errf(field, "Metric `percentage` requires non-empty `dimensions`.")
+				return invalidf(field, "Metric `views_per_visit` cannot be queried with `dimensions`.")
 			}
 		}
 	}
@@ -151,10 +161,10 @@ func validateMetrics(q *Query) error {
 	case len(eventDims) == 1 && eventDims[0] == "`event:page`":
 		// Plausible answers this case by splitting the session query.
 	case len(sessionMetrics) > 0 && len(eventDims) > 0:
-		return errf("#/metrics", "Session metric(s) %s cannot be queried along with event dimension(s) %s",
+		return invalidf("#/metrics", "Session metric(s) %s cannot be queried along with event dimension(s) %s",
 			strings.Join(sessionMetrics, ", "), strings.Join(eventDims, ", "))
 	case len(eventMetrics) > 0 && len(sessionDims) > 0:
-		return errf("#/metrics", "Event metric(s) %s cannot be queried along with session dimension(s) %s",
+		return invalidf("#/metrics", "Event metric(s) %s cannot be queried along with session dimension(s) %s",
 			strings.Join(eventMetrics, ", "), strings.Join(sessionDims, ", "))
 	}
 	return nil
@@ -164,14 +174,9 @@ func (q *Query) hasDimension(k Kind) bool {
 	return slices.ContainsFunc(q.Dimensions, func(d Dimension) bool { return d.Kind == k })
 }
 
-// topLevelProps refuses custom property filters below the top level, which
-// the conversion rates take out of their base only at the top.
-func topLevelProps(f Filter) error {
-	var err error
-	Walk(f, func(l *Leaf, depth int) {
-		if err == nil && depth > 0 && l.Dimension.Kind == KindProp {
-			err = errf(l.path+"/1", "Invalid filters. When `conversion_rate` or `group_conversion_rate` metrics are used, custom property filters can only be used on top level.")
-		}
-	})
-	return err
+// deepProp is the first custom property filter below the top level, which
+// the conversion rates cannot take out of their base (validateFilterDepths
+// refuses it for conversion_rate).
+func deepProp(f Filter) *Leaf {
+	return firstLeaf(f, func(l *Leaf, depth, _ int) bool { return depth > 0 && l.Dimension.Kind == KindProp })
 }

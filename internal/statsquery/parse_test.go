@@ -114,7 +114,7 @@ func TestParseTyped(t *testing.T) {
 			FirstDay: Date{2024, 5, 8}, LastDay: Date{2024, 5, 14},
 		},
 		Filters: &And{Filters: []Filter{
-			&Leaf{Op: OpIs, Dimension: plan, Values: []string{"pro"}, path: "#/filters/0"},
+			&Leaf{Op: OpIs, Dimension: plan, Values: []string{"pro"}, path: "#/filters/0", modifiers: true},
 			&Not{Filter: &Leaf{Op: OpMatches, Dimension: Dimension{Kind: KindPage}, Values: []string{"^/a", "b$"}, CaseSensitive: true,
 				re: regexp.MustCompile(`(?:^/a)|(?:b$)`), path: "#/filters/1/1"}},
 		}},

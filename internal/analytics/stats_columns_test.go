@@ -1,0 +1,146 @@
+package analytics
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/store/storetest"
+)
+
+// TestColumnEngineMatchesSQL: on random traffic, random queries answer the
+// same from columns as from the SQL engine, on both stores.
+func TestColumnEngineMatchesSQL(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := testService(t, db)
+		p := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{MaxBatch: 500, MaxWait: time.Millisecond})
+		defer p.Close(ctx)
+		rng := rand.New(rand.NewPCG(7, 11))
+		zone := svc.Location()
+		start := time.Date(2026, 5, 1, 0, 0, 0, 0, zone)
+		pick := func(vs ...string) string { return vs[rng.IntN(len(vs))] }
+		pages := []string{"/", "/apply", "/apply/form", "/apply/done", "/help", "/blog/a", "/blog/b", "/en/start"}
+		var evs []*Event
+		for v := range 300 {
+			visitor := int64(1000 + v)
+			at := start.Add(time.Duration(rng.IntN(5*24*60)) * time.Minute)
+			visits := 1 + rng.IntN(3)
+			for range visits {
+				visit := Visit{Source: pick("", "Google", "Bing", "Twitter"), Channel: pick("Direct", "Organic Search", "Referral"),
+					UTMCampaign: pick("", "", "spring", "autumn"), UTMMedium: pick("", "email", "social"),
+					Device: pick("Desktop", "Mobile", "Tablet", ""), Browser: pick("Firefox", "Chrome", "Safari", ""),
+					BrowserVersion: pick("1", "2"), OS: pick("Linux", "iOS", "Windows"), Country: pick("GB", "FR", "EE", "")}
+				host := pick("apply.example.gov", "www2.example.gov")
+				for range 1 + rng.IntN(6) {
+					at = at.Add(time.Duration(rng.IntN(20*60)) * time.Second)
+					ev := &Event{ServiceID: svc.ID, Zone: zone, Time: at, VisitorID: visitor, Name: PageviewName, Page: pick(pages...),
+						Hostname: host, Visit: visit, ScrollDepth: -1, EngagedMS: -1}
+					switch rng.IntN(6) {
+					case 0:
+						ev.Name, ev.Interactive = pick("Signup", "Download"), true
+						ev.Props = pick(`{"plan":"pro"}`, `{"plan":"free","n":"2"}`, `{"n":"3"}`, "")
+					case 1:
+						ev.Name, ev.ScrollDepth, ev.EngagedMS = EngagementName, rng.IntN(101), int64(rng.IntN(60000))
+					case 2:
+						ev.Props = pick(`{"author":"ann"}`, `{"author":"bob"}`)
+					}
+					evs = append(evs, ev)
+				}
+				at = at.Add(time.Duration(31+rng.IntN(600)) * time.Minute)
+			}
+		}
+		slices.SortStableFunc(evs, func(a, b *Event) int { return a.Time.Compare(b.Time) })
+		for _, ev := range evs {
+			if err := p.Enqueue(ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		events := NewEventStore(db)
+		g := &testGoals{events: events, list: []testGoal{{name: "Download"}, {page: "/apply/done"}, {name: "Signup"}}}
+		leaves := []string{
+			`["is","visit:source",["Google","Direct / None"]]`, `["is_not","visit:browser",["Chrome"]]`, `["contains","event:page",["apply"]]`,
+			`["matches","event:page",["^/blog"]]`, `["is","visit:country",["GB"]]`, `["is","visit:entry_page",["/"]]`,
+			`["is_not","visit:exit_page",["/help"]]`, `["is","event:hostname",["apply.example.gov"]]`, `["is","event:name",["Signup"]]`,
+			`["is","event:props:plan",["pro"]]`, `["is_not","event:props:plan",["free"]]`, `["contains_not","event:props:author",["a"]]`,
+			`["is","event:goal",["Download","Visit /apply/done"]]`, `["is","visit:device",["(not set)"]]`, `["is","visit:utm_campaign",["spring"]]`,
+			`["is","visit:entry_page_hostname",["www2.example.gov"]]`, `["is","visit:channel",["Referral"]]`,
+		}
+		filter := func() string {
+			switch rng.IntN(5) {
+			case 0:
+				return ""
+			case 1:
+				return `[["or",[` + pick(leaves...) + `,` + pick(leaves...) + `]]]`
+			case 2:
+				return `[["not",` + pick(leaves...) + `]]`
+			}
+			f := []string{pick(leaves...)}
+			if rng.IntN(2) == 0 {
+				f = append(f, pick(leaves...))
+			}
+			return "[" + strings.Join(f, ",") + "]"
+		}
+		dimSets := [][]string{nil, {"event:page"}, {"visit:source"}, {"visit:entry_page"}, {"visit:exit_page"}, {"event:name"},
+			{"time:day"}, {"time:hour"}, {"visit:browser", "visit:os"}, {"event:props:plan"}, {"event:goal"}, {"visit:country", "time:day"},
+			{"event:hostname"}, {"visit:entry_page_hostname"}, {"event:page", "visit:device"}}
+		metricSets := []string{`"visitors","visits","pageviews","events"`, `"visitors","bounce_rate","visit_duration","views_per_visit"`,
+			`"visitors","percentage"`, `"visitors","conversion_rate"`, `"visitors","scroll_depth","time_on_page"`, `"events","visits"`}
+		ranges := []string{`["2026-05-01","2026-05-06"]`, `["2026-05-02","2026-05-02"]`, `["2026-05-03","2026-05-05"]`}
+		now := start.Add(10 * 24 * time.Hour)
+		compared := 0
+		for i := range 400 {
+			dims := dimSets[rng.IntN(len(dimSets))]
+			body := `{"site_id":"apply.example.gov","date_range":` + pick(ranges...) + `,"metrics":[` + pick(metricSets...) + `]`
+			if len(dims) > 0 {
+				body += `,"dimensions":["` + strings.Join(dims, `","`) + `"]`
+			}
+			if f := filter(); f != "" {
+				body += `,"filters":` + f
+			}
+			body += `}`
+			q, err := statsquery.Parse([]byte(body), zone, now, svc.CreatedAt.Add(-365*24*time.Hour))
+			if err != nil {
+				continue // a combination the API refuses
+			}
+			ask := func(columns bool) (string, error) {
+				r := StatsRequest{Service: svc.ID, Query: q, rawOnly: true, columns: columns}
+				if usesGoals(q) {
+					r.Goals, _ = g.StatsGoals(ctx, svc.ID)
+				}
+				res, err := events.Stats(ctx, r)
+				if err != nil {
+					return "", err
+				}
+				b, _ := json.Marshal(res.Results)
+				return string(b), nil
+			}
+			want, errSQL := ask(false)
+			got, errCol := ask(true)
+			if fmt.Sprint(errSQL) != fmt.Sprint(errCol) {
+				t.Fatalf("query %d %s\nSQL error %v\ncolumns error %v", i, body, errSQL, errCol)
+			}
+			if got != want {
+				t.Fatalf("query %d %s\nSQL     %s\ncolumns %s", i, body, want, got)
+			}
+			if errSQL == nil && want != "[]" {
+				compared++
+			}
+		}
+		if compared < 150 {
+			t.Fatalf("only %d queries compared with results", compared)
+		}
+	})
+}
