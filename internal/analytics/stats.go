@@ -46,7 +46,8 @@ type group struct {
 	visitors, visits, pageviews, events   int64
 	bounces, durationMS, sessionPageviews int64
 	bounceVisits                          int64 // the visits bounce rate is out of (see bounceScope)
-	conversionBase                        int64 // visitors of the group with no goal involved
+	conversionBase                        int64 // visitors of the whole query with no goal involved
+	groupBase                             int64 // visitors of the group with no goal involved
 	engagedMS, engagedVisitors            int64 // from engagement events, for time on page
 	scrollDepth                           int64 // mean of each visit's deepest scroll, in %
 	engaged                               bool  // the group had engagement events at all
@@ -120,7 +121,7 @@ func (s *sqlEvents) Stats(ctx context.Context, r StatsRequest) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	if x.wants(statsquery.ConversionRate) {
+	if x.wants(statsquery.ConversionRate) || x.wants(statsquery.GroupConversionRate) {
 		if err := x.conversionBases(ctx, groups); err != nil {
 			return nil, err
 		}
@@ -209,6 +210,8 @@ func (x *execution) metrics(g *group, totalVisitors int64) []any {
 			out = append(out, ratio(g.visitors*100, totalVisitors, 1))
 		case statsquery.ConversionRate:
 			out = append(out, ratio(g.visitors*100, g.conversionBase, 2))
+		case statsquery.GroupConversionRate:
+			out = append(out, ratio(g.visitors*100, g.groupBase, 2))
 		case statsquery.ScrollDepth:
 			if g.engaged {
 				out = append(out, g.scrollDepth)

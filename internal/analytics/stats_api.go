@@ -81,6 +81,9 @@ func (a *StatsAPI) query(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := a.stats.CheckGoals(r.Context(), svc.ID, q); err != nil {
+		return err
+	}
 	res, err := a.stats.Run(r.Context(), svc.ID, q)
 	if err != nil {
 		return err

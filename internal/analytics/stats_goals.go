@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
 )
 
@@ -46,9 +47,9 @@ type FunnelTotals struct {
 }
 
 // usesGoals reports whether q names goals: the event:goal dimension or
-// filter, or the conversion_rate metric.
+// filter, or a conversion rate metric.
 func usesGoals(q *statsquery.Query) bool {
-	used := slices.Contains(q.Metrics, statsquery.ConversionRate)
+	used := slices.Contains(q.Metrics, statsquery.ConversionRate) || slices.Contains(q.Metrics, statsquery.GroupConversionRate)
 	for _, d := range q.Dimensions {
 		used = used || d.Kind == statsquery.KindGoal
 	}
@@ -56,6 +57,34 @@ func usesGoals(q *statsquery.Query) bool {
 		used = used || l.Dimension.Kind == statsquery.KindGoal
 	})
 	return used
+}
+
+// CheckGoals refuses an event:goal "is" filter naming a goal the service
+// does not have, as Plausible's Stats API does: there, such a filter is
+// most likely a typo, and would silently count nothing. Case-insensitive
+// and contains filters may match nothing. The dashboard does not check,
+// so that a link filtered on a goal since deleted still opens.
+func (st *Stats) CheckGoals(ctx context.Context, serviceID int64, q *statsquery.Query) error {
+	var named []string
+	statsquery.Walk(q.Filters, func(l *statsquery.Leaf, _ int) {
+		if l.Dimension.Kind == statsquery.KindGoal && l.Op == statsquery.OpIs && l.CaseSensitive {
+			named = append(named, l.Values...)
+		}
+	})
+	if len(named) == 0 || st.goals == nil {
+		return nil
+	}
+	goals, err := st.goals.StatsGoals(ctx, serviceID)
+	if err != nil {
+		return err
+	}
+	for _, v := range named {
+		if !slices.ContainsFunc(goals, func(g ResolvedGoal) bool { return g.DisplayName == v }) {
+			return fault.Invalidf("filters", "Invalid filters. The goal `%s` is not configured for this site. "+
+				"Find out how to add it on the service's Goals page, which lists the goals by the names to filter on.", v)
+		}
+	}
+	return nil
 }
 
 // goalCond is the condition on events (alias e) that completes any of gs.
@@ -128,26 +157,39 @@ func (x *execution) goalGroups(ctx context.Context, gi int) ([]*group, error) {
 	return out, nil
 }
 
-// conversionBases fills each group's base for conversion_rate: the
-// visitors of the same group with no goal involved, as Plausible divides.
+// conversionBases fills in what the conversion rates divide by, as
+// Plausible does: for conversion_rate the visitors of the whole query,
+// for group_conversion_rate those of the group (its dimension values but
+// the goal's), both counted without the top-level event:goal and custom
+// property filters, which say what converting is.
 func (x *execution) conversionBases(ctx context.Context, groups []*group) error {
-	base := *x.q
-	base.Metrics = []statsquery.Metric{statsquery.Visitors}
+	filters := withoutConversionFilters(x.q.Filters)
+	if x.wants(statsquery.ConversionRate) {
+		totals, err := x.baseVisitors(ctx, filters, nil)
+		if err != nil {
+			return err
+		}
+		var total int64
+		if len(totals) > 0 {
+			total = totals[0].visitors
+		}
+		for _, g := range groups {
+			g.conversionBase = total
+		}
+	}
+	if !x.wants(statsquery.GroupConversionRate) {
+		return nil
+	}
 	goalAt := -1
-	base.Dimensions = nil
+	var dims []statsquery.Dimension
 	for i, d := range x.q.Dimensions {
 		if d.Kind == statsquery.KindGoal {
 			goalAt = i
 			continue
 		}
-		base.Dimensions = append(base.Dimensions, d)
+		dims = append(dims, d)
 	}
-	base.Filters = withoutGoals(x.q.Filters)
-	sub := &execution{ev: x.ev, q: &base, service: x.service, rawOnly: x.rawOnly, useColumns: x.useColumns, cols: x.cols}
-	if err := sub.prepare(ctx); err != nil {
-		return err
-	}
-	totals, err := sub.collect(ctx)
+	totals, err := x.baseVisitors(ctx, filters, dims)
 	if err != nil {
 		return err
 	}
@@ -160,24 +202,44 @@ func (x *execution) conversionBases(ctx context.Context, groups []*group) error 
 		if goalAt >= 0 {
 			dims = append(append([]groupValue{}, g.dims[:goalAt]...), g.dims[goalAt+1:]...)
 		}
-		g.conversionBase = byKey[dimKey(dims)]
+		g.groupBase = byKey[dimKey(dims)]
 	}
 	return nil
 }
 
-// withoutGoals drops the top-level event:goal filters, where Plausible
-// requires them to be when conversion_rate is asked for.
-func withoutGoals(f statsquery.Filter) statsquery.Filter {
-	and, ok := f.(*statsquery.And)
-	if !ok {
-		return f
+// baseVisitors counts the visitors of the query's range with filters,
+// grouped by dims.
+func (x *execution) baseVisitors(ctx context.Context, filters statsquery.Filter, dims []statsquery.Dimension) ([]*group, error) {
+	base := *x.q
+	base.Metrics = []statsquery.Metric{statsquery.Visitors}
+	base.Dimensions, base.Filters, base.OrderBy = dims, filters, nil
+	// The page rollup counts the visitors who viewed a page, while the
+	// group's converting visitors are those of any event on it: read the
+	// events, so that a group's base is never below its conversions.
+	page := slices.ContainsFunc(dims, func(d statsquery.Dimension) bool { return d.Kind == statsquery.KindPage })
+	sub := &execution{ev: x.ev, q: &base, service: x.service, rawOnly: x.rawOnly || page, useColumns: x.useColumns, cols: x.cols}
+	if err := sub.prepare(ctx); err != nil {
+		return nil, err
+	}
+	return sub.collect(ctx)
+}
+
+// withoutConversionFilters drops the top-level event:goal and custom
+// property filters, where Plausible requires them to be when a conversion
+// rate is asked for.
+func withoutConversionFilters(f statsquery.Filter) statsquery.Filter {
+	top := []statsquery.Filter{f}
+	if and, ok := f.(*statsquery.And); ok {
+		top = and.Filters
 	}
 	var keep []statsquery.Filter
-	for _, c := range and.Filters {
-		if l, ok := c.(*statsquery.Leaf); ok && l.Dimension.Kind == statsquery.KindGoal {
+	for _, c := range top {
+		if l, ok := c.(*statsquery.Leaf); ok && (l.Dimension.Kind == statsquery.KindGoal || l.Dimension.Kind == statsquery.KindProp) {
 			continue
 		}
-		keep = append(keep, c)
+		if c != nil {
+			keep = append(keep, c)
+		}
 	}
 	if len(keep) == 0 {
 		return nil
@@ -208,7 +270,7 @@ func (x *execution) goalsFromRollups(ctx context.Context) ([]*group, bool, error
 		return nil, false, nil
 	}
 	for _, m := range x.q.Metrics {
-		if m != statsquery.Visitors && m != statsquery.Events && m != statsquery.ConversionRate {
+		if m != statsquery.Visitors && m != statsquery.Events && m != statsquery.ConversionRate && m != statsquery.GroupConversionRate {
 			return nil, false, nil
 		}
 	}

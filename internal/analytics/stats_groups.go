@@ -24,7 +24,7 @@ func (x *execution) groups(ctx context.Context) ([]*group, error) {
 		switch m {
 		case statsquery.Pageviews, statsquery.Events:
 			needEvents = true
-		case statsquery.Visitors, statsquery.Visits, statsquery.Percentage, statsquery.ConversionRate:
+		case statsquery.Visitors, statsquery.Visits, statsquery.Percentage, statsquery.ConversionRate, statsquery.GroupConversionRate:
 			if x.eventsDriven {
 				needEvents = true
 			} else {

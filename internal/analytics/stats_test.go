@@ -189,8 +189,10 @@ func TestStatsQueries(t *testing.T) {
 		for _, tc := range []struct{ name, query, want string }{
 			{"goals", `{` + site + `,"metrics":["visitors","events","conversion_rate"],"dimensions":["event:goal"],"order_by":[["events","desc"]]}`,
 				`[{"metrics":[1,1,50],"dimensions":["Signup"]},{"metrics":[1,1,50],"dimensions":["Visit /form"]}]`},
-			{"conversion by source", `{` + site + `,"metrics":["visitors","conversion_rate"],"dimensions":["visit:source"],"filters":[["is","event:goal",["Signup"]]]}`,
-				`[{"metrics":[1,100],"dimensions":["Google"]}]`},
+			// conversion_rate is out of all the query's visitors, group_conversion_rate
+			// out of the group's (Plausible's SpecialMetrics).
+			{"conversion by source", `{` + site + `,"metrics":["visitors","conversion_rate","group_conversion_rate"],"dimensions":["visit:source"],"filters":[["is","event:goal",["Signup"]]]}`,
+				`[{"metrics":[1,50,100],"dimensions":["Google"]}]`},
 			{"conversion rate alone", `{` + site + `,"metrics":["conversion_rate"],"filters":[["is","event:goal",["Signup"]]]}`,
 				`[{"metrics":[50],"dimensions":[]}]`},
 			{"no such goal", `{` + site + `,"metrics":["visitors"],"filters":[["is","event:goal",["Nothing"]]]}`,

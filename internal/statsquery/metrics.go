@@ -19,9 +19,12 @@ const (
 	VisitDuration  Metric = "visit_duration"
 	Events         Metric = "events"
 	ConversionRate Metric = "conversion_rate"
-	Percentage     Metric = "percentage"
-	ScrollDepth    Metric = "scroll_depth"
-	TimeOnPage     Metric = "time_on_page"
+	// GroupConversionRate is conversion_rate out of the visitors of the
+	// same group (dimension values) rather than of the whole query.
+	GroupConversionRate Metric = "group_conversion_rate"
+	Percentage          Metric = "percentage"
+	ScrollDepth         Metric = "scroll_depth"
+	TimeOnPage          Metric = "time_on_page"
 )
 
 // table says which stored table a metric needs (Plausible's
@@ -36,16 +39,16 @@ const (
 )
 
 var metricTables = map[Metric]table{
-	Visitors: either, Visits: either, ConversionRate: either, Percentage: either,
+	Visitors: either, Visits: either, ConversionRate: either, GroupConversionRate: either, Percentage: either,
 	Pageviews: eventOnly, Events: eventOnly, ScrollDepth: eventOnly, TimeOnPage: eventOnly,
 	BounceRate: sessionOnly, VisitDuration: sessionOnly, ViewsPerVisit: sessionOnly,
 }
 
 // plausibleOnlyMetrics are in Plausible's public API but need data or
-// features liveops does not have. Its revenue metrics (total_revenue,
-// average_revenue) exist only in its paid edition, and its community
-// edition answers "Invalid metric" for them, as liveops does.
-var plausibleOnlyMetrics = []string{"group_conversion_rate"}
+// features liveops does not have: none at present. Its revenue metrics
+// (total_revenue, average_revenue) exist only in its paid edition, and its
+// community edition answers "Invalid metric" for them, as liveops does.
+var plausibleOnlyMetrics []string
 
 // parseMetrics reads the metrics. Every unknown metric is reported, one a
 // line, as Plausible's schema lists them.
@@ -96,7 +99,10 @@ func parseMetric(v any, field string) (Metric, error) {
 // (TableDecider.validate_no_metrics_dimensions_conflict). Filters inside
 // has_done and has_not_done do not count here, as in Plausible:
 //
-//   - conversion_rate needs an event:goal dimension or filter;
+//   - conversion_rate and group_conversion_rate need an event:goal
+//     dimension or filter, and group_conversion_rate custom property
+//     filters at the top level only (validateFilterDepths says so for
+//     conversion_rate);
 //   - scroll_depth needs an event:page dimension or top-level filter;
 //   - time_on_page needs an event:page dimension or filter at any depth;
 //   - views_per_visit takes no event:page filter and no dimensions;
@@ -109,9 +115,12 @@ func validateMetrics(q *Query) error {
 	for i, m := range q.Metrics {
 		field := "#/metrics/" + itoa(i)
 		switch m {
-		case ConversionRate:
+		case ConversionRate, GroupConversionRate:
 			if !q.hasDimension(KindGoal) && !filtersOn(q.Filters, KindGoal, false) {
-				return invalidf(field, "Metric `conversion_rate` can only be queried with event:goal filters or dimensions.")
+				return invalidf(field, "Metric `%s` can only be queried with event:goal filters or dimensions.", m)
+			}
+			if l := deepProp(q.Filters); m == GroupConversionRate && l != nil {
+				return invalidf(l.path+"/1", "Invalid filters. When `conversion_rate` or `group_conversion_rate` metrics are used, custom property filters can only be used on top level.")
 			}
 		case ScrollDepth:
 			if !q.hasDimension(KindPage) && !filtersOn(q.Filters, KindPage, true) {
@@ -163,4 +172,11 @@ func validateMetrics(q *Query) error {
 
 func (q *Query) hasDimension(k Kind) bool {
 	return slices.ContainsFunc(q.Dimensions, func(d Dimension) bool { return d.Kind == k })
+}
+
+// deepProp is the first custom property filter below the top level, which
+// the conversion rates cannot take out of their base (validateFilterDepths
+// refuses it for conversion_rate).
+func deepProp(f Filter) *Leaf {
+	return firstLeaf(f, func(l *Leaf, depth, _ int) bool { return depth > 0 && l.Dimension.Kind == KindProp })
 }

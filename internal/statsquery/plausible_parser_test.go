@@ -53,9 +53,6 @@ import (
 //     the QPB cases below check.
 //
 // Ported with a change:
-//   - QPB "custom properties filter with special metric" and "not top level
-//     custom properties filter with special metric is invalid" query
-//     conversion_rate alone: liveops has no group_conversion_rate.
 //   - Filters and dimensions on visit:city, visit:city_name, visit:region,
 //     visit:region_name, visit:country_name, visit:screen and
 //     visit:exit_page_hostname (QPB "numbers are
@@ -226,8 +223,8 @@ func TestPlausibleErrors(t *testing.T) {
 		// metrics with other parts
 		{"QPB conversion_rate metric fails validation on its own", pq(`"metrics": ["conversion_rate"]`), nil,
 			"Metric `conversion_rate` can only be queried with event:goal filters or dimensions."},
-		{"QPB not top level custom properties filter with special metric is invalid (conversion_rate only)",
-			pq(`"metrics": ["conversion_rate"]`, `"filters": [["not", ["is", "event:props:foo", ["bar"]]]]`, `"dimensions": ["event:goal"]`), nil,
+		{"QPB not top level custom properties filter with special metric is invalid",
+			pq(`"metrics": ["conversion_rate", "group_conversion_rate"]`, `"filters": [["not", ["is", "event:props:foo", ["bar"]]]]`, `"dimensions": ["event:goal"]`), nil,
 			"Invalid filters. When `conversion_rate` or `group_conversion_rate` metrics are used, custom property filters can only be used on top level."},
 		{"QPB scroll_depth metric fails validation on its own", pq(`"metrics": ["scroll_depth"]`), nil,
 			"Metric `scroll_depth` can only be queried with event:page filters or dimensions."},
@@ -350,8 +347,8 @@ func TestPlausibleAccepts(t *testing.T) {
 		{"QPB ordering by dimension", pq(`"dimensions": ["event:name"]`, `"order_by": [["event:name", "desc"]]`)},
 		{"QPB conversion_rate succeeds with event:goal filter", pq(`"metrics": ["conversion_rate"]`, `"filters": [["is", "event:goal", ["Signup"]]]`)},
 		{"QPB conversion_rate succeeds with event:goal dimension", pq(`"metrics": ["conversion_rate"]`, `"dimensions": ["event:goal"]`)},
-		{"QPB custom properties filter with special metric (conversion_rate only)",
-			pq(`"metrics": ["conversion_rate"]`, `"filters": [["is", "event:props:foo", ["bar"]]]`, `"dimensions": ["event:goal"]`)},
+		{"QPB custom properties filter with special metric",
+			pq(`"metrics": ["conversion_rate", "group_conversion_rate"]`, `"filters": [["is", "event:props:foo", ["bar"]]]`, `"dimensions": ["event:goal"]`)},
 		{"QPB scroll_depth succeeds with top-level event:page filter", pq(`"metrics": ["scroll_depth"]`, `"filters": [["is", "event:page", ["/"]]]`)},
 		{"QPB scroll_depth succeeds with event:page dimension", pq(`"metrics": ["scroll_depth"]`, `"dimensions": ["event:page"]`)},
 		{"QPB views_per_visit succeeds with normal filters", pq(`"metrics": ["views_per_visit"]`, `"filters": [["is", "event:goal", ["Signup"]]]`)},
@@ -400,8 +397,6 @@ func TestPlausibleNotYet(t *testing.T) {
 			pq(`"filters": [["or", [["and", [["is", "visit:city_name", ["Tallinn"]], ["is", "visit:country_name", ["Estonia"]]]], ["not", ["is", "visit:country_name", ["Estonia"]]]]]]`),
 			`Dimension "visit:city_name" is not supported by liveops`},
 		{"QPB visit:screen dimension", pq(`"dimensions": ["visit:screen"]`), `Dimension "visit:screen" is not supported by liveops`},
-		{"group_conversion_rate", pq(`"metrics": ["conversion_rate", "group_conversion_rate"]`, `"dimensions": ["event:goal"]`),
-			`Metric "group_conversion_rate" is not supported by liveops`},
 		// Plausible's schema errors still come first.
 		{"schema error before not supported", pq(`"dimensions": ["visit:city", "nope"]`), `#/dimensions/1: Invalid dimension "nope"`},
 	}
