@@ -49,7 +49,6 @@ func BenchmarkFilteredDashboard(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				for b.Loop() {
-					var cols *colChunk
 					for _, body := range bodies {
 						body = []byte(string(body[:len(body)-len("FILTER}")]) + f.filter + "}")
 						q, err := statsquery.Parse(body, svc.Location(), now, svc.CreatedAt.AddDate(-1, 0, 0))
@@ -60,7 +59,6 @@ func BenchmarkFilteredDashboard(b *testing.B) {
 						if usesGoals(q) {
 							continue
 						}
-						_ = cols
 						if _, err := events.Stats(ctx, r); err != nil {
 							b.Fatal(err)
 						}

@@ -16,16 +16,25 @@ import (
 // tables of the main database. Its Stats is the query engine of
 // stats*.go, its WriteBatch the transaction of write.go.
 type sqlEvents struct {
-	db *store.DB
+	db       *store.DB
+	segments *segments // the column engine's days (segment.go)
 }
 
 var _ EventStore = (*sqlEvents)(nil)
 
 // NewEventStore keeps events in db's analytics tables.
-func NewEventStore(db *store.DB) EventStore { return &sqlEvents{db: db} }
+func NewEventStore(db *store.DB) EventStore { return &sqlEvents{db: db, segments: newSegments()} }
 
-// WriteBatch stores b with write.
-func (s *sqlEvents) WriteBatch(ctx context.Context, b *batch) error { return write(ctx, s.db, b) }
+// WriteBatch stores b with write, and forgets the days it changed.
+func (s *sqlEvents) WriteBatch(ctx context.Context, b *batch) error {
+	if err := write(ctx, s.db, b); err != nil {
+		return err
+	}
+	for service, span := range b.spans() {
+		s.segments.forget(service, span[0], span[1])
+	}
+	return nil
+}
 
 // HasEvents reads one row of the (service_id, ts) index.
 func (s *sqlEvents) HasEvents(ctx context.Context, serviceID int64) (bool, error) {

@@ -134,6 +134,9 @@ func (r *Retention) pruneService(ctx context.Context, serviceID, cut int64) (int
 					return fmt.Errorf("record pruning: %w", err)
 				}
 			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM analytics_segments WHERE service_id = $1 AND day_start < $2`, serviceID, hi); err != nil {
+				return err
+			}
 			_, err := tx.ExecContext(ctx, `DELETE FROM analytics_sessions WHERE service_id = $1 AND start_ts < $2 AND end_ts < $3`, serviceID, hi, cut)
 			return err
 		})

@@ -1,148 +1,136 @@
 package analytics
 
 import (
+	"container/heap"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
 )
 
 // The column engine answers the same aggregate queries as run (the SQL
-// engine in stats_groups.go) from a query's events and visits held in
-// columns in memory: each filter becomes a mask computed in tight loops
-// over dictionary ids, and one pass groups the rows that pass. It runs the
-// same plan as run, table by table, so everything built on run (goals,
-// conversion rates, totals, labels, order) is shared and the answers are
-// the same; TestColumnEngineMatchesSQL checks that on random traffic.
+// engine in stats_groups.go) from the range's days in columns (segment.go):
+// each filter becomes a mask computed in tight loops over dictionary ids,
+// and one pass groups the rows that pass. It runs the same plan as run,
+// table by table, so everything built on run (goals, conversion rates,
+// totals, labels, order) is shared and the answers are the same;
+// TestColumnEngineMatchesSQL checks that on random traffic.
 
-// colChunk holds events and visits in columns. Events are in (visitor,
-// visit, time) order and visits in (visitor, start) order, so that one
-// visitor's rows are next to each other and distinct visitors and visits
-// are counted by watching them change.
-type colChunk struct {
-	ev  colTable
-	ses colTable
-	// props are the distinct custom property texts; ev.props indexes them.
-	props []string
+// colRange is a query's days and what counting across them needs.
+type colRange struct {
+	days []*colDay
+	// Visitors and visits whose rows are not all in one block of one day
+	// (a visitor in two days, a visit split across visitor ids or days):
+	// they are counted through sets, the rest by watching ids change.
+	crossVisitors, crossVisits, crossVisitVisitors map[int64]bool
+	// Visits with an event in the range passing an event condition, for
+	// the visits' filters on event dimensions, by condition.
+	visitSets map[any]map[int64]bool
 }
 
-// colTable is one table's rows in columns: dictionary-id columns by the
-// names the SQL tables use, and the measures' columns.
-type colTable struct {
-	n         int
-	ts        []int64 // events: time; visits: start
-	end       []int64 // visits: last event
-	visitor   []int64
-	session   []int64
-	ids       map[string][]int64 // dictionary-id columns, by column name
-	pageviews []int64            // visits
-	bounce    []bool             // visits
-	props     []int32            // events: index into colChunk.props, -1 for none
-	engaged   []int64            // events: engaged ms, -1 for none
-	scroll    []int64            // events: scroll depth, -1 for none
-}
-
-// Columns of events that hold their visit's values, for filters on
-// dimensions only visits have (the SQL engine reaches the visits table).
-var visitOnEvents = map[string]string{"entry_page": "visit_entry_page", "exit_page": "visit_exit_page", "hostname": "visit_hostname"}
-
-// eventIDColumns and visitIDColumns are the dictionary-id columns read.
-var (
-	visitDims      = []string{"source", "referrer", "channel", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "device", "browser", "browser_version", "os", "os_version", "country"}
-	eventIDColumns = append([]string{"name", "page", "hostname", "visit_entry_page", "visit_exit_page", "visit_hostname"}, visitDims...)
-	visitIDColumns = append([]string{"entry_page", "exit_page", "hostname"}, visitDims...)
-)
-
-// loadColumns reads the query's range from the raw tables into columns.
-func (x *execution) loadColumns(ctx context.Context) (*colChunk, error) {
+// loadDays reads the days of the query's range, once per execution.
+func (x *execution) loadDays(ctx context.Context) (*colRange, error) {
 	if x.cols != nil {
 		return x.cols, nil
 	}
-	c := &colChunk{ev: colTable{ids: map[string][]int64{}}, ses: colTable{ids: map[string][]int64{}}}
-	sel := "e.ts, e.visitor_id, e.session_id, e.props, coalesce(e.engaged_ms, -1), coalesce(e.scroll_depth, -1), " +
-		"e.name, e.page, e.hostname, coalesce(s.entry_page, -1), coalesce(s.exit_page, -1), coalesce(s.hostname, -1)"
-	for _, d := range visitDims {
-		sel += ", e." + d
+	zone := x.q.DateRange.Location
+	first, last := localDay(x.from, zone), localDay(x.to-1, zone)
+	r := &colRange{visitSets: map[any]map[int64]bool{}}
+	if x.to <= x.from {
+		x.cols = r
+		return r, nil
 	}
-	rows, err := x.ev.db.QueryContext(ctx, `SELECT `+sel+` FROM analytics_events e
-		LEFT JOIN analytics_sessions s ON s.service_id = e.service_id AND s.session_id = e.session_id
-		WHERE e.service_id = $1 AND e.ts >= $2 AND e.ts < $3 ORDER BY e.visitor_id, e.session_id, e.ts`, x.service, x.from, x.to)
-	if err != nil {
-		return nil, fmt.Errorf("read events: %w", err)
-	}
-	propIndex := map[string]int32{}
-	ids := make([]int64, len(eventIDColumns))
-	for rows.Next() {
-		var ts, visitor, session, engaged, scroll int64
-		var props string
-		dest := []any{&ts, &visitor, &session, &props, &engaged, &scroll}
-		for i := range ids {
-			dest = append(dest, &ids[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		t := &c.ev
-		t.ts, t.visitor, t.session = append(t.ts, ts), append(t.visitor, visitor), append(t.session, session)
-		t.engaged, t.scroll = append(t.engaged, engaged), append(t.scroll, scroll)
-		p := int32(-1)
-		if props != "" {
-			i, ok := propIndex[props]
-			if !ok {
-				i = int32(len(c.props))
-				propIndex[props] = i
-				c.props = append(c.props, props)
-			}
-			p = i
-		}
-		t.props = append(t.props, p)
-		for i, col := range eventIDColumns {
-			t.ids[col] = append(t.ids[col], ids[i])
-		}
-		t.n++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := x.ev.dropStaleDays(ctx, x.service, dayStart(first, zone).UnixMilli(), dayStart(last+1, zone).UnixMilli()); err != nil {
 		return nil, err
 	}
-	sel = "session_id, visitor_id, start_ts, end_ts, pageviews, bounce"
-	for _, col := range visitIDColumns {
-		sel += ", " + col
+	for day := first; day <= last; day++ {
+		d, err := x.ev.day(ctx, x.service, dayStart(day, zone).UnixMilli(), dayStart(day+1, zone).UnixMilli())
+		if err != nil {
+			return nil, err
+		}
+		r.days = append(r.days, d)
 	}
-	rows, err = x.ev.db.QueryContext(ctx, `SELECT `+sel+` FROM analytics_sessions
-		WHERE service_id = $1 AND start_ts >= $2 AND start_ts < $3 ORDER BY visitor_id, start_ts`, x.service, x.from, x.to)
+	var visitors, visits, visitVisitors [][]int64
+	for _, d := range r.days {
+		visitors = append(visitors, slices.Compact(slices.Clone(d.runVisitor)))
+		s := slices.Clone(d.runSession)
+		slices.Sort(s)
+		visits = append(visits, s)
+		visitVisitors = append(visitVisitors, slices.Compact(slices.Clone(d.sesVisitor)))
+	}
+	r.crossVisitors, r.crossVisits, r.crossVisitVisitors = repeated(visitors), repeated(visits), repeated(visitVisitors)
+	x.cols = r
+	return r, nil
+}
+
+// dropStaleDays forgets cached closed days another node has dropped from
+// analytics_segments (a late write on it, or pruning).
+func (s *sqlEvents) dropStaleDays(ctx context.Context, service, from, to int64) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT day_start FROM analytics_segments WHERE service_id = $1 AND day_start >= $2 AND day_start < $3`, service, from, to)
 	if err != nil {
-		return nil, fmt.Errorf("read visits: %w", err)
+		return fmt.Errorf("read segments: %w", err)
 	}
 	defer rows.Close()
-	ids = make([]int64, len(visitIDColumns))
+	stored := map[int64]bool{}
 	for rows.Next() {
-		var session, visitor, start, end, pageviews int64
-		var bounce bool
-		dest := []any{&session, &visitor, &start, &end, &pageviews, &bounce}
-		for i := range ids {
-			dest = append(dest, &ids[i])
+		var start int64
+		if err := rows.Scan(&start); err != nil {
+			return err
 		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		t := &c.ses
-		t.session, t.visitor, t.ts, t.end = append(t.session, session), append(t.visitor, visitor), append(t.ts, start), append(t.end, end)
-		t.pageviews, t.bounce = append(t.pageviews, pageviews), append(t.bounce, bounce)
-		for i, col := range visitIDColumns {
-			t.ids[col] = append(t.ids[col], ids[i])
-		}
-		t.n++
+		stored[start] = true
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	x.cols = c
-	return c, nil
+	s.segments.keepOnly(service, from, to, stored)
+	return nil
+}
+
+// repeated is the values that occur more than once in sorted lists.
+func repeated(lists [][]int64) map[int64]bool {
+	h := &cursorHeap{}
+	for _, l := range lists {
+		if len(l) > 0 {
+			*h = append(*h, l)
+		}
+	}
+	heap.Init(h)
+	out := map[int64]bool{}
+	prev, have := int64(0), false
+	for h.Len() > 0 {
+		l := (*h)[0]
+		v := l[0]
+		if have && v == prev {
+			out[v] = true
+		}
+		prev, have = v, true
+		if len(l) == 1 {
+			heap.Pop(h)
+		} else {
+			(*h)[0] = l[1:]
+			heap.Fix(h, 0)
+		}
+	}
+	return out
+}
+
+type cursorHeap [][]int64
+
+func (h cursorHeap) Len() int           { return len(h) }
+func (h cursorHeap) Less(i, j int) bool { return h[i][0] < h[j][0] }
+func (h cursorHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *cursorHeap) Push(v any)        { *h = append(*h, v.([]int64)) }
+func (h *cursorHeap) Pop() any {
+	old := *h
+	v := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return v
 }
 
 // mask is which rows of a table pass.
@@ -158,12 +146,39 @@ func newMask(n int, v bool) mask {
 	return m
 }
 
-// colMask evaluates a filter over a table's rows, as cond renders it.
-func (x *execution) colMask(ctx context.Context, c *colChunk, f statsquery.Filter, table int) (mask, error) {
-	t := c.table(table)
+// rowCount is a day's rows of a table.
+func (d *colDay) rowCount(table int) int {
+	if table == onSessions {
+		return len(d.sesStart)
+	}
+	return len(d.evTS)
+}
+
+// ids is a day's column of dictionary ids for table, by its SQL name; for
+// events, perRun says the column holds one value per run (visit).
+func (d *colDay) ids(table int, col string) (vals []int32, perRun bool) {
+	if table == onSessions {
+		if i := slices.Index(visitLevel[:], col); i >= 0 {
+			return d.sesIDs[i], false
+		}
+		return nil, false
+	}
+	if i := slices.Index(eventLevel[:], col); i >= 0 {
+		return d.evIDs[i], false
+	}
+	if i := slices.Index(runLevel[:], col); i >= 0 {
+		return d.runIDs[i], true
+	}
+	return nil, false
+}
+
+// colMask evaluates a filter over one day's rows of a table, as cond
+// renders it.
+func (x *execution) colMask(ctx context.Context, r *colRange, di int, f statsquery.Filter, table int) (mask, error) {
+	n := r.days[di].rowCount(table)
 	switch f := f.(type) {
 	case nil:
-		return newMask(t.n, true), nil
+		return newMask(n, true), nil
 	case *statsquery.And, *statsquery.Or:
 		parts, and := []statsquery.Filter(nil), true
 		if a, ok := f.(*statsquery.And); ok {
@@ -171,9 +186,9 @@ func (x *execution) colMask(ctx context.Context, c *colChunk, f statsquery.Filte
 		} else {
 			parts, and = f.(*statsquery.Or).Filters, false
 		}
-		out := newMask(t.n, and)
+		out := newMask(n, and)
 		for _, p := range parts {
-			m, err := x.colMask(ctx, c, p, table)
+			m, err := x.colMask(ctx, r, di, p, table)
 			if err != nil {
 				return nil, err
 			}
@@ -187,67 +202,57 @@ func (x *execution) colMask(ctx context.Context, c *colChunk, f statsquery.Filte
 		}
 		return out, nil
 	case *statsquery.Not:
-		m, err := x.colMask(ctx, c, f.Filter, table)
+		m, err := x.colMask(ctx, r, di, f.Filter, table)
 		for i := range m {
 			m[i] = !m[i]
 		}
 		return m, err
 	case *statsquery.Leaf:
-		return x.colLeafMask(ctx, c, f, table)
+		return x.colLeafMask(ctx, r, di, f, table)
 	}
 	return nil, fmt.Errorf("unknown filter %T", f)
 }
 
-func (c *colChunk) table(table int) *colTable {
-	if table == onSessions {
-		return &c.ses
+func (x *execution) colLeafMask(ctx context.Context, r *colRange, di int, l *statsquery.Leaf, table int) (mask, error) {
+	d := r.days[di]
+	kind := l.Dimension.Kind
+	evCol, sesCol := columns[kind][onEvents], columns[kind][onSessions]
+	eventOnly := kind == statsquery.KindGoal || kind == statsquery.KindProp || sesCol == ""
+	if table == onSessions && eventOnly {
+		// An event dimension: the visits with a matching event in range.
+		set, err := x.visitsWith(ctx, r, l, func(di int) (mask, error) { return x.colLeafMask(ctx, r, di, l, onEvents) })
+		if err != nil {
+			return nil, err
+		}
+		return sessionsIn(d, set), nil
 	}
-	return &c.ev
-}
-
-func (x *execution) colLeafMask(ctx context.Context, c *colChunk, l *statsquery.Leaf, table int) (mask, error) {
-	t := c.table(table)
-	switch {
-	case l.Dimension.Kind == statsquery.KindGoal:
+	switch kind {
+	case statsquery.KindGoal:
 		var picked []ResolvedGoal
 		for _, g := range x.goals {
 			if l.Match(g.DisplayName) {
 				picked = append(picked, g)
 			}
 		}
-		if table == onSessions {
-			return x.visitsWithEvents(c, goalMask(&c.ev, picked)), nil
-		}
-		return goalMask(&c.ev, picked), nil
-	case l.Dimension.Kind == statsquery.KindProp:
-		m, err := x.propMask(ctx, c, l)
-		if err != nil || table != onSessions {
-			return m, err
-		}
-		return x.visitsWithEvents(c, m), nil
+		return goalMask(d, picked), nil
+	case statsquery.KindProp:
+		return x.propMask(ctx, r, d, l)
 	}
-	evCol, sesCol := columns[l.Dimension.Kind][onEvents], columns[l.Dimension.Kind][onSessions]
 	var set map[int64]bool
-	var vals []int64
+	var vals []int32
+	var perRun bool
 	var err error
 	switch {
-	case table == onSessions && sesCol == "":
-		// An event dimension: the visits with a matching event.
-		m, err := x.colLeafMask(ctx, c, l, onEvents)
-		if err != nil {
-			return nil, err
-		}
-		return x.visitsWithEvents(c, m), nil
 	case table == onSessions:
 		set, err = x.matchingSet(ctx, l, onSessions, sesCol)
-		vals = t.ids[sesCol]
+		vals, _ = d.ids(onSessions, sesCol)
 	case evCol != "":
 		set, err = x.matchingSet(ctx, l, onEvents, evCol)
-		vals = t.ids[evCol]
+		vals, perRun = d.ids(onEvents, evCol)
 	default:
 		// A dimension only visits have: events carry their visit's values.
 		set, err = x.matchingSet(ctx, l, onSessions, sesCol)
-		vals = t.ids[visitOnEvents[sesCol]]
+		vals, perRun = d.ids(onEvents, visitOnEvents[sesCol])
 	}
 	if err != nil {
 		return nil, err
@@ -255,36 +260,74 @@ func (x *execution) colLeafMask(ctx context.Context, c *colChunk, l *statsquery.
 	if vals == nil {
 		return nil, fmt.Errorf("column engine: no column for %s", l.Dimension)
 	}
-	m := make(mask, t.n)
-	for i, v := range vals {
-		m[i] = set[v]
-	}
-	return m, nil
+	return idMask(d, vals, perRun, set), nil
 }
 
-// visitsWithEvents is the visits that have an event in the range that
-// passes the events' mask (the SQL engine's session_id IN (…) over events).
-func (x *execution) visitsWithEvents(c *colChunk, events mask) mask {
-	sessions := map[int64]bool{}
-	for i, ok := range events {
-		if ok {
-			sessions[c.ev.session[i]] = true
+// Columns of events that hold their visit's values, for filters on
+// dimensions only visits have (the SQL engine reaches the visits table).
+var visitOnEvents = map[string]string{"entry_page": "visit_entry_page", "exit_page": "visit_exit_page", "hostname": "visit_hostname"}
+
+// idMask is the rows whose id is in set; a per-run column is tested once
+// per run.
+func idMask(d *colDay, vals []int32, perRun bool, set map[int64]bool) mask {
+	test := make([]bool, len(vals))
+	// Dictionary ids repeat: look each distinct one up once.
+	seen := map[int32]bool{}
+	for i, v := range vals {
+		hit, ok := seen[v]
+		if !ok {
+			hit = set[int64(v)]
+			seen[v] = hit
+		}
+		test[i] = hit
+	}
+	if !perRun {
+		return test
+	}
+	m := make(mask, len(d.evTS))
+	for i, run := range d.evRun {
+		m[i] = test[run]
+	}
+	return m
+}
+
+// visitsWith is the visits that have an event in the range passing
+// events (the SQL engine's session_id IN (…) over events), once per cond.
+func (x *execution) visitsWith(ctx context.Context, r *colRange, cond any, events func(di int) (mask, error)) (map[int64]bool, error) {
+	if s, ok := r.visitSets[cond]; ok {
+		return s, nil
+	}
+	set := map[int64]bool{}
+	for di, d := range r.days {
+		m, err := events(di)
+		if err != nil {
+			return nil, err
+		}
+		for i, ok := range m {
+			if ok && d.evTS[i] >= x.from && d.evTS[i] < x.to {
+				set[d.runSession[d.evRun[i]]] = true
+			}
 		}
 	}
-	m := make(mask, c.ses.n)
-	for i, s := range c.ses.session {
-		m[i] = sessions[s]
+	r.visitSets[cond] = set
+	return set, nil
+}
+
+func sessionsIn(d *colDay, set map[int64]bool) mask {
+	m := make(mask, len(d.sesSession))
+	for i, s := range d.sesSession {
+		m[i] = set[s]
 	}
 	return m
 }
 
 // goalMask is the events that complete one of gs.
-func goalMask(t *colTable, gs []ResolvedGoal) mask {
-	m := make(mask, t.n)
-	names, pages := t.ids["name"], t.ids["page"]
+func goalMask(d *colDay, gs []ResolvedGoal) mask {
+	m := make(mask, len(d.evTS))
+	names, pages := d.evIDs[0], d.evIDs[1]
 	for i := range m {
 		for _, g := range gs {
-			if g.Name != 0 && names[i] == g.Name && (g.Pages == nil || g.Pages[pages[i]]) {
+			if g.Name != 0 && int64(names[i]) == g.Name && (g.Pages == nil || g.Pages[int64(pages[i])]) {
 				m[i] = true
 				break
 			}
@@ -295,7 +338,7 @@ func goalMask(t *colTable, gs []ResolvedGoal) mask {
 
 // propMask is the events whose custom property passes the leaf, with the
 // SQL engine's rule for events without it (missingPropMatches).
-func (x *execution) propMask(ctx context.Context, c *colChunk, l *statsquery.Leaf) (mask, error) {
+func (x *execution) propMask(ctx context.Context, r *colRange, d *colDay, l *statsquery.Leaf) (mask, error) {
 	values, err := x.propValues(ctx, l.Dimension.PropName)
 	if err != nil {
 		return nil, err
@@ -309,15 +352,15 @@ func (x *execution) propMask(ctx context.Context, c *colChunk, l *statsquery.Lea
 			keep[v.text] = true
 		}
 	}
-	byProps := make([]int8, len(c.props)) // 0 unknown, 1 keep, 2 drop
-	m := make(mask, c.ev.n)
-	for i, p := range c.ev.props {
+	byProps := make([]int8, len(d.props)) // 0 unknown, 1 keep, 2 drop
+	m := make(mask, len(d.evTS))
+	for i, p := range d.evProps {
 		if p < 0 {
 			m[i] = none
 			continue
 		}
 		if byProps[p] == 0 {
-			v, ok := propOf(c.props[p], l.Dimension.PropName)
+			v, ok := propOf(d.props[p], l.Dimension.PropName)
 			byProps[p] = 2
 			if (ok && keep[v]) || (!ok && none) {
 				byProps[p] = 1
@@ -346,6 +389,79 @@ func propOf(props, name string) (string, bool) {
 	return string(raw), true
 }
 
+// colColumnValues is columnValues from the days: the distinct ids a column
+// holds, with their texts from the dictionary.
+func (x *execution) colColumnValues(ctx context.Context, table int, col string) ([]storedValue, error) {
+	r, err := x.loadDays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	distinct := map[int32]bool{}
+	for _, d := range r.days {
+		vals, _ := d.ids(table, col)
+		for _, v := range vals {
+			distinct[v] = true
+		}
+	}
+	delete(distinct, 0)
+	ids := make([]string, 0, len(distinct))
+	for id := range distinct {
+		ids = append(ids, strconv.FormatInt(int64(id), 10))
+	}
+	var out []storedValue
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 5000)]
+		ids = ids[len(chunk):]
+		rows, err := x.ev.db.QueryContext(ctx, `SELECT id, value FROM analytics_strings WHERE id IN (`+strings.Join(chunk, ",")+`)`)
+		if err != nil {
+			return nil, fmt.Errorf("match filter values: %w", err)
+		}
+		for rows.Next() {
+			v := storedValue{ok: true}
+			if err := rows.Scan(&v.id, &v.text); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// colPropValues is propValues from the days.
+func (x *execution) colPropValues(ctx context.Context, name string) ([]storedValue, error) {
+	r, err := x.loadDays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []storedValue
+	missing := false
+	for _, d := range r.days {
+		for _, p := range d.props {
+			if v, ok := propOf(p, name); ok {
+				if !seen[v] {
+					seen[v] = true
+					out = append(out, storedValue{text: v, ok: true})
+				}
+			} else {
+				missing = true
+			}
+		}
+		if !missing && slices.Contains(d.evProps, -1) {
+			missing = true
+		}
+	}
+	if missing {
+		out = append(out, storedValue{})
+	}
+	return out, nil
+}
+
 // colKey is a group's key: up to four dimension values.
 type colKey struct {
 	v    [4]int64
@@ -358,15 +474,45 @@ type colAcc struct {
 	visitors, visits, pageviews, events   int64
 	bounces, durationMS, sessionPageviews int64
 	bounceVisits                          int64
-	lastVisitor, lastSession              int64
-	engagedMS, scrollSum                  int64
-	// per visit and page, for engagement: the visit's time and deepest scroll
+	lastVisitor, lastVisit                int64
+	seenVisitors, seenVisits              map[int64]bool // those counted through sets
+	// per visit, for engagement: the visit's engaged time and deepest scroll
 	engagedVisits map[[2]int64]*[2]int64
+}
+
+func (g *colAcc) countVisitor(v int64, cross map[int64]bool) {
+	if cross[v] {
+		if g.seenVisitors == nil {
+			g.seenVisitors = map[int64]bool{}
+		}
+		if !g.seenVisitors[v] {
+			g.seenVisitors[v] = true
+			g.visitors++
+		}
+	} else if v != g.lastVisitor {
+		g.lastVisitor = v
+		g.visitors++
+	}
+}
+
+func (g *colAcc) countVisit(s int64, cross map[int64]bool) {
+	if cross[s] {
+		if g.seenVisits == nil {
+			g.seenVisits = map[int64]bool{}
+		}
+		if !g.seenVisits[s] {
+			g.seenVisits[s] = true
+			g.visits++
+		}
+	} else if s != g.lastVisit {
+		g.lastVisit = s
+		g.visits++
+	}
 }
 
 // runColumns is run on the columns: the same rows, groups and measures.
 func (x *execution) runColumns(ctx context.Context, table int, row func([]groupValue, []int64)) error {
-	c, err := x.loadColumns(ctx)
+	r, err := x.loadDays(ctx)
 	if err != nil {
 		return err
 	}
@@ -374,197 +520,222 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 	if engagement {
 		table = onEvents
 	}
-	t := c.table(table)
-	m, err := x.colMask(ctx, c, x.q.Filters, table)
-	if err != nil {
-		return err
-	}
-	if table == onEvents {
-		names := t.ids["name"]
-		var extra mask
-		if x.extraGoals != nil {
-			extra = goalMask(t, x.extraGoals)
-		}
-		for i := range m {
-			if (names[i] == x.engagementID) != engagement || t.ts[i] < x.from || t.ts[i] >= x.to || (extra != nil && !extra[i]) {
-				m[i] = false
-			}
-		}
-	} else {
-		var extra mask
-		if x.extraGoals != nil {
-			extra = x.visitsWithEvents(c, goalMask(&c.ev, x.extraGoals))
-		}
-		for i := range m {
-			if t.ts[i] < x.from || t.ts[i] >= x.to || (extra != nil && !extra[i]) {
-				m[i] = false
-			}
+	groups := map[colKey]*colAcc{}
+	var order []*colAcc
+	var buckets [][2]int64
+	if td, ok := x.q.TimeDimension(); ok {
+		for _, b := range x.q.DateRange.Buckets(td.Kind) {
+			buckets = append(buckets, [2]int64{b.From.UnixMilli(), b.To.UnixMilli()})
 		}
 	}
-	var scope mask
-	if table == onSessions {
-		if scope, err = x.bounceScopeMask(ctx, c); err != nil {
+	var extraVisits map[int64]bool
+	if x.extraGoals != nil && table == onSessions {
+		key := "goals"
+		for _, g := range x.extraGoals {
+			key += "\x00" + g.DisplayName
+		}
+		if extraVisits, err = x.visitsWith(ctx, r, key, func(di int) (mask, error) { return goalMask(r.days[di], x.extraGoals), nil }); err != nil {
 			return err
 		}
 	}
-	// How each dimension's value is found for a row.
-	var buckets [][2]int64
-	var keyOf []func(i int, k *colKey) bool
-	for di, d := range x.q.Dimensions {
-		di := di
-		switch {
-		case d.IsTime():
-			for _, b := range x.q.DateRange.Buckets(d.Kind) {
-				buckets = append(buckets, [2]int64{b.From.UnixMilli(), b.To.UnixMilli()})
+	for di, d := range r.days {
+		m, err := x.colMask(ctx, r, di, x.q.Filters, table)
+		if err != nil {
+			return err
+		}
+		var ts []int64
+		if table == onEvents {
+			ts = d.evTS
+			names := d.evIDs[0]
+			var extra mask
+			if x.extraGoals != nil {
+				extra = goalMask(d, x.extraGoals)
 			}
-			bk := buckets
-			keyOf = append(keyOf, func(i int, k *colKey) bool {
-				ts := t.ts[i]
-				j := sort.Search(len(bk), func(j int) bool { return bk[j][1] > ts })
-				if j == len(bk) || ts < bk[j][0] {
-					return false
+			for i := range m {
+				if (int64(names[i]) == x.engagementID) != engagement || ts[i] < x.from || ts[i] >= x.to || (extra != nil && !extra[i]) {
+					m[i] = false
 				}
-				k.v[di] = int64(j)
-				return true
-			})
-		case d.Kind == statsquery.KindProp:
-			if table == onSessions {
-				return fault.Invalidf("dimensions", "%s cannot be combined with visit metrics", d)
 			}
-			name := d.PropName
-			keyOf = append(keyOf, func(i int, k *colKey) bool {
-				k.text = noneProp
-				if p := t.props[i]; p >= 0 {
-					if v, ok := propOf(c.props[p], name); ok {
-						k.text = v
+		} else {
+			ts = d.sesStart
+			for i := range m {
+				if ts[i] < x.from || ts[i] >= x.to || (extraVisits != nil && !extraVisits[d.sesSession[i]]) {
+					m[i] = false
+				}
+			}
+		}
+		var scope mask
+		if table == onSessions {
+			if scope, err = x.bounceScopeMask(ctx, d); err != nil {
+				return err
+			}
+		}
+		keyOf, err := x.colKeys(d, table, ts, buckets)
+		if err != nil {
+			return err
+		}
+		for i, ok := range m {
+			if !ok {
+				continue
+			}
+			var k colKey
+			for _, f := range keyOf {
+				ok = ok && f(i, &k)
+			}
+			if !ok {
+				continue
+			}
+			g := groups[k]
+			if g == nil {
+				g = &colAcc{lastVisitor: -1 << 63, lastVisit: -1 << 63}
+				for di, dim := range x.q.Dimensions {
+					if dim.Kind == statsquery.KindProp {
+						g.dims = append(g.dims, groupValue{text: k.text})
+					} else {
+						g.dims = append(g.dims, groupValue{id: k.v[di]})
 					}
 				}
-				return true
-			})
-		default:
-			col := columns[d.Kind][table]
-			if d.Kind == statsquery.KindPage && table == onSessions {
-				col = "entry_page"
+				groups[k] = g
+				order = append(order, g)
 			}
-			vals := t.ids[col]
-			if col == "" {
-				return fault.Invalidf("dimensions", "%s cannot be combined with these metrics and dimensions", d)
-			}
-			keyOf = append(keyOf, func(i int, k *colKey) bool { k.v[di] = vals[i]; return true })
-		}
-	}
-	groups := map[colKey]*colAcc{}
-	var order []*colAcc
-	for i := 0; i < t.n; i++ {
-		if !m[i] {
-			continue
-		}
-		var k colKey
-		ok := true
-		for _, f := range keyOf {
-			ok = ok && f(i, &k)
-		}
-		if !ok {
-			continue
-		}
-		g := groups[k]
-		if g == nil {
-			g = &colAcc{lastVisitor: -1 << 63, lastSession: -1 << 63}
-			for di, d := range x.q.Dimensions {
-				if d.Kind == statsquery.KindProp {
-					g.dims = append(g.dims, groupValue{text: k.text})
-				} else {
-					g.dims = append(g.dims, groupValue{id: k.v[di]})
-				}
-			}
-			groups[k] = g
-			order = append(order, g)
-		}
-		if v := t.visitor[i]; v != g.lastVisitor {
-			g.lastVisitor = v
-			g.visitors++
-		}
-		switch {
-		case engagement:
-			if g.engagedVisits == nil {
-				g.engagedVisits = map[[2]int64]*[2]int64{}
-			}
-			key := [2]int64{t.session[i], t.visitor[i]}
-			ev := g.engagedVisits[key]
-			if ev == nil {
-				ev = &[2]int64{0, -1 << 63}
-				g.engagedVisits[key] = ev
-			}
-			if t.engaged[i] >= 0 {
-				ev[0] += t.engaged[i]
-			}
-			if t.scroll[i] >= 0 {
-				ev[1] = max(ev[1], t.scroll[i])
-			}
-		case table == onEvents:
-			if s := t.session[i]; s != g.lastSession {
-				g.lastSession = s
+			switch {
+			case table == onSessions:
+				g.countVisitor(d.sesVisitor[i], r.crossVisitVisitors)
 				g.visits++
-			}
-			g.events++
-			if t.ids["name"][i] == x.pageviewID {
-				g.pageviews++
-			}
-		default:
-			g.visits++
-			g.durationMS += t.end[i] - t.ts[i]
-			g.sessionPageviews += t.pageviews[i]
-			if scope[i] {
-				g.bounceVisits++
-				if t.bounce[i] {
-					g.bounces++
+				g.durationMS += d.sesEnd[i] - d.sesStart[i]
+				g.sessionPageviews += d.sesPageviews[i]
+				if scope[i] {
+					g.bounceVisits++
+					if d.sesBounce[i] {
+						g.bounces++
+					}
+				}
+			case engagement:
+				run := d.evRun[i]
+				visitor, session := d.runVisitor[run], d.runSession[run]
+				g.countVisitor(visitor, r.crossVisitors)
+				if g.engagedVisits == nil {
+					g.engagedVisits = map[[2]int64]*[2]int64{}
+				}
+				key := [2]int64{session, visitor}
+				ev := g.engagedVisits[key]
+				if ev == nil {
+					ev = &[2]int64{-1, -1}
+					g.engagedVisits[key] = ev
+				}
+				if e := d.evEngaged[i]; e >= 0 {
+					ev[0] = max(ev[0], 0) + e
+				}
+				if s := int64(d.evScroll[i]); s >= 0 {
+					ev[1] = max(ev[1], s)
+				}
+			default:
+				run := d.evRun[i]
+				g.countVisitor(d.runVisitor[run], r.crossVisitors)
+				g.countVisit(d.runSession[run], r.crossVisits)
+				g.events++
+				if int64(d.evIDs[0][i]) == x.pageviewID {
+					g.pageviews++
 				}
 			}
 		}
 	}
 	for _, g := range order {
 		switch {
+		case table == onSessions:
+			row(g.dims, []int64{g.visitors, g.visits, g.bounces, g.durationMS, g.sessionPageviews, g.bounceVisits})
 		case engagement:
-			// Per visit and page first, then the group: total time,
-			// visitors, and the mean of each visit's deepest scroll.
-			var ms, sd, n, scrolled int64
+			// Per visit first, then the group: total time, visitors, and
+			// the mean of each visit's deepest scroll.
+			var ms, sd, scrolled int64
 			for _, ev := range g.engagedVisits {
-				ms += ev[0]
-				if ev[1] != -1<<63 {
+				ms += max(ev[0], 0)
+				if ev[1] >= 0 {
 					sd += ev[1]
 					scrolled++
 				}
-				n++
 			}
 			avg := int64(0)
 			if scrolled > 0 {
 				avg = int64(float64(sd)/float64(scrolled) + 0.5)
 			}
 			row(g.dims, []int64{ms, g.visitors, avg})
-		case table == onEvents:
-			row(g.dims, []int64{g.visitors, g.visits, g.pageviews, g.events})
 		default:
-			row(g.dims, []int64{g.visitors, g.visits, g.bounces, g.durationMS, g.sessionPageviews, g.bounceVisits})
+			row(g.dims, []int64{g.visitors, g.visits, g.pageviews, g.events})
 		}
 	}
 	return nil
 }
 
-// bounceScopeMask is bounceScope on the columns.
-func (x *execution) bounceScopeMask(ctx context.Context, c *colChunk) (mask, error) {
+// colKeys says how each dimension's value is found for a day's row.
+func (x *execution) colKeys(d *colDay, table int, ts []int64, buckets [][2]int64) ([]func(int, *colKey) bool, error) {
+	var keyOf []func(i int, k *colKey) bool
+	for di, dim := range x.q.Dimensions {
+		switch {
+		case dim.IsTime():
+			keyOf = append(keyOf, func(i int, k *colKey) bool {
+				t := ts[i]
+				j := sort.Search(len(buckets), func(j int) bool { return buckets[j][1] > t })
+				if j == len(buckets) || t < buckets[j][0] {
+					return false
+				}
+				k.v[di] = int64(j)
+				return true
+			})
+		case dim.Kind == statsquery.KindProp:
+			if table == onSessions {
+				return nil, fault.Invalidf("dimensions", "%s cannot be combined with visit metrics", dim)
+			}
+			name := dim.PropName
+			texts := make([]*string, len(d.props))
+			keyOf = append(keyOf, func(i int, k *colKey) bool {
+				k.text = noneProp
+				if p := d.evProps[i]; p >= 0 {
+					if texts[p] == nil {
+						v, ok := propOf(d.props[p], name)
+						if !ok {
+							v = noneProp
+						}
+						texts[p] = &v
+					}
+					k.text = *texts[p]
+				}
+				return true
+			})
+		default:
+			col := columns[dim.Kind][table]
+			if dim.Kind == statsquery.KindPage && table == onSessions {
+				col = "entry_page"
+			}
+			if col == "" {
+				return nil, fault.Invalidf("dimensions", "%s cannot be combined with these metrics and dimensions", dim)
+			}
+			vals, perRun := d.ids(table, col)
+			if vals == nil {
+				return nil, fmt.Errorf("column engine: no column %s", col)
+			}
+			if perRun {
+				keyOf = append(keyOf, func(i int, k *colKey) bool { k.v[di] = int64(vals[d.evRun[i]]); return true })
+			} else {
+				keyOf = append(keyOf, func(i int, k *colKey) bool { k.v[di] = int64(vals[i]); return true })
+			}
+		}
+	}
+	return keyOf, nil
+}
+
+// bounceScopeMask is bounceScope on a day's visits.
+func (x *execution) bounceScopeMask(ctx context.Context, d *colDay) (mask, error) {
 	page := topLevelPage(x.q.Filters)
 	if page == nil {
-		return newMask(c.ses.n, true), nil
+		return newMask(len(d.sesStart), true), nil
 	}
 	set, err := x.matchingSet(ctx, page, onSessions, "entry_page")
 	if err != nil {
 		return nil, err
 	}
-	m := make(mask, c.ses.n)
-	for i, v := range c.ses.ids["entry_page"] {
-		m[i] = set[v]
-	}
-	return m, nil
+	vals, _ := d.ids(onSessions, "entry_page")
+	return idMask(d, vals, false, set), nil
 }
 
 // columnsAnswer reports whether the column engine takes the query.

@@ -61,7 +61,7 @@ type execution struct {
 	extra                    string         // a further condition on events: one goal's, for the goal dimension
 	extraGoals               []ResolvedGoal // extra's goal, for the column engine
 	useColumns               bool           // answer from columns in memory (stats_columns.go)
-	cols                     *colChunk      // the columns, once read
+	cols                     *colRange      // the days in columns, once read
 	// distinct caches the values stored in a column (or custom property)
 	// during the range, read once however many filters name it.
 	distinct map[string][]storedValue
@@ -353,6 +353,11 @@ func (x *execution) columnValues(ctx context.Context, table int, col string) ([]
 	if v, ok := x.distinct[cacheKey]; ok {
 		return v, nil
 	}
+	if x.columnsAnswer() {
+		v, err := x.colColumnValues(ctx, table, col)
+		x.distinct[cacheKey] = v
+		return v, err
+	}
 	q := fmt.Sprintf(`SELECT s.id, s.value FROM analytics_strings s WHERE s.id IN (
 		SELECT DISTINCT e.%s FROM analytics_events e WHERE e.service_id = $1 AND e.ts >= $2 AND e.ts < $3)`, col)
 	if table == onSessions {
@@ -474,6 +479,11 @@ func (x *execution) propValues(ctx context.Context, name string) ([]storedValue,
 	cacheKey := "prop/" + name
 	if v, ok := x.distinct[cacheKey]; ok {
 		return v, nil
+	}
+	if x.columnsAnswer() {
+		v, err := x.colPropValues(ctx, name)
+		x.distinct[cacheKey] = v
+		return v, err
 	}
 	vals := args{}
 	q := fmt.Sprintf(`SELECT DISTINCT %s FROM analytics_events e WHERE e.service_id = $%d AND e.ts >= $%d AND e.ts < $%d`,

@@ -72,6 +72,13 @@ func write(ctx context.Context, db *store.DB, b *batch) error {
 		if err := w.upsertDaily(ctx, tx, b.deltas); err != nil {
 			return err
 		}
+		// Segments of the days the batch touched are out of date.
+		for service, span := range b.spans() {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM analytics_segments WHERE service_id = $1 AND day_start <= $2 AND day_end > $3`,
+				service, span[1], span[0]); err != nil {
+				return fmt.Errorf("drop segments: %w", err)
+			}
+		}
 		return w.upsertHourly(ctx, tx, b.deltas)
 	})
 	if err != nil {
@@ -81,6 +88,27 @@ func write(ctx context.Context, db *store.DB, b *batch) error {
 		s.stored = true
 	}
 	return nil
+}
+
+// spans is, per service, the time [first, last] the batch changed: its
+// events, and the whole of each visit it changed (a visit's events carry
+// its exit page, which a later event changes).
+func (b *batch) spans() map[int64][2]int64 {
+	out := map[int64][2]int64{}
+	add := func(service, lo, hi int64) {
+		sp, ok := out[service]
+		if !ok {
+			sp = [2]int64{lo, hi}
+		}
+		out[service] = [2]int64{min(sp[0], lo), max(sp[1], hi)}
+	}
+	for _, e := range b.events {
+		add(e.service, e.ts, e.ts)
+	}
+	for s := range b.sessions {
+		add(s.service, s.start, s.active())
+	}
+	return out
 }
 
 // writer writes a batch's rows in the parameter style of its engine.

@@ -1,0 +1,543 @@
+package analytics
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+)
+
+// A segment is one local day of a service's events and visits in columns,
+// for the column engine (stats_columns.go). A closed day's segment is
+// built once from the raw tables and kept in analytics_segments, encoded;
+// a write or a pruning that touches the day drops it, and the next query
+// builds it again. The open day is read from the raw tables each time.
+//
+// Events are in (visitor, visit, time) order, so a visit's events form a
+// run: the visit's own values (where it came from, on what, its entry and
+// exit page) are held once per run, the rest once per event. Visits are
+// in (visitor, start) order. Either way one visitor's rows are together,
+// which lets the engine count distinct visitors by watching them change.
+type colDay struct {
+	start, end int64 // the day, as Unix ms [start, end)
+
+	evTS      []int64
+	evRun     []int32 // the run (visit) of each event
+	evIDs     [len(eventLevel)][]int32
+	evProps   []int32 // index into props, -1 for none
+	evEngaged []int64 // engaged ms, -1 for none
+	evScroll  []int8  // scroll depth, -1 for none
+	props     []string
+
+	runVisitor, runSession []int64
+	runIDs                 [len(runLevel)][]int32
+
+	sesStart, sesEnd, sesVisitor, sesSession []int64
+	sesPageviews                             []int64
+	sesBounce                                []bool
+	sesIDs                                   [len(visitLevel)][]int32
+}
+
+// The dictionary-id columns a segment holds: per event, per run (the
+// visit's values, as events carry them) and per visit.
+var (
+	eventLevel = [...]string{"name", "page", "hostname"}
+	runLevel   = [...]string{"source", "referrer", "channel", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
+		"device", "browser", "browser_version", "os", "os_version", "country", "visit_entry_page", "visit_exit_page", "visit_hostname"}
+	visitLevel = [...]string{"entry_page", "exit_page", "hostname", "source", "referrer", "channel", "utm_source", "utm_medium",
+		"utm_campaign", "utm_term", "utm_content", "device", "browser", "browser_version", "os", "os_version", "country"}
+)
+
+// errWideID is a dictionary id too big for a segment's 32-bit columns:
+// the query is answered by the SQL engine instead.
+var errWideID = errors.New("segment: dictionary id beyond 32 bits")
+
+func id32(v int64) (int32, error) {
+	if v < math.MinInt32 || v > math.MaxInt32 {
+		return 0, errWideID
+	}
+	return int32(v), nil
+}
+
+// buildDay reads one day of a service from the raw tables.
+func buildDay(ctx context.Context, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, service, start, end int64) (*colDay, error) {
+	d := &colDay{start: start, end: end}
+	sel := "e.ts, e.visitor_id, e.session_id, e.props, coalesce(e.engaged_ms, -1), coalesce(e.scroll_depth, -1), e.name, e.page, e.hostname"
+	for _, c := range runLevel[:14] {
+		sel += ", e." + c
+	}
+	sel += ", coalesce(s.entry_page, -1), coalesce(s.exit_page, -1), coalesce(s.hostname, -1)"
+	rows, err := db.QueryContext(ctx, `SELECT `+sel+` FROM analytics_events e
+		LEFT JOIN analytics_sessions s ON s.service_id = e.service_id AND s.session_id = e.session_id
+		WHERE e.service_id = $1 AND e.ts >= $2 AND e.ts < $3`, service, start, end)
+	if err != nil {
+		return nil, fmt.Errorf("read events: %w", err)
+	}
+	type evRow struct {
+		ts, visitor, session, engaged int64
+		scroll                        int64
+		props                         string
+		ev                            [len(eventLevel)]int64
+		run                           [len(runLevel)]int64
+	}
+	var evs []evRow
+	for rows.Next() {
+		var r evRow
+		dest := []any{&r.ts, &r.visitor, &r.session, &r.props, &r.engaged, &r.scroll}
+		for i := range r.ev {
+			dest = append(dest, &r.ev[i])
+		}
+		for i := range r.run {
+			dest = append(dest, &r.run[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		evs = append(evs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(evs, func(a, b evRow) int {
+		if a.visitor != b.visitor {
+			return cmpInt(a.visitor, b.visitor)
+		}
+		if a.session != b.session {
+			return cmpInt(a.session, b.session)
+		}
+		return cmpInt(a.ts, b.ts)
+	})
+	propIndex := map[string]int32{}
+	for i, r := range evs {
+		if i == 0 || r.session != evs[i-1].session || r.visitor != evs[i-1].visitor {
+			d.runVisitor, d.runSession = append(d.runVisitor, r.visitor), append(d.runSession, r.session)
+			for c, v := range r.run {
+				v32, err := id32(v)
+				if err != nil {
+					return nil, err
+				}
+				d.runIDs[c] = append(d.runIDs[c], v32)
+			}
+		}
+		d.evTS, d.evRun = append(d.evTS, r.ts), append(d.evRun, int32(len(d.runVisitor)-1))
+		for c, v := range r.ev {
+			v32, err := id32(v)
+			if err != nil {
+				return nil, err
+			}
+			d.evIDs[c] = append(d.evIDs[c], v32)
+		}
+		p := int32(-1)
+		if r.props != "" {
+			j, ok := propIndex[r.props]
+			if !ok {
+				j = int32(len(d.props))
+				propIndex[r.props] = j
+				d.props = append(d.props, r.props)
+			}
+			p = j
+		}
+		d.evProps, d.evEngaged = append(d.evProps, p), append(d.evEngaged, r.engaged)
+		d.evScroll = append(d.evScroll, int8(max(-1, min(r.scroll, 127))))
+	}
+
+	sel = "session_id, visitor_id, start_ts, end_ts, pageviews, bounce"
+	for _, c := range visitLevel {
+		sel += ", " + c
+	}
+	rows, err = db.QueryContext(ctx, `SELECT `+sel+` FROM analytics_sessions
+		WHERE service_id = $1 AND start_ts >= $2 AND start_ts < $3`, service, start, end)
+	if err != nil {
+		return nil, fmt.Errorf("read visits: %w", err)
+	}
+	defer rows.Close()
+	type sesRow struct {
+		session, visitor, start, end, pageviews int64
+		bounce                                  bool
+		ids                                     [len(visitLevel)]int64
+	}
+	var ses []sesRow
+	for rows.Next() {
+		var r sesRow
+		dest := []any{&r.session, &r.visitor, &r.start, &r.end, &r.pageviews, &r.bounce}
+		for i := range r.ids {
+			dest = append(dest, &r.ids[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		ses = append(ses, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(ses, func(a, b sesRow) int {
+		if a.visitor != b.visitor {
+			return cmpInt(a.visitor, b.visitor)
+		}
+		return cmpInt(a.start, b.start)
+	})
+	for _, r := range ses {
+		d.sesSession, d.sesVisitor = append(d.sesSession, r.session), append(d.sesVisitor, r.visitor)
+		d.sesStart, d.sesEnd = append(d.sesStart, r.start), append(d.sesEnd, r.end)
+		d.sesPageviews, d.sesBounce = append(d.sesPageviews, r.pageviews), append(d.sesBounce, r.bounce)
+		for c, v := range r.ids {
+			v32, err := id32(v)
+			if err != nil {
+				return nil, err
+			}
+			d.sesIDs[c] = append(d.sesIDs[c], v32)
+		}
+	}
+	return d, nil
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// The encoding: a version byte, then every column as a count and its
+// values as zig-zag varints (times as deltas), strings as length and bytes.
+const segmentVersion = 1
+
+type encoder struct{ b []byte }
+
+func (e *encoder) int(v int64) { e.b = binary.AppendVarint(e.b, v) }
+
+func (e *encoder) ints(vs []int64, delta bool) {
+	e.int(int64(len(vs)))
+	var prev int64
+	for _, v := range vs {
+		if delta {
+			e.int(v - prev)
+			prev = v
+		} else {
+			e.int(v)
+		}
+	}
+}
+
+func (e *encoder) ints32(vs []int32) {
+	e.int(int64(len(vs)))
+	for _, v := range vs {
+		e.int(int64(v))
+	}
+}
+
+func (d *colDay) encode() []byte {
+	e := &encoder{b: []byte{segmentVersion}}
+	e.int(d.start)
+	e.int(d.end)
+	e.ints(d.evTS, true)
+	e.ints32(d.evRun)
+	for _, c := range d.evIDs {
+		e.ints32(c)
+	}
+	e.ints32(d.evProps)
+	e.ints(d.evEngaged, false)
+	e.int(int64(len(d.evScroll)))
+	for _, v := range d.evScroll {
+		e.int(int64(v))
+	}
+	e.int(int64(len(d.props)))
+	for _, p := range d.props {
+		e.int(int64(len(p)))
+		e.b = append(e.b, p...)
+	}
+	e.ints(d.runVisitor, false)
+	e.ints(d.runSession, false)
+	for _, c := range d.runIDs {
+		e.ints32(c)
+	}
+	e.ints(d.sesStart, true)
+	e.ints(d.sesEnd, false)
+	e.ints(d.sesVisitor, false)
+	e.ints(d.sesSession, false)
+	e.ints(d.sesPageviews, false)
+	e.int(int64(len(d.sesBounce)))
+	for _, v := range d.sesBounce {
+		if v {
+			e.int(1)
+		} else {
+			e.int(0)
+		}
+	}
+	for _, c := range d.sesIDs {
+		e.ints32(c)
+	}
+	return e.b
+}
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (dc *decoder) int() int64 {
+	if dc.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(dc.b)
+	if n <= 0 {
+		dc.err = errors.New("segment: truncated")
+		return 0
+	}
+	dc.b = dc.b[n:]
+	return v
+}
+
+// count reads a length, which no column can exceed the bytes left.
+func (dc *decoder) count() int {
+	n := dc.int()
+	if n < 0 || n > int64(len(dc.b)) {
+		if dc.err == nil {
+			dc.err = errors.New("segment: bad length")
+		}
+		return 0
+	}
+	return int(n)
+}
+
+func (dc *decoder) ints(delta bool) []int64 {
+	out := make([]int64, dc.count())
+	var prev int64
+	for i := range out {
+		v := dc.int()
+		if delta {
+			v += prev
+			prev = v
+		}
+		out[i] = v
+	}
+	return out
+}
+
+func (dc *decoder) ints32() []int32 {
+	out := make([]int32, dc.count())
+	for i := range out {
+		v := dc.int()
+		if v < math.MinInt32 || v > math.MaxInt32 {
+			dc.err = errWideID
+		}
+		out[i] = int32(v)
+	}
+	return out
+}
+
+func decodeDay(b []byte) (*colDay, error) {
+	if len(b) == 0 || b[0] != segmentVersion {
+		return nil, errors.New("segment: unknown version")
+	}
+	dc := &decoder{b: b[1:]}
+	d := &colDay{start: dc.int(), end: dc.int()}
+	d.evTS = dc.ints(true)
+	d.evRun = dc.ints32()
+	for i := range d.evIDs {
+		d.evIDs[i] = dc.ints32()
+	}
+	d.evProps = dc.ints32()
+	d.evEngaged = dc.ints(false)
+	d.evScroll = make([]int8, dc.count())
+	for i := range d.evScroll {
+		d.evScroll[i] = int8(dc.int())
+	}
+	d.props = make([]string, dc.count())
+	for i := range d.props {
+		n := dc.count()
+		if dc.err != nil {
+			break
+		}
+		d.props[i] = string(dc.b[:n])
+		dc.b = dc.b[n:]
+	}
+	d.runVisitor = dc.ints(false)
+	d.runSession = dc.ints(false)
+	for i := range d.runIDs {
+		d.runIDs[i] = dc.ints32()
+	}
+	d.sesStart = dc.ints(true)
+	d.sesEnd = dc.ints(false)
+	d.sesVisitor = dc.ints(false)
+	d.sesSession = dc.ints(false)
+	d.sesPageviews = dc.ints(false)
+	d.sesBounce = make([]bool, dc.count())
+	for i := range d.sesBounce {
+		d.sesBounce[i] = dc.int() != 0
+	}
+	for i := range d.sesIDs {
+		d.sesIDs[i] = dc.ints32()
+	}
+	if dc.err != nil {
+		return nil, dc.err
+	}
+	return d, d.check()
+}
+
+// check makes sure a decoded day's columns agree, so that the engine can
+// index them without bounds to fear.
+func (d *colDay) check() error {
+	ne, nr, ns := len(d.evTS), len(d.runVisitor), len(d.sesStart)
+	ok := len(d.evRun) == ne && len(d.evProps) == ne && len(d.evEngaged) == ne && len(d.evScroll) == ne &&
+		len(d.runSession) == nr && len(d.sesEnd) == ns && len(d.sesVisitor) == ns && len(d.sesSession) == ns &&
+		len(d.sesPageviews) == ns && len(d.sesBounce) == ns
+	for _, c := range d.evIDs {
+		ok = ok && len(c) == ne
+	}
+	for _, c := range d.runIDs {
+		ok = ok && len(c) == nr
+	}
+	for _, c := range d.sesIDs {
+		ok = ok && len(c) == ns
+	}
+	for _, r := range d.evRun {
+		ok = ok && r >= 0 && int(r) < nr
+	}
+	for _, p := range d.evProps {
+		ok = ok && p >= -1 && int(p) < len(d.props)
+	}
+	if !ok {
+		return errors.New("segment: columns disagree")
+	}
+	return nil
+}
+
+// size is about how many bytes the day takes in memory.
+func (d *colDay) size() int {
+	return len(d.evTS)*(8+4+4*len(eventLevel)+4+8+1) + len(d.runVisitor)*(16+4*len(runLevel)) +
+		len(d.sesStart)*(8*5+1+4*len(visitLevel)) + 64*len(d.props)
+}
+
+// segments finds the days of a service: closed ones from
+// analytics_segments (built and kept on first use), the open ones from the
+// raw tables. Decoded days are kept in memory up to a budget.
+type segments struct {
+	mu     sync.Mutex
+	cache  map[segmentKey]*cachedDay
+	bytes  int
+	budget int
+	now    func() time.Time
+}
+
+type segmentKey struct{ service, start int64 }
+
+type cachedDay struct {
+	day  *colDay
+	used time.Time
+	open bool // read from the raw tables: kept only briefly
+}
+
+// segmentCacheBytes bounds the decoded days kept between queries.
+const segmentCacheBytes = 96 << 20
+
+// openDayTTL is how long an open day read from the raw tables is reused:
+// a filtered dashboard asks for it once per panel.
+const openDayTTL = 10 * time.Second
+
+func newSegments() *segments {
+	return &segments{cache: map[segmentKey]*cachedDay{}, budget: segmentCacheBytes, now: time.Now}
+}
+
+// day returns one day of the service, [start, end) in Unix ms.
+func (s *sqlEvents) day(ctx context.Context, service, start, end int64) (*colDay, error) {
+	sg := s.segments
+	now := sg.now()
+	key := segmentKey{service, start}
+	sg.mu.Lock()
+	if c, ok := sg.cache[key]; ok && (!c.open || now.Sub(c.used) < openDayTTL) {
+		if !c.open {
+			c.used = now
+		}
+		sg.mu.Unlock()
+		return c.day, nil
+	}
+	sg.mu.Unlock()
+
+	// A day is closed once its visits can no longer change: a visit ends
+	// after SessionTimeout of quiet.
+	closed := now.UnixMilli() >= end+SessionTimeout.Milliseconds()
+	var d *colDay
+	if closed {
+		var data []byte
+		err := s.db.QueryRowContext(ctx, `SELECT data FROM analytics_segments WHERE service_id = $1 AND day_start = $2`, service, start).Scan(&data)
+		if err == nil {
+			d, err = decodeDay(data)
+		}
+		if err != nil && !errors.Is(err, sql.ErrNoRows) && !errors.Is(err, errWideID) {
+			// A segment that does not decode is built again.
+			d = nil
+		}
+	}
+	if d == nil {
+		var err error
+		if d, err = buildDay(ctx, s.db, service, start, end); err != nil {
+			return nil, err
+		}
+		if closed {
+			if _, err := s.db.ExecContext(ctx, `INSERT INTO analytics_segments (service_id, day_start, day_end, data) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (service_id, day_start) DO UPDATE SET day_end = excluded.day_end, data = excluded.data`,
+				service, start, end, d.encode()); err != nil {
+				return nil, fmt.Errorf("keep segment: %w", err)
+			}
+		}
+	}
+	sg.mu.Lock()
+	defer sg.mu.Unlock()
+	if old, ok := sg.cache[key]; ok {
+		sg.bytes -= old.day.size()
+	}
+	sg.cache[key] = &cachedDay{day: d, used: now, open: !closed}
+	sg.bytes += d.size()
+	for sg.bytes > sg.budget && len(sg.cache) > 1 {
+		var oldest segmentKey
+		var at time.Time
+		for k, c := range sg.cache {
+			if k != key && (at.IsZero() || c.used.Before(at)) {
+				oldest, at = k, c.used
+			}
+		}
+		sg.bytes -= sg.cache[oldest].day.size()
+		delete(sg.cache, oldest)
+	}
+	return d, nil
+}
+
+// keepOnly drops the cached closed days of a service in [from, to) that
+// analytics_segments no longer holds.
+func (sg *segments) keepOnly(service, from, to int64, stored map[int64]bool) {
+	sg.mu.Lock()
+	defer sg.mu.Unlock()
+	for k, c := range sg.cache {
+		if k.service == service && !c.open && k.start >= from && k.start < to && !stored[k.start] {
+			sg.bytes -= c.day.size()
+			delete(sg.cache, k)
+		}
+	}
+}
+
+// forget drops what the cache holds of a service's days overlapping
+// [from, to]: a write or a pruning changed them.
+func (sg *segments) forget(service, from, to int64) {
+	sg.mu.Lock()
+	defer sg.mu.Unlock()
+	for k, c := range sg.cache {
+		if k.service == service && c.day.start <= to && c.day.end > from {
+			sg.bytes -= c.day.size()
+			delete(sg.cache, k)
+		}
+	}
+}
