@@ -25,6 +25,9 @@ func BenchmarkFilteredDashboard(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
 	svc, err := catalog.New(db).ByHost(ctx, "dashboard.example.gov")
 	if err != nil {
 		b.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -41,6 +42,46 @@ type colDay struct {
 	sesPageviews                             []int64
 	sesBounce                                []bool
 	sesIDs                                   [len(visitLevel)][]int32
+
+	// The distinct ids of each column, worked out on first use.
+	distinctMu sync.Mutex
+	distinct   map[string][]int32
+
+	// Sorted ids, for finding the visitors and visits that span days.
+	sortOnce                        sync.Once
+	visitors, visits, visitVisitors []int64
+}
+
+// distinctIDs returns the distinct ids a column of table holds.
+func (d *colDay) distinctIDs(table int, col string) []int32 {
+	key := strconv.Itoa(table) + col
+	d.distinctMu.Lock()
+	defer d.distinctMu.Unlock()
+	if v, ok := d.distinct[key]; ok {
+		return v
+	}
+	vals, _, _ := d.ids(table, col)
+	out := slices.Clone(vals)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if d.distinct == nil {
+		d.distinct = map[string][]int32{}
+	}
+	d.distinct[key] = out
+	return out
+}
+
+// sorted returns the day's distinct visitors of events, its visits of
+// events (a visit once per run) and its distinct visitors of visits, each
+// sorted; worked out once.
+func (d *colDay) sorted() (visitors, visits, visitVisitors []int64) {
+	d.sortOnce.Do(func() {
+		d.visitors = slices.Compact(slices.Clone(d.runVisitor))
+		d.visits = slices.Clone(d.runSession)
+		slices.Sort(d.visits)
+		d.visitVisitors = slices.Compact(slices.Clone(d.sesVisitor))
+	})
+	return d.visitors, d.visits, d.visitVisitors
 }
 
 // The dictionary-id columns a segment holds: per event, per run (the
@@ -428,12 +469,22 @@ func (d *colDay) size() int {
 type segments struct {
 	mu     sync.Mutex
 	cache  map[segmentKey]*cachedDay
+	cross  map[[3]int64]*crossing // by service and first and last day
 	bytes  int
 	budget int
 	now    func() time.Time
 }
 
 type segmentKey struct{ service, start int64 }
+
+// crossing is, for a run of days, the ids counted through sets (colRange).
+type crossing struct {
+	days                            []*colDay
+	visitors, visits, visitVisitors map[int64]bool
+	// per day: whether each run's visitor and visit, and each visit's
+	// visitor, is among them
+	runVisitor, runVisit, visitVisitor [][]bool
+}
 
 type cachedDay struct {
 	day  *colDay
@@ -449,7 +500,7 @@ const segmentCacheBytes = 96 << 20
 const openDayTTL = 10 * time.Second
 
 func newSegments() *segments {
-	return &segments{cache: map[segmentKey]*cachedDay{}, budget: segmentCacheBytes, now: time.Now}
+	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, budget: segmentCacheBytes, now: time.Now}
 }
 
 // day returns one day of the service, [start, end) in Unix ms.
@@ -514,6 +565,44 @@ func (s *sqlEvents) day(ctx context.Context, service, start, end int64) (*colDay
 		delete(sg.cache, oldest)
 	}
 	return d, nil
+}
+
+// crossingFor returns the ids that span days or runs in days, worked out
+// once for the same days.
+func (sg *segments) crossingFor(service int64, days []*colDay) *crossing {
+	if len(days) == 0 {
+		return &crossing{}
+	}
+	key := [3]int64{service, days[0].start, days[len(days)-1].start}
+	sg.mu.Lock()
+	c, ok := sg.cross[key]
+	sg.mu.Unlock()
+	if ok && slices.Equal(c.days, days) {
+		return c
+	}
+	var visitors, visits, visitVisitors [][]int64
+	for _, d := range days {
+		v, s, sv := d.sorted()
+		visitors, visits, visitVisitors = append(visitors, v), append(visits, s), append(visitVisitors, sv)
+	}
+	c = &crossing{days: days, visitors: repeated(visitors), visits: repeated(visits), visitVisitors: repeated(visitVisitors)}
+	for _, d := range days {
+		rv, rs, sv := make([]bool, len(d.runVisitor)), make([]bool, len(d.runVisitor)), make([]bool, len(d.sesVisitor))
+		for i := range rv {
+			rv[i], rs[i] = c.visitors[d.runVisitor[i]], c.visits[d.runSession[i]]
+		}
+		for i := range sv {
+			sv[i] = c.visitVisitors[d.sesVisitor[i]]
+		}
+		c.runVisitor, c.runVisit, c.visitVisitor = append(c.runVisitor, rv), append(c.runVisit, rs), append(c.visitVisitor, sv)
+	}
+	sg.mu.Lock()
+	if len(sg.cross) > 64 {
+		clear(sg.cross)
+	}
+	sg.cross[key] = c
+	sg.mu.Unlock()
+	return c
 }
 
 // keepOnly drops the cached closed days of a service in [from, to) that

@@ -97,7 +97,7 @@ func (st *Stats) Run(ctx context.Context, serviceID int64, q *statsquery.Query) 
 const QueryTimeout = 20 * time.Second
 
 func (st *Stats) run(ctx context.Context, serviceID int64, q *statsquery.Query, rawOnly bool) (*Result, error) {
-	r := StatsRequest{Service: serviceID, Query: q, rawOnly: rawOnly}
+	r := StatsRequest{Service: serviceID, Query: q, rawOnly: rawOnly, columns: !rawOnly}
 	if usesGoals(q) {
 		if st.goals == nil {
 			return nil, fmt.Errorf("stats: no goals store")
@@ -113,7 +113,14 @@ func (st *Stats) run(ctx context.Context, serviceID int64, q *statsquery.Query, 
 // Stats runs the query engine of stats*.go.
 func (s *sqlEvents) Stats(ctx context.Context, r StatsRequest) (*Result, error) {
 	q := r.Query
-	x := &execution{ev: s, q: q, service: r.Service, rawOnly: r.rawOnly, goals: r.Goals, useColumns: r.columns}
+	x := &execution{ev: s, q: q, service: r.Service, rawOnly: r.rawOnly, goals: r.Goals}
+	if r.columns {
+		fits, err := s.columnsFit(ctx, r.Service, q.DateRange)
+		if err != nil {
+			return nil, err
+		}
+		x.useColumns = fits
+	}
 	if err := x.prepare(ctx); err != nil {
 		return nil, err
 	}

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
@@ -29,6 +31,8 @@ type colRange struct {
 	// (a visitor in two days, a visit split across visitor ids or days):
 	// they are counted through sets, the rest by watching ids change.
 	crossVisitors, crossVisits, crossVisitVisitors map[int64]bool
+	// the same per day, by run and by visit
+	runCrossVisitor, runCrossVisit, visitCrossVisitor [][]bool
 	// Visits with an event in the range passing an event condition, for
 	// the visits' filters on event dimensions, by condition.
 	visitSets map[any]map[int64]bool
@@ -49,24 +53,48 @@ func (x *execution) loadDays(ctx context.Context) (*colRange, error) {
 	if err := x.ev.dropStaleDays(ctx, x.service, dayStart(first, zone).UnixMilli(), dayStart(last+1, zone).UnixMilli()); err != nil {
 		return nil, err
 	}
-	for day := first; day <= last; day++ {
+	days, err := x.ev.daysWithData(ctx, x.service, first, last)
+	if err != nil {
+		return nil, err
+	}
+	for _, day := range days {
 		d, err := x.ev.day(ctx, x.service, dayStart(day, zone).UnixMilli(), dayStart(day+1, zone).UnixMilli())
 		if err != nil {
 			return nil, err
 		}
 		r.days = append(r.days, d)
 	}
-	var visitors, visits, visitVisitors [][]int64
-	for _, d := range r.days {
-		visitors = append(visitors, slices.Compact(slices.Clone(d.runVisitor)))
-		s := slices.Clone(d.runSession)
-		slices.Sort(s)
-		visits = append(visits, s)
-		visitVisitors = append(visitVisitors, slices.Compact(slices.Clone(d.sesVisitor)))
-	}
-	r.crossVisitors, r.crossVisits, r.crossVisitVisitors = repeated(visitors), repeated(visits), repeated(visitVisitors)
+	c := x.ev.segments.crossingFor(x.service, r.days)
+	r.crossVisitors, r.crossVisits, r.crossVisitVisitors = c.visitors, c.visits, c.visitVisitors
+	r.runCrossVisitor, r.runCrossVisit, r.visitCrossVisitor = c.runVisitor, c.runVisit, c.visitVisitor
 	x.cols = r
 	return r, nil
+}
+
+// daysWithData lists the days in [first, last] the rollups count anything
+// for: the days with events (by their day) or visits (by their start).
+func (s *sqlEvents) daysWithData(ctx context.Context, service int64, first, last int32) ([]int32, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT day FROM analytics_daily WHERE service_id = $1 AND kind = $2 AND day >= $3 AND day <= $4 ORDER BY day`,
+		service, kindTotal, first, last)
+	if err != nil {
+		return nil, fmt.Errorf("read the days with data: %w", err)
+	}
+	defer rows.Close()
+	var days []int32
+	for rows.Next() {
+		var d int32
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		// The day after too: a visit's engagement events may run past
+		// midnight, and the rollups do not count them.
+		for _, day := range []int32{d, d + 1} {
+			if day <= last && (len(days) == 0 || days[len(days)-1] < day) {
+				days = append(days, day)
+			}
+		}
+	}
+	return days, rows.Err()
 }
 
 // dropStaleDays forgets cached closed days another node has dropped from
@@ -156,20 +184,20 @@ func (d *colDay) rowCount(table int) int {
 
 // ids is a day's column of dictionary ids for table, by its SQL name; for
 // events, perRun says the column holds one value per run (visit).
-func (d *colDay) ids(table int, col string) (vals []int32, perRun bool) {
+func (d *colDay) ids(table int, col string) (vals []int32, perRun, ok bool) {
 	if table == onSessions {
 		if i := slices.Index(visitLevel[:], col); i >= 0 {
-			return d.sesIDs[i], false
+			return d.sesIDs[i], false, true
 		}
-		return nil, false
+		return nil, false, false
 	}
 	if i := slices.Index(eventLevel[:], col); i >= 0 {
-		return d.evIDs[i], false
+		return d.evIDs[i], false, true
 	}
 	if i := slices.Index(runLevel[:], col); i >= 0 {
-		return d.runIDs[i], true
+		return d.runIDs[i], true, true
 	}
-	return nil, false
+	return nil, false, false
 }
 
 // colMask evaluates a filter over one day's rows of a table, as cond
@@ -238,26 +266,26 @@ func (x *execution) colLeafMask(ctx context.Context, r *colRange, di int, l *sta
 	case statsquery.KindProp:
 		return x.propMask(ctx, r, d, l)
 	}
-	var set map[int64]bool
+	var set denseSet
 	var vals []int32
-	var perRun bool
+	var perRun, ok bool
 	var err error
 	switch {
 	case table == onSessions:
-		set, err = x.matchingSet(ctx, l, onSessions, sesCol)
-		vals, _ = d.ids(onSessions, sesCol)
+		set, err = x.dense(ctx, l, onSessions, sesCol)
+		vals, _, ok = d.ids(onSessions, sesCol)
 	case evCol != "":
-		set, err = x.matchingSet(ctx, l, onEvents, evCol)
-		vals, perRun = d.ids(onEvents, evCol)
+		set, err = x.dense(ctx, l, onEvents, evCol)
+		vals, perRun, ok = d.ids(onEvents, evCol)
 	default:
 		// A dimension only visits have: events carry their visit's values.
-		set, err = x.matchingSet(ctx, l, onSessions, sesCol)
-		vals, perRun = d.ids(onEvents, visitOnEvents[sesCol])
+		set, err = x.dense(ctx, l, onSessions, sesCol)
+		vals, perRun, ok = d.ids(onEvents, visitOnEvents[sesCol])
 	}
 	if err != nil {
 		return nil, err
 	}
-	if vals == nil {
+	if !ok {
 		return nil, fmt.Errorf("column engine: no column for %s", l.Dimension)
 	}
 	return idMask(d, vals, perRun, set), nil
@@ -269,17 +297,10 @@ var visitOnEvents = map[string]string{"entry_page": "visit_entry_page", "exit_pa
 
 // idMask is the rows whose id is in set; a per-run column is tested once
 // per run.
-func idMask(d *colDay, vals []int32, perRun bool, set map[int64]bool) mask {
+func idMask(d *colDay, vals []int32, perRun bool, set denseSet) mask {
 	test := make([]bool, len(vals))
-	// Dictionary ids repeat: look each distinct one up once.
-	seen := map[int32]bool{}
 	for i, v := range vals {
-		hit, ok := seen[v]
-		if !ok {
-			hit = set[int64(v)]
-			seen[v] = hit
-		}
-		test[i] = hit
+		test[i] = set.has(v)
 	}
 	if !perRun {
 		return test
@@ -289,6 +310,51 @@ func idMask(d *colDay, vals []int32, perRun bool, set map[int64]bool) mask {
 		m[i] = test[run]
 	}
 	return m
+}
+
+// denseSet is a set of dictionary ids as a slice indexed by id.
+type denseSet []bool
+
+func newDenseSet(set map[int64]bool) denseSet {
+	var top int64 = -1
+	for id := range set {
+		if id >= 0 && id <= math.MaxInt32 {
+			top = max(top, id)
+		}
+	}
+	d := make(denseSet, top+1)
+	for id := range set {
+		if id >= 0 && id <= top {
+			d[id] = true
+		}
+	}
+	return d
+}
+
+func (d denseSet) has(v int32) bool { return v >= 0 && int(v) < len(d) && d[v] }
+
+// dense is a leaf's id set for a column, as a denseSet, made once.
+func (x *execution) dense(ctx context.Context, l *statsquery.Leaf, table int, col string) (denseSet, error) {
+	key := denseKey{l, table, col}
+	if d, ok := x.denseSets[key]; ok {
+		return d, nil
+	}
+	set, err := x.matchingSet(ctx, l, table, col)
+	if err != nil {
+		return nil, err
+	}
+	if x.denseSets == nil {
+		x.denseSets = map[denseKey]denseSet{}
+	}
+	d := newDenseSet(set)
+	x.denseSets[key] = d
+	return d, nil
+}
+
+type denseKey struct {
+	leaf  *statsquery.Leaf
+	table int
+	col   string
 }
 
 // visitsWith is the visits that have an event in the range passing
@@ -396,17 +462,17 @@ func (x *execution) colColumnValues(ctx context.Context, table int, col string) 
 	if err != nil {
 		return nil, err
 	}
-	distinct := map[int32]bool{}
+	var all []int32
 	for _, d := range r.days {
-		vals, _ := d.ids(table, col)
-		for _, v := range vals {
-			distinct[v] = true
-		}
+		all = append(all, d.distinctIDs(table, col)...)
 	}
-	delete(distinct, 0)
-	ids := make([]string, 0, len(distinct))
-	for id := range distinct {
-		ids = append(ids, strconv.FormatInt(int64(id), 10))
+	slices.Sort(all)
+	all = slices.Compact(all)
+	var ids []string
+	for _, id := range all {
+		if id != 0 {
+			ids = append(ids, strconv.FormatInt(int64(id), 10))
+		}
 	}
 	var out []storedValue
 	for len(ids) > 0 {
@@ -480,8 +546,8 @@ type colAcc struct {
 	engagedVisits map[[2]int64]*[2]int64
 }
 
-func (g *colAcc) countVisitor(v int64, cross map[int64]bool) {
-	if cross[v] {
+func (g *colAcc) countVisitor(v int64, cross bool) {
+	if cross {
 		if g.seenVisitors == nil {
 			g.seenVisitors = map[int64]bool{}
 		}
@@ -495,8 +561,8 @@ func (g *colAcc) countVisitor(v int64, cross map[int64]bool) {
 	}
 }
 
-func (g *colAcc) countVisit(s int64, cross map[int64]bool) {
-	if cross[s] {
+func (g *colAcc) countVisit(s int64, cross bool) {
+	if cross {
 		if g.seenVisits == nil {
 			g.seenVisits = map[int64]bool{}
 		}
@@ -574,6 +640,8 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 		if err != nil {
 			return err
 		}
+		var last *colAcc
+		var lastKey colKey
 		for i, ok := range m {
 			if !ok {
 				continue
@@ -585,7 +653,11 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 			if !ok {
 				continue
 			}
-			g := groups[k]
+			// Neighbouring rows mostly share their group.
+			g := last
+			if g == nil || k != lastKey {
+				g = groups[k]
+			}
 			if g == nil {
 				g = &colAcc{lastVisitor: -1 << 63, lastVisit: -1 << 63}
 				for di, dim := range x.q.Dimensions {
@@ -598,9 +670,10 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 				groups[k] = g
 				order = append(order, g)
 			}
+			last, lastKey = g, k
 			switch {
 			case table == onSessions:
-				g.countVisitor(d.sesVisitor[i], r.crossVisitVisitors)
+				g.countVisitor(d.sesVisitor[i], r.visitCrossVisitor[di][i])
 				g.visits++
 				g.durationMS += d.sesEnd[i] - d.sesStart[i]
 				g.sessionPageviews += d.sesPageviews[i]
@@ -613,7 +686,7 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 			case engagement:
 				run := d.evRun[i]
 				visitor, session := d.runVisitor[run], d.runSession[run]
-				g.countVisitor(visitor, r.crossVisitors)
+				g.countVisitor(visitor, r.runCrossVisitor[di][run])
 				if g.engagedVisits == nil {
 					g.engagedVisits = map[[2]int64]*[2]int64{}
 				}
@@ -631,14 +704,18 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 				}
 			default:
 				run := d.evRun[i]
-				g.countVisitor(d.runVisitor[run], r.crossVisitors)
-				g.countVisit(d.runSession[run], r.crossVisits)
+				g.countVisitor(d.runVisitor[run], r.runCrossVisitor[di][run])
+				g.countVisit(d.runSession[run], r.runCrossVisit[di][run])
 				g.events++
 				if int64(d.evIDs[0][i]) == x.pageviewID {
 					g.pageviews++
 				}
 			}
 		}
+	}
+	if len(order) == 0 && len(x.q.Dimensions) == 0 {
+		// An aggregate always has its one row, as SQL's has.
+		order = append(order, &colAcc{})
 	}
 	for _, g := range order {
 		switch {
@@ -710,8 +787,8 @@ func (x *execution) colKeys(d *colDay, table int, ts []int64, buckets [][2]int64
 			if col == "" {
 				return nil, fault.Invalidf("dimensions", "%s cannot be combined with these metrics and dimensions", dim)
 			}
-			vals, perRun := d.ids(table, col)
-			if vals == nil {
+			vals, perRun, ok := d.ids(table, col)
+			if !ok {
 				return nil, fmt.Errorf("column engine: no column %s", col)
 			}
 			if perRun {
@@ -730,12 +807,36 @@ func (x *execution) bounceScopeMask(ctx context.Context, d *colDay) (mask, error
 	if page == nil {
 		return newMask(len(d.sesStart), true), nil
 	}
-	set, err := x.matchingSet(ctx, page, onSessions, "entry_page")
+	set, err := x.dense(ctx, page, onSessions, "entry_page")
 	if err != nil {
 		return nil, err
 	}
-	vals, _ := d.ids(onSessions, "entry_page")
+	vals, _, _ := d.ids(onSessions, "entry_page")
 	return idMask(d, vals, false, set), nil
+}
+
+// columnEngineMaxEvents bounds the events a query's range may hold for the
+// column engine, which holds the range's days in memory while it answers
+// (about 40 bytes an event); larger ranges go to the SQL engine.
+const columnEngineMaxEvents = 3_000_000
+
+// columnsFit reports whether the range is small enough for the column
+// engine, by the daily rollups' count of events.
+func (s *sqlEvents) columnsFit(ctx context.Context, service int64, r statsquery.DateRange) (bool, error) {
+	if !r.To.After(r.From) {
+		return true, nil
+	}
+	zone := r.Location
+	if zone == nil {
+		zone = time.UTC
+	}
+	var events int64
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(sum(events), 0) FROM analytics_daily WHERE service_id = $1 AND kind = $2 AND day >= $3 AND day <= $4`,
+		service, kindTotal, localDay(r.From.UnixMilli(), zone), localDay(r.To.UnixMilli()-1, zone)).Scan(&events)
+	if err != nil {
+		return false, fmt.Errorf("size the range: %w", err)
+	}
+	return events <= columnEngineMaxEvents, nil
 }
 
 // columnsAnswer reports whether the column engine takes the query.

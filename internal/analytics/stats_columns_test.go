@@ -77,6 +77,7 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			`["is","event:props:plan",["pro"]]`, `["is_not","event:props:plan",["free"]]`, `["contains_not","event:props:author",["a"]]`,
 			`["is","event:goal",["Download","Visit /apply/done"]]`, `["is","visit:device",["(not set)"]]`, `["is","visit:utm_campaign",["spring"]]`,
 			`["is","visit:entry_page_hostname",["www2.example.gov"]]`, `["is","visit:channel",["Referral"]]`,
+			`["is","event:page",["/nowhere"]]`, `["is","event:props:plan",["none-such"]]`,
 		}
 		filter := func() string {
 			switch rng.IntN(5) {
