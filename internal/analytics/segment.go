@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -467,12 +468,15 @@ func (d *colDay) size() int {
 // analytics_segments (built and kept on first use), the open ones from the
 // raw tables. Decoded days are kept in memory up to a budget.
 type segments struct {
-	mu     sync.Mutex
-	cache  map[segmentKey]*cachedDay
-	cross  map[[3]int64]*crossing // by service and first and last day
-	bytes  int
-	budget int
-	now    func() time.Time
+	mu       sync.Mutex
+	cache    map[segmentKey]*cachedDay
+	cross    map[[3]int64]*crossing // by service and first and last day
+	names    map[int32]string       // dictionary texts by id: they never change
+	masks    map[maskKey]mask       // a day's rows that pass a query's filters
+	bytes    int
+	budget   int
+	maskRows int
+	now      func() time.Time
 }
 
 type segmentKey struct{ service, start int64 }
@@ -500,7 +504,7 @@ const segmentCacheBytes = 96 << 20
 const openDayTTL = 10 * time.Second
 
 func newSegments() *segments {
-	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, budget: segmentCacheBytes, now: time.Now}
+	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, names: map[int32]string{}, masks: map[maskKey]mask{}, budget: segmentCacheBytes, now: time.Now}
 }
 
 // day returns one day of the service, [start, end) in Unix ms.
@@ -550,6 +554,7 @@ func (s *sqlEvents) day(ctx context.Context, service, start, end int64) (*colDay
 	defer sg.mu.Unlock()
 	if old, ok := sg.cache[key]; ok {
 		sg.bytes -= old.day.size()
+		sg.dropMasks(old.day)
 	}
 	sg.cache[key] = &cachedDay{day: d, used: now, open: !closed}
 	sg.bytes += d.size()
@@ -562,6 +567,7 @@ func (s *sqlEvents) day(ctx context.Context, service, start, end int64) (*colDay
 			}
 		}
 		sg.bytes -= sg.cache[oldest].day.size()
+		sg.dropMasks(sg.cache[oldest].day)
 		delete(sg.cache, oldest)
 	}
 	return d, nil
@@ -605,6 +611,105 @@ func (sg *segments) crossingFor(service int64, days []*colDay) *crossing {
 	return c
 }
 
+type maskKey struct {
+	day    *colDay
+	filter string
+	table  int
+}
+
+// maxMaskRows bounds the rows of the masks kept (a byte a row).
+const maxMaskRows = 32 << 20
+
+// mask returns a day's mask for filters, computing it with make once: a
+// dashboard asks a dozen queries with the same filters.
+func (sg *segments) mask(d *colDay, filter string, table int, make func() (mask, error)) (mask, error) {
+	key := maskKey{d, filter, table}
+	sg.mu.Lock()
+	m, ok := sg.masks[key]
+	sg.mu.Unlock()
+	if ok {
+		return slices.Clone(m), nil
+	}
+	m, err := make()
+	if err != nil {
+		return nil, err
+	}
+	sg.mu.Lock()
+	sg.maskRows += len(m)
+	if sg.maskRows > maxMaskRows {
+		clear(sg.masks)
+		sg.maskRows = len(m)
+	}
+	sg.masks[key] = slices.Clone(m)
+	sg.mu.Unlock()
+	return m, nil
+}
+
+// dropMasks forgets the masks of a day leaving the cache; callers hold mu.
+func (sg *segments) dropMasks(d *colDay) {
+	for k, m := range sg.masks {
+		if k.day == d {
+			sg.maskRows -= len(m)
+			delete(sg.masks, k)
+		}
+	}
+}
+
+// maxNames bounds the dictionary texts kept.
+const maxNames = 1 << 20
+
+// texts returns the dictionary entries of ids (0, the empty value, left
+// out), from memory where it has them.
+func (sg *segments) texts(ctx context.Context, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, ids []int32) ([]storedValue, error) {
+	out := make([]storedValue, 0, len(ids))
+	var missing []string
+	sg.mu.Lock()
+	for _, id := range ids {
+		if id == 0 {
+			continue
+		}
+		if t, ok := sg.names[id]; ok {
+			out = append(out, storedValue{id: int64(id), text: t, ok: true})
+		} else {
+			missing = append(missing, strconv.Itoa(int(id)))
+		}
+	}
+	sg.mu.Unlock()
+	for len(missing) > 0 {
+		chunk := missing[:min(len(missing), 5000)]
+		missing = missing[len(chunk):]
+		rows, err := db.QueryContext(ctx, `SELECT id, value FROM analytics_strings WHERE id IN (`+strings.Join(chunk, ",")+`)`)
+		if err != nil {
+			return nil, fmt.Errorf("match filter values: %w", err)
+		}
+		var got []storedValue
+		for rows.Next() {
+			v := storedValue{ok: true}
+			if err := rows.Scan(&v.id, &v.text); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			got = append(got, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		sg.mu.Lock()
+		if len(sg.names)+len(got) > maxNames {
+			clear(sg.names)
+		}
+		for _, v := range got {
+			sg.names[int32(v.id)] = v.text
+		}
+		sg.mu.Unlock()
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
 // keepOnly drops the cached closed days of a service in [from, to) that
 // analytics_segments no longer holds.
 func (sg *segments) keepOnly(service, from, to int64, stored map[int64]bool) {
@@ -613,6 +718,7 @@ func (sg *segments) keepOnly(service, from, to int64, stored map[int64]bool) {
 	for k, c := range sg.cache {
 		if k.service == service && !c.open && k.start >= from && k.start < to && !stored[k.start] {
 			sg.bytes -= c.day.size()
+			sg.dropMasks(c.day)
 			delete(sg.cache, k)
 		}
 	}
@@ -626,6 +732,7 @@ func (sg *segments) forget(service, from, to int64) {
 	for k, c := range sg.cache {
 		if k.service == service && c.day.start <= to && c.day.end > from {
 			sg.bytes -= c.day.size()
+			sg.dropMasks(c.day)
 			delete(sg.cache, k)
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -468,34 +467,7 @@ func (x *execution) colColumnValues(ctx context.Context, table int, col string) 
 	}
 	slices.Sort(all)
 	all = slices.Compact(all)
-	var ids []string
-	for _, id := range all {
-		if id != 0 {
-			ids = append(ids, strconv.FormatInt(int64(id), 10))
-		}
-	}
-	var out []storedValue
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 5000)]
-		ids = ids[len(chunk):]
-		rows, err := x.ev.db.QueryContext(ctx, `SELECT id, value FROM analytics_strings WHERE id IN (`+strings.Join(chunk, ",")+`)`)
-		if err != nil {
-			return nil, fmt.Errorf("match filter values: %w", err)
-		}
-		for rows.Next() {
-			v := storedValue{ok: true}
-			if err := rows.Scan(&v.id, &v.text); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return x.ev.segments.texts(ctx, x.ev.db, all)
 }
 
 // colPropValues is propValues from the days.
@@ -604,8 +576,9 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 			return err
 		}
 	}
+	filterKey := x.filterKey()
 	for di, d := range r.days {
-		m, err := x.colMask(ctx, r, di, x.q.Filters, table)
+		m, err := x.ev.segments.mask(d, filterKey, table, func() (mask, error) { return x.colMask(ctx, r, di, x.q.Filters, table) })
 		if err != nil {
 			return err
 		}
@@ -813,6 +786,21 @@ func (x *execution) bounceScopeMask(ctx context.Context, d *colDay) (mask, error
 	}
 	vals, _, _ := d.ids(onSessions, "entry_page")
 	return idMask(d, vals, false, set), nil
+}
+
+// filterKey names the query's filters and goals for the mask cache: the
+// same filters mean the same rows, whatever else the query asks.
+func (x *execution) filterKey() string {
+	b, _ := json.Marshal(x.q.Echo().Filters)
+	var key strings.Builder
+	// The range too: a visit passes an event filter by its events in range.
+	fmt.Fprint(&key, x.from, "-", x.to, " ")
+	key.Write(b)
+	for _, g := range x.goals {
+		key.WriteString("\x00" + g.DisplayName)
+		fmt.Fprint(&key, g.Name, len(g.Pages))
+	}
+	return key.String()
 }
 
 // columnEngineMaxEvents bounds the events a query's range may hold for the
