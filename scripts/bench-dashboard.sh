@@ -25,3 +25,4 @@ curl -fs -b "$jar" -o /dev/null "$url" # warm the caches once
 for i in $(seq "$runs"); do
 	curl -fs -b "$jar" -o /dev/null -w '%{time_total}\n' "$url"
 done | sort -n | awk '{a[NR]=$1*1000} END {printf "dashboard, 30 days: min %.0f ms, median %.0f ms, max %.0f ms (%d runs)\n", a[1], a[int((NR+1)/2)], a[NR], NR}'
+echo "server peak RSS: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"

@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"testing"
+	"time"
 
 	"github.com/liveops/liveops/internal/account"
 	"github.com/liveops/liveops/internal/auth"
@@ -126,5 +129,39 @@ func BenchmarkDemoDashboard(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkFilledDashboard renders the 30-day dashboard of the service
+// `loadgen fill` makes, filtered by LIVEOPS_BENCH_FILTER (an f= value),
+// against a copy of LIVEOPS_BENCH_DB: for profiling the filtered page.
+func BenchmarkFilledDashboard(b *testing.B) {
+	path := os.Getenv("LIVEOPS_BENCH_DB")
+	if path == "" {
+		b.Skip("set LIVEOPS_BENCH_DB to a database made by loadgen fill")
+	}
+	ctx := context.Background()
+	a, err := New(ctx, Config{DB: path})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { a.Close() })
+	email, password := fmt.Sprintf("bench-%d@example.gov", time.Now().UnixNano()), "a bench password for the dashboard"
+	if _, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: email, Role: auth.Admin, AllServices: true, Password: password}); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	b.Cleanup(srv.Close)
+	c := newClient(&testing.T{}, srv.URL)
+	c.do("GET", "/login", nil)
+	if code, _, _ := c.do("POST", "/login", url.Values{"email": {email}, "password": {password}}); code != http.StatusSeeOther {
+		b.Fatalf("sign in: %d", code)
+	}
+	page := "/services/dashboard-benchmark/analytics?f=" + url.QueryEscape(os.Getenv("LIVEOPS_BENCH_FILTER"))
+	c.do("GET", page, nil) // warm: segments built or read
+	for b.Loop() {
+		if code, body, _ := c.do("GET", page, nil); code != 200 {
+			b.Fatalf("status %d %.300s", code, body)
+		}
 	}
 }
