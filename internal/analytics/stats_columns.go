@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -386,6 +387,21 @@ func sessionsIn(d *colDay, set map[int64]bool) mask {
 	return m
 }
 
+// goalBits is, for each event of a day, the goals of gs (at most 64) it
+// completes, as bits.
+func goalBits(d *colDay, gs []ResolvedGoal) []uint64 {
+	out := make([]uint64, len(d.evTS))
+	for j, g := range gs {
+		m := goalMask(d, []ResolvedGoal{g})
+		for i, ok := range m {
+			if ok {
+				out[i] |= 1 << j
+			}
+		}
+	}
+	return out
+}
+
 // goalMask is the events that complete one of gs.
 func goalMask(d *colDay, gs []ResolvedGoal) mask {
 	m := make(mask, len(d.evTS))
@@ -576,8 +592,26 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 			return err
 		}
 	}
+	// A goal dimension: each row counts for every goal it completes (a
+	// visit, for every goal an event of it in range completes).
+	gi := slices.IndexFunc(x.q.Dimensions, func(d statsquery.Dimension) bool { return d.Kind == statsquery.KindGoal })
+	var visitGoals map[int64]uint64
+	if gi >= 0 && table == onSessions {
+		visitGoals = map[int64]uint64{}
+		for _, d := range r.days {
+			for i, b := range goalBits(d, x.goals) {
+				if b != 0 && d.evTS[i] >= x.from && d.evTS[i] < x.to {
+					visitGoals[d.runSession[d.evRun[i]]] |= b
+				}
+			}
+		}
+	}
 	filterKey := x.filterKey()
 	for di, d := range r.days {
+		var evGoals []uint64
+		if gi >= 0 && table == onEvents {
+			evGoals = goalBits(d, x.goals)
+		}
 		m, err := x.ev.segments.mask(d, filterKey, table, func() (mask, error) { return x.colMask(ctx, r, di, x.q.Filters, table) })
 		if err != nil {
 			return err
@@ -626,63 +660,18 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 			if !ok {
 				continue
 			}
-			// Neighbouring rows mostly share their group.
-			g := last
-			if g == nil || k != lastKey {
-				g = groups[k]
-			}
-			if g == nil {
-				g = &colAcc{lastVisitor: -1 << 63, lastVisit: -1 << 63}
-				for di, dim := range x.q.Dimensions {
-					if dim.Kind == statsquery.KindProp {
-						g.dims = append(g.dims, groupValue{text: k.text})
-					} else {
-						g.dims = append(g.dims, groupValue{id: k.v[di]})
-					}
-				}
-				groups[k] = g
-				order = append(order, g)
-			}
-			last, lastKey = g, k
+			goals := uint64(1) // one pass, unless by goal
 			switch {
-			case table == onSessions:
-				g.countVisitor(d.sesVisitor[i], r.visitCrossVisitor[di][i])
-				g.visits++
-				g.durationMS += d.sesEnd[i] - d.sesStart[i]
-				g.sessionPageviews += d.sesPageviews[i]
-				if scope[i] {
-					g.bounceVisits++
-					if d.sesBounce[i] {
-						g.bounces++
-					}
+			case evGoals != nil:
+				goals = evGoals[i]
+			case visitGoals != nil:
+				goals = visitGoals[d.sesSession[i]]
+			}
+			for ; goals != 0; goals &= goals - 1 {
+				if gi >= 0 {
+					k.v[gi] = int64(bits.TrailingZeros64(goals))
 				}
-			case engagement:
-				run := d.evRun[i]
-				visitor, session := d.runVisitor[run], d.runSession[run]
-				g.countVisitor(visitor, r.runCrossVisitor[di][run])
-				if g.engagedVisits == nil {
-					g.engagedVisits = map[[2]int64]*[2]int64{}
-				}
-				key := [2]int64{session, visitor}
-				ev := g.engagedVisits[key]
-				if ev == nil {
-					ev = &[2]int64{-1, -1}
-					g.engagedVisits[key] = ev
-				}
-				if e := d.evEngaged[i]; e >= 0 {
-					ev[0] = max(ev[0], 0) + e
-				}
-				if s := int64(d.evScroll[i]); s >= 0 {
-					ev[1] = max(ev[1], s)
-				}
-			default:
-				run := d.evRun[i]
-				g.countVisitor(d.runVisitor[run], r.runCrossVisitor[di][run])
-				g.countVisit(d.runSession[run], r.runCrossVisit[di][run])
-				g.events++
-				if int64(d.evIDs[0][i]) == x.pageviewID {
-					g.pageviews++
-				}
+				x.accumulate(r, di, d, i, table, engagement, scope, k, &last, &lastKey, groups, &order)
 			}
 		}
 	}
@@ -717,11 +706,76 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 	return nil
 }
 
+// accumulate adds row i of a day to its group, as key k names it.
+func (x *execution) accumulate(r *colRange, di int, d *colDay, i, table int, engagement bool, scope mask, k colKey,
+	last **colAcc, lastKey *colKey, groups map[colKey]*colAcc, order *[]*colAcc) {
+	// Neighbouring rows mostly share their group.
+	g := *last
+	if g == nil || k != *lastKey {
+		g = groups[k]
+	}
+	if g == nil {
+		g = &colAcc{lastVisitor: -1 << 63, lastVisit: -1 << 63}
+		for di, dim := range x.q.Dimensions {
+			if dim.Kind == statsquery.KindProp {
+				g.dims = append(g.dims, groupValue{text: k.text})
+			} else {
+				g.dims = append(g.dims, groupValue{id: k.v[di]})
+			}
+		}
+		groups[k] = g
+		*order = append(*order, g)
+	}
+	*last, *lastKey = g, k
+	switch {
+	case table == onSessions:
+		g.countVisitor(d.sesVisitor[i], r.visitCrossVisitor[di][i])
+		g.visits++
+		g.durationMS += d.sesEnd[i] - d.sesStart[i]
+		g.sessionPageviews += d.sesPageviews[i]
+		if scope[i] {
+			g.bounceVisits++
+			if d.sesBounce[i] {
+				g.bounces++
+			}
+		}
+	case engagement:
+		run := d.evRun[i]
+		visitor, session := d.runVisitor[run], d.runSession[run]
+		g.countVisitor(visitor, r.runCrossVisitor[di][run])
+		if g.engagedVisits == nil {
+			g.engagedVisits = map[[2]int64]*[2]int64{}
+		}
+		key := [2]int64{session, visitor}
+		ev := g.engagedVisits[key]
+		if ev == nil {
+			ev = &[2]int64{-1, -1}
+			g.engagedVisits[key] = ev
+		}
+		if e := d.evEngaged[i]; e >= 0 {
+			ev[0] = max(ev[0], 0) + e
+		}
+		if s := int64(d.evScroll[i]); s >= 0 {
+			ev[1] = max(ev[1], s)
+		}
+	default:
+		run := d.evRun[i]
+		g.countVisitor(d.runVisitor[run], r.runCrossVisitor[di][run])
+		g.countVisit(d.runSession[run], r.runCrossVisit[di][run])
+		g.events++
+		if int64(d.evIDs[0][i]) == x.pageviewID {
+			g.pageviews++
+		}
+	}
+}
+
 // colKeys says how each dimension's value is found for a day's row.
 func (x *execution) colKeys(d *colDay, table int, ts []int64, buckets [][2]int64) ([]func(int, *colKey) bool, error) {
 	var keyOf []func(i int, k *colKey) bool
 	for di, dim := range x.q.Dimensions {
 		switch {
+		case dim.Kind == statsquery.KindGoal:
+			// set by runColumns, once for each goal the row completes
 		case dim.IsTime():
 			keyOf = append(keyOf, func(i int, k *colKey) bool {
 				t := ts[i]

@@ -15,7 +15,8 @@ import (
 // merges their rows by dimension values.
 func (x *execution) groups(ctx context.Context) ([]*group, error) {
 	for i, d := range x.q.Dimensions {
-		if d.Kind == statsquery.KindGoal {
+		// The column engine counts every goal in one pass (up to 64).
+		if d.Kind == statsquery.KindGoal && !(x.columnsAnswer() && len(x.goals) <= 64) {
 			return x.goalGroups(ctx, i)
 		}
 	}
