@@ -654,8 +654,8 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 				continue
 			}
 			var k colKey
-			for _, f := range keyOf {
-				ok = ok && f(i, &k)
+			for j := range keyOf {
+				ok = ok && keyOf[j].set(i, &k)
 			}
 			if !ok {
 				continue
@@ -769,43 +769,74 @@ func (x *execution) accumulate(r *colRange, di int, d *colDay, i, table int, eng
 	}
 }
 
-// colKeys says how each dimension's value is found for a day's row.
-func (x *execution) colKeys(d *colDay, table int, ts []int64, buckets [][2]int64) ([]func(int, *colKey) bool, error) {
-	var keyOf []func(i int, k *colKey) bool
+// keyer finds one dimension's value for a day's row.
+type keyer struct {
+	mode    int // keyID, keyRunID, keyTime or keyProp
+	di      int // the dimension's place in the key
+	vals    []int32
+	run     []int32
+	ts      []int64
+	buckets [][2]int64
+	props   []int32
+	texts   []string // per distinct props text: the property, or "" before it is read
+	read    []bool
+	raw     []string
+	name    string
+}
+
+const (
+	keyID = iota
+	keyRunID
+	keyTime
+	keyProp
+)
+
+// set puts row i's value in k; false when the row falls in no bucket.
+func (kr *keyer) set(i int, k *colKey) bool {
+	switch kr.mode {
+	case keyID:
+		k.v[kr.di] = int64(kr.vals[i])
+	case keyRunID:
+		k.v[kr.di] = int64(kr.vals[kr.run[i]])
+	case keyTime:
+		t := kr.ts[i]
+		j := sort.Search(len(kr.buckets), func(j int) bool { return kr.buckets[j][1] > t })
+		if j == len(kr.buckets) || t < kr.buckets[j][0] {
+			return false
+		}
+		k.v[kr.di] = int64(j)
+	case keyProp:
+		k.text = noneProp
+		if p := kr.props[i]; p >= 0 {
+			if !kr.read[p] {
+				v, ok := propOf(kr.raw[p], kr.name)
+				if !ok {
+					v = noneProp
+				}
+				kr.texts[p], kr.read[p] = v, true
+			}
+			k.text = kr.texts[p]
+		}
+	}
+	return true
+}
+
+// colKeys says how each dimension's value is found for a day's row (a
+// goal dimension's is set by runColumns, once for each goal a row
+// completes).
+func (x *execution) colKeys(d *colDay, table int, ts []int64, buckets [][2]int64) ([]keyer, error) {
+	var keyOf []keyer
 	for di, dim := range x.q.Dimensions {
 		switch {
 		case dim.Kind == statsquery.KindGoal:
-			// set by runColumns, once for each goal the row completes
 		case dim.IsTime():
-			keyOf = append(keyOf, func(i int, k *colKey) bool {
-				t := ts[i]
-				j := sort.Search(len(buckets), func(j int) bool { return buckets[j][1] > t })
-				if j == len(buckets) || t < buckets[j][0] {
-					return false
-				}
-				k.v[di] = int64(j)
-				return true
-			})
+			keyOf = append(keyOf, keyer{mode: keyTime, di: di, ts: ts, buckets: buckets})
 		case dim.Kind == statsquery.KindProp:
 			if table == onSessions {
 				return nil, fault.Invalidf("dimensions", "%s cannot be combined with visit metrics", dim)
 			}
-			name := dim.PropName
-			texts := make([]*string, len(d.props))
-			keyOf = append(keyOf, func(i int, k *colKey) bool {
-				k.text = noneProp
-				if p := d.evProps[i]; p >= 0 {
-					if texts[p] == nil {
-						v, ok := propOf(d.props[p], name)
-						if !ok {
-							v = noneProp
-						}
-						texts[p] = &v
-					}
-					k.text = *texts[p]
-				}
-				return true
-			})
+			keyOf = append(keyOf, keyer{mode: keyProp, di: di, props: d.evProps, raw: d.props, name: dim.PropName,
+				texts: make([]string, len(d.props)), read: make([]bool, len(d.props))})
 		default:
 			col := columns[dim.Kind][table]
 			if dim.Kind == statsquery.KindPage && table == onSessions {
@@ -819,9 +850,9 @@ func (x *execution) colKeys(d *colDay, table int, ts []int64, buckets [][2]int64
 				return nil, fmt.Errorf("column engine: no column %s", col)
 			}
 			if perRun {
-				keyOf = append(keyOf, func(i int, k *colKey) bool { k.v[di] = int64(vals[d.evRun[i]]); return true })
+				keyOf = append(keyOf, keyer{mode: keyRunID, di: di, vals: vals, run: d.evRun})
 			} else {
-				keyOf = append(keyOf, func(i int, k *colKey) bool { k.v[di] = int64(vals[i]); return true })
+				keyOf = append(keyOf, keyer{mode: keyID, di: di, vals: vals})
 			}
 		}
 	}
