@@ -473,6 +473,7 @@ type segments struct {
 	cross    map[[3]int64]*crossing // by service and first and last day
 	names    map[int32]string       // dictionary texts by id: they never change
 	masks    map[maskKey]mask       // a day's rows that pass a query's filters
+	goals    map[maskKey][]uint64   // a day's events' goals, by the goals' key
 	bytes    int
 	budget   int
 	maskRows int
@@ -504,7 +505,7 @@ const segmentCacheBytes = 96 << 20
 const openDayTTL = 10 * time.Second
 
 func newSegments() *segments {
-	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, names: map[int32]string{}, masks: map[maskKey]mask{}, budget: segmentCacheBytes, now: time.Now}
+	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, names: map[int32]string{}, masks: map[maskKey]mask{}, goals: map[maskKey][]uint64{}, budget: segmentCacheBytes, now: time.Now}
 }
 
 // day returns one day of the service, [start, end) in Unix ms.
@@ -638,6 +639,7 @@ func (sg *segments) mask(d *colDay, filter string, table int, make func() (mask,
 	sg.maskRows += len(m)
 	if sg.maskRows > maxMaskRows {
 		clear(sg.masks)
+		clear(sg.goals)
 		sg.maskRows = len(m)
 	}
 	sg.masks[key] = slices.Clone(m)
@@ -653,6 +655,35 @@ func (sg *segments) dropMasks(d *colDay) {
 			delete(sg.masks, k)
 		}
 	}
+	for k, g := range sg.goals {
+		if k.day == d {
+			sg.maskRows -= len(g)
+			delete(sg.goals, k)
+		}
+	}
+}
+
+// goalBits returns a day's events' goals for the goals named by key,
+// computing them with make once.
+func (sg *segments) goalBits(d *colDay, key string, make func() []uint64) []uint64 {
+	k := maskKey{d, key, onEvents}
+	sg.mu.Lock()
+	g, ok := sg.goals[k]
+	sg.mu.Unlock()
+	if ok {
+		return g
+	}
+	g = make()
+	sg.mu.Lock()
+	sg.maskRows += len(g)
+	if sg.maskRows > maxMaskRows {
+		clear(sg.masks)
+		clear(sg.goals)
+		sg.maskRows = len(g)
+	}
+	sg.goals[k] = g
+	sg.mu.Unlock()
+	return g
 }
 
 // maxNames bounds the dictionary texts kept.

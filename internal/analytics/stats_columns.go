@@ -387,6 +387,21 @@ func sessionsIn(d *colDay, set map[int64]bool) mask {
 	return m
 }
 
+// dayGoals is goalBits for the query's goals, kept between queries.
+func (x *execution) dayGoals(d *colDay) []uint64 {
+	var key strings.Builder
+	for _, g := range x.goals {
+		fmt.Fprintf(&key, "%s\x00%d\x00", g.DisplayName, g.Name)
+		ids := make([]int64, 0, len(g.Pages))
+		for id := range g.Pages {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		fmt.Fprint(&key, ids, g.Pages == nil, "\x00")
+	}
+	return x.ev.segments.goalBits(d, key.String(), func() []uint64 { return goalBits(d, x.goals) })
+}
+
 // goalBits is, for each event of a day, the goals of gs (at most 64) it
 // completes, as bits.
 func goalBits(d *colDay, gs []ResolvedGoal) []uint64 {
@@ -599,7 +614,7 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 	if gi >= 0 && table == onSessions {
 		visitGoals = map[int64]uint64{}
 		for _, d := range r.days {
-			for i, b := range goalBits(d, x.goals) {
+			for i, b := range x.dayGoals(d) {
 				if b != 0 && d.evTS[i] >= x.from && d.evTS[i] < x.to {
 					visitGoals[d.runSession[d.evRun[i]]] |= b
 				}
@@ -610,7 +625,7 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 	for di, d := range r.days {
 		var evGoals []uint64
 		if gi >= 0 && table == onEvents {
-			evGoals = goalBits(d, x.goals)
+			evGoals = x.dayGoals(d)
 		}
 		m, err := x.ev.segments.mask(d, filterKey, table, func() (mask, error) { return x.colMask(ctx, r, di, x.q.Filters, table) })
 		if err != nil {
