@@ -49,7 +49,7 @@ func (p *Pipeline) restore(ctx context.Context, now time.Time) error {
 
 func (p *Pipeline) restoreService(ctx context.Context, service int64, zone *time.Location, since, startedAfter int64) error {
 	rows, err := p.db.QueryContext(ctx, `SELECT s.session_id, s.visitor_id, s.start_ts, s.end_ts, s.pageviews, s.events, s.bounce,
-		s.entry_page, s.exit_page, s.hostname, s.source, s.referrer, s.channel, s.utm_source, s.utm_medium, s.utm_campaign,
+		s.entry_page, s.exit_page, s.hostname, s.exit_hostname, s.source, s.referrer, s.channel, s.utm_source, s.utm_medium, s.utm_campaign,
 		s.utm_term, s.utm_content, s.device, s.browser, s.browser_version, s.os, s.os_version, s.country,
 		coalesce(b.value, ''), coalesce(bv.value, ''), coalesce(o.value, ''), coalesce(ov.value, '')
 		FROM analytics_sessions s
@@ -69,7 +69,7 @@ func (p *Pipeline) restoreService(ctx context.Context, service int64, zone *time
 		v := &s.visit
 		var bounce bool
 		var browser, browserVersion, os, osVersion string
-		if err := rows.Scan(&s.id, &s.visitor, &s.start, &s.last, &s.pageviews, &s.events, &bounce, &s.entry, &s.exit, &s.host,
+		if err := rows.Scan(&s.id, &s.visitor, &s.start, &s.last, &s.pageviews, &s.events, &bounce, &s.entry, &s.exit, &s.host, &s.exitHost,
 			&v.source, &v.referrer, &v.channel, &v.utmSource, &v.utmMedium, &v.utmCampaign, &v.utmTerm, &v.utmContent,
 			&v.device, &v.browser, &v.browserVersion, &v.os, &v.osVersion, &v.country,
 			&browser, &browserVersion, &os, &osVersion); err != nil {

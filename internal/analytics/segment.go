@@ -90,9 +90,11 @@ func (d *colDay) sorted() (visitors, visits, visitVisitors []int64) {
 var (
 	eventLevel = [...]string{"name", "page", "hostname"}
 	runLevel   = [...]string{"source", "referrer", "channel", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
-		"device", "browser", "browser_version", "os", "os_version", "country", "visit_entry_page", "visit_exit_page", "visit_hostname"}
+		"device", "browser", "browser_version", "os", "os_version", "country", "visit_entry_page", "visit_exit_page", "visit_hostname",
+		"visit_exit_hostname"}
 	visitLevel = [...]string{"entry_page", "exit_page", "hostname", "source", "referrer", "channel", "utm_source", "utm_medium",
-		"utm_campaign", "utm_term", "utm_content", "device", "browser", "browser_version", "os", "os_version", "country"}
+		"utm_campaign", "utm_term", "utm_content", "device", "browser", "browser_version", "os", "os_version", "country",
+		"exit_hostname"}
 )
 
 // errWideID is a dictionary id too big for a segment's 32-bit columns:
@@ -116,6 +118,7 @@ func buildDay(ctx context.Context, db interface {
 		sel += ", e." + c
 	}
 	sel += ", coalesce(s.entry_page, -1), coalesce(s.exit_page, -1), coalesce(s.hostname, -1)"
+	sel += ", coalesce(s.exit_hostname, -1)"
 	rows, err := db.QueryContext(ctx, `SELECT `+sel+` FROM analytics_events e
 		LEFT JOIN analytics_sessions s ON s.service_id = e.service_id AND s.session_id = e.session_id
 		WHERE e.service_id = $1 AND e.ts >= $2 AND e.ts < $3`, service, start, end)
@@ -255,7 +258,8 @@ func cmpInt(a, b int64) int {
 
 // The encoding: a version byte, then every column as a count and its
 // values as zig-zag varints (times as deltas), strings as length and bytes.
-const segmentVersion = 1
+// Version 2 added the visits' exit hostname: older segments are built again.
+const segmentVersion = 2
 
 type encoder struct{ b []byte }
 

@@ -80,6 +80,7 @@ type session struct {
 	pageviews, events    int64
 	interactive          bool // had an interactive custom event: not a bounce
 	entry, exit, host    int64
+	exitHost             int64 // the hostname of the exit page
 	visit                visitIDs
 	// stored is set once a committed batch wrote the visit's row, so that
 	// later batches update the row rather than insert it.
@@ -317,6 +318,7 @@ func (sz *sessionizer) process(ev *Event, dict *dictionary, d *deltas) *session 
 	if fresh {
 		s = &session{id: sz.newID(), service: ev.ServiceID, visitor: ev.VisitorID, zone: ev.Zone,
 			start: ms, last: ms, entry: page, exit: page, host: dict.id(ev.Hostname), visit: dict.visitIDs(&ev.Visit)}
+		s.exitHost = s.host
 		sz.sessions[key] = s
 	}
 	old, oldExit := s.visitCounts(), s.exit
@@ -325,7 +327,7 @@ func (sz *sessionizer) process(ev *Event, dict *dictionary, d *deltas) *session 
 	pageview := ev.Name == PageviewName
 	if pageview {
 		s.pageviews++
-		s.exit = page
+		s.exit, s.exitHost = page, dict.id(ev.Hostname)
 	} else if ev.Interactive {
 		s.interactive = true
 	}

@@ -293,7 +293,8 @@ func (x *execution) colLeafMask(ctx context.Context, r *colRange, di int, l *sta
 
 // Columns of events that hold their visit's values, for filters on
 // dimensions only visits have (the SQL engine reaches the visits table).
-var visitOnEvents = map[string]string{"entry_page": "visit_entry_page", "exit_page": "visit_exit_page", "hostname": "visit_hostname"}
+var visitOnEvents = map[string]string{"entry_page": "visit_entry_page", "exit_page": "visit_exit_page", "hostname": "visit_hostname",
+	"exit_hostname": "visit_exit_hostname"}
 
 // idMask is the rows whose id is in set; a per-run column is tested once
 // per run.

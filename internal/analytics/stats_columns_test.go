@@ -43,6 +43,10 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 				host := pick("apply.example.gov", "www2.example.gov")
 				for range 1 + rng.IntN(6) {
 					at = at.Add(time.Duration(rng.IntN(20*60)) * time.Second)
+					if rng.IntN(4) == 0 {
+						// Visits that move between hosts, so exit and entry hostnames differ.
+						host = pick("apply.example.gov", "www2.example.gov", "help.example.gov")
+					}
 					ev := &Event{ServiceID: svc.ID, Zone: zone, Time: at, VisitorID: visitor, Name: PageviewName, Page: pick(pages...),
 						Hostname: host, Visit: visit, ScrollDepth: -1, EngagedMS: -1}
 					switch rng.IntN(6) {
@@ -78,6 +82,8 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			`["is","event:goal",["Download","Visit /apply/done"]]`, `["is","visit:device",["(not set)"]]`, `["is","visit:utm_campaign",["spring"]]`,
 			`["is","visit:entry_page_hostname",["www2.example.gov"]]`, `["is","visit:channel",["Referral"]]`,
 			`["is","event:page",["/nowhere"]]`, `["is","event:props:plan",["none-such"]]`,
+			`["is","visit:exit_page_hostname",["help.example.gov"]]`, `["contains","visit:exit_page_hostname",["www2"]]`,
+			`["is","visit:screen",["Mobile","(not set)"]]`, `["is_not","visit:screen",["Desktop"]]`,
 		}
 		filter := func() string {
 			switch rng.IntN(5) {
@@ -96,13 +102,15 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 		}
 		dimSets := [][]string{nil, {"event:page"}, {"visit:source"}, {"visit:entry_page"}, {"visit:exit_page"}, {"event:name"},
 			{"time:day"}, {"time:hour"}, {"visit:browser", "visit:os"}, {"event:props:plan"}, {"event:goal"}, {"visit:country", "time:day"},
-			{"event:hostname"}, {"visit:entry_page_hostname"}, {"event:page", "visit:device"}}
+			{"event:hostname"}, {"visit:entry_page_hostname"}, {"event:page", "visit:device"},
+			{"visit:exit_page_hostname"}, {"visit:entry_page_hostname", "visit:exit_page_hostname"}, {"visit:screen"},
+			{"visit:exit_page", "visit:screen"}}
 		metricSets := []string{`"visitors","visits","pageviews","events"`, `"visitors","bounce_rate","visit_duration","views_per_visit"`,
 			`"visitors","percentage"`, `"visitors","conversion_rate"`, `"visitors","scroll_depth","time_on_page"`, `"events","visits"`}
 		ranges := []string{`["2026-05-01","2026-05-06"]`, `["2026-05-02","2026-05-02"]`, `["2026-05-03","2026-05-05"]`}
 		now := start.Add(10 * 24 * time.Hour)
 		compared := 0
-		for i := range 400 {
+		for i := range 500 {
 			dims := dimSets[rng.IntN(len(dimSets))]
 			body := `{"site_id":"apply.example.gov","date_range":` + pick(ranges...) + `,"metrics":[` + pick(metricSets...) + `]`
 			if len(dims) > 0 {

@@ -38,6 +38,9 @@ var columns = map[statsquery.Kind][2]string{
 	statsquery.KindCountry:        {"country", "country"},
 	// A visit's hostname is the one it entered on.
 	statsquery.KindEntryPageHostname: {"", "hostname"},
+	statsquery.KindExitPageHostname:  {"", "exit_hostname"},
+	// Plausible's screen size is what liveops calls the device.
+	statsquery.KindScreen: {"device", "device"},
 }
 
 const (
@@ -92,7 +95,7 @@ func (x *execution) prepare(ctx context.Context) error {
 		switch {
 		case d.IsEvent():
 			eventDim = true
-		case d.Kind == statsquery.KindEntryPage || d.Kind == statsquery.KindExitPage:
+		case d.IsSessionOnly():
 			entryExitDim = true
 		}
 	}
@@ -114,25 +117,30 @@ func (x *execution) prepare(ctx context.Context) error {
 	return unsupported
 }
 
-// visitHostnames are the dimensions whose values a visit takes where it
-// entered: with an event:hostname filter, Plausible keeps only the visits
-// that entered on a matching hostname for them, so that a visit that came
-// in on another site does not lend its source to this one.
-var visitHostnames = map[statsquery.Kind]bool{
-	statsquery.KindSource: true, statsquery.KindEntryPage: true, statsquery.KindReferrer: true,
-	statsquery.KindUTMMedium: true, statsquery.KindUTMSource: true, statsquery.KindUTMCampaign: true,
-	statsquery.KindUTMContent: true, statsquery.KindUTMTerm: true,
+// visitHostnames maps the dimensions whose values a visit takes where it
+// entered (or, for the exit page, where it left) to that hostname: with an
+// event:hostname filter, Plausible keeps only the visits that entered (or
+// left) on a matching hostname for them, so that a visit that came in on
+// another site does not lend its source to this one.
+var visitHostnames = map[statsquery.Kind]statsquery.Kind{
+	statsquery.KindSource: statsquery.KindEntryPageHostname, statsquery.KindEntryPage: statsquery.KindEntryPageHostname,
+	statsquery.KindReferrer: statsquery.KindEntryPageHostname, statsquery.KindUTMMedium: statsquery.KindEntryPageHostname,
+	statsquery.KindUTMSource: statsquery.KindEntryPageHostname, statsquery.KindUTMCampaign: statsquery.KindEntryPageHostname,
+	statsquery.KindUTMContent: statsquery.KindEntryPageHostname, statsquery.KindUTMTerm: statsquery.KindEntryPageHostname,
+	statsquery.KindExitPage: statsquery.KindExitPageHostname,
 }
 
 // extendHostnameFilters adds, for a breakdown by one of visitHostnames,
 // each top-level event:hostname filter again as a filter on the visit's
-// entry hostname.
+// entry or exit hostname.
 func (x *execution) extendHostnameFilters() {
-	breakdown := false
+	var hostKinds []statsquery.Kind
 	for _, d := range x.q.Dimensions {
-		breakdown = breakdown || visitHostnames[d.Kind]
+		if k, ok := visitHostnames[d.Kind]; ok && !slices.Contains(hostKinds, k) {
+			hostKinds = append(hostKinds, k)
+		}
 	}
-	if !breakdown {
+	if len(hostKinds) == 0 {
 		return
 	}
 	top := []statsquery.Filter{x.q.Filters}
@@ -142,9 +150,11 @@ func (x *execution) extendHostnameFilters() {
 	var extra []statsquery.Filter
 	for _, f := range top {
 		if l, ok := f.(*statsquery.Leaf); ok && l.Dimension.Kind == statsquery.KindHostname {
-			entry := *l
-			entry.Dimension = statsquery.Dimension{Kind: statsquery.KindEntryPageHostname}
-			extra = append(extra, &entry)
+			for _, k := range hostKinds {
+				visit := *l
+				visit.Dimension = statsquery.Dimension{Kind: k}
+				extra = append(extra, &visit)
+			}
 		}
 	}
 	if len(extra) > 0 {

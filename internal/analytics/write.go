@@ -32,7 +32,7 @@ const eventColumns = `service_id, ts, visitor_id, session_id, name, page, hostna
 	utm_content, device, browser, browser_version, os, os_version, country`
 
 const sessionColumns = `service_id, session_id, visitor_id, start_ts, end_ts, pageviews, events, bounce, entry_page,
-	exit_page, hostname, source, referrer, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+	exit_page, hostname, exit_hostname, source, referrer, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
 	device, browser, browser_version, os, os_version, country`
 
 // rowsPerInsert keeps a multi-row INSERT under SQLite's 32,766 parameters.
@@ -231,12 +231,13 @@ func (w *writer) upsertSessions(ctx context.Context, tx store.Querier, set map[*
 	}
 	err := w.insertRows(ctx, tx, `INSERT INTO analytics_sessions (`+sessionColumns+`) VALUES `,
 		` ON CONFLICT (service_id, session_id) DO UPDATE SET end_ts = excluded.end_ts, pageviews = excluded.pageviews,
-		events = excluded.events, bounce = excluded.bounce, exit_page = excluded.exit_page`,
-		25, len(list), func(i int, a []any) []any {
+		events = excluded.events, bounce = excluded.bounce, exit_page = excluded.exit_page,
+		exit_hostname = excluded.exit_hostname`,
+		26, len(list), func(i int, a []any) []any {
 			s := list[i]
 			v := &s.visit
 			return append(a, s.service, s.id, s.visitor, s.start, s.last, s.pageviews, s.events, s.bounce() == 1, s.entry,
-				s.exit, s.host, v.source, v.referrer, v.channel, v.utmSource, v.utmMedium, v.utmCampaign, v.utmTerm,
+				s.exit, s.host, s.exitHost, v.source, v.referrer, v.channel, v.utmSource, v.utmMedium, v.utmCampaign, v.utmTerm,
 				v.utmContent, v.device, v.browser, v.browserVersion, v.os, v.osVersion, v.country)
 		})
 	if err != nil {
@@ -269,13 +270,13 @@ func (w *writer) updateSessions(ctx context.Context, tx store.Querier, list []*s
 				return nil, fmt.Errorf("%T cannot prepare statements", tx)
 			}
 			var err error
-			stmt, err = p.PrepareContext(ctx, `UPDATE analytics_sessions SET end_ts = ?, pageviews = ?, events = ?, bounce = ?, exit_page = ?
-				WHERE service_id = ? AND session_id = ?`)
+			stmt, err = p.PrepareContext(ctx, `UPDATE analytics_sessions SET end_ts = ?, pageviews = ?, events = ?, bounce = ?, exit_page = ?,
+				exit_hostname = ? WHERE service_id = ? AND session_id = ?`)
 			if err != nil {
 				return nil, err
 			}
 		}
-		res, err := stmt.ExecContext(ctx, s.last, s.pageviews, s.events, s.bounce() == 1, s.exit, s.service, s.id)
+		res, err := stmt.ExecContext(ctx, s.last, s.pageviews, s.events, s.bounce() == 1, s.exit, s.exitHost, s.service, s.id)
 		if err != nil {
 			return nil, err
 		}

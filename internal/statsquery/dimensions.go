@@ -35,6 +35,11 @@ const (
 	KindCountry        Kind = "visit:country"
 	// KindEntryPageHostname is the hostname a visit entered on.
 	KindEntryPageHostname Kind = "visit:entry_page_hostname"
+	// KindExitPageHostname is the hostname of a visit's last page view.
+	KindExitPageHostname Kind = "visit:exit_page_hostname"
+	// KindScreen is Plausible's screen-size category: the same values as
+	// KindDevice (Desktop, Laptop, Tablet, Mobile), under its older name.
+	KindScreen Kind = "visit:screen"
 
 	// Time buckets, in the service's time zone; weeks start on Monday.
 	KindTimeHour  Kind = "time:hour"
@@ -54,16 +59,16 @@ var simpleKinds = []Kind{
 	KindEntryPage, KindExitPage, KindSource, KindReferrer, KindChannel,
 	KindUTMMedium, KindUTMSource, KindUTMCampaign, KindUTMContent, KindUTMTerm,
 	KindDevice, KindBrowser, KindBrowserVersion, KindOS, KindOSVersion, KindCountry, KindEntryPageHostname,
+	KindExitPageHostname, KindScreen,
 }
 
 var timeKinds = []Kind{kindTimeAuto, KindTimeHour, KindTimeDay, KindTimeWeek, KindTimeMonth}
 
 // plausibleOnlyDimensions exist in Plausible's public API, but liveops
-// stores no data for them yet (no regions, cities or screen sizes, no
-// exit hostname per session).
+// stores no data for them yet (no regions or cities).
 var plausibleOnlyDimensions = []string{
-	"visit:screen", "visit:region", "visit:city", "visit:country_name", "visit:region_name",
-	"visit:city_name", "visit:exit_page_hostname",
+	"visit:region", "visit:city", "visit:country_name", "visit:region_name",
+	"visit:city_name",
 }
 
 // Dimension is one grouping or filtering attribute.
@@ -274,4 +279,15 @@ func resolveOrderBy(q *Query, entries []orderEntry, dimNames []string) error {
 		q.OrderBy = append(q.OrderBy, o)
 	}
 	return nil
+}
+
+// IsSessionOnly reports whether d exists only per visit, not on each
+// event: the entry and exit pages and their hostnames (Plausible's
+// TableDecider puts them on sessions alone).
+func (d Dimension) IsSessionOnly() bool {
+	switch d.Kind {
+	case KindEntryPage, KindExitPage, KindEntryPageHostname, KindExitPageHostname:
+		return true
+	}
+	return false
 }

@@ -153,7 +153,7 @@ func validateMetrics(q *Query) error {
 		switch {
 		case d.IsEvent():
 			eventDims = append(eventDims, "`"+d.String()+"`")
-		case d.Kind == KindEntryPage || d.Kind == KindExitPage:
+		case d.IsSessionOnly():
 			sessionDims = append(sessionDims, "`"+d.String()+"`")
 		}
 	}

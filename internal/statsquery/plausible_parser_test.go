@@ -54,8 +54,7 @@ import (
 //
 // Ported with a change:
 //   - Filters and dimensions on visit:city, visit:city_name, visit:region,
-//     visit:region_name, visit:country_name, visit:screen and
-//     visit:exit_page_hostname (QPB "numbers are
+//     visit:region_name and visit:country_name (QPB "numbers are
 //     valid for visit:city", "strings are valid for visit:city", "valid
 //     nested `not`, `and` and `or`", and the "filtering by visit:*" and
 //     "visit:* dimension" cases for them) are refused as not supported until
@@ -242,6 +241,12 @@ func TestPlausibleErrors(t *testing.T) {
 			"Session metric(s) `bounce_rate` cannot be queried along with event dimension(s) `event:props:foo`"},
 		{"QPB fails if using event metric with session-only dimension", pq(`"metrics": ["events"]`, `"dimensions": ["visit:exit_page"]`), nil,
 			"Event metric(s) `events` cannot be queried along with session dimension(s) `visit:exit_page`"},
+		// The same rule for the entry and exit hostnames, which Plausible's
+		// TableDecider.dimension_partitioner also puts on sessions alone.
+		{"event metric with visit:exit_page_hostname", pq(`"metrics": ["pageviews"]`, `"dimensions": ["visit:exit_page_hostname"]`), nil,
+			"Event metric(s) `pageviews` cannot be queried along with session dimension(s) `visit:exit_page_hostname`"},
+		{"event metric with visit:entry_page_hostname", pq(`"metrics": ["events"]`, `"dimensions": ["visit:entry_page_hostname"]`), nil,
+			"Event metric(s) `events` cannot be queried along with session dimension(s) `visit:entry_page_hostname`"},
 
 		// segments: liveops has none
 		{"QPB parsing fails when too many segments in query", pq(`"filters": [["and", [` + strings.Join(segments, ", ") + `]]]`), nil,
@@ -396,7 +401,6 @@ func TestPlausibleNotYet(t *testing.T) {
 		{"QPB valid nested `not`, `and` and `or`",
 			pq(`"filters": [["or", [["and", [["is", "visit:city_name", ["Tallinn"]], ["is", "visit:country_name", ["Estonia"]]]], ["not", ["is", "visit:country_name", ["Estonia"]]]]]]`),
 			`Dimension "visit:city_name" is not supported by liveops`},
-		{"QPB visit:screen dimension", pq(`"dimensions": ["visit:screen"]`), `Dimension "visit:screen" is not supported by liveops`},
 		// Plausible's schema errors still come first.
 		{"schema error before not supported", pq(`"dimensions": ["visit:city", "nope"]`), `#/dimensions/1: Invalid dimension "nope"`},
 	}
