@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/liveops/liveops/internal/auth"
@@ -59,6 +60,10 @@ type panel struct {
 	Rows                          []panelRow
 	Skip                          map[string]bool // values not shown (the page-view event in events)
 	Unavailable                   string          // why the panel cannot be shown with the view's filters
+	// Props and Prop are, for the custom properties panel, the property
+	// names seen in the period and the one shown.
+	Props []string
+	Prop  string
 }
 
 type panelRow struct {
@@ -78,6 +83,8 @@ func panels() []*panel {
 		{ID: "pages", Title: "Top pages", Dimension: "event:page", Heading: "Page", Metrics: []string{"visitors", "pageviews"}, Labels: []string{"Visitors", "Page views"}},
 		{ID: "entry-pages", Title: "Entry pages", Dimension: "visit:entry_page", Heading: "Page", Metrics: visit, Labels: visitLabels},
 		{ID: "exit-pages", Title: "Exit pages", Dimension: "visit:exit_page", Heading: "Page", Metrics: []string{"visitors", "visits"}, Labels: []string{"Visitors", "Visits"}},
+		{ID: "entry-hostnames", Title: "Entry hostnames", Dimension: "visit:entry_page_hostname", Heading: "Hostname", Metrics: []string{"visitors", "visits"}, Labels: []string{"Visitors", "Visits"}},
+		{ID: "exit-hostnames", Title: "Exit hostnames", Dimension: "visit:exit_page_hostname", Heading: "Hostname", Metrics: []string{"visitors", "visits"}, Labels: []string{"Visitors", "Visits"}},
 		{ID: "channels", Title: "Channels", Dimension: "visit:channel", Heading: "Channel", Metrics: visit, Labels: visitLabels},
 		{ID: "sources", Title: "Sources", Dimension: "visit:source", Heading: "Source", Metrics: visit, Labels: visitLabels},
 		{ID: "referrers", Title: "Referrers", Dimension: "visit:referrer", Heading: "Referrer", Metrics: visit, Labels: visitLabels},
@@ -90,7 +97,38 @@ func panels() []*panel {
 			Labels: []string{"Visitors", "Completions", "Conversion"}},
 		{ID: "events", Title: "Custom events", Dimension: "event:name", Heading: "Event", Metrics: []string{"visitors", "events"}, Labels: []string{"Visitors", "Events"},
 			Skip: map[string]bool{PageviewName: true}},
+		// The breakdown by one custom property; its dimension is set once
+		// the property is chosen (choosePropPanel).
+		{ID: propsPanel, Title: "Custom properties", Metrics: []string{"visitors", "events", "percentage"}, Labels: []string{"Visitors", "Events", "Share"}},
 	}
+}
+
+// propsPanel is the id of the custom properties panel.
+const propsPanel = "props"
+
+// maxPropNames bounds the property names the panel offers.
+const maxPropNames = 100
+
+// choosePropPanel sets the custom properties panel's dimension: the
+// property the view names, or else the one most used in the period. The
+// panel's dimension stays empty when there is none to show.
+func (d *Dashboard) choosePropPanel(ctx context.Context, s *catalog.Service, v view, r statsquery.DateRange, p *panel) error {
+	names, err := d.stats.events.PropNames(ctx, s.ID, r.From, r.To, maxPropNames)
+	if err != nil {
+		return err
+	}
+	p.Props, p.Prop = names, v.Prop
+	if p.Prop == "" && len(names) > 0 {
+		p.Prop = names[0]
+	}
+	if p.Prop == "" {
+		return nil
+	}
+	if !slices.Contains(names, p.Prop) {
+		p.Props = append(p.Props, p.Prop)
+	}
+	p.Dimension, p.Heading = "event:props:"+p.Prop, p.Prop
+	return nil
 }
 
 // figure is one headline number with its change against the period before.

@@ -69,7 +69,7 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 	data.Attribution = enrich.IPLocAttribution
 	for i, f := range v.Filters {
 		i := i
-		data.Filters = append(data.Filters, filterChip{Label: filterLabels[f.Dimension], Value: f.Value,
+		data.Filters = append(data.Filters, filterChip{Label: filterLabel(f.Dimension), Value: f.Value,
 			Remove: v.link(data.Base, func(c *view) { c.Filters = append(c.Filters[:i:i], c.Filters[i+1:]...) })})
 	}
 	var err error
@@ -118,6 +118,15 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 		return err
 	}
 	for _, p := range panels() {
+		if p.ID == propsPanel {
+			if err := d.choosePropPanel(ctx, s, v, r, p); err != nil {
+				return err
+			}
+		}
+		if p.Dimension == "" {
+			data.Panels = append(data.Panels, p)
+			continue
+		}
 		err := d.fillPanel(ctx, s, v, data.Base, p, 10)
 		var qe *statsquery.Error
 		if errors.As(err, &qe) {
@@ -203,11 +212,12 @@ func (d *Dashboard) exportCSV(w http.ResponseWriter, r *http.Request) error {
 		return web.NotFound("panel")
 	}
 	v := parseView(r.URL.Query())
-	if err := d.fillPanel(r.Context(), s, v, "", p, statsquery.MaxLimit); err != nil {
-		var qe *statsquery.Error
-		if errors.As(err, &qe) {
-			return web.BadRequest("period", "%s", qe.Message)
-		}
+	err = d.exportPanel(r.Context(), s, v, p)
+	var qe *statsquery.Error
+	if errors.As(err, &qe) {
+		return web.BadRequest("period", "%s", qe.Message)
+	}
+	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -219,6 +229,25 @@ func (d *Dashboard) exportCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// exportPanel fills every row of a panel for its CSV.
+func (d *Dashboard) exportPanel(ctx context.Context, s *catalog.Service, v view, p *panel) error {
+	if p.ID == propsPanel {
+		// The period, resolved as the dashboard resolves it.
+		_, q, err := d.run(ctx, s, v.body(site(s), v.dateRange(), []string{"visitors"}, nil))
+		if err != nil {
+			return err
+		}
+		if err := d.choosePropPanel(ctx, s, v, q.DateRange, p); err != nil {
+			return err
+		}
+		if p.Dimension == "" {
+			p.Heading = "Property"
+			return nil
+		}
+	}
+	return d.fillPanel(ctx, s, v, "", p, statsquery.MaxLimit)
 }
 
 // csvSafe keeps a spreadsheet from running a value as a formula.

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/liveops/liveops/internal/statsquery"
 )
 
 // periods are the choices of the dashboard's period picker, as Stats API
@@ -23,6 +25,7 @@ type view struct {
 	To      string
 	Compare bool
 	Filters []viewFilter
+	Prop    string // the custom property the properties panel breaks down by
 }
 
 // viewFilter is one "dimension is value" filter, set by clicking a row.
@@ -36,10 +39,28 @@ var filterLabels = map[string]string{
 	"visit:channel": "Channel", "visit:source": "Source", "visit:referrer": "Referrer",
 	"visit:utm_campaign": "Campaign", "visit:device": "Device", "visit:browser": "Browser",
 	"visit:os": "Operating system", "visit:country": "Country", "event:name": "Event", "event:goal": "Goal",
+	"visit:screen": "Screen size", "visit:entry_page_hostname": "Entry hostname", "visit:exit_page_hostname": "Exit hostname",
+}
+
+// filterLabel names a filter's dimension for its chip; a custom property
+// by its own name.
+func filterLabel(dim string) string {
+	if prop, ok := strings.CutPrefix(dim, "event:props:"); ok {
+		return "Property " + prop
+	}
+	return filterLabels[dim]
+}
+
+// propName is a property name the view accepts, as the Stats API does.
+func propName(name string) bool {
+	return name != "" && len(name) <= statsquery.MaxPropName
 }
 
 func parseView(q url.Values) view {
 	v := view{Period: q.Get("period"), From: q.Get("from"), To: q.Get("to"), Compare: q.Get("compare") == "1"}
+	if p := q.Get("prop"); propName(p) {
+		v.Prop = p
+	}
 	if v.From != "" && v.To != "" {
 		v.Period = "custom"
 	}
@@ -52,7 +73,8 @@ func parseView(q url.Values) view {
 	}
 	for _, f := range q["f"] {
 		dim, val, ok := strings.Cut(f, "|")
-		if _, named := filterLabels[dim]; ok && named {
+		prop, isProp := strings.CutPrefix(dim, "event:props:")
+		if _, named := filterLabels[dim]; ok && (named || isProp && propName(prop)) {
 			v.Filters = append(v.Filters, viewFilter{dim, val})
 		}
 	}
@@ -116,6 +138,9 @@ func (v view) link(base string, change func(*view)) string {
 	}
 	for _, f := range c.Filters {
 		q.Add("f", f.Dimension+"|"+f.Value)
+	}
+	if c.Prop != "" {
+		q.Set("prop", c.Prop)
 	}
 	if len(q) == 0 {
 		return base

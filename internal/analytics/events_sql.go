@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 )
 
@@ -186,4 +187,34 @@ func (s *sqlEvents) RecentVisitors(ctx context.Context, serviceID int64, since t
 		return 0, fmt.Errorf("recent visitors of service %d: %w", serviceID, err)
 	}
 	return n, nil
+}
+
+// PropNames lists the property names of the events in [from, to) by how
+// many events carry each. Names the Stats API cannot query (see prepare)
+// are left out.
+func (s *sqlEvents) PropNames(ctx context.Context, serviceID int64, from, to time.Time, limit int) ([]string, error) {
+	q := `SELECT j.key FROM analytics_events e, json_each(NULLIF(e.props, '')) j
+		WHERE e.service_id = $1 AND e.ts >= $2 AND e.ts < $3
+		GROUP BY j.key ORDER BY count(*) DESC, j.key LIMIT $4`
+	if s.db.Dialect() == store.Postgres {
+		q = `SELECT k FROM analytics_events e, jsonb_object_keys(NULLIF(e.props, '')::jsonb) k
+			WHERE e.service_id = $1 AND e.ts >= $2 AND e.ts < $3
+			GROUP BY k ORDER BY count(*) DESC, k LIMIT $4`
+	}
+	rows, err := s.db.QueryContext(ctx, q, serviceID, from.UnixMilli(), to.UnixMilli(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("list property names: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		if !strings.ContainsAny(n, "\"\\\x00\n\r\t") && len(n) <= statsquery.MaxPropName {
+			names = append(names, n)
+		}
+	}
+	return names, rows.Err()
 }

@@ -66,7 +66,11 @@ func (s *session) renew(entry string) {
 func (s *session) pay() bool {
 	s.view("/apply/payment")
 	if s.chance(paymentFails) {
-		s.act("Payment failed", "")
+		reason := "card declined"
+		if s.chance(0.3) {
+			reason = "timed out"
+		}
+		s.act("Payment failed", props("reason", reason))
 		if !s.chance(0.5) {
 			return false
 		}
@@ -98,7 +102,7 @@ func (s *session) browse(entry string) {
 // download the map of zones, follow a link out of the service.
 func (s *session) extras() {
 	if s.page == "/guidance/parking-zones" && s.chance(0.45) {
-		s.act("File Download", props("url", "https://"+s.g.host+zonesPDF))
+		s.act("File Download", props("url", "https://"+s.host()+zonesPDF))
 	}
 	if link, ok := outboundLinks[s.page]; ok && s.chance(0.2) {
 		s.act("Outbound Link: Click", props("url", link))
@@ -145,13 +149,25 @@ func (s *session) emit(at time.Time, name, props string, interactive bool) *anal
 	}
 	ev := &analytics.Event{
 		ServiceID: s.g.service, Zone: s.g.zone, Time: at, VisitorID: s.visitor,
-		Name: name, Page: s.page, Hostname: s.g.host, Props: props, Interactive: interactive,
+		Name: name, Page: s.page, Hostname: s.host(), Props: props, Interactive: interactive,
 		ScrollDepth: -1, EngagedMS: -1, Visit: s.visit,
 	}
 	s.g.out = append(s.g.out, ev)
 	s.g.sum.Events++
 	return ev
 }
+
+// host is the hostname of the current page: the guidance is published on
+// a hostname of its own, so that visits move between two.
+func (s *session) host() string {
+	if strings.HasPrefix(s.page, "/guidance/") {
+		return guidanceHost(s.g.host)
+	}
+	return s.g.host
+}
+
+// guidanceHost is the hostname the demo's guidance pages are on.
+func guidanceHost(host string) string { return "guidance." + host }
 
 func (s *session) chance(p float64) bool { return s.g.r.Float64() < p }
 
