@@ -160,6 +160,25 @@ func TestEveryPage(t *testing.T) {
 			if code, body, _ := c.do("GET", dash+"/export/figures.csv?compare=1", nil); code != 200 || !strings.Contains(body, "Unique visitors,") {
 				t.Fatalf("figures CSV: %d\n%s", code, body)
 			}
+			// The panels of custom properties and of hostnames, their
+			// filter chips and their CSV.
+			c.page(dash, 200, "Custom properties", `<select id="prop" name="prop">`, "Entry hostnames", "Exit hostnames",
+				"guidance.parking.example.gov")
+			c.page(dash+"?prop=permit_type&f=event:props:permit_type|resident", 200, "Property permit_type is <strong>resident</strong>",
+				`<option selected>permit_type</option>`, `name="f" value="event:props:permit_type|resident"`)
+			c.page(dash+"?f=visit:screen|Mobile&f=visit:exit_page_hostname|guidance.parking.example.gov", 200,
+				"Screen size is <strong>Mobile</strong>", "Exit hostname is <strong>guidance.parking.example.gov</strong>")
+			if code, body, _ := c.do("GET", dash+"/export/props.csv?prop=permit_type", nil); code != 200 || !strings.HasPrefix(body, "permit_type,Visitors,Events,Share\n") ||
+				!strings.Contains(body, "resident,") {
+				t.Fatalf("properties CSV: %d\n%s", code, body)
+			}
+			if code, body, _ := c.do("GET", dash+"/export/exit-hostnames.csv", nil); code != 200 || !strings.HasPrefix(body, "Hostname,Visitors,Visits\n") ||
+				!strings.Contains(body, "guidance.parking.example.gov,") {
+				t.Fatalf("exit hostnames CSV: %d\n%s", code, body)
+			}
+			if code, body, _ := c.do("GET", dash+"/export/entry-hostnames.csv?from=2026-01-01&to=2026-01-02", nil); code != 200 || body != "Hostname,Visitors,Visits\n" {
+				t.Fatalf("empty entry hostnames CSV: %d\n%s", code, body)
+			}
 			if code, _, _ := c.do("GET", dash+"/export/nothing.csv", nil); code != 404 {
 				t.Fatalf("unknown panel CSV: %d", code)
 			}
