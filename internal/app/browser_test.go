@@ -184,6 +184,7 @@ func TestBrowserDemoDashboard(t *testing.T) {
 		t.Fatalf("campaigns: %q", campaigns)
 	}
 	screenshot(t, ctx, "09-demo-dashboard")
+	demoDashboardPanels(t, ctx, srv.URL)
 
 	// The demo's feedback: the pages that do worst first, and the themes.
 	if err := chromedp.Do(sctx, chromedp.Navigate(srv.URL+"/services/parking-permits/feedback/summary"),
@@ -205,4 +206,51 @@ func TestBrowserDemoDashboard(t *testing.T) {
 		t.Fatalf("home tiles: %q %v", tiles, err)
 	}
 	screenshot(t, ctx, "14-demo-home")
+}
+
+// demoDashboardPanels: on the demo's dashboard, the hostnames panels show
+// both of its hostnames, and the custom properties panel switches property
+// with its form (keyboard only, no script needed) and filters the whole
+// dashboard by a value; at 1,280 and at 320 px wide. Look at the screenshots.
+func demoDashboardPanels(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	dash := base + "/services/parking-permits/analytics"
+	webtest.Step(t, ctx, "open the dashboard", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(dash),
+		chromedp.WaitVisible(chromedp.CSS("#panel-props")))
+	for _, id := range []string{"#panel-entry-hostnames", "#panel-exit-hostnames"} {
+		if s := webtest.Text(t, ctx, id+" + .table-wrap"); !strings.Contains(s, "guidance.parking.example.gov") || !strings.Contains(s, "\nparking.example.gov") {
+			t.Fatalf("%s: %q", id, s)
+		}
+	}
+	webtest.Step(t, ctx, "choose a property with the keyboard", chromedp.Focus(chromedp.CSS("#prop")),
+		chromedp.SetValue(chromedp.CSS("#prop"), "permit_type"), chromedp.Focus(chromedp.CSS(".prop-form button")),
+		chromedp.KeyEvent("\r"), chromedp.WaitVisible(chromedp.CSS(`#panel-props ~ .table-wrap th[scope=col]`)))
+	if s := webtest.Text(t, ctx, "#panel-props ~ .table-wrap"); !strings.Contains(s, "resident") || !strings.Contains(s, "permit_type") {
+		t.Fatalf("custom properties: %q", s)
+	}
+	shots := func(width string) {
+		for _, id := range []string{"props", "entry-hostnames", "exit-hostnames", "devices"} {
+			webtest.ScreenshotOf(t, ctx, `section[aria-labelledby="panel-`+id+`"]`, "15-panel-"+id+"-"+width)
+		}
+	}
+	shots("1280")
+	webtest.Step(t, ctx, "filter by a property value", chromedp.Click(chromedp.CSS("#panel-props ~ .table-wrap tbody a")),
+		chromedp.WaitVisible(chromedp.CSS(".chips")))
+	if s := webtest.Text(t, ctx, ".chips"); !strings.Contains(s, "Property permit_type is") {
+		t.Fatalf("chips: %q", s)
+	}
+	webtest.ScreenshotOf(t, ctx, ".filters", "16-property-chip-1280")
+
+	// A phone held upright at the narrowest width WCAG's reflow asks for.
+	webtest.Step(t, ctx, "320 px", chromedp.EmulateViewport(320, 800), chromedp.Navigate(dash+"?prop=permit_type&f=visit:screen|Mobile"),
+		chromedp.WaitVisible(chromedp.CSS("#panel-props")))
+	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("document.documentElement.scrollWidth > window.innerWidth"))
+	if err != nil || overflow {
+		t.Fatalf("the dashboard is wider than 320 px (%v)", err)
+	}
+	if s := webtest.Text(t, ctx, ".chips"); !strings.Contains(s, "Screen size is Mobile") {
+		t.Fatalf("chips: %q", s)
+	}
+	webtest.ScreenshotOf(t, ctx, ".filters", "16-screen-chip-320")
+	shots("320")
 }

@@ -94,3 +94,30 @@ func Text(t testing.TB, ctx context.Context, sel string) string {
 	}
 	return s
 }
+
+// ScreenshotOf saves the first element sel (CSS) selects as a PNG, as
+// Screenshot saves the page.
+func ScreenshotOf(t testing.TB, ctx context.Context, sel, name string) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, chromedp.ScrollIntoView(chromedp.CSS(sel))); err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	png, err := chromedp.Run(sctx, chromedp.Screenshot(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dir := os.Getenv("LIVEOPS_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}
