@@ -64,6 +64,7 @@ type panel struct {
 	// names seen in the period and the one shown.
 	Props []string
 	Prop  string
+	Extra [][]any // filters of the panel's own, beside the view's
 }
 
 type panelRow struct {
@@ -128,6 +129,9 @@ func (d *Dashboard) choosePropPanel(ctx context.Context, s *catalog.Service, v v
 		p.Props = append(p.Props, p.Prop)
 	}
 	p.Dimension, p.Heading = "event:props:"+p.Prop, p.Prop
+	// Only the events that carry the property, as Plausible's panel shows
+	// them: the rest would fill the panel with "(none)".
+	p.Extra = [][]any{{"is_not", p.Dimension, []string{noneProp}}}
 	return nil
 }
 

@@ -141,7 +141,7 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 }
 
 func (d *Dashboard) fillPanel(ctx context.Context, s *catalog.Service, v view, base string, p *panel, limit int) error {
-	body := v.body(site(s), v.dateRange(), p.Metrics, []string{p.Dimension})
+	body := v.body(site(s), v.dateRange(), p.Metrics, []string{p.Dimension}, p.Extra...)
 	res, _, err := d.run(ctx, s, body)
 	if err != nil {
 		return err
