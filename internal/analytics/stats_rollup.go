@@ -15,7 +15,6 @@ var rollupKinds = map[statsquery.Kind]kind{
 	statsquery.KindUTMTerm: kindUTMTerm, statsquery.KindUTMContent: kindUTMContent, statsquery.KindDevice: kindDevice,
 	statsquery.KindBrowser: kindBrowser, statsquery.KindOS: kindOS, statsquery.KindCountry: kindCountry,
 	statsquery.KindName: kindName, statsquery.KindHostname: kindHostname,
-	statsquery.KindScreen: kindDevice, // the same values under Plausible's older name
 }
 
 // rollupHas says whether rows of kind k hold metric m exactly.

@@ -118,7 +118,6 @@ func TestStatsQueries(t *testing.T) {
 			`{` + site + `,"metrics":["visitors","visits","bounce_rate"],"dimensions":["visit:source"]}`,
 			`{` + site + `,"metrics":["visitors","visits"],"dimensions":["visit:exit_page"]}`,
 			`{` + site + `,"metrics":["visitors","percentage"],"dimensions":["visit:country"]}`,
-			`{` + site + `,"metrics":["visitors","visits","bounce_rate"],"dimensions":["visit:screen"]}`,
 			`{` + site + `,"metrics":["visitors","events"],"dimensions":["event:name"]}`,
 			`{"site_id":"apply.example.gov","date_range":"7d","metrics":["visitors","pageviews"],"dimensions":["time:day"]}`,
 			`{"site_id":"apply.example.gov","date_range":["2026-05-20","2026-06-10"],"metrics":["visitors","visits","pageviews"],"dimensions":["time:week"]}`,
