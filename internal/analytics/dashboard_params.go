@@ -51,9 +51,10 @@ func filterLabel(dim string) string {
 	return filterLabels[dim]
 }
 
-// propName is a property name the view accepts, as the Stats API does.
+// propName is a property name the view accepts: one the Stats API can
+// query.
 func propName(name string) bool {
-	return name != "" && len(name) <= statsquery.MaxPropName
+	return name != "" && len(name) <= statsquery.MaxPropName && queryableProp(name)
 }
 
 func parseView(q url.Values) view {

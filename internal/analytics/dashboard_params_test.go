@@ -22,6 +22,7 @@ func TestViewRoundTrip(t *testing.T) {
 				{"visit:exit_page_hostname", "b.example.gov"}}}},
 		{"a value with the separator", "f=event:props:path|/a|b", view{Period: "30d", Filters: []viewFilter{{"event:props:path", "/a|b"}}}},
 		{"unknown dimension and empty property dropped", "f=visit:nope|x&f=event:props:|x&prop=", view{Period: "30d"}},
+		{"property names the engine cannot query dropped", `prop=a"b&f=event:props:a\b|x`, view{Period: "30d"}},
 		{"overlong property name dropped", "prop=" + strings.Repeat("p", 301) + "&f=event:props:" + strings.Repeat("p", 301) + "|x", view{Period: "30d"}},
 	}
 	for _, tt := range tests {

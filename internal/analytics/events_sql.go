@@ -212,7 +212,7 @@ func (s *sqlEvents) PropNames(ctx context.Context, serviceID int64, from, to tim
 		if err := rows.Scan(&n); err != nil {
 			return nil, err
 		}
-		if !strings.ContainsAny(n, "\"\\\x00\n\r\t") && len(n) <= statsquery.MaxPropName {
+		if queryableProp(n) && len(n) <= statsquery.MaxPropName {
 			names = append(names, n)
 		}
 	}

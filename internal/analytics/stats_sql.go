@@ -104,7 +104,7 @@ func (x *execution) prepare(ctx context.Context) error {
 	})
 	var unsupported error
 	checkProp := func(d statsquery.Dimension) {
-		if d.Kind == statsquery.KindProp && strings.ContainsAny(d.PropName, "\"\\\x00\n\r\t") {
+		if d.Kind == statsquery.KindProp && !queryableProp(d.PropName) {
 			unsupported = fault.Invalidf("dimensions", "custom property names with quotes, backslashes or control characters cannot be queried")
 		}
 	}
@@ -163,6 +163,11 @@ func (x *execution) extendHostnameFilters() {
 		x.q = &q
 	}
 }
+
+// queryableProp reports whether a custom property name can be queried:
+// SQLite's JSON paths have no escapes for quotes, backslashes and control
+// characters.
+func queryableProp(name string) bool { return !strings.ContainsAny(name, "\"\\\x00\n\r\t") }
 
 // stringID is a value's dictionary id, or -1 when no event ever had it.
 func (x *execution) stringID(ctx context.Context, v string) (int64, error) {

@@ -166,6 +166,7 @@ func TestEveryPage(t *testing.T) {
 				"guidance.parking.example.gov")
 			c.page(dash+"?prop=permit_type&f=event:props:permit_type|resident", 200, "Property permit_type is <strong>resident</strong>",
 				`<option selected>permit_type</option>`, `name="f" value="event:props:permit_type|resident"`)
+			c.page(dash+"?prop=a%22b&f=event:props:a%5Cb|x", 200, "Custom properties", `<option selected>permit_type</option>`)
 			c.page(dash+"?f=visit:screen|Mobile&f=visit:exit_page_hostname|guidance.parking.example.gov", 200,
 				"Screen size is <strong>Mobile</strong>", "Exit hostname is <strong>guidance.parking.example.gov</strong>")
 			if code, body, _ := c.do("GET", dash+"/export/props.csv?prop=permit_type", nil); code != 200 || !strings.HasPrefix(body, "permit_type,Visitors,Events,Share\n") ||
