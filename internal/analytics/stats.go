@@ -74,6 +74,22 @@ func (st *Stats) Start(ctx context.Context, svc *catalog.Service) (time.Time, er
 	return svc.CreatedAt, nil
 }
 
+// PrepareDays has the event store make its last days ready for filtered
+// queries, where it keeps something for that (the SQL store's column
+// segments), and returns how many days it prepared. A background job calls
+// it, so that the first click on a dashboard row does not pay for it.
+func (st *Stats) PrepareDays(ctx context.Context, svc *catalog.Service, days int) (int, error) {
+	k, ok := st.events.(interface {
+		KeepSegments(ctx context.Context, service int64, zone *time.Location, first, last int32) (int, error)
+	})
+	if !ok {
+		return 0, nil
+	}
+	zone := svc.Location()
+	today := localDay(time.Now().UnixMilli(), zone)
+	return k.KeepSegments(ctx, svc.ID, zone, today-int32(days), today)
+}
+
 // dayStart is the first instant of a day counted as localDay counts it.
 func dayStart(day int32, zone *time.Location) time.Time {
 	return time.Date(1970, 1, 1+int(day), 0, 0, 0, 0, zone)
