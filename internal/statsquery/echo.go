@@ -74,6 +74,8 @@ func echoFilter(f Filter) any {
 		return []any{"or", echoFilters(f.Filters)}
 	case *Not:
 		return []any{"not", echoFilter(f.Filter)}
+	case *Behavioral:
+		return []any{f.Op(), echoFilter(f.Filter)}
 	case *Leaf:
 		leaf := []any{string(f.Op), f.Dimension.String(), append([]string{}, f.Values...)}
 		if !f.CaseSensitive {

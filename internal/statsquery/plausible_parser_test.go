@@ -60,10 +60,6 @@ import (
 //     nested `not`, `and` and `or`", and the "filtering by visit:*" and
 //     "visit:* dimension" cases for them) are refused as not supported until
 //     liveops stores those values.
-//   - has_done and has_not_done (QPB "valid has_done and has_not_done
-//     filters", "allowed within behavioral filters has_done") pass
-//     Plausible's checks, then are refused as not supported: liveops cannot
-//     run them yet.
 
 // plausibleNow is the clock of Plausible's parser tests.
 var plausibleNow = time.Date(2021, 5, 5, 12, 30, 0, 0, time.UTC)
@@ -359,6 +355,10 @@ func TestPlausibleAccepts(t *testing.T) {
 		{"QPB does not fail if using session metric with event filter", pq(`"metrics": ["bounce_rate"]`, `"filters": [["is", "event:props:foo", ["(none)"]]]`)},
 		{"Plausible's schema allows an empty list of clauses", pq(`"filters": [["is", "event:page", []], ["matches_not", "event:page", []]]`)},
 		{"percentage without dimensions, which Plausible's builder no longer checks", pq(`"metrics": ["percentage"]`)},
+		{"QPB valid has_done and has_not_done filters",
+			pq(`"filters": [["has_done", ["is", "event:name", ["Signup"]]], ["has_not_done", ["or", [["is", "event:goal", ["Signup"]], ["is", "event:page", ["/signup"]]]]]]`)},
+		{"QPB allowed within behavioral filters has_done",
+			pq(`"filters": [["has_not_done", ["or", [["is", "event:goal", ["Signup"]], ["is", "event:name", ["pageview"]]]]]]`)},
 	}
 	for _, d := range []string{"event:name", "event:page", "event:goal", "event:hostname"} {
 		tests = append(tests, struct{ name, body string }{"QPB event:" + d[6:] + " dimension", pq(`"dimensions": ["` + d + `"]`)})
@@ -385,12 +385,6 @@ func TestPlausibleAccepts(t *testing.T) {
 func TestPlausibleNotYet(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, body, want string }{
-		{"QPB valid has_done and has_not_done filters",
-			pq(`"filters": [["has_done", ["is", "event:name", ["Signup"]]], ["has_not_done", ["or", [["is", "event:goal", ["Signup"]], ["is", "event:page", ["/signup"]]]]]]`),
-			`Filter operator "has_done" is not supported by liveops`},
-		{"QPB allowed within behavioral filters has_done",
-			pq(`"filters": [["has_not_done", ["or", [["is", "event:goal", ["Signup"]], ["is", "event:name", ["pageview"]]]]]]`),
-			`Filter operator "has_not_done" is not supported by liveops`},
 		{"QPB numbers are valid for visit:city", pq(`"filters": [["is", "visit:city", [123, 456]]]`), `Dimension "visit:city" is not supported by liveops`},
 		{"QPB strings are valid for visit:city", pq(`"filters": [["is", "visit:city", ["123", "456"]]]`), `Dimension "visit:city" is not supported by liveops`},
 		{"QPB valid nested `not`, `and` and `or`",

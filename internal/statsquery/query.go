@@ -300,7 +300,6 @@ func (p *parser) validate(q *Query, orders []orderEntry, dimNames []string) erro
 		},
 		func() error { return resolveTime(q) },
 		func() error { return checkFilterCount(q.Filters) },
-		func() error { return refuseBehavioral(q.Filters) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
