@@ -88,8 +88,6 @@ func TestParseErrors(t *testing.T) {
 
 		// include and pagination
 		{"include a string", body(`"include": "foobar"`), "#/include", "Type mismatch. Expected Object but got String."},
-		{"comparisons are internal", body(`"include": {"comparisons": {"mode": "previous_period"}}`), "#/include/comparisons",
-			"Schema does not allow additional properties."},
 		{"imports a string", body(`"include": {"imports": "yes"}`), "#/include/imports", "Type mismatch. Expected Boolean but got String."},
 		{"limit too big", body(`"pagination": {"limit": 100000}`), "#/pagination/limit", "Expected the value to be <= 10000"},
 		{"limit zero", body(`"pagination": {"limit": 0}`), "#/pagination/limit", "Expected the value to be >= 1"},
