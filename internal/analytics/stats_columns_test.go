@@ -118,7 +118,7 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			`"visitors","percentage"`, `"visitors","conversion_rate"`, `"visitors","scroll_depth","time_on_page"`, `"events","visits"`}
 		ranges := []string{`["2026-05-01","2026-05-06"]`, `["2026-05-02","2026-05-02"]`, `["2026-05-03","2026-05-05"]`}
 		now := start.Add(10 * 24 * time.Hour)
-		compared, comparedBehavioral := 0, 0
+		compared, comparedBehavioral, comparedComparisons := 0, 0, 0
 		for i := range 500 {
 			dims := dimSets[rng.IntN(len(dimSets))]
 			body := `{"site_id":"apply.example.gov","date_range":` + pick(ranges...) + `,"metrics":[` + pick(metricSets...) + `]`
@@ -127,6 +127,11 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			}
 			if f := filter(); f != "" {
 				body += `,"filters":` + f
+			}
+			if rng.IntN(4) == 0 {
+				// Both engines answer the compared period too.
+				body += `,"include":{"comparisons":` + pick(`{"mode":"previous_period"}`, `{"mode":"previous_period","match_day_of_week":true}`,
+					`{"mode":"custom","date_range":`+pick(ranges...)+`}`) + `}`
 			}
 			body += `}`
 			q, err := statsquery.Parse([]byte(body), zone, now, svc.CreatedAt.Add(-365*24*time.Hour))
@@ -158,10 +163,14 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 				if strings.Contains(body, "has_") {
 					comparedBehavioral++
 				}
+				if strings.Contains(body, "comparisons") {
+					comparedComparisons++
+				}
 			}
 		}
-		if compared < 150 || comparedBehavioral < 40 {
-			t.Fatalf("only %d queries compared with results, %d of them with has_done or has_not_done", compared, comparedBehavioral)
+		if compared < 150 || comparedBehavioral < 40 || comparedComparisons < 25 {
+			t.Fatalf("only %d queries compared with results, %d of them with has_done or has_not_done, %d with comparisons",
+				compared, comparedBehavioral, comparedComparisons)
 		}
 	})
 }
