@@ -163,8 +163,8 @@ func (s *sqlEvents) Stats(ctx context.Context, r StatsRequest) (*Result, error) 
 	}
 	if q.Include.Comparisons != nil {
 		// total_rows counts the groups found, as Plausible's does.
-		if n := len(rows); len(withEmptyBuckets(q, rows)) != n {
-			rows = withEmptyBuckets(q, rows)
+		if filled := withEmptyBuckets(q, rows); len(filled) != len(rows) {
+			rows = filled
 			x.sort(rows)
 		}
 	}

@@ -59,7 +59,8 @@ func (s *sqlEvents) compare(ctx context.Context, r StatsRequest, rows []ResultRo
 	for i := range rows {
 		dims := append([]any{}, rows[i].Dimensions...)
 		if ti >= 0 {
-			dims[ti] = moved[dims[ti].(string)]
+			label, _ := dims[ti].(string)
+			dims[ti] = moved[label]
 		}
 		metrics, ok := found[rowKey(dims)]
 		if !ok {
@@ -107,12 +108,12 @@ func rowKey(dims []any) string {
 	return string(b)
 }
 
-// metricChange is a metric's change from old to now, as Plausible computes it:
-// for bounce rate the difference in points (none when there was no bounce
-// rate before), for conversion rate the difference to one decimal, and
-// for the rest the percentage change, rounded, with 100 for a rise from
-// zero. A metric without a value (scroll depth without engagement) has no
-// change.
+// metricChange is a metric's change from old to now, as Plausible
+// computes it: for bounce rate the difference in points (none when there
+// was no bounce rate before), for conversion rate the difference to one
+// decimal, and for the rest the percentage change, rounded, with 100 for
+// a rise from zero. A metric without a value (scroll depth without
+// engagement) has no change.
 func metricChange(m statsquery.Metric, old, now any) any {
 	o, okOld := numeric(old)
 	n, okNow := numeric(now)

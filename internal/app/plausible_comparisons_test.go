@@ -107,6 +107,24 @@ func TestPlausibleQueryComparisons(t *testing.T) {
 					`"include":{"comparisons":{"mode":"custom","date_range":["2021-05-01","2021-05-04"]}}`),
 				want: "[" + row("2021-06-01", 1, "2021-05-01", 1, 0) + "," + row("2021-06-02", 2, "2021-05-02", 1, 100) + "," +
 					row("2021-06-03", 1, "2021-05-03", 2, -50) + "," + row("2021-06-04", 0, "2021-05-04", 1, -100) + "]"},
+
+			// liveops' own, for Plausible's rule of change (Plausible.Stats.Compare).
+			{name: "bounce rate changes by its difference in points, visits by percent",
+				events: []pev{{user: 1, at: "2021-01-01 00:00:00"}, {user: 1, at: "2021-01-01 00:05:00"}, {user: 2, at: "2021-01-01 00:00:00"},
+					{user: 3, at: "2021-01-08 00:00:00"}},
+				query: q(`"bounce_rate","visits"`, `"date_range":["2021-01-08","2021-01-14"]`, prev),
+				want:  `[{"dimensions":[],"metrics":[100,1],"comparison":{"dimensions":[],"metrics":[50,2],"change":[50,-50]}}]`},
+			{name: "bounce rate has no change from a period without visits",
+				events: []pev{{user: 3, at: "2021-01-08 00:00:00"}},
+				query:  q(`"bounce_rate","visitors"`, `"date_range":["2021-01-08","2021-01-14"]`, prev),
+				want:   `[{"dimensions":[],"metrics":[100,1],"comparison":{"dimensions":[],"metrics":[0,0],"change":[null,100]}}]`},
+			{name: "conversion rate changes by its difference, to one decimal",
+				goals: [][2]string{{"Signup", ""}},
+				events: []pev{{user: 1, at: "2021-01-01 00:00:00"}, {user: 2, at: "2021-01-01 00:00:00"}, {user: 3, at: "2021-01-01 00:00:00"},
+					{name: "Signup", user: 3, at: "2021-01-01 00:01:00"}, {user: 4, at: "2021-01-08 00:00:00"}, {user: 5, at: "2021-01-08 00:00:00"},
+					{name: "Signup", user: 5, at: "2021-01-08 00:01:00"}},
+				query: q(`"visitors","conversion_rate"`, `"date_range":["2021-01-08","2021-01-14"]`, `"filters":[["is","event:goal",["Signup"]]]`, prev),
+				want:  `[{"dimensions":[],"metrics":[1,50.0],"comparison":{"dimensions":[],"metrics":[1,33.33],"change":[0,16.7]}}]`},
 		})
 
 		// Cases that assert some rows only.
