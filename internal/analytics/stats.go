@@ -38,6 +38,8 @@ type Result struct {
 type ResultRow struct {
 	Metrics    []any `json:"metrics"`
 	Dimensions []any `json:"dimensions"`
+	// Comparison is set when the query asks for include.comparisons.
+	Comparison *RowComparison `json:"comparison,omitempty"`
 }
 
 // group is one row being built: its dimension key and its measures.
@@ -175,10 +177,22 @@ func (s *sqlEvents) Stats(ctx context.Context, r StatsRequest) (*Result, error) 
 		}
 		meta["time_labels"] = tl
 	}
+	if q.Include.Comparisons != nil {
+		// total_rows counts the groups found, as Plausible's does.
+		if filled := withEmptyBuckets(q, rows); len(filled) != len(rows) {
+			rows = filled
+			x.sort(rows)
+		}
+	}
 	if q.Offset >= len(rows) {
 		rows = rows[:0]
 	} else {
 		rows = rows[q.Offset:min(len(rows), q.Offset+q.Limit)]
+	}
+	if q.Include.Comparisons != nil {
+		if err := s.compare(ctx, r, rows); err != nil {
+			return nil, err
+		}
 	}
 	return &Result{Results: rows, Meta: meta, Query: q.Echo()}, nil
 }

@@ -79,14 +79,31 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			`["is","visit:entry_page_hostname",["www2.example.gov"]]`, `["is","visit:channel",["Referral"]]`,
 			`["is","event:page",["/nowhere"]]`, `["is","event:props:plan",["none-such"]]`,
 		}
+		var eventLeaves []string
+		for _, l := range leaves {
+			if strings.Contains(l, `"event:`) {
+				eventLeaves = append(eventLeaves, l)
+			}
+		}
+		behavioral := func() string {
+			inner := pick(eventLeaves...)
+			if rng.IntN(3) == 0 {
+				inner = `["or",[` + inner + `,` + pick(eventLeaves...) + `]]`
+			}
+			return `["` + pick("has_done", "has_not_done") + `",` + inner + `]`
+		}
 		filter := func() string {
-			switch rng.IntN(5) {
+			switch rng.IntN(7) {
 			case 0:
 				return ""
 			case 1:
 				return `[["or",[` + pick(leaves...) + `,` + pick(leaves...) + `]]]`
 			case 2:
 				return `[["not",` + pick(leaves...) + `]]`
+			case 3:
+				return `[` + behavioral() + `]`
+			case 4:
+				return `[` + behavioral() + `,["or",[` + pick(leaves...) + `,["not",` + behavioral() + `]]]]`
 			}
 			f := []string{pick(leaves...)}
 			if rng.IntN(2) == 0 {
@@ -101,8 +118,8 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			`"visitors","percentage"`, `"visitors","conversion_rate"`, `"visitors","scroll_depth","time_on_page"`, `"events","visits"`}
 		ranges := []string{`["2026-05-01","2026-05-06"]`, `["2026-05-02","2026-05-02"]`, `["2026-05-03","2026-05-05"]`}
 		now := start.Add(10 * 24 * time.Hour)
-		compared := 0
-		for i := range 400 {
+		compared, comparedBehavioral, comparedComparisons := 0, 0, 0
+		for i := range 500 {
 			dims := dimSets[rng.IntN(len(dimSets))]
 			body := `{"site_id":"apply.example.gov","date_range":` + pick(ranges...) + `,"metrics":[` + pick(metricSets...) + `]`
 			if len(dims) > 0 {
@@ -110,6 +127,11 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			}
 			if f := filter(); f != "" {
 				body += `,"filters":` + f
+			}
+			if rng.IntN(4) == 0 {
+				// Both engines answer the compared period too.
+				body += `,"include":{"comparisons":` + pick(`{"mode":"previous_period"}`, `{"mode":"previous_period","match_day_of_week":true}`,
+					`{"mode":"custom","date_range":`+pick(ranges...)+`}`) + `}`
 			}
 			body += `}`
 			q, err := statsquery.Parse([]byte(body), zone, now, svc.CreatedAt.Add(-365*24*time.Hour))
@@ -138,10 +160,17 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			}
 			if errSQL == nil && want != "[]" {
 				compared++
+				if strings.Contains(body, "has_") {
+					comparedBehavioral++
+				}
+				if strings.Contains(body, "comparisons") {
+					comparedComparisons++
+				}
 			}
 		}
-		if compared < 150 {
-			t.Fatalf("only %d queries compared with results", compared)
+		if compared < 150 || comparedBehavioral < 40 || comparedComparisons < 25 {
+			t.Fatalf("only %d queries compared with results, %d of them with has_done or has_not_done, %d with comparisons",
+				compared, comparedBehavioral, comparedComparisons)
 		}
 	})
 }
