@@ -51,8 +51,8 @@ type colDay struct {
 	distinct   map[string][]int32
 
 	// Sorted ids, for finding the visitors and visits that span days.
-	sortOnce                        sync.Once
-	visitors, visits, visitVisitors []int64
+	sortOnce sync.Once
+	lists    *dayLists
 }
 
 // distinctIDs returns the distinct ids a column of table holds.
@@ -74,17 +74,17 @@ func (d *colDay) distinctIDs(table int, col string) []int32 {
 	return out
 }
 
-// sorted returns the day's distinct visitors of events, its visits of
+// dayLists returns the day's distinct visitors of events, its visits of
 // events (a visit once per run) and its distinct visitors of visits, each
 // sorted; worked out once.
-func (d *colDay) sorted() (visitors, visits, visitVisitors []int64) {
+func (d *colDay) dayLists() *dayLists {
 	d.sortOnce.Do(func() {
-		d.visitors = slices.Compact(slices.Clone(d.runVisitor))
-		d.visits = slices.Clone(d.runSession)
-		slices.Sort(d.visits)
-		d.visitVisitors = slices.Compact(slices.Clone(d.sesVisitor))
+		visits := slices.Clone(d.runSession)
+		slices.Sort(visits)
+		d.lists = &dayLists{visitors: slices.Compact(slices.Clone(d.runVisitor)), visits: visits,
+			visitVisitors: slices.Compact(slices.Clone(d.sesVisitor))}
 	})
-	return d.visitors, d.visits, d.visitVisitors
+	return d.lists
 }
 
 // The dictionary-id columns a segment holds: per event, per run (the
@@ -470,28 +470,73 @@ func (d *colDay) size() int {
 // analytics_segments (built and kept on first use), the open ones from the
 // raw tables. Decoded days are kept in memory up to a budget.
 type segments struct {
-	flight   singleflight.Group
-	mu       sync.Mutex
-	cache    map[segmentKey]*cachedDay
-	cross    map[[3]int64]*crossing // by service and first and last day
-	names    map[int32]string       // dictionary texts by id: they never change
-	masks    map[maskKey][]int32    // a day's rows that pass a query's filters
-	goals    map[maskKey][]uint64   // a day's events' goals, by the goals' key
-	bytes    int
-	budget   int
-	maskRows int
-	now      func() time.Time
+	flight    singleflight.Group
+	mu        sync.Mutex
+	cache     map[segmentKey]*cachedDay
+	cross     map[[3]int64]*crossing // by service and first and last day
+	lists     map[segmentKey]*dayLists
+	listBytes int
+	names     map[int32]string     // dictionary texts by id: they never change
+	masks     map[maskKey][]int32  // a day's rows that pass a query's filters
+	goals     map[maskKey][]uint64 // a day's events' goals, by the goals' key
+	bytes     int
+	budget    int
+	maskBytes int
+	now       func() time.Time
 }
 
 type segmentKey struct{ service, start int64 }
 
 // crossing is, for a run of days, the ids counted through sets (colRange).
 type crossing struct {
-	days                            []*colDay
+	lists                           []*dayLists // what it was worked out from
 	visitors, visits, visitVisitors map[int64]bool
-	// per day: whether each run's visitor and visit, and each visit's
-	// visitor, is among them
-	runVisitor, runVisit, visitVisitor [][]bool
+
+	mu   sync.Mutex
+	days map[int]*dayCross // by the day's place in the run, on first use
+}
+
+// dayLists are a day's sorted ids (colDay.sorted), kept apart from the day
+// so that finding the ids that span days needs no day kept in memory.
+type dayLists struct {
+	visitors, visits, visitVisitors []int64
+}
+
+func (l *dayLists) size() int { return 8 * (len(l.visitors) + len(l.visits) + len(l.visitVisitors)) }
+
+// dayCross says, for a day's runs and visits, whether a run's visitor and
+// visit, and a visit's visitor, are counted through sets. Nil slices mean
+// none is: the common case, since visitor ids change daily.
+type dayCross struct {
+	runVisitor, runVisit, visitVisitor []bool
+}
+
+func (c *dayCross) runVisitorCrosses(run int32) bool { return c.runVisitor != nil && c.runVisitor[run] }
+func (c *dayCross) runVisitCrosses(run int32) bool   { return c.runVisit != nil && c.runVisit[run] }
+func (c *dayCross) visitVisitorCrosses(i int) bool   { return c.visitVisitor != nil && c.visitVisitor[i] }
+
+// flags returns the day's dayCross, worked out once per day of the run.
+func (c *crossing) flags(di int, d *colDay) *dayCross {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f, ok := c.days[di]; ok && (f.runVisitor == nil || len(f.runVisitor) == len(d.runVisitor) && len(f.visitVisitor) == len(d.sesVisitor)) {
+		return f
+	}
+	f := &dayCross{}
+	if len(c.visitors) > 0 || len(c.visits) > 0 || len(c.visitVisitors) > 0 {
+		f.runVisitor, f.runVisit, f.visitVisitor = make([]bool, len(d.runVisitor)), make([]bool, len(d.runVisitor)), make([]bool, len(d.sesVisitor))
+		for i := range f.runVisitor {
+			f.runVisitor[i], f.runVisit[i] = c.visitors[d.runVisitor[i]], c.visits[d.runSession[i]]
+		}
+		for i := range f.visitVisitor {
+			f.visitVisitor[i] = c.visitVisitors[d.sesVisitor[i]]
+		}
+	}
+	if c.days == nil {
+		c.days = map[int]*dayCross{}
+	}
+	c.days[di] = f
+	return f
 }
 
 type cachedDay struct {
@@ -508,7 +553,7 @@ const segmentCacheBytes = 96 << 20
 const openDayTTL = 10 * time.Second
 
 func newSegments() *segments {
-	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, names: map[int32]string{}, masks: map[maskKey][]int32{}, goals: map[maskKey][]uint64{}, budget: segmentCacheBytes, now: time.Now}
+	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, lists: map[segmentKey]*dayLists{}, names: map[int32]string{}, masks: map[maskKey][]int32{}, goals: map[maskKey][]uint64{}, budget: segmentCacheBytes, now: time.Now}
 }
 
 // day returns one day of the service, [start, end) in Unix ms.
@@ -650,42 +695,84 @@ func (s *sqlEvents) KeepSegments(ctx context.Context, service int64, zone *time.
 	return built, nil
 }
 
-// crossingFor returns the ids that span days or runs in days, worked out
-// once for the same days.
-func (sg *segments) crossingFor(service int64, days []*colDay) *crossing {
-	if len(days) == 0 {
-		return &crossing{}
+// crossingFor returns the ids that span days or runs in the days of
+// spans, worked out once for the same days.
+func (s *sqlEvents) crossingFor(ctx context.Context, service int64, spans [][2]int64) (*crossing, error) {
+	if len(spans) == 0 {
+		return &crossing{}, nil
 	}
-	key := [3]int64{service, days[0].start, days[len(days)-1].start}
+	sg := s.segments
+	lists := make([]*dayLists, len(spans))
+	for i, sp := range spans {
+		var err error
+		if lists[i], err = s.lists(ctx, service, sp[0], sp[1]); err != nil {
+			return nil, err
+		}
+	}
+	key := [3]int64{service, spans[0][0], spans[len(spans)-1][0]}
 	sg.mu.Lock()
 	c, ok := sg.cross[key]
 	sg.mu.Unlock()
-	if ok && slices.Equal(c.days, days) {
-		return c
+	if ok && slices.Equal(c.lists, lists) {
+		return c, nil
 	}
 	var visitors, visits, visitVisitors [][]int64
-	for _, d := range days {
-		v, s, sv := d.sorted()
-		visitors, visits, visitVisitors = append(visitors, v), append(visits, s), append(visitVisitors, sv)
+	for _, l := range lists {
+		visitors, visits, visitVisitors = append(visitors, l.visitors), append(visits, l.visits), append(visitVisitors, l.visitVisitors)
 	}
-	c = &crossing{days: days, visitors: repeated(visitors), visits: repeated(visits), visitVisitors: repeated(visitVisitors)}
-	for _, d := range days {
-		rv, rs, sv := make([]bool, len(d.runVisitor)), make([]bool, len(d.runVisitor)), make([]bool, len(d.sesVisitor))
-		for i := range rv {
-			rv[i], rs[i] = c.visitors[d.runVisitor[i]], c.visits[d.runSession[i]]
-		}
-		for i := range sv {
-			sv[i] = c.visitVisitors[d.sesVisitor[i]]
-		}
-		c.runVisitor, c.runVisit, c.visitVisitor = append(c.runVisitor, rv), append(c.runVisit, rs), append(c.visitVisitor, sv)
-	}
+	c = &crossing{lists: lists, visitors: repeated(visitors), visits: repeated(visits), visitVisitors: repeated(visitVisitors)}
 	sg.mu.Lock()
 	if len(sg.cross) > 64 {
 		clear(sg.cross)
 	}
 	sg.cross[key] = c
 	sg.mu.Unlock()
-	return c
+	return c, nil
+}
+
+// listsCacheBytes bounds the days' sorted ids kept: 8 bytes an id, three
+// lists a day (at ten million events over 30 days, about 50 MB).
+const listsCacheBytes = 64 << 20
+
+// lists returns a day's sorted ids, reading the day if they are not kept.
+// Those of closed days are kept until the day changes (forget, keepOnly);
+// the open day's live with the day read.
+func (s *sqlEvents) lists(ctx context.Context, service, start, end int64) (*dayLists, error) {
+	sg := s.segments
+	key := segmentKey{service, start}
+	sg.mu.Lock()
+	l, ok := sg.lists[key]
+	sg.mu.Unlock()
+	if ok {
+		return l, nil
+	}
+	d, err := s.day(ctx, service, start, end)
+	if err != nil {
+		return nil, err
+	}
+	l = d.dayLists()
+	if sg.now().UnixMilli() < end+SessionTimeout.Milliseconds() {
+		return l, nil
+	}
+	sg.mu.Lock()
+	defer sg.mu.Unlock()
+	if sg.listBytes+l.size() > listsCacheBytes {
+		clear(sg.lists)
+		sg.listBytes = 0
+	}
+	if _, ok := sg.lists[key]; !ok {
+		sg.lists[key] = l
+		sg.listBytes += l.size()
+	}
+	return l, nil
+}
+
+// dropLists forgets the kept ids of a day; callers hold mu.
+func (sg *segments) dropLists(k segmentKey) {
+	if l, ok := sg.lists[k]; ok {
+		sg.listBytes -= l.size()
+		delete(sg.lists, k)
+	}
 }
 
 type maskKey struct {
@@ -694,8 +781,9 @@ type maskKey struct {
 	table  int
 }
 
-// maxMaskRows bounds the rows of the selections and goal bits kept.
-const maxMaskRows = 32 << 20
+// maxMaskBytes bounds the selections (4 bytes a row) and goal bits (8 bytes
+// an event) kept.
+const maxMaskBytes = 48 << 20
 
 // selection returns the rows of a day that pass filters, in order,
 // computing the mask with make once: a dashboard asks a dozen queries with
@@ -714,11 +802,11 @@ func (sg *segments) selection(d *colDay, filter string, table int, make func() (
 	}
 	sel = m.rows()
 	sg.mu.Lock()
-	sg.maskRows += len(sel)
-	if sg.maskRows > maxMaskRows {
+	sg.maskBytes += 4 * len(sel)
+	if sg.maskBytes > maxMaskBytes {
 		clear(sg.masks)
 		clear(sg.goals)
-		sg.maskRows = len(sel)
+		sg.maskBytes = 4 * len(sel)
 	}
 	sg.masks[key] = sel
 	sg.mu.Unlock()
@@ -729,13 +817,13 @@ func (sg *segments) selection(d *colDay, filter string, table int, make func() (
 func (sg *segments) dropMasks(d *colDay) {
 	for k, m := range sg.masks {
 		if k.day == d {
-			sg.maskRows -= len(m)
+			sg.maskBytes -= 4 * len(m)
 			delete(sg.masks, k)
 		}
 	}
 	for k, g := range sg.goals {
 		if k.day == d {
-			sg.maskRows -= len(g)
+			sg.maskBytes -= 8 * len(g)
 			delete(sg.goals, k)
 		}
 	}
@@ -753,11 +841,11 @@ func (sg *segments) goalBits(d *colDay, key string, make func() []uint64) []uint
 	}
 	g = make()
 	sg.mu.Lock()
-	sg.maskRows += len(g)
-	if sg.maskRows > maxMaskRows {
+	sg.maskBytes += 8 * len(g)
+	if sg.maskBytes > maxMaskBytes {
 		clear(sg.masks)
 		clear(sg.goals)
-		sg.maskRows = len(g)
+		sg.maskBytes = 8 * len(g)
 	}
 	sg.goals[k] = g
 	sg.mu.Unlock()
@@ -831,6 +919,11 @@ func (sg *segments) keepOnly(service, from, to int64, stored map[int64]bool) {
 			delete(sg.cache, k)
 		}
 	}
+	for k := range sg.lists {
+		if k.service == service && k.start >= from && k.start < to && !stored[k.start] {
+			sg.dropLists(k)
+		}
+	}
 }
 
 // forget drops what the cache holds of a service's days overlapping
@@ -843,6 +936,12 @@ func (sg *segments) forget(service, from, to int64) {
 			sg.bytes -= c.day.size()
 			sg.dropMasks(c.day)
 			delete(sg.cache, k)
+		}
+	}
+	for k := range sg.lists {
+		// A day is at most 25 hours long.
+		if k.service == service && k.start <= to && k.start+25*3_600_000 > from {
+			sg.dropLists(k)
 		}
 	}
 }

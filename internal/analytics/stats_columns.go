@@ -10,7 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
@@ -26,26 +25,47 @@ import (
 
 // colRange is a query's days and what counting across them needs.
 type colRange struct {
-	days []*colDay
+	ev      *sqlEvents
+	service int64
+	spans   [][2]int64 // each day's [start, end), Unix ms
 	// Visitors and visits whose rows are not all in one block of one day
 	// (a visitor in two days, a visit split across visitor ids or days):
 	// they are counted through sets, the rest by watching ids change.
-	crossVisitors, crossVisits, crossVisitVisitors map[int64]bool
-	// the same per day, by run and by visit
-	runCrossVisitor, runCrossVisit, visitCrossVisitor [][]bool
+	cross *crossing
 	// Visits with an event in the range passing an event condition, for
 	// the visits' filters on event dimensions, by condition.
 	visitSets map[any]map[int64]bool
 }
 
-// loadDays reads the days of the query's range, once per execution.
+// day reads the range's day di: from memory, or its segment. Days are
+// read one at a time as a pass needs them, so a range of any size is
+// answered in the memory the segment cache bounds.
+func (r *colRange) day(ctx context.Context, di int) (*colDay, error) {
+	return r.ev.day(ctx, r.service, r.spans[di][0], r.spans[di][1])
+}
+
+// each calls fn with each day of the range, in order.
+func (r *colRange) each(ctx context.Context, fn func(di int, d *colDay) error) error {
+	for di := range r.spans {
+		d, err := r.day(ctx, di)
+		if err != nil {
+			return err
+		}
+		if err := fn(di, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadDays finds the days of the query's range, once per execution.
 func (x *execution) loadDays(ctx context.Context) (*colRange, error) {
 	if x.cols != nil {
 		return x.cols, nil
 	}
 	zone := x.q.DateRange.Location
 	first, last := localDay(x.from, zone), localDay(x.to-1, zone)
-	r := &colRange{visitSets: map[any]map[int64]bool{}}
+	r := &colRange{ev: x.ev, service: x.service, visitSets: map[any]map[int64]bool{}, cross: &crossing{}}
 	if x.to <= x.from {
 		x.cols = r
 		return r, nil
@@ -58,15 +78,11 @@ func (x *execution) loadDays(ctx context.Context) (*colRange, error) {
 		return nil, err
 	}
 	for _, day := range days {
-		d, err := x.ev.day(ctx, x.service, dayStart(day, zone).UnixMilli(), dayStart(day+1, zone).UnixMilli())
-		if err != nil {
-			return nil, err
-		}
-		r.days = append(r.days, d)
+		r.spans = append(r.spans, [2]int64{dayStart(day, zone).UnixMilli(), dayStart(day+1, zone).UnixMilli()})
 	}
-	c := x.ev.segments.crossingFor(x.service, r.days)
-	r.crossVisitors, r.crossVisits, r.crossVisitVisitors = c.visitors, c.visits, c.visitVisitors
-	r.runCrossVisitor, r.runCrossVisit, r.visitCrossVisitor = c.runVisitor, c.runVisit, c.visitVisitor
+	if r.cross, err = x.ev.crossingFor(ctx, x.service, r.spans); err != nil {
+		return nil, err
+	}
 	x.cols = r
 	return r, nil
 }
@@ -219,8 +235,8 @@ func (d *colDay) ids(table int, col string) (vals []int32, perRun, ok bool) {
 
 // colMask evaluates a filter over one day's rows of a table, as cond
 // renders it.
-func (x *execution) colMask(ctx context.Context, r *colRange, di int, f statsquery.Filter, table int) (mask, error) {
-	n := r.days[di].rowCount(table)
+func (x *execution) colMask(ctx context.Context, r *colRange, d *colDay, f statsquery.Filter, table int) (mask, error) {
+	n := d.rowCount(table)
 	switch f := f.(type) {
 	case nil:
 		return newMask(n, true), nil
@@ -233,7 +249,7 @@ func (x *execution) colMask(ctx context.Context, r *colRange, di int, f statsque
 		}
 		out := newMask(n, and)
 		for _, p := range parts {
-			m, err := x.colMask(ctx, r, di, p, table)
+			m, err := x.colMask(ctx, r, d, p, table)
 			if err != nil {
 				return nil, err
 			}
@@ -247,17 +263,16 @@ func (x *execution) colMask(ctx context.Context, r *colRange, di int, f statsque
 		}
 		return out, nil
 	case *statsquery.Not:
-		m, err := x.colMask(ctx, r, di, f.Filter, table)
+		m, err := x.colMask(ctx, r, d, f.Filter, table)
 		for i := range m {
 			m[i] = !m[i]
 		}
 		return m, err
 	case *statsquery.Behavioral:
-		set, err := x.visitsWith(ctx, r, f, func(di int) (mask, error) { return x.colMask(ctx, r, di, f.Filter, onEvents) })
+		set, err := x.visitsWith(ctx, r, f, func(d *colDay) (mask, error) { return x.colMask(ctx, r, d, f.Filter, onEvents) })
 		if err != nil {
 			return nil, err
 		}
-		d := r.days[di]
 		var m mask
 		if table == onSessions {
 			m = sessionsIn(d, set)
@@ -274,19 +289,18 @@ func (x *execution) colMask(ctx context.Context, r *colRange, di int, f statsque
 		}
 		return m, nil
 	case *statsquery.Leaf:
-		return x.colLeafMask(ctx, r, di, f, table)
+		return x.colLeafMask(ctx, r, d, f, table)
 	}
 	return nil, fmt.Errorf("unknown filter %T", f)
 }
 
-func (x *execution) colLeafMask(ctx context.Context, r *colRange, di int, l *statsquery.Leaf, table int) (mask, error) {
-	d := r.days[di]
+func (x *execution) colLeafMask(ctx context.Context, r *colRange, d *colDay, l *statsquery.Leaf, table int) (mask, error) {
 	kind := l.Dimension.Kind
 	evCol, sesCol := columns[kind][onEvents], columns[kind][onSessions]
 	eventOnly := kind == statsquery.KindGoal || kind == statsquery.KindProp || sesCol == ""
 	if table == onSessions && eventOnly {
 		// An event dimension: the visits with a matching event in range.
-		set, err := x.visitsWith(ctx, r, l, func(di int) (mask, error) { return x.colLeafMask(ctx, r, di, l, onEvents) })
+		set, err := x.visitsWith(ctx, r, l, func(d *colDay) (mask, error) { return x.colLeafMask(ctx, r, d, l, onEvents) })
 		if err != nil {
 			return nil, err
 		}
@@ -397,21 +411,25 @@ type denseKey struct {
 
 // visitsWith is the visits that have an event in the range passing
 // events (the SQL engine's session_id IN (…) over events), once per cond.
-func (x *execution) visitsWith(ctx context.Context, r *colRange, cond any, events func(di int) (mask, error)) (map[int64]bool, error) {
+func (x *execution) visitsWith(ctx context.Context, r *colRange, cond any, events func(d *colDay) (mask, error)) (map[int64]bool, error) {
 	if s, ok := r.visitSets[cond]; ok {
 		return s, nil
 	}
 	set := map[int64]bool{}
-	for di, d := range r.days {
-		m, err := events(di)
+	err := r.each(ctx, func(_ int, d *colDay) error {
+		m, err := events(d)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i, ok := range m {
 			if ok && d.evTS[i] >= x.from && d.evTS[i] < x.to {
 				set[d.runSession[d.evRun[i]]] = true
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	r.visitSets[cond] = set
 	return set, nil
@@ -535,8 +553,12 @@ func (x *execution) colColumnValues(ctx context.Context, table int, col string) 
 		return nil, err
 	}
 	var all []int32
-	for _, d := range r.days {
+	err = r.each(ctx, func(_ int, d *colDay) error {
 		all = append(all, d.distinctIDs(table, col)...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.Sort(all)
 	all = slices.Compact(all)
@@ -552,7 +574,7 @@ func (x *execution) colPropValues(ctx context.Context, name string) ([]storedVal
 	seen := map[string]bool{}
 	var out []storedValue
 	missing := false
-	for _, d := range r.days {
+	err = r.each(ctx, func(_ int, d *colDay) error {
 		for _, p := range d.props {
 			if v, ok := propOf(p, name); ok {
 				if !seen[v] {
@@ -566,6 +588,10 @@ func (x *execution) colPropValues(ctx context.Context, name string) ([]storedVal
 		if !missing && slices.Contains(d.evProps, -1) {
 			missing = true
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if missing {
 		out = append(out, storedValue{})
@@ -644,7 +670,7 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 		for _, g := range x.extraGoals {
 			key += "\x00" + g.DisplayName
 		}
-		if extraVisits, err = x.visitsWith(ctx, r, key, func(di int) (mask, error) { return goalMask(r.days[di], x.extraGoals), nil }); err != nil {
+		if extraVisits, err = x.visitsWith(ctx, r, key, func(d *colDay) (mask, error) { return goalMask(d, x.extraGoals), nil }); err != nil {
 			return err
 		}
 	}
@@ -654,16 +680,25 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 	var visitGoals map[int64]uint64
 	if gi >= 0 && table == onSessions {
 		visitGoals = map[int64]uint64{}
-		for _, d := range r.days {
+		err := r.each(ctx, func(_ int, d *colDay) error {
 			for i, b := range x.dayGoals(d) {
 				if b != 0 && d.evTS[i] >= x.from && d.evTS[i] < x.to {
 					visitGoals[d.runSession[d.evRun[i]]] |= b
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	filterKey := x.filterKey()
-	for di, d := range r.days {
+	for di := range r.spans {
+		d, err := r.day(ctx, di)
+		if err != nil {
+			return err
+		}
+		cross := r.cross.flags(di, d)
 		var evGoals []uint64
 		if gi >= 0 && table == onEvents {
 			evGoals = x.dayGoals(d)
@@ -675,7 +710,7 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 			key += "\x00engagement"
 		}
 		sel, err := x.ev.segments.selection(d, key, table, func() (mask, error) {
-			m, err := x.colMask(ctx, r, di, x.q.Filters, table)
+			m, err := x.colMask(ctx, r, d, x.q.Filters, table)
 			if err == nil && table == onEvents {
 				for i, name := range d.evIDs[0] {
 					m[i] = m[i] && (int64(name) == x.engagementID) == engagement
@@ -736,7 +771,7 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 				if gi >= 0 {
 					k.v[gi] = int64(bits.TrailingZeros64(goals))
 				}
-				x.accumulate(r, di, d, i, table, engagement, scope, groups.get(x, k))
+				x.accumulate(cross, d, i, table, engagement, scope, groups.get(x, k))
 			}
 		}
 	}
@@ -832,10 +867,10 @@ func (gs *colGroups) add(x *execution, k colKey) *colAcc {
 }
 
 // accumulate adds row i of a day to its group g.
-func (x *execution) accumulate(r *colRange, di int, d *colDay, i, table int, engagement bool, scope mask, g *colAcc) {
+func (x *execution) accumulate(cross *dayCross, d *colDay, i, table int, engagement bool, scope mask, g *colAcc) {
 	switch {
 	case table == onSessions:
-		g.countVisitor(d.sesVisitor[i], r.visitCrossVisitor[di][i])
+		g.countVisitor(d.sesVisitor[i], cross.visitVisitorCrosses(i))
 		g.visits++
 		g.durationMS += d.sesEnd[i] - d.sesStart[i]
 		g.sessionPageviews += d.sesPageviews[i]
@@ -848,7 +883,7 @@ func (x *execution) accumulate(r *colRange, di int, d *colDay, i, table int, eng
 	case engagement:
 		run := d.evRun[i]
 		visitor, session := d.runVisitor[run], d.runSession[run]
-		g.countVisitor(visitor, r.runCrossVisitor[di][run])
+		g.countVisitor(visitor, cross.runVisitorCrosses(run))
 		if g.engagedVisits == nil {
 			g.engagedVisits = map[[2]int64]*[2]int64{}
 		}
@@ -866,8 +901,8 @@ func (x *execution) accumulate(r *colRange, di int, d *colDay, i, table int, eng
 		}
 	default:
 		run := d.evRun[i]
-		g.countVisitor(d.runVisitor[run], r.runCrossVisitor[di][run])
-		g.countVisit(d.runSession[run], r.runCrossVisit[di][run])
+		g.countVisitor(d.runVisitor[run], cross.runVisitorCrosses(run))
+		g.countVisit(d.runSession[run], cross.runVisitCrosses(run))
 		g.events++
 		if int64(d.evIDs[0][i]) == x.pageviewID {
 			g.pageviews++
@@ -992,30 +1027,6 @@ func (x *execution) filterKey() string {
 		fmt.Fprint(&key, g.Name, len(g.Pages))
 	}
 	return key.String()
-}
-
-// columnEngineMaxEvents bounds the events a query's range may hold for the
-// column engine, which holds the range's days in memory while it answers
-// (about 40 bytes an event); larger ranges go to the SQL engine.
-const columnEngineMaxEvents = 3_000_000
-
-// columnsFit reports whether the range is small enough for the column
-// engine, by the daily rollups' count of events.
-func (s *sqlEvents) columnsFit(ctx context.Context, service int64, r statsquery.DateRange) (bool, error) {
-	if !r.To.After(r.From) {
-		return true, nil
-	}
-	zone := r.Location
-	if zone == nil {
-		zone = time.UTC
-	}
-	var events int64
-	err := s.db.QueryRowContext(ctx, `SELECT coalesce(sum(events), 0) FROM analytics_daily WHERE service_id = $1 AND kind = $2 AND day >= $3 AND day <= $4`,
-		service, kindTotal, localDay(r.From.UnixMilli(), zone), localDay(r.To.UnixMilli()-1, zone)).Scan(&events)
-	if err != nil {
-		return false, fmt.Errorf("size the range: %w", err)
-	}
-	return events <= columnEngineMaxEvents, nil
 }
 
 // columnsAnswer reports whether the column engine takes the query.
