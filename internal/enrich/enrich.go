@@ -28,6 +28,7 @@ type Enricher struct {
 	uaCache    *uaCache
 	spam       map[string]struct{}
 	src        *sources
+	geo        *GeoDB    // nil without a city database
 	v6Unpacked sync.Once // see Country
 }
 
@@ -56,11 +57,24 @@ func New() (*Enricher, error) {
 	}, nil
 }
 
-// Lazy returns a function that builds the Enricher on its first call and
-// gives the same one (or the same error) after: the tables take about 3 MB
-// and tens of milliseconds, which a node that never takes an event (a
-// web-only node, a management command) need not spend.
-func Lazy() func() (*Enricher, error) { return sync.OnceValues(New) }
+// NewWithGeo is New with a city database for Locate; geo may be nil.
+func NewWithGeo(geo *GeoDB) (*Enricher, error) {
+	e, err := New()
+	if err != nil {
+		return nil, err
+	}
+	e.geo = geo
+	return e, nil
+}
+
+// Lazy returns a function that builds the Enricher (with the city
+// database geo, which may be nil) on its first call and gives the same one
+// (or the same error) after: the tables take about 3 MB and tens of
+// milliseconds, which a node that never takes an event (a web-only node, a
+// management command) need not spend.
+func Lazy(geo *GeoDB) func() (*Enricher, error) {
+	return sync.OnceValues(func() (*Enricher, error) { return NewWithGeo(geo) })
+}
 
 // clean makes s safe to store: valid UTF-8 without control characters (which
 // PostgreSQL text columns reject or which break CSV exports), at most n bytes.

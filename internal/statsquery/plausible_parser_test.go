@@ -53,13 +53,9 @@ import (
 //     the QPB cases below check.
 //
 // Ported with a change:
-//   - Filters and dimensions on visit:city, visit:city_name, visit:region,
-//     visit:region_name, visit:country_name, visit:screen and
-//     visit:exit_page_hostname (QPB "numbers are
-//     valid for visit:city", "strings are valid for visit:city", "valid
-//     nested `not`, `and` and `or`", and the "filtering by visit:*" and
-//     "visit:* dimension" cases for them) are refused as not supported until
-//     liveops stores those values.
+//   - Filters and dimensions on visit:screen and visit:exit_page_hostname
+//     (the "filtering by visit:*" and "visit:* dimension" cases for them)
+//     are refused as not supported until liveops stores those values.
 //   - has_done and has_not_done (QPB "valid has_done and has_not_done
 //     filters", "allowed within behavioral filters has_done") pass
 //     Plausible's checks, then are refused as not supported: liveops cannot
@@ -359,6 +355,10 @@ func TestPlausibleAccepts(t *testing.T) {
 		{"QPB does not fail if using session metric with event filter", pq(`"metrics": ["bounce_rate"]`, `"filters": [["is", "event:props:foo", ["(none)"]]]`)},
 		{"Plausible's schema allows an empty list of clauses", pq(`"filters": [["is", "event:page", []], ["matches_not", "event:page", []]]`)},
 		{"percentage without dimensions, which Plausible's builder no longer checks", pq(`"metrics": ["percentage"]`)},
+		{"QPB numbers are valid for visit:city", pq(`"filters": [["is", "visit:city", [123, 456]]]`)},
+		{"QPB strings are valid for visit:city", pq(`"filters": [["is", "visit:city", ["123", "456"]]]`)},
+		{"QPB valid nested `not`, `and` and `or`",
+			pq(`"filters": [["or", [["and", [["is", "visit:city_name", ["Tallinn"]], ["is", "visit:country_name", ["Estonia"]]]], ["not", ["is", "visit:country_name", ["Estonia"]]]]]]`)},
 	}
 	for _, d := range []string{"event:name", "event:page", "event:goal", "event:hostname"} {
 		tests = append(tests, struct{ name, body string }{"QPB event:" + d[6:] + " dimension", pq(`"dimensions": ["` + d + `"]`)})
@@ -391,14 +391,9 @@ func TestPlausibleNotYet(t *testing.T) {
 		{"QPB allowed within behavioral filters has_done",
 			pq(`"filters": [["has_not_done", ["or", [["is", "event:goal", ["Signup"]], ["is", "event:name", ["pageview"]]]]]]`),
 			`Filter operator "has_not_done" is not supported by liveops`},
-		{"QPB numbers are valid for visit:city", pq(`"filters": [["is", "visit:city", [123, 456]]]`), `Dimension "visit:city" is not supported by liveops`},
-		{"QPB strings are valid for visit:city", pq(`"filters": [["is", "visit:city", ["123", "456"]]]`), `Dimension "visit:city" is not supported by liveops`},
-		{"QPB valid nested `not`, `and` and `or`",
-			pq(`"filters": [["or", [["and", [["is", "visit:city_name", ["Tallinn"]], ["is", "visit:country_name", ["Estonia"]]]], ["not", ["is", "visit:country_name", ["Estonia"]]]]]]`),
-			`Dimension "visit:city_name" is not supported by liveops`},
 		{"QPB visit:screen dimension", pq(`"dimensions": ["visit:screen"]`), `Dimension "visit:screen" is not supported by liveops`},
 		// Plausible's schema errors still come first.
-		{"schema error before not supported", pq(`"dimensions": ["visit:city", "nope"]`), `#/dimensions/1: Invalid dimension "nope"`},
+		{"schema error before not supported", pq(`"dimensions": ["visit:screen", "nope"]`), `#/dimensions/1: Invalid dimension "nope"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
