@@ -65,6 +65,9 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 	if err != nil {
 		return area.Area{}, err
 	}
+	if a.geo != nil {
+		dashboard.GeoAttribution = a.geo.Attribution()
+	}
 	statsAPI := analytics.NewStatsAPI(stats, env.Catalog)
 	return area.Area{
 		Name: "analytics",

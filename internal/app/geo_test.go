@@ -89,6 +89,21 @@ func TestGeoIPDB(t *testing.T) {
 				t.Fatalf("%d %s\nwant results %s", resp.StatusCode, b, want)
 			}
 
+			// The dashboard's Regions and Cities panels name them, each a
+			// link that filters by it, with the database's credit.
+			if _, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: rigEmail, Role: auth.Admin, AllServices: true, Password: rigPassword}); err != nil {
+				t.Fatal(err)
+			}
+			c := newClient(t, srv.URL)
+			loginAdmin(t, nil, c)
+			base := "/services/" + svc.Slug + "/analytics"
+			page := c.page(base+"?period=day", http.StatusOK, `id="panel-regions"`, `id="panel-cities"`, ">Harjumaa</a>", ">Tallinn</a>",
+				"Regions and cities from the city database liveops-Test-City.")
+			if !strings.Contains(page, "f=visit%3Acity_name%7CTallinn") {
+				t.Errorf("no filter link for Tallinn")
+			}
+			c.page(base+"?period=day&f=visit%3Acity_name%7CTallinn", http.StatusOK, ">City</", ">Tallinn</a>")
+
 			// The search finds what is stored.
 			if findText(t, a, dataDir, dsn, "Harjumaa") == "" {
 				t.Fatal("the region's name is not found by the search")

@@ -9,9 +9,13 @@ import (
 	"github.com/oschwald/maxminddb-golang/v2"
 )
 
-// DBIPAttribution is the credit DB-IP's free city database requires
-// (CC BY 4.0). Show it wherever regions and cities from it are shown.
-const DBIPAttribution = "IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0."
+// The credits the free city databases' licences ask for wherever their
+// data is shown: DB-IP's IP to City Lite (CC BY 4.0) and MaxMind's GeoLite2
+// (GeoLite2 End User License Agreement).
+const (
+	DBIPAttribution     = "IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0."
+	GeoLite2Attribution = "This product includes GeoLite2 data created by MaxMind, available from https://www.maxmind.com."
+)
 
 // Place is where an address is: each field is empty when unknown.
 type Place struct {
@@ -44,6 +48,20 @@ func OpenGeoDB(path string) (*GeoDB, error) {
 		return nil, fmt.Errorf("open city database %s: %w", path, err)
 	}
 	return &GeoDB{r: r}, nil
+}
+
+// Attribution is the credit the database's licence asks for, told by the
+// type its metadata names: DB-IP's, MaxMind's GeoLite2, or for any other
+// database a credit naming that type.
+func (g *GeoDB) Attribution() string {
+	t := g.r.Metadata.DatabaseType
+	switch {
+	case strings.Contains(strings.ToLower(t), "dbip"), strings.Contains(strings.ToLower(t), "db-ip"):
+		return DBIPAttribution
+	case strings.HasPrefix(t, "GeoLite2"):
+		return GeoLite2Attribution
+	}
+	return "Regions and cities from the city database " + clean(t, maxPlaceName) + "."
 }
 
 // Close releases the database's file.

@@ -61,6 +61,23 @@ func TestLocate(t *testing.T) {
 	})
 }
 
+func TestGeoAttribution(t *testing.T) {
+	for typ, want := range map[string]string{
+		"DBIP-City-Lite":    DBIPAttribution,
+		"GeoLite2-City":     GeoLite2Attribution,
+		"liveops-Test-City": "Regions and cities from the city database liveops-Test-City.",
+	} {
+		geo, err := OpenGeoDB(geotest.WriteType(t, typ))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := geo.Attribution(); got != want {
+			t.Errorf("%s: %q, want %q", typ, got, want)
+		}
+		geo.Close()
+	}
+}
+
 func TestLocateWithoutGeoDB(t *testing.T) {
 	e, err := New()
 	if err != nil {

@@ -41,10 +41,17 @@ var Places = []Place{
 }
 
 // Write writes the test database into a temporary directory of t and
-// returns its path.
+// returns its path. Its metadata names its type liveops-Test-City.
 func Write(t testing.TB) string {
 	t.Helper()
-	w, err := mmdbwriter.New(mmdbwriter.Options{DatabaseType: "liveops-Test-City", RecordSize: 24})
+	return WriteType(t, "liveops-Test-City")
+}
+
+// WriteType is Write with the database type the metadata names, such as
+// DB-IP's "DBIP-City-Lite" or MaxMind's "GeoLite2-City".
+func WriteType(t testing.TB, databaseType string) string {
+	t.Helper()
+	w, err := mmdbwriter.New(mmdbwriter.Options{DatabaseType: databaseType, RecordSize: 24})
 	if err != nil {
 		t.Fatal(err)
 	}
