@@ -128,9 +128,9 @@ type dashboardData struct {
 	Attribution string // the country data's licence asks for credit
 	// GeoAttribution is the city database's credit, when there is one.
 	GeoAttribution string
-	Funnels     []funnelSummary
-	NoteTime    string // the annotation form's values, kept after an error
-	NoteLabel   string
+	Funnels        []funnelSummary
+	NoteTime       string // the annotation form's values, kept after an error
+	NoteLabel      string
 }
 
 // funnelSummary is one funnel's result over the dashboard's period.
