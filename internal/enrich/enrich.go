@@ -1,11 +1,11 @@
 // Package enrich turns what arrives with one analytics event (a user agent,
 // a client IP, a page URL and a referrer) into the dimensions liveops stores:
 // browser, OS, device, bot or not, spam referrer or not, country (and, with
-// a city database, region and city), source,
-// referrer, channel and UTM tags.
+// a city database, region and city), source, referrer, channel and UTM tags.
 //
-// Everything it needs is embedded (see data/README.md); nothing is fetched at
-// run time. An Enricher is built once with New and is safe for concurrent use.
+// Everything it needs is embedded (see data/README.md), but for the optional
+// city database the operator provides (OpenGeoDB); nothing is fetched at run
+// time. An Enricher is built once with New and is safe for concurrent use.
 package enrich
 
 import (
