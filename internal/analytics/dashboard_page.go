@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
@@ -111,24 +114,26 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 		data.Figures = append(data.Figures, f)
 	}
 
-	if err := d.chart(ctx, s, data, r); err != nil {
-		return err
-	}
-	if err := d.funnels(ctx, s, data, r); err != nil {
-		return err
-	}
-	for _, p := range panels() {
-		err := d.fillPanel(ctx, s, v, data.Base, p, 10)
-		var qe *statsquery.Error
-		if errors.As(err, &qe) {
-			// This breakdown cannot be combined with the filters chosen.
-			p.Unavailable = qe.Message
-		} else if err != nil {
+	// The chart, funnels and panels are independent queries: they run side
+	// by side, one per core, sharing the days the column engine reads.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	g.Go(func() error { return d.chart(gctx, s, data, r) })
+	g.Go(func() error { return d.funnels(gctx, s, data, r) })
+	data.Panels = panels()
+	for _, p := range data.Panels {
+		g.Go(func() error {
+			err := d.fillPanel(gctx, s, v, data.Base, p, 10)
+			var qe *statsquery.Error
+			if errors.As(err, &qe) {
+				// This breakdown cannot be combined with the filters chosen.
+				p.Unavailable = qe.Message
+				return nil
+			}
 			return err
-		}
-		data.Panels = append(data.Panels, p)
+		})
 	}
-	return nil
+	return g.Wait()
 }
 
 func (d *Dashboard) fillPanel(ctx context.Context, s *catalog.Service, v view, base string, p *panel, limit int) error {

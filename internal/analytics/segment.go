@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // A segment is one local day of a service's events and visits in columns,
@@ -476,11 +478,12 @@ func (d *colDay) size() int {
 // analytics_segments (built and kept on first use), the open ones from the
 // raw tables. Decoded days are kept in memory up to a budget.
 type segments struct {
+	flight   singleflight.Group
 	mu       sync.Mutex
 	cache    map[segmentKey]*cachedDay
 	cross    map[[3]int64]*crossing // by service and first and last day
 	names    map[int32]string       // dictionary texts by id: they never change
-	masks    map[maskKey]mask       // a day's rows that pass a query's filters
+	masks    map[maskKey][]int32    // a day's rows that pass a query's filters
 	goals    map[maskKey][]uint64   // a day's events' goals, by the goals' key
 	bytes    int
 	budget   int
@@ -513,7 +516,7 @@ const segmentCacheBytes = 96 << 20
 const openDayTTL = 10 * time.Second
 
 func newSegments() *segments {
-	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, names: map[int32]string{}, masks: map[maskKey]mask{}, goals: map[maskKey][]uint64{}, budget: segmentCacheBytes, now: time.Now}
+	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, names: map[int32]string{}, masks: map[maskKey][]int32{}, goals: map[maskKey][]uint64{}, budget: segmentCacheBytes, now: time.Now}
 }
 
 // day returns one day of the service, [start, end) in Unix ms.
@@ -530,7 +533,19 @@ func (s *sqlEvents) day(ctx context.Context, service, start, end int64) (*colDay
 		return c.day, nil
 	}
 	sg.mu.Unlock()
+	// Queries running side by side read a missing day once.
+	v, err, _ := sg.flight.Do(fmt.Sprint(service, "/", start), func() (any, error) { return s.readDay(ctx, service, start, end, now) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*colDay), nil
+}
 
+// readDay reads a day from its stored segment, or builds it from the raw
+// tables (keeping the segment once the day is closed), and caches it.
+func (s *sqlEvents) readDay(ctx context.Context, service, start, end int64, now time.Time) (*colDay, error) {
+	sg := s.segments
+	key := segmentKey{service, start}
 	// A day is closed once its visits can no longer change: a visit ends
 	// after SessionTimeout of quiet.
 	closed := now.UnixMilli() >= end+SessionTimeout.Milliseconds()
@@ -626,33 +641,35 @@ type maskKey struct {
 	table  int
 }
 
-// maxMaskRows bounds the rows of the masks kept (a byte a row).
+// maxMaskRows bounds the rows of the selections and goal bits kept.
 const maxMaskRows = 32 << 20
 
-// mask returns a day's mask for filters, computing it with make once: a
-// dashboard asks a dozen queries with the same filters.
-func (sg *segments) mask(d *colDay, filter string, table int, make func() (mask, error)) (mask, error) {
+// selection returns the rows of a day that pass filters, in order,
+// computing the mask with make once: a dashboard asks a dozen queries with
+// the same filters. The slice is shared: callers only read it.
+func (sg *segments) selection(d *colDay, filter string, table int, make func() (mask, error)) ([]int32, error) {
 	key := maskKey{d, filter, table}
 	sg.mu.Lock()
-	m, ok := sg.masks[key]
+	sel, ok := sg.masks[key]
 	sg.mu.Unlock()
 	if ok {
-		return slices.Clone(m), nil
+		return sel, nil
 	}
 	m, err := make()
 	if err != nil {
 		return nil, err
 	}
+	sel = m.rows()
 	sg.mu.Lock()
-	sg.maskRows += len(m)
+	sg.maskRows += len(sel)
 	if sg.maskRows > maxMaskRows {
 		clear(sg.masks)
 		clear(sg.goals)
-		sg.maskRows = len(m)
+		sg.maskRows = len(sel)
 	}
-	sg.masks[key] = slices.Clone(m)
+	sg.masks[key] = sel
 	sg.mu.Unlock()
-	return m, nil
+	return sel, nil
 }
 
 // dropMasks forgets the masks of a day leaving the cache; callers hold mu.

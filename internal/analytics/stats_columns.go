@@ -164,6 +164,23 @@ func (h *cursorHeap) Pop() any {
 // mask is which rows of a table pass.
 type mask []bool
 
+// rows lists the rows that pass.
+func (m mask) rows() []int32 {
+	n := 0
+	for _, ok := range m {
+		if ok {
+			n++
+		}
+	}
+	out := make([]int32, 0, n)
+	for i, ok := range m {
+		if ok {
+			out = append(out, int32(i))
+		}
+	}
+	return out
+}
+
 func newMask(n int, v bool) mask {
 	m := make(mask, n)
 	if v {
@@ -389,17 +406,21 @@ func sessionsIn(d *colDay, set map[int64]bool) mask {
 
 // dayGoals is goalBits for the query's goals, kept between queries.
 func (x *execution) dayGoals(d *colDay) []uint64 {
-	var key strings.Builder
-	for _, g := range x.goals {
-		fmt.Fprintf(&key, "%s\x00%d\x00", g.DisplayName, g.Name)
-		ids := make([]int64, 0, len(g.Pages))
-		for id := range g.Pages {
-			ids = append(ids, id)
+	if x.goalsKey == "" {
+		var key strings.Builder
+		key.WriteString("goals")
+		for _, g := range x.goals {
+			fmt.Fprintf(&key, "\x00%s\x00%d\x00", g.DisplayName, g.Name)
+			ids := make([]int64, 0, len(g.Pages))
+			for id := range g.Pages {
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			fmt.Fprint(&key, ids, g.Pages == nil)
 		}
-		slices.Sort(ids)
-		fmt.Fprint(&key, ids, g.Pages == nil, "\x00")
+		x.goalsKey = key.String()
 	}
-	return x.ev.segments.goalBits(d, key.String(), func() []uint64 { return goalBits(d, x.goals) })
+	return x.ev.segments.goalBits(d, x.goalsKey, func() []uint64 { return goalBits(d, x.goals) })
 }
 
 // goalBits is, for each event of a day, the goals of gs (at most 64) it
@@ -589,8 +610,7 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 	if engagement {
 		table = onEvents
 	}
-	groups := map[colKey]*colAcc{}
-	var order []*colAcc
+	groups := newColGroups(x.q.Dimensions)
 	var buckets [][2]int64
 	if td, ok := x.q.TimeDimension(); ok {
 		for _, b := range x.q.DateRange.Buckets(td.Kind) {
@@ -627,31 +647,36 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 		if gi >= 0 && table == onEvents {
 			evGoals = x.dayGoals(d)
 		}
-		m, err := x.ev.segments.mask(d, filterKey, table, func() (mask, error) { return x.colMask(ctx, r, di, x.q.Filters, table) })
+		// Events are engagement events or not by the query: the selection
+		// kept holds only the one kind.
+		key := filterKey
+		if engagement {
+			key += "\x00engagement"
+		}
+		sel, err := x.ev.segments.selection(d, key, table, func() (mask, error) {
+			m, err := x.colMask(ctx, r, di, x.q.Filters, table)
+			if err == nil && table == onEvents {
+				for i, name := range d.evIDs[0] {
+					m[i] = m[i] && (int64(name) == x.engagementID) == engagement
+				}
+			}
+			return m, err
+		})
 		if err != nil {
 			return err
 		}
 		var ts []int64
+		var extra mask
 		if table == onEvents {
 			ts = d.evTS
-			names := d.evIDs[0]
-			var extra mask
 			if x.extraGoals != nil {
 				extra = goalMask(d, x.extraGoals)
 			}
-			for i := range m {
-				if (int64(names[i]) == x.engagementID) != engagement || ts[i] < x.from || ts[i] >= x.to || (extra != nil && !extra[i]) {
-					m[i] = false
-				}
-			}
 		} else {
 			ts = d.sesStart
-			for i := range m {
-				if ts[i] < x.from || ts[i] >= x.to || (extraVisits != nil && !extraVisits[d.sesSession[i]]) {
-					m[i] = false
-				}
-			}
 		}
+		// A whole day in range needs no time check.
+		inRange := d.start >= x.from && d.end <= x.to
 		var scope mask
 		if table == onSessions {
 			if scope, err = x.bounceScopeMask(ctx, d); err != nil {
@@ -662,12 +687,16 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 		if err != nil {
 			return err
 		}
-		var last *colAcc
-		var lastKey colKey
-		for i, ok := range m {
-			if !ok {
+		for _, row := range sel {
+			i := int(row)
+			if table == onEvents {
+				if !inRange && (ts[i] < x.from || ts[i] >= x.to) || extra != nil && !extra[i] {
+					continue
+				}
+			} else if !inRange && (ts[i] < x.from || ts[i] >= x.to) || extraVisits != nil && !extraVisits[d.sesSession[i]] {
 				continue
 			}
+			ok := true
 			var k colKey
 			for j := range keyOf {
 				ok = ok && keyOf[j].set(i, &k)
@@ -686,10 +715,11 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 				if gi >= 0 {
 					k.v[gi] = int64(bits.TrailingZeros64(goals))
 				}
-				x.accumulate(r, di, d, i, table, engagement, scope, k, &last, &lastKey, groups, &order)
+				x.accumulate(r, di, d, i, table, engagement, scope, groups.get(x, k))
 			}
 		}
 	}
+	order := groups.order
 	if len(order) == 0 && len(x.q.Dimensions) == 0 {
 		// An aggregate always has its one row, as SQL's has.
 		order = append(order, &colAcc{})
@@ -721,34 +751,74 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 	return nil
 }
 
-// accumulate adds row i of a day to its group, as key k names it.
-func (x *execution) accumulate(r *colRange, di int, d *colDay, i, table int, engagement bool, scope mask, k colKey,
-	last **colAcc, lastKey *colKey, groups map[colKey]*colAcc, order *[]*colAcc) {
-	// Neighbouring rows mostly share their group.
-	g := *last
-	if g == nil || k != *lastKey {
-		g = groups[k]
-	}
-	if g == nil {
-		g = &colAcc{lastVisitor: -1 << 63, lastVisit: -1 << 63}
-		for di, dim := range x.q.Dimensions {
-			if dim.Kind == statsquery.KindProp {
-				g.dims = append(g.dims, groupValue{text: k.text})
-			} else {
-				g.dims = append(g.dims, groupValue{id: k.v[di]})
+// colGroups finds a row's group by its key. Neighbouring rows mostly
+// share their group; a key of one dictionary id (most breakdowns) is
+// looked up in a slice rather than a map.
+type colGroups struct {
+	order   []*colAcc
+	byKey   map[colKey]*colAcc
+	byID    []*colAcc // when the key is one id: by the id
+	oneID   bool
+	last    *colAcc
+	lastKey colKey
+}
+
+// maxDenseGroupID bounds the ids kept in a slice: larger ones use the map.
+const maxDenseGroupID = 1 << 20
+
+func newColGroups(dims []statsquery.Dimension) *colGroups {
+	oneID := len(dims) == 1 && dims[0].Kind != statsquery.KindProp
+	return &colGroups{byKey: map[colKey]*colAcc{}, oneID: oneID}
+}
+
+func (gs *colGroups) get(x *execution, k colKey) *colAcc {
+	if gs.oneID && k.v[0] >= 0 && k.v[0] < maxDenseGroupID {
+		id := int(k.v[0])
+		if id < len(gs.byID) {
+			if g := gs.byID[id]; g != nil {
+				return g
 			}
+		} else {
+			gs.byID = append(gs.byID, make([]*colAcc, id+1-len(gs.byID))...)
 		}
-		groups[k] = g
-		*order = append(*order, g)
+		g := gs.add(x, k)
+		gs.byID[id] = g
+		return g
 	}
-	*last, *lastKey = g, k
+	if gs.last != nil && k == gs.lastKey {
+		return gs.last
+	}
+	g := gs.byKey[k]
+	if g == nil {
+		g = gs.add(x, k)
+		gs.byKey[k] = g
+	}
+	gs.last, gs.lastKey = g, k
+	return g
+}
+
+func (gs *colGroups) add(x *execution, k colKey) *colAcc {
+	g := &colAcc{lastVisitor: -1 << 63, lastVisit: -1 << 63}
+	for di, dim := range x.q.Dimensions {
+		if dim.Kind == statsquery.KindProp {
+			g.dims = append(g.dims, groupValue{text: k.text})
+		} else {
+			g.dims = append(g.dims, groupValue{id: k.v[di]})
+		}
+	}
+	gs.order = append(gs.order, g)
+	return g
+}
+
+// accumulate adds row i of a day to its group g.
+func (x *execution) accumulate(r *colRange, di int, d *colDay, i, table int, engagement bool, scope mask, g *colAcc) {
 	switch {
 	case table == onSessions:
 		g.countVisitor(d.sesVisitor[i], r.visitCrossVisitor[di][i])
 		g.visits++
 		g.durationMS += d.sesEnd[i] - d.sesStart[i]
 		g.sessionPageviews += d.sesPageviews[i]
-		if scope[i] {
+		if scope == nil || scope[i] {
 			g.bounceVisits++
 			if d.sesBounce[i] {
 				g.bounces++
@@ -874,11 +944,11 @@ func (x *execution) colKeys(d *colDay, table int, ts []int64, buckets [][2]int64
 	return keyOf, nil
 }
 
-// bounceScopeMask is bounceScope on a day's visits.
+// bounceScopeMask is bounceScope on a day's visits, nil for all of them.
 func (x *execution) bounceScopeMask(ctx context.Context, d *colDay) (mask, error) {
 	page := topLevelPage(x.q.Filters)
 	if page == nil {
-		return newMask(len(d.sesStart), true), nil
+		return nil, nil // every visit
 	}
 	set, err := x.dense(ctx, page, onSessions, "entry_page")
 	if err != nil {

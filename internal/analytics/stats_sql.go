@@ -68,6 +68,7 @@ type execution struct {
 	extraGoals               []ResolvedGoal // extra's goal, for the column engine
 	useColumns               bool           // answer from columns in memory (stats_columns.go)
 	cols                     *colRange      // the days in columns, once read
+	goalsKey                 string         // names goals for the column engine's goal-bit cache
 	denseSets                map[denseKey]denseSet
 	// distinct caches the values stored in a column (or custom property)
 	// during the range, read once however many filters name it.
