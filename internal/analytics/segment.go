@@ -567,10 +567,8 @@ func (s *sqlEvents) readDay(ctx context.Context, service, start, end int64, now 
 			return nil, err
 		}
 		if closed {
-			if _, err := s.db.ExecContext(ctx, `INSERT INTO analytics_segments (service_id, day_start, day_end, data) VALUES ($1, $2, $3, $4)
-				ON CONFLICT (service_id, day_start) DO UPDATE SET day_end = excluded.day_end, data = excluded.data`,
-				service, start, end, d.encode()); err != nil {
-				return nil, fmt.Errorf("keep segment: %w", err)
+			if err := s.storeSegment(ctx, service, start, end, d); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -595,6 +593,69 @@ func (s *sqlEvents) readDay(ctx context.Context, service, start, end int64, now 
 		delete(sg.cache, oldest)
 	}
 	return d, nil
+}
+
+// storeSegment keeps a closed day's segment.
+func (s *sqlEvents) storeSegment(ctx context.Context, service, start, end int64, d *colDay) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO analytics_segments (service_id, day_start, day_end, data) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (service_id, day_start) DO UPDATE SET day_end = excluded.day_end, data = excluded.data`,
+		service, start, end, d.encode()); err != nil {
+		return fmt.Errorf("keep segment: %w", err)
+	}
+	return nil
+}
+
+// KeepSegments builds and keeps the segments of the closed days of
+// [first, last] that have data and no segment yet, newest first, so that
+// the first filtered view of them reads columns, not raw rows. It leaves
+// the days it builds out of the memory cache, which holds what queries
+// use, and returns how many it built.
+func (s *sqlEvents) KeepSegments(ctx context.Context, service int64, zone *time.Location, first, last int32) (int, error) {
+	days, err := s.daysWithData(ctx, service, first, last)
+	if err != nil {
+		return 0, err
+	}
+	if len(days) == 0 {
+		return 0, nil
+	}
+	from := dayStart(days[0], zone).UnixMilli()
+	rows, err := s.db.QueryContext(ctx, `SELECT day_start FROM analytics_segments WHERE service_id = $1 AND day_start >= $2`, service, from)
+	if err != nil {
+		return 0, fmt.Errorf("read segments: %w", err)
+	}
+	stored := map[int64]bool{}
+	for rows.Next() {
+		var start int64
+		if err := rows.Scan(&start); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		stored[start] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	now := s.segments.now().UnixMilli()
+	built := 0
+	for i := len(days) - 1; i >= 0; i-- {
+		start, end := dayStart(days[i], zone).UnixMilli(), dayStart(days[i]+1, zone).UnixMilli()
+		if stored[start] || now < end+SessionTimeout.Milliseconds() {
+			continue
+		}
+		d, err := buildDay(ctx, s.db, service, start, end)
+		if errors.Is(err, errWideID) {
+			continue // answered by the SQL engine
+		}
+		if err != nil {
+			return built, err
+		}
+		if err := s.storeSegment(ctx, service, start, end, d); err != nil {
+			return built, err
+		}
+		built++
+	}
+	return built, nil
 }
 
 // crossingFor returns the ids that span days or runs in days, worked out

@@ -252,6 +252,27 @@ func (x *execution) colMask(ctx context.Context, r *colRange, di int, f statsque
 			m[i] = !m[i]
 		}
 		return m, err
+	case *statsquery.Behavioral:
+		set, err := x.visitsWith(ctx, r, f, func(di int) (mask, error) { return x.colMask(ctx, r, di, f.Filter, onEvents) })
+		if err != nil {
+			return nil, err
+		}
+		d := r.days[di]
+		var m mask
+		if table == onSessions {
+			m = sessionsIn(d, set)
+		} else {
+			m = make(mask, n)
+			for i, run := range d.evRun {
+				m[i] = set[d.runSession[run]]
+			}
+		}
+		if f.Negated {
+			for i := range m {
+				m[i] = !m[i]
+			}
+		}
+		return m, nil
 	case *statsquery.Leaf:
 		return x.colLeafMask(ctx, r, di, f, table)
 	}

@@ -90,14 +90,31 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			`["is","visit:city",[588409]]`, `["is_not","visit:city",[0]]`, `["is","visit:region",["EE-37","CA-ON"]]`,
 			`["contains","visit:city_name",["Lon"]]`, `["is","visit:country_name",["Estonia"]]`, `["is_not","visit:region_name",[""]]`,
 		}
+		var eventLeaves []string
+		for _, l := range leaves {
+			if strings.Contains(l, `"event:`) {
+				eventLeaves = append(eventLeaves, l)
+			}
+		}
+		behavioral := func() string {
+			inner := pick(eventLeaves...)
+			if rng.IntN(3) == 0 {
+				inner = `["or",[` + inner + `,` + pick(eventLeaves...) + `]]`
+			}
+			return `["` + pick("has_done", "has_not_done") + `",` + inner + `]`
+		}
 		filter := func() string {
-			switch rng.IntN(5) {
+			switch rng.IntN(7) {
 			case 0:
 				return ""
 			case 1:
 				return `[["or",[` + pick(leaves...) + `,` + pick(leaves...) + `]]]`
 			case 2:
 				return `[["not",` + pick(leaves...) + `]]`
+			case 3:
+				return `[` + behavioral() + `]`
+			case 4:
+				return `[` + behavioral() + `,["or",[` + pick(leaves...) + `,["not",` + behavioral() + `]]]]`
 			}
 			f := []string{pick(leaves...)}
 			if rng.IntN(2) == 0 {
@@ -113,7 +130,7 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			`"visitors","percentage"`, `"visitors","conversion_rate"`, `"visitors","scroll_depth","time_on_page"`, `"events","visits"`}
 		ranges := []string{`["2026-05-01","2026-05-06"]`, `["2026-05-02","2026-05-02"]`, `["2026-05-03","2026-05-05"]`}
 		now := start.Add(10 * 24 * time.Hour)
-		compared := 0
+		compared, comparedBehavioral, comparedComparisons := 0, 0, 0
 		for i := range 500 {
 			dims := dimSets[rng.IntN(len(dimSets))]
 			body := `{"site_id":"apply.example.gov","date_range":` + pick(ranges...) + `,"metrics":[` + pick(metricSets...) + `]`
@@ -122,6 +139,11 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			}
 			if f := filter(); f != "" {
 				body += `,"filters":` + f
+			}
+			if rng.IntN(4) == 0 {
+				// Both engines answer the compared period too.
+				body += `,"include":{"comparisons":` + pick(`{"mode":"previous_period"}`, `{"mode":"previous_period","match_day_of_week":true}`,
+					`{"mode":"custom","date_range":`+pick(ranges...)+`}`) + `}`
 			}
 			body += `}`
 			q, err := statsquery.Parse([]byte(body), zone, now, svc.CreatedAt.Add(-365*24*time.Hour))
@@ -150,10 +172,17 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			}
 			if errSQL == nil && want != "[]" {
 				compared++
+				if strings.Contains(body, "has_") {
+					comparedBehavioral++
+				}
+				if strings.Contains(body, "comparisons") {
+					comparedComparisons++
+				}
 			}
 		}
-		if compared < 150 {
-			t.Fatalf("only %d queries compared with results", compared)
+		if compared < 150 || comparedBehavioral < 40 || comparedComparisons < 25 {
+			t.Fatalf("only %d queries compared with results, %d of them with has_done or has_not_done, %d with comparisons",
+				compared, comparedBehavioral, comparedComparisons)
 		}
 	})
 }

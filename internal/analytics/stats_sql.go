@@ -250,6 +250,23 @@ func (x *execution) cond(ctx context.Context, f statsquery.Filter, table int, a 
 	case *statsquery.Not:
 		c, err := x.cond(ctx, f.Filter, table, a)
 		return "(NOT " + c + ")", err
+	case *statsquery.Behavioral:
+		// As in Plausible, by visit: the rows of the visits with (or
+		// without) an event in the range passing the inner filter.
+		inner, err := x.cond(ctx, f.Filter, onEvents, a)
+		if err != nil {
+			return "", err
+		}
+		alias := "e"
+		if table == onSessions {
+			alias = "s"
+		}
+		c := fmt.Sprintf(`%s.session_id IN (SELECT e.session_id FROM analytics_events e WHERE e.service_id = %s AND e.ts >= %s AND e.ts < %s AND %s)`,
+			alias, a.add(x.service), a.add(x.from), a.add(x.to), inner)
+		if f.Negated {
+			c = "(NOT " + c + ")"
+		}
+		return c, nil
 	case *statsquery.Leaf:
 		return x.leafCond(ctx, f, table, a)
 	}

@@ -92,6 +92,17 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 				return err
 			}},
 			{Name: "analytics.salts", Every: time.Hour, Timeout: time.Minute, Run: ingest.PrepareSalts},
+			// The days that are over are put in columns ahead of the first
+			// filtered view that needs them (a year's worth, newest first).
+			{Name: "analytics.segments", Every: 15 * time.Minute, Timeout: 10 * time.Minute, Run: func(ctx context.Context) error {
+				return a.eachService(ctx, func(s *catalog.Service) error {
+					n, err := stats.PrepareDays(ctx, s, 400)
+					if n > 0 {
+						slog.Info("analytics: put days in columns", "service", s.Slug, "days", n)
+					}
+					return err
+				})
+			}},
 			// A node saves whom it has counted today every few minutes, so
 			// that after a crash a returning visitor is counted again only
 			// if they were first counted in those minutes.

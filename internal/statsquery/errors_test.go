@@ -70,8 +70,6 @@ func TestParseErrors(t *testing.T) {
 		{"long list cut as Elixir's inspect does", body(`"filters": [["is", "event:page", [` + strings.Repeat(`1.5, `, 60) + `1]]]`), "#/filters/0",
 			`Invalid filter ["is", "event:page", [` + strings.Repeat(`1.5, `, 50) + `...]]`},
 		{"filters an object", body(`"filters": {}`), "#/filters", "Type mismatch. Expected Array but got Object."},
-		{"behavioural filter", body(`"filters": [["has_done", ["is", "event:name", ["x"]]]]`), "#/filters/0/0",
-			`Filter operator "has_done" is not supported by liveops`},
 		{"screen filter", body(`"filters": [["is", "visit:screen", ["Desktop"]]]`), "#/filters/0/1", `Dimension "visit:screen" is not supported by liveops`},
 		{"bad regexp", body(`"filters": [["matches", "event:page", ["^/a", "("]]]`), "#/filters/0/2/1",
 			"Invalid regular expression \"(\": error parsing regexp: missing closing ): `(`"},
@@ -90,8 +88,6 @@ func TestParseErrors(t *testing.T) {
 
 		// include and pagination
 		{"include a string", body(`"include": "foobar"`), "#/include", "Type mismatch. Expected Object but got String."},
-		{"comparisons are internal", body(`"include": {"comparisons": {"mode": "previous_period"}}`), "#/include/comparisons",
-			"Schema does not allow additional properties."},
 		{"imports a string", body(`"include": {"imports": "yes"}`), "#/include/imports", "Type mismatch. Expected Boolean but got String."},
 		{"limit too big", body(`"pagination": {"limit": 100000}`), "#/pagination/limit", "Expected the value to be <= 10000"},
 		{"limit zero", body(`"pagination": {"limit": 0}`), "#/pagination/limit", "Expected the value to be >= 1"},
