@@ -92,9 +92,11 @@ func (d *colDay) dayLists() *dayLists {
 var (
 	eventLevel = [...]string{"name", "page", "hostname"}
 	runLevel   = [...]string{"source", "referrer", "channel", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
-		"device", "browser", "browser_version", "os", "os_version", "country", "visit_entry_page", "visit_exit_page", "visit_hostname"}
+		"device", "browser", "browser_version", "os", "os_version", "country", "visit_entry_page", "visit_exit_page", "visit_hostname",
+		"region", "city", "country_name", "region_name", "city_name"} // regions and cities
 	visitLevel = [...]string{"entry_page", "exit_page", "hostname", "source", "referrer", "channel", "utm_source", "utm_medium",
-		"utm_campaign", "utm_term", "utm_content", "device", "browser", "browser_version", "os", "os_version", "country"}
+		"utm_campaign", "utm_term", "utm_content", "device", "browser", "browser_version", "os", "os_version", "country",
+		"region", "city", "country_name", "region_name", "city_name"} // regions and cities
 )
 
 // errWideID is a dictionary id too big for a segment's 32-bit columns:
@@ -114,10 +116,14 @@ func buildDay(ctx context.Context, db interface {
 }, service, start, end int64) (*colDay, error) {
 	d := &colDay{start: start, end: end}
 	sel := "e.ts, e.visitor_id, e.session_id, e.props, coalesce(e.engaged_ms, -1), coalesce(e.scroll_depth, -1), e.name, e.page, e.hostname"
-	for _, c := range runLevel[:14] {
-		sel += ", e." + c
+	for _, c := range runLevel {
+		// visit_* columns are the event's visit's (analytics_sessions).
+		if vc, ok := strings.CutPrefix(c, "visit_"); ok {
+			sel += ", coalesce(s." + vc + ", -1)"
+		} else {
+			sel += ", e." + c
+		}
 	}
-	sel += ", coalesce(s.entry_page, -1), coalesce(s.exit_page, -1), coalesce(s.hostname, -1)"
 	rows, err := db.QueryContext(ctx, `SELECT `+sel+` FROM analytics_events e
 		LEFT JOIN analytics_sessions s ON s.service_id = e.service_id AND s.session_id = e.session_id
 		WHERE e.service_id = $1 AND e.ts >= $2 AND e.ts < $3`, service, start, end)
@@ -257,7 +263,9 @@ func cmpInt(a, b int64) int {
 
 // The encoding: a version byte, then every column as a count and its
 // values as zig-zag varints (times as deltas), strings as length and bytes.
-const segmentVersion = 1
+// Version 2 added regions and cities; a segment of another version is
+// built again from the raw tables.
+const segmentVersion = 2
 
 type encoder struct{ b []byte }
 

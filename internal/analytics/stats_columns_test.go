@@ -30,6 +30,12 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 		start := time.Date(2026, 5, 1, 0, 0, 0, 0, zone)
 		pick := func(vs ...string) string { return vs[rng.IntN(len(vs))] }
 		pages := []string{"/", "/apply", "/apply/form", "/apply/done", "/help", "/blog/a", "/blog/b", "/en/start"}
+		// Places as a city database gives them: two cities named London,
+		// and one named without codes.
+		places := []Visit{{Country: "EE", Region: "EE-37", City: "588409", CountryName: "Estonia", RegionName: "Harjumaa", CityName: "Tallinn"},
+			{Country: "GB", Region: "GB-ENG", City: "2643743", CountryName: "United Kingdom", RegionName: "England", CityName: "London"},
+			{Country: "CA", Region: "CA-ON", City: "6058560", CountryName: "Canada", RegionName: "Ontario", CityName: "London"},
+			{Country: "EE", CountryName: "Estonia", RegionName: "Hiiumaa", CityName: "Kärdla"}, {Country: "FR"}, {}}
 		var evs []*Event
 		for v := range 300 {
 			visitor := int64(1000 + v)
@@ -39,7 +45,10 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 				visit := Visit{Source: pick("", "Google", "Bing", "Twitter"), Channel: pick("Direct", "Organic Search", "Referral"),
 					UTMCampaign: pick("", "", "spring", "autumn"), UTMMedium: pick("", "email", "social"),
 					Device: pick("Desktop", "Mobile", "Tablet", ""), Browser: pick("Firefox", "Chrome", "Safari", ""),
-					BrowserVersion: pick("1", "2"), OS: pick("Linux", "iOS", "Windows"), Country: pick("GB", "FR", "EE", "")}
+					BrowserVersion: pick("1", "2"), OS: pick("Linux", "iOS", "Windows")}
+				pl := places[rng.IntN(len(places))]
+				visit.Country, visit.Region, visit.City = pl.Country, pl.Region, pl.City
+				visit.CountryName, visit.RegionName, visit.CityName = pl.CountryName, pl.RegionName, pl.CityName
 				host := pick("apply.example.gov", "www2.example.gov")
 				for range 1 + rng.IntN(6) {
 					at = at.Add(time.Duration(rng.IntN(20*60)) * time.Second)
@@ -78,6 +87,8 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			`["is","event:goal",["Download","Visit /apply/done"]]`, `["is","visit:device",["(not set)"]]`, `["is","visit:utm_campaign",["spring"]]`,
 			`["is","visit:entry_page_hostname",["www2.example.gov"]]`, `["is","visit:channel",["Referral"]]`,
 			`["is","event:page",["/nowhere"]]`, `["is","event:props:plan",["none-such"]]`,
+			`["is","visit:city",[588409]]`, `["is_not","visit:city",[0]]`, `["is","visit:region",["EE-37","CA-ON"]]`,
+			`["contains","visit:city_name",["Lon"]]`, `["is","visit:country_name",["Estonia"]]`, `["is_not","visit:region_name",[""]]`,
 		}
 		var eventLeaves []string
 		for _, l := range leaves {
@@ -113,7 +124,8 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 		}
 		dimSets := [][]string{nil, {"event:page"}, {"visit:source"}, {"visit:entry_page"}, {"visit:exit_page"}, {"event:name"},
 			{"time:day"}, {"time:hour"}, {"visit:browser", "visit:os"}, {"event:props:plan"}, {"event:goal"}, {"visit:country", "time:day"},
-			{"event:hostname"}, {"visit:entry_page_hostname"}, {"event:page", "visit:device"}}
+			{"event:hostname"}, {"visit:entry_page_hostname"}, {"event:page", "visit:device"},
+			{"visit:region"}, {"visit:city"}, {"visit:city_name", "visit:country_name"}, {"visit:region_name"}, {"visit:city_name"}}
 		metricSets := []string{`"visitors","visits","pageviews","events"`, `"visitors","bounce_rate","visit_duration","views_per_visit"`,
 			`"visitors","percentage"`, `"visitors","conversion_rate"`, `"visitors","scroll_depth","time_on_page"`, `"events","visits"`}
 		ranges := []string{`["2026-05-01","2026-05-06"]`, `["2026-05-02","2026-05-02"]`, `["2026-05-03","2026-05-05"]`}

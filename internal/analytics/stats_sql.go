@@ -36,6 +36,12 @@ var columns = map[statsquery.Kind][2]string{
 	statsquery.KindOS:             {"os", "os"},
 	statsquery.KindOSVersion:      {"os_version", "os_version"},
 	statsquery.KindCountry:        {"country", "country"},
+	// Regions and cities (see Visit).
+	statsquery.KindRegion:      {"region", "region"},
+	statsquery.KindCity:        {"city", "city"},
+	statsquery.KindCountryName: {"country_name", "country_name"},
+	statsquery.KindRegionName:  {"region_name", "region_name"},
+	statsquery.KindCityName:    {"city_name", "city_name"},
 	// A visit's hostname is the one it entered on.
 	statsquery.KindEntryPageHostname: {"", "hostname"},
 }
@@ -420,6 +426,12 @@ func blankLabels(k statsquery.Kind) []string {
 		return []string{"Direct / None", "(not set)"}
 	case statsquery.KindUTMSource, statsquery.KindUTMMedium, statsquery.KindUTMCampaign, statsquery.KindUTMContent, statsquery.KindUTMTerm:
 		return []string{"(not set)", "Direct / None"}
+	case statsquery.KindRegion, statsquery.KindCountryName, statsquery.KindRegionName, statsquery.KindCityName:
+		// Plausible shows an unknown region or name as empty.
+		return []string{"", "(not set)"}
+	case statsquery.KindCity:
+		// and an unknown city as GeoNames id 0.
+		return []string{"0", "(not set)"}
 	}
 	return []string{"(not set)"}
 }

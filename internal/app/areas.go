@@ -51,7 +51,7 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 	if a.Events, err = openPipeline(ctx, env.DB, env.Prometheus, a.cfg, dd); err != nil {
 		return area.Area{}, err
 	}
-	ingest := analytics.NewIngest(env.DB, env.Catalog, a.Events, enrich.Lazy(), env.Site, env.Prometheus)
+	ingest := analytics.NewIngest(env.DB, env.Catalog, a.Events, enrich.Lazy(a.geo), env.Site, env.Prometheus)
 	a.ingest = ingest
 	a.Goals = goals.NewWithEvents(env.DB, a.EventStore)
 	// Retention keeps the funnels' days before it deletes their raw
@@ -64,6 +64,9 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 	dashboard, err := analytics.NewDashboard(env.DB, stats, env.Catalog, annotations, env.Site)
 	if err != nil {
 		return area.Area{}, err
+	}
+	if a.geo != nil {
+		dashboard.GeoAttribution = a.geo.Attribution()
 	}
 	statsAPI := analytics.NewStatsAPI(stats, env.Catalog)
 	return area.Area{

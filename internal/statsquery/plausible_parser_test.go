@@ -56,13 +56,9 @@ import (
 //     include.comparisons at /api/v2/query, as Plausible's internal schema
 //     does (its mode=… cases are ported below), so that its clients can
 //     ask what Plausible's dashboard asks.
-//   - Filters and dimensions on visit:city, visit:city_name, visit:region,
-//     visit:region_name, visit:country_name, visit:screen and
-//     visit:exit_page_hostname (QPB "numbers are
-//     valid for visit:city", "strings are valid for visit:city", "valid
-//     nested `not`, `and` and `or`", and the "filtering by visit:*" and
-//     "visit:* dimension" cases for them) are refused as not supported until
-//     liveops stores those values.
+//   - Filters and dimensions on visit:screen and visit:exit_page_hostname
+//     (the "filtering by visit:*" and "visit:* dimension" cases for them)
+//     are refused as not supported until liveops stores those values.
 
 // plausibleNow is the clock of Plausible's parser tests.
 var plausibleNow = time.Date(2021, 5, 5, 12, 30, 0, 0, time.UTC)
@@ -360,6 +356,10 @@ func TestPlausibleAccepts(t *testing.T) {
 		{"QPB does not fail if using session metric with event filter", pq(`"metrics": ["bounce_rate"]`, `"filters": [["is", "event:props:foo", ["(none)"]]]`)},
 		{"Plausible's schema allows an empty list of clauses", pq(`"filters": [["is", "event:page", []], ["matches_not", "event:page", []]]`)},
 		{"percentage without dimensions, which Plausible's builder no longer checks", pq(`"metrics": ["percentage"]`)},
+		{"QPB numbers are valid for visit:city", pq(`"filters": [["is", "visit:city", [123, 456]]]`)},
+		{"QPB strings are valid for visit:city", pq(`"filters": [["is", "visit:city", ["123", "456"]]]`)},
+		{"QPB valid nested `not`, `and` and `or`",
+			pq(`"filters": [["or", [["and", [["is", "visit:city_name", ["Tallinn"]], ["is", "visit:country_name", ["Estonia"]]]], ["not", ["is", "visit:country_name", ["Estonia"]]]]]]`)},
 		{"QPB mode=previous_period", pq(`"include": {"comparisons": {"mode": "previous_period"}}`)},
 		{"QPB mode=year_over_year", pq(`"include": {"comparisons": {"mode": "year_over_year"}}`)},
 		{"QPB mode=custom", pq(`"include": {"comparisons": {"mode": "custom", "date_range": ["2021-04-05", "2021-05-04"]}}`)},
@@ -393,14 +393,9 @@ func TestPlausibleAccepts(t *testing.T) {
 func TestPlausibleNotYet(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, body, want string }{
-		{"QPB numbers are valid for visit:city", pq(`"filters": [["is", "visit:city", [123, 456]]]`), `Dimension "visit:city" is not supported by liveops`},
-		{"QPB strings are valid for visit:city", pq(`"filters": [["is", "visit:city", ["123", "456"]]]`), `Dimension "visit:city" is not supported by liveops`},
-		{"QPB valid nested `not`, `and` and `or`",
-			pq(`"filters": [["or", [["and", [["is", "visit:city_name", ["Tallinn"]], ["is", "visit:country_name", ["Estonia"]]]], ["not", ["is", "visit:country_name", ["Estonia"]]]]]]`),
-			`Dimension "visit:city_name" is not supported by liveops`},
 		{"QPB visit:screen dimension", pq(`"dimensions": ["visit:screen"]`), `Dimension "visit:screen" is not supported by liveops`},
 		// Plausible's schema errors still come first.
-		{"schema error before not supported", pq(`"dimensions": ["visit:city", "nope"]`), `#/dimensions/1: Invalid dimension "nope"`},
+		{"schema error before not supported", pq(`"dimensions": ["visit:screen", "nope"]`), `#/dimensions/1: Invalid dimension "nope"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
