@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -115,9 +114,10 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 	}
 
 	// The chart, funnels and panels are independent queries: they run side
-	// by side, one per core, sharing the days the column engine reads.
+	// by side, all at once, so that they move through the range's days
+	// together and read each day once (when the days do not all fit in
+	// memory, queries one after another would each read every day).
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
 	g.Go(func() error { return d.chart(gctx, s, data, r) })
 	g.Go(func() error { return d.funnels(gctx, s, data, r) })
 	data.Panels = panels()

@@ -664,18 +664,20 @@ func (s *sqlEvents) KeepSegments(ctx context.Context, service int64, zone *time.
 		return 0, nil
 	}
 	from := dayStart(days[0], zone).UnixMilli()
-	rows, err := s.db.QueryContext(ctx, `SELECT day_start FROM analytics_segments WHERE service_id = $1 AND day_start >= $2`, service, from)
+	// A segment an older version kept is built again.
+	rows, err := s.db.QueryContext(ctx, `SELECT day_start, substr(data, 1, 1) FROM analytics_segments WHERE service_id = $1 AND day_start >= $2`, service, from)
 	if err != nil {
 		return 0, fmt.Errorf("read segments: %w", err)
 	}
 	stored := map[int64]bool{}
 	for rows.Next() {
 		var start int64
-		if err := rows.Scan(&start); err != nil {
+		var version []byte
+		if err := rows.Scan(&start, &version); err != nil {
 			rows.Close()
 			return 0, err
 		}
-		stored[start] = true
+		stored[start] = len(version) == 1 && version[0] == segmentVersion
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

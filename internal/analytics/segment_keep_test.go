@@ -53,6 +53,14 @@ func TestKeepSegments(t *testing.T) {
 		if n, err := ev.KeepSegments(ctx, svc.ID, zone, first-10, last); err != nil || n != 0 {
 			t.Fatalf("built %d again (%v), want 0", n, err)
 		}
+		// A segment an older version kept is built again.
+		if _, err := db.ExecContext(ctx, `UPDATE analytics_segments SET data = $1 WHERE service_id = $2 AND day_start = $3`,
+			[]byte{segmentVersion - 1, 0}, svc.ID, day(1, 0).UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := ev.KeepSegments(ctx, svc.ID, zone, first-10, last); err != nil || n != 1 {
+			t.Fatalf("built %d (%v) with one segment of an older version, want 1", n, err)
+		}
 		if len(ev.segments.cache) != 0 {
 			t.Errorf("the job filled the query cache with %d days", len(ev.segments.cache))
 		}
