@@ -3,6 +3,8 @@
 # (today included), against an existing database — for example the one
 # `KEEP=1 scripts/bench-ingest.sh` leaves behind. Loopback only.
 # Usage: scripts/bench-dashboard.sh DB SLUG [runs] [extra query, e.g. "&f=visit:source|Google"]
+# PERIOD=day (or another of the dashboard's periods) times that period
+# instead of the last 30 days.
 set -euo pipefail
 db=$1 slug=$2 runs=${3:-10} extra=${4:-}
 work=$(mktemp -d)
@@ -21,8 +23,12 @@ csrf=$(curl -fs -c "$jar" "http://127.0.0.1:$port/login" | sed -n 's/.*name="csr
 curl -fs -b "$jar" -c "$jar" -o /dev/null -d "csrf_token=$csrf&email=bench-dashboard@example.gov&password=bench+dashboard+password" "http://127.0.0.1:$port/login"
 from=$(date -u -d '29 days ago' +%F) to=$(date -u +%F)
 url="http://127.0.0.1:$port/services/$slug/analytics?from=$from&to=$to$extra"
+label="30 days"
+if [ -n "${PERIOD:-}" ]; then
+	url="http://127.0.0.1:$port/services/$slug/analytics?period=$PERIOD$extra" label="period $PERIOD"
+fi
 curl -fs -b "$jar" -o /dev/null "$url" # warm the caches once
 for i in $(seq "$runs"); do
 	curl -fs -b "$jar" -o /dev/null -w '%{time_total}\n' "$url"
-done | sort -n | awk '{a[NR]=$1*1000} END {printf "dashboard, 30 days: min %.0f ms, median %.0f ms, max %.0f ms (%d runs)\n", a[1], a[int((NR+1)/2)], a[NR], NR}'
+done | sort -n | awk -v label="$label" '{a[NR]=$1*1000} END {printf "dashboard, %s: min %.0f ms, median %.0f ms, max %.0f ms (%d runs)\n", label, a[1], a[int((NR+1)/2)], a[NR], NR}'
 echo "server peak RSS: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"

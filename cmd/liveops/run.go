@@ -146,6 +146,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	dataDir := c.fs.String("data-dir", "", "this node's own data: its name and the journal of accepted events (default: beside a SQLite file, ./liveops-data for PostgreSQL)")
 	role := c.fs.String("role", "all", "what this node does: web, ingest, worker, several separated by commas, or all")
 	node := c.fs.String("node", "", "this node's name among the nodes sharing a database (default: made once and kept in --data-dir)")
+	geoDB := c.fs.String("geoip-db", "", "a city database in MaxMind's format (.mmdb, e.g. DB-IP's free IP to City Lite): adds regions and cities")
 	if err := c.parse(args, getenv); err != nil {
 		return err
 	}
@@ -168,7 +169,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
 	a, err := app.New(ctx, app.Config{Listen: *listen, DB: *dsn, Demo: *demo, TLSCert: *cert, TLSKey: *key,
-		TrustedProxies: trusted, Version: buildVersion(), Roles: roles, DataDir: *dataDir, Node: *node})
+		TrustedProxies: trusted, Version: buildVersion(), Roles: roles, DataDir: *dataDir, Node: *node, GeoIPDB: *geoDB})
 	if err != nil {
 		ln.Close()
 		return err

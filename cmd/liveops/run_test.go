@@ -50,6 +50,8 @@ func TestCommandLineErrors(t *testing.T) {
 		{"half TLS", []string{"serve", "--tls-cert", "c.pem", "--db", dsn}, "both --tls-cert and --tls-key", 2},
 		{"bad proxy", []string{"serve", "--trusted-proxy", "10.0.0.0/99", "--db", dsn}, "not a CIDR", 2},
 		{"bad env value", []string{"serve", "--db", dsn}, "LIVEOPS_DEMO", 2},
+		{"missing city database", []string{"serve", "--listen", "127.0.0.1:0", "--db", dsn, "--geoip-db", "/nonexistent/city.mmdb"},
+			"open city database /nonexistent/city.mmdb", 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -29,6 +29,9 @@ type Dashboard struct {
 	annotations *Annotations
 	pages       *web.Pages
 	now         func() time.Time
+	// GeoAttribution is the credit the city database's licence asks for
+	// (enrich.GeoDB.Attribution), shown under the panels; "" without one.
+	GeoAttribution string
 }
 
 // NewDashboard parses the dashboard pages. It keeps the services' analytics
@@ -94,6 +97,12 @@ func panels() []*panel {
 		{ID: "browsers", Title: "Browsers", Dimension: "visit:browser", Heading: "Browser", Metrics: share, Labels: shareLabels},
 		{ID: "os", Title: "Operating systems", Dimension: "visit:os", Heading: "Operating system", Metrics: share, Labels: shareLabels},
 		{ID: "countries", Title: "Countries", Dimension: "visit:country", Heading: "Country", Metrics: share, Labels: shareLabels},
+		// Regions and cities by name, which need a city database; a visit
+		// it could not place has no name and is left out.
+		{ID: "regions", Title: "Regions", Dimension: "visit:region_name", Heading: "Region", Metrics: share, Labels: shareLabels,
+			Skip: map[string]bool{"": true}},
+		{ID: "cities", Title: "Cities", Dimension: "visit:city_name", Heading: "City", Metrics: share, Labels: shareLabels,
+			Skip: map[string]bool{"": true}},
 		{ID: "goals", Title: "Goals", Dimension: "event:goal", Heading: "Goal", Metrics: []string{"visitors", "events", "conversion_rate"},
 			Labels: []string{"Visitors", "Completions", "Conversion"}},
 		{ID: "events", Title: "Custom events", Dimension: "event:name", Heading: "Event", Metrics: []string{"visitors", "events"}, Labels: []string{"Visitors", "Events"},
@@ -159,9 +168,11 @@ type dashboardData struct {
 	Range       string
 	Query       string // the view's query string, for the CSV links
 	Attribution string // the country data's licence asks for credit
-	Funnels     []funnelSummary
-	NoteTime    string // the annotation form's values, kept after an error
-	NoteLabel   string
+	// GeoAttribution is the city database's credit, when there is one.
+	GeoAttribution string
+	Funnels        []funnelSummary
+	NoteTime       string // the annotation form's values, kept after an error
+	NoteLabel      string
 }
 
 // funnelSummary is one funnel's result over the dashboard's period.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/enrich"
@@ -66,7 +68,7 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 	}
 	data.CompareLink = v.link(data.Base, func(c *view) { c.Compare = !c.Compare })
 	data.Query = v.link("", nil)
-	data.Attribution = enrich.IPLocAttribution
+	data.Attribution, data.GeoAttribution = enrich.IPLocAttribution, d.GeoAttribution
 	for i, f := range v.Filters {
 		i := i
 		data.Filters = append(data.Filters, filterChip{Label: filterLabel(f.Dimension), Value: f.Value,
@@ -111,33 +113,32 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 		data.Figures = append(data.Figures, f)
 	}
 
-	if err := d.chart(ctx, s, data, r); err != nil {
-		return err
-	}
-	if err := d.funnels(ctx, s, data, r); err != nil {
-		return err
-	}
-	for _, p := range panels() {
-		if p.ID == propsPanel {
-			if err := d.choosePropPanel(ctx, s, v, r, p); err != nil {
-				return err
+	// The chart, funnels and panels are independent queries: they run side
+	// by side, all at once, so that they move through the range's days
+	// together and read each day once (when the days do not all fit in
+	// memory, queries one after another would each read every day).
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return d.chart(gctx, s, data, r) })
+	g.Go(func() error { return d.funnels(gctx, s, data, r) })
+	data.Panels = panels()
+	for _, p := range data.Panels {
+		g.Go(func() error {
+			if p.ID == propsPanel {
+				if err := d.choosePropPanel(gctx, s, v, r, p); err != nil || p.Dimension == "" {
+					return err
+				}
 			}
-		}
-		if p.Dimension == "" {
-			data.Panels = append(data.Panels, p)
-			continue
-		}
-		err := d.fillPanel(ctx, s, v, data.Base, p, 10)
-		var qe *statsquery.Error
-		if errors.As(err, &qe) {
-			// This breakdown cannot be combined with the filters chosen.
-			p.Unavailable = qe.Message
-		} else if err != nil {
+			err := d.fillPanel(gctx, s, v, data.Base, p, 10)
+			var qe *statsquery.Error
+			if errors.As(err, &qe) {
+				// This breakdown cannot be combined with the filters chosen.
+				p.Unavailable = qe.Message
+				return nil
+			}
 			return err
-		}
-		data.Panels = append(data.Panels, p)
+		})
 	}
-	return nil
+	return g.Wait()
 }
 
 func (d *Dashboard) fillPanel(ctx context.Context, s *catalog.Service, v view, base string, p *panel, limit int) error {

@@ -39,6 +39,7 @@ var filterLabels = map[string]string{
 	"visit:channel": "Channel", "visit:source": "Source", "visit:referrer": "Referrer",
 	"visit:utm_campaign": "Campaign", "visit:device": "Device", "visit:browser": "Browser",
 	"visit:os": "Operating system", "visit:country": "Country", "event:name": "Event", "event:goal": "Goal",
+	"visit:region_name": "Region", "visit:city_name": "City",
 	"visit:screen": "Screen size", "visit:entry_page_hostname": "Entry hostname", "visit:exit_page_hostname": "Exit hostname",
 }
 

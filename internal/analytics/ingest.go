@@ -210,8 +210,12 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		Source: acq.Source, Referrer: acq.Referrer, Channel: acq.Channel,
 		UTMSource: acq.UTMSource, UTMMedium: acq.UTMMedium, UTMCampaign: acq.UTMCampaign, UTMTerm: acq.UTMTerm, UTMContent: acq.UTMContent,
 		Device: client.Device, Browser: client.Browser, BrowserVersion: client.BrowserVersion,
-		OS: client.OS, OSVersion: client.OSVersion, Country: enricher.Country(ip),
+		OS: client.OS, OSVersion: client.OSVersion,
 	}
+	// The address is used for the lookup and kept nowhere.
+	place := enricher.Locate(ip)
+	visit.Country, visit.Region, visit.City = place.Country, place.Region, place.City
+	visit.CountryName, visit.RegionName, visit.CityName = place.CountryName, place.RegionName, place.CityName
 	if visit.Source == "" && visit.Channel == "" {
 		visit.Channel = "Direct"
 	}

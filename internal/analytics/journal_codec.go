@@ -11,7 +11,9 @@ import (
 // the handler built them, until the database has them. One record is one
 // request: the events it made for each of its sites, accepted whole.
 
-const journalVersion = 1
+// journalVersion 2 added the visit's region and city (version 1 records,
+// written before, are still read).
+const journalVersion = 2
 
 // encodeEvents writes evs as one journal record.
 func encodeEvents(evs []*Event) []byte {
@@ -34,7 +36,8 @@ func encodeEvents(evs []*Event) []byte {
 		v := &ev.Visit
 		for _, s := range [...]string{ev.Name, ev.Page, ev.Hostname, ev.Props, ev.Revenue,
 			v.Source, v.Referrer, v.Channel, v.UTMSource, v.UTMMedium, v.UTMCampaign, v.UTMTerm, v.UTMContent,
-			v.Device, v.Browser, v.BrowserVersion, v.OS, v.OSVersion, v.Country} {
+			v.Device, v.Browser, v.BrowserVersion, v.OS, v.OSVersion, v.Country,
+			v.Region, v.City, v.CountryName, v.RegionName, v.CityName} {
 			b = appendString(b, s)
 		}
 	}
@@ -56,7 +59,8 @@ type recordDecoder struct {
 
 func (d *recordDecoder) decode(b []byte) ([]*Event, error) {
 	r := reader{b: b}
-	if r.byte() != journalVersion {
+	version := r.byte()
+	if version != 1 && version != journalVersion {
 		return nil, fmt.Errorf("%w: unknown version", errBadRecord)
 	}
 	n := r.uvarint()
@@ -76,6 +80,11 @@ func (d *recordDecoder) decode(b []byte) ([]*Event, error) {
 			&v.Source, &v.Referrer, &v.Channel, &v.UTMSource, &v.UTMMedium, &v.UTMCampaign, &v.UTMTerm, &v.UTMContent,
 			&v.Device, &v.Browser, &v.BrowserVersion, &v.OS, &v.OSVersion, &v.Country} {
 			*s = r.string()
+		}
+		if version >= 2 {
+			for _, s := range [...]*string{&v.Region, &v.City, &v.CountryName, &v.RegionName, &v.CityName} {
+				*s = r.string()
+			}
 		}
 		if r.err != nil {
 			return nil, r.err

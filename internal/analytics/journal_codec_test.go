@@ -14,7 +14,8 @@ func TestEventsRoundTripThroughTheJournal(t *testing.T) {
 			Interactive: true, ScrollDepth: -1, EngagedMS: 12345,
 			Visit: Visit{Source: "Google", Referrer: "google.com", Channel: "Organic Search", UTMSource: "s", UTMMedium: "m",
 				UTMCampaign: "c", UTMTerm: "t", UTMContent: "x", Device: "Desktop", Browser: "Firefox", BrowserVersion: "140",
-				OS: "Linux", OSVersion: "6", Country: "GB"}},
+				OS: "Linux", OSVersion: "6", Country: "GB", Region: "GB-ENG", City: "2643743", CountryName: "United Kingdom",
+				RegionName: "England", CityName: "London"}},
 		{ServiceID: 8, Zone: time.UTC, Time: time.Unix(0, 0), ScrollDepth: 100},
 	}
 	d := recordDecoder{zones: map[string]*time.Location{}}
@@ -31,6 +32,23 @@ func TestEventsRoundTripThroughTheJournal(t *testing.T) {
 		if !reflect.DeepEqual(g, w) {
 			t.Fatalf("event %d:\n got %+v\nwant %+v", i, g, w)
 		}
+	}
+}
+
+// TestJournalVersion1 reads a record written before regions and cities
+// were kept: the journal a node left before an upgrade.
+func TestJournalVersion1(t *testing.T) {
+	ev := &Event{ServiceID: 3, Zone: time.UTC, Time: time.Unix(5, 0), Name: PageviewName, Page: "/", Visit: Visit{Country: "EE"}}
+	b := encodeEvents([]*Event{ev})
+	// Version 2 ends each event with five strings, here empty: one byte each.
+	v1 := append([]byte{1}, b[1:len(b)-5]...)
+	d := recordDecoder{zones: map[string]*time.Location{}}
+	got, err := d.decode(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Visit != ev.Visit || got[0].Page != "/" {
+		t.Fatalf("got %+v", got)
 	}
 }
 

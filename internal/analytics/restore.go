@@ -51,6 +51,7 @@ func (p *Pipeline) restoreService(ctx context.Context, service int64, zone *time
 	rows, err := p.db.QueryContext(ctx, `SELECT s.session_id, s.visitor_id, s.start_ts, s.end_ts, s.pageviews, s.events, s.bounce,
 		s.entry_page, s.exit_page, s.hostname, s.exit_hostname, s.source, s.referrer, s.channel, s.utm_source, s.utm_medium, s.utm_campaign,
 		s.utm_term, s.utm_content, s.device, s.browser, s.browser_version, s.os, s.os_version, s.country,
+		s.region, s.city, s.country_name, s.region_name, s.city_name,
 		coalesce(b.value, ''), coalesce(bv.value, ''), coalesce(o.value, ''), coalesce(ov.value, '')
 		FROM analytics_sessions s
 		LEFT JOIN analytics_strings b ON b.id = s.browser LEFT JOIN analytics_strings bv ON bv.id = s.browser_version
@@ -72,6 +73,7 @@ func (p *Pipeline) restoreService(ctx context.Context, service int64, zone *time
 		if err := rows.Scan(&s.id, &s.visitor, &s.start, &s.last, &s.pageviews, &s.events, &bounce, &s.entry, &s.exit, &s.host, &s.exitHost,
 			&v.source, &v.referrer, &v.channel, &v.utmSource, &v.utmMedium, &v.utmCampaign, &v.utmTerm, &v.utmContent,
 			&v.device, &v.browser, &v.browserVersion, &v.os, &v.osVersion, &v.country,
+			&v.region, &v.city, &v.countryName, &v.regionName, &v.cityName,
 			&browser, &browserVersion, &os, &osVersion); err != nil {
 			rows.Close()
 			return err

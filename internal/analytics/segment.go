@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // A segment is one local day of a service's events and visits in columns,
@@ -49,8 +51,8 @@ type colDay struct {
 	distinct   map[string][]int32
 
 	// Sorted ids, for finding the visitors and visits that span days.
-	sortOnce                        sync.Once
-	visitors, visits, visitVisitors []int64
+	sortOnce sync.Once
+	lists    *dayLists
 }
 
 // distinctIDs returns the distinct ids a column of table holds.
@@ -72,17 +74,17 @@ func (d *colDay) distinctIDs(table int, col string) []int32 {
 	return out
 }
 
-// sorted returns the day's distinct visitors of events, its visits of
+// dayLists returns the day's distinct visitors of events, its visits of
 // events (a visit once per run) and its distinct visitors of visits, each
 // sorted; worked out once.
-func (d *colDay) sorted() (visitors, visits, visitVisitors []int64) {
+func (d *colDay) dayLists() *dayLists {
 	d.sortOnce.Do(func() {
-		d.visitors = slices.Compact(slices.Clone(d.runVisitor))
-		d.visits = slices.Clone(d.runSession)
-		slices.Sort(d.visits)
-		d.visitVisitors = slices.Compact(slices.Clone(d.sesVisitor))
+		visits := slices.Clone(d.runSession)
+		slices.Sort(visits)
+		d.lists = &dayLists{visitors: slices.Compact(slices.Clone(d.runVisitor)), visits: visits,
+			visitVisitors: slices.Compact(slices.Clone(d.sesVisitor))}
 	})
-	return d.visitors, d.visits, d.visitVisitors
+	return d.lists
 }
 
 // The dictionary-id columns a segment holds: per event, per run (the
@@ -91,9 +93,11 @@ var (
 	eventLevel = [...]string{"name", "page", "hostname"}
 	runLevel   = [...]string{"source", "referrer", "channel", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
 		"device", "browser", "browser_version", "os", "os_version", "country", "visit_entry_page", "visit_exit_page", "visit_hostname",
+		"region", "city", "country_name", "region_name", "city_name", // regions and cities
 		"visit_exit_hostname"}
 	visitLevel = [...]string{"entry_page", "exit_page", "hostname", "source", "referrer", "channel", "utm_source", "utm_medium",
 		"utm_campaign", "utm_term", "utm_content", "device", "browser", "browser_version", "os", "os_version", "country",
+		"region", "city", "country_name", "region_name", "city_name", // regions and cities
 		"exit_hostname"}
 )
 
@@ -114,11 +118,14 @@ func buildDay(ctx context.Context, db interface {
 }, service, start, end int64) (*colDay, error) {
 	d := &colDay{start: start, end: end}
 	sel := "e.ts, e.visitor_id, e.session_id, e.props, coalesce(e.engaged_ms, -1), coalesce(e.scroll_depth, -1), e.name, e.page, e.hostname"
-	for _, c := range runLevel[:14] {
-		sel += ", e." + c
+	for _, c := range runLevel {
+		// visit_* columns are the event's visit's (analytics_sessions).
+		if vc, ok := strings.CutPrefix(c, "visit_"); ok {
+			sel += ", coalesce(s." + vc + ", -1)"
+		} else {
+			sel += ", e." + c
+		}
 	}
-	sel += ", coalesce(s.entry_page, -1), coalesce(s.exit_page, -1), coalesce(s.hostname, -1)"
-	sel += ", coalesce(s.exit_hostname, -1)"
 	rows, err := db.QueryContext(ctx, `SELECT `+sel+` FROM analytics_events e
 		LEFT JOIN analytics_sessions s ON s.service_id = e.service_id AND s.session_id = e.session_id
 		WHERE e.service_id = $1 AND e.ts >= $2 AND e.ts < $3`, service, start, end)
@@ -258,8 +265,9 @@ func cmpInt(a, b int64) int {
 
 // The encoding: a version byte, then every column as a count and its
 // values as zig-zag varints (times as deltas), strings as length and bytes.
-// Version 2 added the visits' exit hostname: older segments are built again.
-const segmentVersion = 2
+// Version 2 added regions and cities, version 3 the visits' exit hostname;
+// a segment of another version is built again from the raw tables.
+const segmentVersion = 3
 
 type encoder struct{ b []byte }
 
@@ -472,27 +480,73 @@ func (d *colDay) size() int {
 // analytics_segments (built and kept on first use), the open ones from the
 // raw tables. Decoded days are kept in memory up to a budget.
 type segments struct {
-	mu       sync.Mutex
-	cache    map[segmentKey]*cachedDay
-	cross    map[[3]int64]*crossing // by service and first and last day
-	names    map[int32]string       // dictionary texts by id: they never change
-	masks    map[maskKey]mask       // a day's rows that pass a query's filters
-	goals    map[maskKey][]uint64   // a day's events' goals, by the goals' key
-	bytes    int
-	budget   int
-	maskRows int
-	now      func() time.Time
+	flight    singleflight.Group
+	mu        sync.Mutex
+	cache     map[segmentKey]*cachedDay
+	cross     map[[3]int64]*crossing // by service and first and last day
+	lists     map[segmentKey]*dayLists
+	listBytes int
+	names     map[int32]string     // dictionary texts by id: they never change
+	masks     map[maskKey][]int32  // a day's rows that pass a query's filters
+	goals     map[maskKey][]uint64 // a day's events' goals, by the goals' key
+	bytes     int
+	budget    int
+	maskBytes int
+	now       func() time.Time
 }
 
 type segmentKey struct{ service, start int64 }
 
 // crossing is, for a run of days, the ids counted through sets (colRange).
 type crossing struct {
-	days                            []*colDay
+	lists                           []*dayLists // what it was worked out from
 	visitors, visits, visitVisitors map[int64]bool
-	// per day: whether each run's visitor and visit, and each visit's
-	// visitor, is among them
-	runVisitor, runVisit, visitVisitor [][]bool
+
+	mu   sync.Mutex
+	days map[int]*dayCross // by the day's place in the run, on first use
+}
+
+// dayLists are a day's sorted ids (colDay.sorted), kept apart from the day
+// so that finding the ids that span days needs no day kept in memory.
+type dayLists struct {
+	visitors, visits, visitVisitors []int64
+}
+
+func (l *dayLists) size() int { return 8 * (len(l.visitors) + len(l.visits) + len(l.visitVisitors)) }
+
+// dayCross says, for a day's runs and visits, whether a run's visitor and
+// visit, and a visit's visitor, are counted through sets. Nil slices mean
+// none is: the common case, since visitor ids change daily.
+type dayCross struct {
+	runVisitor, runVisit, visitVisitor []bool
+}
+
+func (c *dayCross) runVisitorCrosses(run int32) bool { return c.runVisitor != nil && c.runVisitor[run] }
+func (c *dayCross) runVisitCrosses(run int32) bool   { return c.runVisit != nil && c.runVisit[run] }
+func (c *dayCross) visitVisitorCrosses(i int) bool   { return c.visitVisitor != nil && c.visitVisitor[i] }
+
+// flags returns the day's dayCross, worked out once per day of the run.
+func (c *crossing) flags(di int, d *colDay) *dayCross {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f, ok := c.days[di]; ok && (f.runVisitor == nil || len(f.runVisitor) == len(d.runVisitor) && len(f.visitVisitor) == len(d.sesVisitor)) {
+		return f
+	}
+	f := &dayCross{}
+	if len(c.visitors) > 0 || len(c.visits) > 0 || len(c.visitVisitors) > 0 {
+		f.runVisitor, f.runVisit, f.visitVisitor = make([]bool, len(d.runVisitor)), make([]bool, len(d.runVisitor)), make([]bool, len(d.sesVisitor))
+		for i := range f.runVisitor {
+			f.runVisitor[i], f.runVisit[i] = c.visitors[d.runVisitor[i]], c.visits[d.runSession[i]]
+		}
+		for i := range f.visitVisitor {
+			f.visitVisitor[i] = c.visitVisitors[d.sesVisitor[i]]
+		}
+	}
+	if c.days == nil {
+		c.days = map[int]*dayCross{}
+	}
+	c.days[di] = f
+	return f
 }
 
 type cachedDay struct {
@@ -509,7 +563,7 @@ const segmentCacheBytes = 96 << 20
 const openDayTTL = 10 * time.Second
 
 func newSegments() *segments {
-	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, names: map[int32]string{}, masks: map[maskKey]mask{}, goals: map[maskKey][]uint64{}, budget: segmentCacheBytes, now: time.Now}
+	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, lists: map[segmentKey]*dayLists{}, names: map[int32]string{}, masks: map[maskKey][]int32{}, goals: map[maskKey][]uint64{}, budget: segmentCacheBytes, now: time.Now}
 }
 
 // day returns one day of the service, [start, end) in Unix ms.
@@ -526,7 +580,19 @@ func (s *sqlEvents) day(ctx context.Context, service, start, end int64) (*colDay
 		return c.day, nil
 	}
 	sg.mu.Unlock()
+	// Queries running side by side read a missing day once.
+	v, err, _ := sg.flight.Do(fmt.Sprint(service, "/", start), func() (any, error) { return s.readDay(ctx, service, start, end, now) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*colDay), nil
+}
 
+// readDay reads a day from its stored segment, or builds it from the raw
+// tables (keeping the segment once the day is closed), and caches it.
+func (s *sqlEvents) readDay(ctx context.Context, service, start, end int64, now time.Time) (*colDay, error) {
+	sg := s.segments
+	key := segmentKey{service, start}
 	// A day is closed once its visits can no longer change: a visit ends
 	// after SessionTimeout of quiet.
 	closed := now.UnixMilli() >= end+SessionTimeout.Milliseconds()
@@ -548,10 +614,8 @@ func (s *sqlEvents) day(ctx context.Context, service, start, end int64) (*colDay
 			return nil, err
 		}
 		if closed {
-			if _, err := s.db.ExecContext(ctx, `INSERT INTO analytics_segments (service_id, day_start, day_end, data) VALUES ($1, $2, $3, $4)
-				ON CONFLICT (service_id, day_start) DO UPDATE SET day_end = excluded.day_end, data = excluded.data`,
-				service, start, end, d.encode()); err != nil {
-				return nil, fmt.Errorf("keep segment: %w", err)
+			if err := s.storeSegment(ctx, service, start, end, d); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -578,42 +642,149 @@ func (s *sqlEvents) day(ctx context.Context, service, start, end int64) (*colDay
 	return d, nil
 }
 
-// crossingFor returns the ids that span days or runs in days, worked out
-// once for the same days.
-func (sg *segments) crossingFor(service int64, days []*colDay) *crossing {
-	if len(days) == 0 {
-		return &crossing{}
+// storeSegment keeps a closed day's segment.
+func (s *sqlEvents) storeSegment(ctx context.Context, service, start, end int64, d *colDay) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO analytics_segments (service_id, day_start, day_end, data) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (service_id, day_start) DO UPDATE SET day_end = excluded.day_end, data = excluded.data`,
+		service, start, end, d.encode()); err != nil {
+		return fmt.Errorf("keep segment: %w", err)
 	}
-	key := [3]int64{service, days[0].start, days[len(days)-1].start}
+	return nil
+}
+
+// KeepSegments builds and keeps the segments of the closed days of
+// [first, last] that have data and no segment yet, newest first, so that
+// the first filtered view of them reads columns, not raw rows. It leaves
+// the days it builds out of the memory cache, which holds what queries
+// use, and returns how many it built.
+func (s *sqlEvents) KeepSegments(ctx context.Context, service int64, zone *time.Location, first, last int32) (int, error) {
+	days, err := s.daysWithData(ctx, service, first, last)
+	if err != nil {
+		return 0, err
+	}
+	if len(days) == 0 {
+		return 0, nil
+	}
+	from := dayStart(days[0], zone).UnixMilli()
+	// A segment an older version kept is built again.
+	rows, err := s.db.QueryContext(ctx, `SELECT day_start, substr(data, 1, 1) FROM analytics_segments WHERE service_id = $1 AND day_start >= $2`, service, from)
+	if err != nil {
+		return 0, fmt.Errorf("read segments: %w", err)
+	}
+	stored := map[int64]bool{}
+	for rows.Next() {
+		var start int64
+		var version []byte
+		if err := rows.Scan(&start, &version); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		stored[start] = len(version) == 1 && version[0] == segmentVersion
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	now := s.segments.now().UnixMilli()
+	built := 0
+	for i := len(days) - 1; i >= 0; i-- {
+		start, end := dayStart(days[i], zone).UnixMilli(), dayStart(days[i]+1, zone).UnixMilli()
+		if stored[start] || now < end+SessionTimeout.Milliseconds() {
+			continue
+		}
+		d, err := buildDay(ctx, s.db, service, start, end)
+		if errors.Is(err, errWideID) {
+			continue // answered by the SQL engine
+		}
+		if err != nil {
+			return built, err
+		}
+		if err := s.storeSegment(ctx, service, start, end, d); err != nil {
+			return built, err
+		}
+		built++
+	}
+	return built, nil
+}
+
+// crossingFor returns the ids that span days or runs in the days of
+// spans, worked out once for the same days.
+func (s *sqlEvents) crossingFor(ctx context.Context, service int64, spans [][2]int64) (*crossing, error) {
+	if len(spans) == 0 {
+		return &crossing{}, nil
+	}
+	sg := s.segments
+	lists := make([]*dayLists, len(spans))
+	for i, sp := range spans {
+		var err error
+		if lists[i], err = s.lists(ctx, service, sp[0], sp[1]); err != nil {
+			return nil, err
+		}
+	}
+	key := [3]int64{service, spans[0][0], spans[len(spans)-1][0]}
 	sg.mu.Lock()
 	c, ok := sg.cross[key]
 	sg.mu.Unlock()
-	if ok && slices.Equal(c.days, days) {
-		return c
+	if ok && slices.Equal(c.lists, lists) {
+		return c, nil
 	}
 	var visitors, visits, visitVisitors [][]int64
-	for _, d := range days {
-		v, s, sv := d.sorted()
-		visitors, visits, visitVisitors = append(visitors, v), append(visits, s), append(visitVisitors, sv)
+	for _, l := range lists {
+		visitors, visits, visitVisitors = append(visitors, l.visitors), append(visits, l.visits), append(visitVisitors, l.visitVisitors)
 	}
-	c = &crossing{days: days, visitors: repeated(visitors), visits: repeated(visits), visitVisitors: repeated(visitVisitors)}
-	for _, d := range days {
-		rv, rs, sv := make([]bool, len(d.runVisitor)), make([]bool, len(d.runVisitor)), make([]bool, len(d.sesVisitor))
-		for i := range rv {
-			rv[i], rs[i] = c.visitors[d.runVisitor[i]], c.visits[d.runSession[i]]
-		}
-		for i := range sv {
-			sv[i] = c.visitVisitors[d.sesVisitor[i]]
-		}
-		c.runVisitor, c.runVisit, c.visitVisitor = append(c.runVisitor, rv), append(c.runVisit, rs), append(c.visitVisitor, sv)
-	}
+	c = &crossing{lists: lists, visitors: repeated(visitors), visits: repeated(visits), visitVisitors: repeated(visitVisitors)}
 	sg.mu.Lock()
 	if len(sg.cross) > 64 {
 		clear(sg.cross)
 	}
 	sg.cross[key] = c
 	sg.mu.Unlock()
-	return c
+	return c, nil
+}
+
+// listsCacheBytes bounds the days' sorted ids kept: 8 bytes an id, three
+// lists a day (at ten million events over 30 days, about 50 MB).
+const listsCacheBytes = 64 << 20
+
+// lists returns a day's sorted ids, reading the day if they are not kept.
+// Those of closed days are kept until the day changes (forget, keepOnly);
+// the open day's live with the day read.
+func (s *sqlEvents) lists(ctx context.Context, service, start, end int64) (*dayLists, error) {
+	sg := s.segments
+	key := segmentKey{service, start}
+	sg.mu.Lock()
+	l, ok := sg.lists[key]
+	sg.mu.Unlock()
+	if ok {
+		return l, nil
+	}
+	d, err := s.day(ctx, service, start, end)
+	if err != nil {
+		return nil, err
+	}
+	l = d.dayLists()
+	if sg.now().UnixMilli() < end+SessionTimeout.Milliseconds() {
+		return l, nil
+	}
+	sg.mu.Lock()
+	defer sg.mu.Unlock()
+	if sg.listBytes+l.size() > listsCacheBytes {
+		clear(sg.lists)
+		sg.listBytes = 0
+	}
+	if _, ok := sg.lists[key]; !ok {
+		sg.lists[key] = l
+		sg.listBytes += l.size()
+	}
+	return l, nil
+}
+
+// dropLists forgets the kept ids of a day; callers hold mu.
+func (sg *segments) dropLists(k segmentKey) {
+	if l, ok := sg.lists[k]; ok {
+		sg.listBytes -= l.size()
+		delete(sg.lists, k)
+	}
 }
 
 type maskKey struct {
@@ -622,46 +793,49 @@ type maskKey struct {
 	table  int
 }
 
-// maxMaskRows bounds the rows of the masks kept (a byte a row).
-const maxMaskRows = 32 << 20
+// maxMaskBytes bounds the selections (4 bytes a row) and goal bits (8 bytes
+// an event) kept.
+const maxMaskBytes = 48 << 20
 
-// mask returns a day's mask for filters, computing it with make once: a
-// dashboard asks a dozen queries with the same filters.
-func (sg *segments) mask(d *colDay, filter string, table int, make func() (mask, error)) (mask, error) {
+// selection returns the rows of a day that pass filters, in order,
+// computing the mask with make once: a dashboard asks a dozen queries with
+// the same filters. The slice is shared: callers only read it.
+func (sg *segments) selection(d *colDay, filter string, table int, make func() (mask, error)) ([]int32, error) {
 	key := maskKey{d, filter, table}
 	sg.mu.Lock()
-	m, ok := sg.masks[key]
+	sel, ok := sg.masks[key]
 	sg.mu.Unlock()
 	if ok {
-		return slices.Clone(m), nil
+		return sel, nil
 	}
 	m, err := make()
 	if err != nil {
 		return nil, err
 	}
+	sel = m.rows()
 	sg.mu.Lock()
-	sg.maskRows += len(m)
-	if sg.maskRows > maxMaskRows {
+	sg.maskBytes += 4 * len(sel)
+	if sg.maskBytes > maxMaskBytes {
 		clear(sg.masks)
 		clear(sg.goals)
-		sg.maskRows = len(m)
+		sg.maskBytes = 4 * len(sel)
 	}
-	sg.masks[key] = slices.Clone(m)
+	sg.masks[key] = sel
 	sg.mu.Unlock()
-	return m, nil
+	return sel, nil
 }
 
 // dropMasks forgets the masks of a day leaving the cache; callers hold mu.
 func (sg *segments) dropMasks(d *colDay) {
 	for k, m := range sg.masks {
 		if k.day == d {
-			sg.maskRows -= len(m)
+			sg.maskBytes -= 4 * len(m)
 			delete(sg.masks, k)
 		}
 	}
 	for k, g := range sg.goals {
 		if k.day == d {
-			sg.maskRows -= len(g)
+			sg.maskBytes -= 8 * len(g)
 			delete(sg.goals, k)
 		}
 	}
@@ -679,11 +853,11 @@ func (sg *segments) goalBits(d *colDay, key string, make func() []uint64) []uint
 	}
 	g = make()
 	sg.mu.Lock()
-	sg.maskRows += len(g)
-	if sg.maskRows > maxMaskRows {
+	sg.maskBytes += 8 * len(g)
+	if sg.maskBytes > maxMaskBytes {
 		clear(sg.masks)
 		clear(sg.goals)
-		sg.maskRows = len(g)
+		sg.maskBytes = 8 * len(g)
 	}
 	sg.goals[k] = g
 	sg.mu.Unlock()
@@ -757,6 +931,11 @@ func (sg *segments) keepOnly(service, from, to int64, stored map[int64]bool) {
 			delete(sg.cache, k)
 		}
 	}
+	for k := range sg.lists {
+		if k.service == service && k.start >= from && k.start < to && !stored[k.start] {
+			sg.dropLists(k)
+		}
+	}
 }
 
 // forget drops what the cache holds of a service's days overlapping
@@ -769,6 +948,12 @@ func (sg *segments) forget(service, from, to int64) {
 			sg.bytes -= c.day.size()
 			sg.dropMasks(c.day)
 			delete(sg.cache, k)
+		}
+	}
+	for k := range sg.lists {
+		// A day is at most 25 hours long.
+		if k.service == service && k.start <= to && k.start+25*3_600_000 > from {
+			sg.dropLists(k)
 		}
 	}
 }

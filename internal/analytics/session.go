@@ -31,6 +31,13 @@ type Visit struct {
 	Source, Referrer, Channel                               string
 	UTMSource, UTMMedium, UTMCampaign, UTMTerm, UTMContent  string
 	Device, Browser, BrowserVersion, OS, OSVersion, Country string
+	// Where the visitor was, with a city database (enrich.Place): the
+	// region's ISO 3166-2 code, the city's GeoNames id, and the English
+	// names the database gave. The names are stored as dimensions of their
+	// own rather than looked up from the codes: a database may name a
+	// place it has no code for, and a breakdown by name merges places of
+	// one name (two Londons), as Plausible's does.
+	Region, City, CountryName, RegionName, CityName string
 }
 
 // strings lists every string of the event the dictionary must know.
@@ -39,6 +46,7 @@ func (e *Event) strings(add func(string)) {
 	for _, s := range []string{e.Name, e.Page, e.Hostname, v.Source, v.Referrer, v.Channel,
 		v.UTMSource, v.UTMMedium, v.UTMCampaign, v.UTMTerm, v.UTMContent,
 		v.Device, v.Browser, v.BrowserVersion, v.OS, v.OSVersion, v.Country,
+		v.Region, v.City, v.CountryName, v.RegionName, v.CityName,
 		versionKey(v.Browser, v.BrowserVersion), versionKey(v.OS, v.OSVersion)} {
 		add(s)
 	}
@@ -57,6 +65,7 @@ type visitIDs struct {
 	utmSource, utmMedium, utmCampaign, utmTerm, utmContent  int64
 	device, browser, browserVersion, os, osVersion, country int64
 	browserVersionKey, osVersionKey                         int64
+	region, city, countryName, regionName, cityName         int64
 }
 
 func (d *dictionary) visitIDs(v *Visit) visitIDs {
@@ -68,6 +77,8 @@ func (d *dictionary) visitIDs(v *Visit) visitIDs {
 		os: d.id(v.OS), osVersion: d.id(v.OSVersion), country: d.id(v.Country),
 		browserVersionKey: d.id(versionKey(v.Browser, v.BrowserVersion)),
 		osVersionKey:      d.id(versionKey(v.OS, v.OSVersion)),
+		region:            d.id(v.Region), city: d.id(v.City),
+		countryName: d.id(v.CountryName), regionName: d.id(v.RegionName), cityName: d.id(v.CityName),
 	}
 }
 

@@ -38,6 +38,8 @@ type Result struct {
 type ResultRow struct {
 	Metrics    []any `json:"metrics"`
 	Dimensions []any `json:"dimensions"`
+	// Comparison is set when the query asks for include.comparisons.
+	Comparison *RowComparison `json:"comparison,omitempty"`
 }
 
 // group is one row being built: its dimension key and its measures.
@@ -72,6 +74,22 @@ func (st *Stats) Start(ctx context.Context, svc *catalog.Service) (time.Time, er
 		return t, nil
 	}
 	return svc.CreatedAt, nil
+}
+
+// PrepareDays has the event store make its last days ready for filtered
+// queries, where it keeps something for that (the SQL store's column
+// segments), and returns how many days it prepared. A background job calls
+// it, so that the first click on a dashboard row does not pay for it.
+func (st *Stats) PrepareDays(ctx context.Context, svc *catalog.Service, days int) (int, error) {
+	k, ok := st.events.(interface {
+		KeepSegments(ctx context.Context, service int64, zone *time.Location, first, last int32) (int, error)
+	})
+	if !ok {
+		return 0, nil
+	}
+	zone := svc.Location()
+	today := localDay(time.Now().UnixMilli(), zone)
+	return k.KeepSegments(ctx, svc.ID, zone, today-int32(days), today)
 }
 
 // dayStart is the first instant of a day counted as localDay counts it.
@@ -114,13 +132,7 @@ func (st *Stats) run(ctx context.Context, serviceID int64, q *statsquery.Query, 
 func (s *sqlEvents) Stats(ctx context.Context, r StatsRequest) (*Result, error) {
 	q := r.Query
 	x := &execution{ev: s, q: q, service: r.Service, rawOnly: r.rawOnly, goals: r.Goals}
-	if r.columns {
-		fits, err := s.columnsFit(ctx, r.Service, q.DateRange)
-		if err != nil {
-			return nil, err
-		}
-		x.useColumns = fits
-	}
+	x.useColumns = r.columns
 	if err := x.prepare(ctx); err != nil {
 		return nil, err
 	}
@@ -159,10 +171,22 @@ func (s *sqlEvents) Stats(ctx context.Context, r StatsRequest) (*Result, error) 
 		}
 		meta["time_labels"] = tl
 	}
+	if q.Include.Comparisons != nil {
+		// total_rows counts the groups found, as Plausible's does.
+		if filled := withEmptyBuckets(q, rows); len(filled) != len(rows) {
+			rows = filled
+			x.sort(rows)
+		}
+	}
 	if q.Offset >= len(rows) {
 		rows = rows[:0]
 	} else {
 		rows = rows[q.Offset:min(len(rows), q.Offset+q.Limit)]
+	}
+	if q.Include.Comparisons != nil {
+		if err := s.compare(ctx, r, rows); err != nil {
+			return nil, err
+		}
 	}
 	return &Result{Results: rows, Meta: meta, Query: q.Echo()}, nil
 }

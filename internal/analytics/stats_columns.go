@@ -10,7 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
@@ -26,26 +25,47 @@ import (
 
 // colRange is a query's days and what counting across them needs.
 type colRange struct {
-	days []*colDay
+	ev      *sqlEvents
+	service int64
+	spans   [][2]int64 // each day's [start, end), Unix ms
 	// Visitors and visits whose rows are not all in one block of one day
 	// (a visitor in two days, a visit split across visitor ids or days):
 	// they are counted through sets, the rest by watching ids change.
-	crossVisitors, crossVisits, crossVisitVisitors map[int64]bool
-	// the same per day, by run and by visit
-	runCrossVisitor, runCrossVisit, visitCrossVisitor [][]bool
+	cross *crossing
 	// Visits with an event in the range passing an event condition, for
 	// the visits' filters on event dimensions, by condition.
 	visitSets map[any]map[int64]bool
 }
 
-// loadDays reads the days of the query's range, once per execution.
+// day reads the range's day di: from memory, or its segment. Days are
+// read one at a time as a pass needs them, so a range of any size is
+// answered in the memory the segment cache bounds.
+func (r *colRange) day(ctx context.Context, di int) (*colDay, error) {
+	return r.ev.day(ctx, r.service, r.spans[di][0], r.spans[di][1])
+}
+
+// each calls fn with each day of the range, in order.
+func (r *colRange) each(ctx context.Context, fn func(di int, d *colDay) error) error {
+	for di := range r.spans {
+		d, err := r.day(ctx, di)
+		if err != nil {
+			return err
+		}
+		if err := fn(di, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadDays finds the days of the query's range, once per execution.
 func (x *execution) loadDays(ctx context.Context) (*colRange, error) {
 	if x.cols != nil {
 		return x.cols, nil
 	}
 	zone := x.q.DateRange.Location
 	first, last := localDay(x.from, zone), localDay(x.to-1, zone)
-	r := &colRange{visitSets: map[any]map[int64]bool{}}
+	r := &colRange{ev: x.ev, service: x.service, visitSets: map[any]map[int64]bool{}, cross: &crossing{}}
 	if x.to <= x.from {
 		x.cols = r
 		return r, nil
@@ -58,15 +78,11 @@ func (x *execution) loadDays(ctx context.Context) (*colRange, error) {
 		return nil, err
 	}
 	for _, day := range days {
-		d, err := x.ev.day(ctx, x.service, dayStart(day, zone).UnixMilli(), dayStart(day+1, zone).UnixMilli())
-		if err != nil {
-			return nil, err
-		}
-		r.days = append(r.days, d)
+		r.spans = append(r.spans, [2]int64{dayStart(day, zone).UnixMilli(), dayStart(day+1, zone).UnixMilli()})
 	}
-	c := x.ev.segments.crossingFor(x.service, r.days)
-	r.crossVisitors, r.crossVisits, r.crossVisitVisitors = c.visitors, c.visits, c.visitVisitors
-	r.runCrossVisitor, r.runCrossVisit, r.visitCrossVisitor = c.runVisitor, c.runVisit, c.visitVisitor
+	if r.cross, err = x.ev.crossingFor(ctx, x.service, r.spans); err != nil {
+		return nil, err
+	}
 	x.cols = r
 	return r, nil
 }
@@ -164,6 +180,23 @@ func (h *cursorHeap) Pop() any {
 // mask is which rows of a table pass.
 type mask []bool
 
+// rows lists the rows that pass.
+func (m mask) rows() []int32 {
+	n := 0
+	for _, ok := range m {
+		if ok {
+			n++
+		}
+	}
+	out := make([]int32, 0, n)
+	for i, ok := range m {
+		if ok {
+			out = append(out, int32(i))
+		}
+	}
+	return out
+}
+
 func newMask(n int, v bool) mask {
 	m := make(mask, n)
 	if v {
@@ -202,8 +235,8 @@ func (d *colDay) ids(table int, col string) (vals []int32, perRun, ok bool) {
 
 // colMask evaluates a filter over one day's rows of a table, as cond
 // renders it.
-func (x *execution) colMask(ctx context.Context, r *colRange, di int, f statsquery.Filter, table int) (mask, error) {
-	n := r.days[di].rowCount(table)
+func (x *execution) colMask(ctx context.Context, r *colRange, d *colDay, f statsquery.Filter, table int) (mask, error) {
+	n := d.rowCount(table)
 	switch f := f.(type) {
 	case nil:
 		return newMask(n, true), nil
@@ -216,7 +249,7 @@ func (x *execution) colMask(ctx context.Context, r *colRange, di int, f statsque
 		}
 		out := newMask(n, and)
 		for _, p := range parts {
-			m, err := x.colMask(ctx, r, di, p, table)
+			m, err := x.colMask(ctx, r, d, p, table)
 			if err != nil {
 				return nil, err
 			}
@@ -230,25 +263,44 @@ func (x *execution) colMask(ctx context.Context, r *colRange, di int, f statsque
 		}
 		return out, nil
 	case *statsquery.Not:
-		m, err := x.colMask(ctx, r, di, f.Filter, table)
+		m, err := x.colMask(ctx, r, d, f.Filter, table)
 		for i := range m {
 			m[i] = !m[i]
 		}
 		return m, err
+	case *statsquery.Behavioral:
+		set, err := x.visitsWith(ctx, r, f, func(d *colDay) (mask, error) { return x.colMask(ctx, r, d, f.Filter, onEvents) })
+		if err != nil {
+			return nil, err
+		}
+		var m mask
+		if table == onSessions {
+			m = sessionsIn(d, set)
+		} else {
+			m = make(mask, n)
+			for i, run := range d.evRun {
+				m[i] = set[d.runSession[run]]
+			}
+		}
+		if f.Negated {
+			for i := range m {
+				m[i] = !m[i]
+			}
+		}
+		return m, nil
 	case *statsquery.Leaf:
-		return x.colLeafMask(ctx, r, di, f, table)
+		return x.colLeafMask(ctx, r, d, f, table)
 	}
 	return nil, fmt.Errorf("unknown filter %T", f)
 }
 
-func (x *execution) colLeafMask(ctx context.Context, r *colRange, di int, l *statsquery.Leaf, table int) (mask, error) {
-	d := r.days[di]
+func (x *execution) colLeafMask(ctx context.Context, r *colRange, d *colDay, l *statsquery.Leaf, table int) (mask, error) {
 	kind := l.Dimension.Kind
 	evCol, sesCol := columns[kind][onEvents], columns[kind][onSessions]
 	eventOnly := kind == statsquery.KindGoal || kind == statsquery.KindProp || sesCol == ""
 	if table == onSessions && eventOnly {
 		// An event dimension: the visits with a matching event in range.
-		set, err := x.visitsWith(ctx, r, l, func(di int) (mask, error) { return x.colLeafMask(ctx, r, di, l, onEvents) })
+		set, err := x.visitsWith(ctx, r, l, func(d *colDay) (mask, error) { return x.colLeafMask(ctx, r, d, l, onEvents) })
 		if err != nil {
 			return nil, err
 		}
@@ -360,21 +412,25 @@ type denseKey struct {
 
 // visitsWith is the visits that have an event in the range passing
 // events (the SQL engine's session_id IN (…) over events), once per cond.
-func (x *execution) visitsWith(ctx context.Context, r *colRange, cond any, events func(di int) (mask, error)) (map[int64]bool, error) {
+func (x *execution) visitsWith(ctx context.Context, r *colRange, cond any, events func(d *colDay) (mask, error)) (map[int64]bool, error) {
 	if s, ok := r.visitSets[cond]; ok {
 		return s, nil
 	}
 	set := map[int64]bool{}
-	for di, d := range r.days {
-		m, err := events(di)
+	err := r.each(ctx, func(_ int, d *colDay) error {
+		m, err := events(d)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i, ok := range m {
 			if ok && d.evTS[i] >= x.from && d.evTS[i] < x.to {
 				set[d.runSession[d.evRun[i]]] = true
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	r.visitSets[cond] = set
 	return set, nil
@@ -390,17 +446,21 @@ func sessionsIn(d *colDay, set map[int64]bool) mask {
 
 // dayGoals is goalBits for the query's goals, kept between queries.
 func (x *execution) dayGoals(d *colDay) []uint64 {
-	var key strings.Builder
-	for _, g := range x.goals {
-		fmt.Fprintf(&key, "%s\x00%d\x00", g.DisplayName, g.Name)
-		ids := make([]int64, 0, len(g.Pages))
-		for id := range g.Pages {
-			ids = append(ids, id)
+	if x.goalsKey == "" {
+		var key strings.Builder
+		key.WriteString("goals")
+		for _, g := range x.goals {
+			fmt.Fprintf(&key, "\x00%s\x00%d\x00", g.DisplayName, g.Name)
+			ids := make([]int64, 0, len(g.Pages))
+			for id := range g.Pages {
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			fmt.Fprint(&key, ids, g.Pages == nil)
 		}
-		slices.Sort(ids)
-		fmt.Fprint(&key, ids, g.Pages == nil, "\x00")
+		x.goalsKey = key.String()
 	}
-	return x.ev.segments.goalBits(d, key.String(), func() []uint64 { return goalBits(d, x.goals) })
+	return x.ev.segments.goalBits(d, x.goalsKey, func() []uint64 { return goalBits(d, x.goals) })
 }
 
 // goalBits is, for each event of a day, the goals of gs (at most 64) it
@@ -494,8 +554,12 @@ func (x *execution) colColumnValues(ctx context.Context, table int, col string) 
 		return nil, err
 	}
 	var all []int32
-	for _, d := range r.days {
+	err = r.each(ctx, func(_ int, d *colDay) error {
 		all = append(all, d.distinctIDs(table, col)...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.Sort(all)
 	all = slices.Compact(all)
@@ -511,7 +575,7 @@ func (x *execution) colPropValues(ctx context.Context, name string) ([]storedVal
 	seen := map[string]bool{}
 	var out []storedValue
 	missing := false
-	for _, d := range r.days {
+	err = r.each(ctx, func(_ int, d *colDay) error {
 		for _, p := range d.props {
 			if v, ok := propOf(p, name); ok {
 				if !seen[v] {
@@ -525,6 +589,10 @@ func (x *execution) colPropValues(ctx context.Context, name string) ([]storedVal
 		if !missing && slices.Contains(d.evProps, -1) {
 			missing = true
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if missing {
 		out = append(out, storedValue{})
@@ -590,8 +658,7 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 	if engagement {
 		table = onEvents
 	}
-	groups := map[colKey]*colAcc{}
-	var order []*colAcc
+	groups := newColGroups(x.q.Dimensions)
 	var buckets [][2]int64
 	if td, ok := x.q.TimeDimension(); ok {
 		for _, b := range x.q.DateRange.Buckets(td.Kind) {
@@ -604,7 +671,7 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 		for _, g := range x.extraGoals {
 			key += "\x00" + g.DisplayName
 		}
-		if extraVisits, err = x.visitsWith(ctx, r, key, func(di int) (mask, error) { return goalMask(r.days[di], x.extraGoals), nil }); err != nil {
+		if extraVisits, err = x.visitsWith(ctx, r, key, func(d *colDay) (mask, error) { return goalMask(d, x.extraGoals), nil }); err != nil {
 			return err
 		}
 	}
@@ -614,45 +681,59 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 	var visitGoals map[int64]uint64
 	if gi >= 0 && table == onSessions {
 		visitGoals = map[int64]uint64{}
-		for _, d := range r.days {
+		err := r.each(ctx, func(_ int, d *colDay) error {
 			for i, b := range x.dayGoals(d) {
 				if b != 0 && d.evTS[i] >= x.from && d.evTS[i] < x.to {
 					visitGoals[d.runSession[d.evRun[i]]] |= b
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	filterKey := x.filterKey()
-	for di, d := range r.days {
+	for di := range r.spans {
+		d, err := r.day(ctx, di)
+		if err != nil {
+			return err
+		}
+		cross := r.cross.flags(di, d)
 		var evGoals []uint64
 		if gi >= 0 && table == onEvents {
 			evGoals = x.dayGoals(d)
 		}
-		m, err := x.ev.segments.mask(d, filterKey, table, func() (mask, error) { return x.colMask(ctx, r, di, x.q.Filters, table) })
+		// Events are engagement events or not by the query: the selection
+		// kept holds only the one kind.
+		key := filterKey
+		if engagement {
+			key += "\x00engagement"
+		}
+		sel, err := x.ev.segments.selection(d, key, table, func() (mask, error) {
+			m, err := x.colMask(ctx, r, d, x.q.Filters, table)
+			if err == nil && table == onEvents {
+				for i, name := range d.evIDs[0] {
+					m[i] = m[i] && (int64(name) == x.engagementID) == engagement
+				}
+			}
+			return m, err
+		})
 		if err != nil {
 			return err
 		}
 		var ts []int64
+		var extra mask
 		if table == onEvents {
 			ts = d.evTS
-			names := d.evIDs[0]
-			var extra mask
 			if x.extraGoals != nil {
 				extra = goalMask(d, x.extraGoals)
 			}
-			for i := range m {
-				if (int64(names[i]) == x.engagementID) != engagement || ts[i] < x.from || ts[i] >= x.to || (extra != nil && !extra[i]) {
-					m[i] = false
-				}
-			}
 		} else {
 			ts = d.sesStart
-			for i := range m {
-				if ts[i] < x.from || ts[i] >= x.to || (extraVisits != nil && !extraVisits[d.sesSession[i]]) {
-					m[i] = false
-				}
-			}
 		}
+		// A whole day in range needs no time check.
+		inRange := d.start >= x.from && d.end <= x.to
 		var scope mask
 		if table == onSessions {
 			if scope, err = x.bounceScopeMask(ctx, d); err != nil {
@@ -663,12 +744,16 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 		if err != nil {
 			return err
 		}
-		var last *colAcc
-		var lastKey colKey
-		for i, ok := range m {
-			if !ok {
+		for _, row := range sel {
+			i := int(row)
+			if table == onEvents {
+				if !inRange && (ts[i] < x.from || ts[i] >= x.to) || extra != nil && !extra[i] {
+					continue
+				}
+			} else if !inRange && (ts[i] < x.from || ts[i] >= x.to) || extraVisits != nil && !extraVisits[d.sesSession[i]] {
 				continue
 			}
+			ok := true
 			var k colKey
 			for j := range keyOf {
 				ok = ok && keyOf[j].set(i, &k)
@@ -687,10 +772,11 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 				if gi >= 0 {
 					k.v[gi] = int64(bits.TrailingZeros64(goals))
 				}
-				x.accumulate(r, di, d, i, table, engagement, scope, k, &last, &lastKey, groups, &order)
+				x.accumulate(cross, d, i, table, engagement, scope, groups.get(x, k))
 			}
 		}
 	}
+	order := groups.order
 	if len(order) == 0 && len(x.q.Dimensions) == 0 {
 		// An aggregate always has its one row, as SQL's has.
 		order = append(order, &colAcc{})
@@ -722,34 +808,74 @@ func (x *execution) runColumns(ctx context.Context, table int, row func([]groupV
 	return nil
 }
 
-// accumulate adds row i of a day to its group, as key k names it.
-func (x *execution) accumulate(r *colRange, di int, d *colDay, i, table int, engagement bool, scope mask, k colKey,
-	last **colAcc, lastKey *colKey, groups map[colKey]*colAcc, order *[]*colAcc) {
-	// Neighbouring rows mostly share their group.
-	g := *last
-	if g == nil || k != *lastKey {
-		g = groups[k]
-	}
-	if g == nil {
-		g = &colAcc{lastVisitor: -1 << 63, lastVisit: -1 << 63}
-		for di, dim := range x.q.Dimensions {
-			if dim.Kind == statsquery.KindProp {
-				g.dims = append(g.dims, groupValue{text: k.text})
-			} else {
-				g.dims = append(g.dims, groupValue{id: k.v[di]})
+// colGroups finds a row's group by its key. Neighbouring rows mostly
+// share their group; a key of one dictionary id (most breakdowns) is
+// looked up in a slice rather than a map.
+type colGroups struct {
+	order   []*colAcc
+	byKey   map[colKey]*colAcc
+	byID    []*colAcc // when the key is one id: by the id
+	oneID   bool
+	last    *colAcc
+	lastKey colKey
+}
+
+// maxDenseGroupID bounds the ids kept in a slice: larger ones use the map.
+const maxDenseGroupID = 1 << 20
+
+func newColGroups(dims []statsquery.Dimension) *colGroups {
+	oneID := len(dims) == 1 && dims[0].Kind != statsquery.KindProp
+	return &colGroups{byKey: map[colKey]*colAcc{}, oneID: oneID}
+}
+
+func (gs *colGroups) get(x *execution, k colKey) *colAcc {
+	if gs.oneID && k.v[0] >= 0 && k.v[0] < maxDenseGroupID {
+		id := int(k.v[0])
+		if id < len(gs.byID) {
+			if g := gs.byID[id]; g != nil {
+				return g
 			}
+		} else {
+			gs.byID = append(gs.byID, make([]*colAcc, id+1-len(gs.byID))...)
 		}
-		groups[k] = g
-		*order = append(*order, g)
+		g := gs.add(x, k)
+		gs.byID[id] = g
+		return g
 	}
-	*last, *lastKey = g, k
+	if gs.last != nil && k == gs.lastKey {
+		return gs.last
+	}
+	g := gs.byKey[k]
+	if g == nil {
+		g = gs.add(x, k)
+		gs.byKey[k] = g
+	}
+	gs.last, gs.lastKey = g, k
+	return g
+}
+
+func (gs *colGroups) add(x *execution, k colKey) *colAcc {
+	g := &colAcc{lastVisitor: -1 << 63, lastVisit: -1 << 63}
+	for di, dim := range x.q.Dimensions {
+		if dim.Kind == statsquery.KindProp {
+			g.dims = append(g.dims, groupValue{text: k.text})
+		} else {
+			g.dims = append(g.dims, groupValue{id: k.v[di]})
+		}
+	}
+	gs.order = append(gs.order, g)
+	return g
+}
+
+// accumulate adds row i of a day to its group g.
+func (x *execution) accumulate(cross *dayCross, d *colDay, i, table int, engagement bool, scope mask, g *colAcc) {
 	switch {
 	case table == onSessions:
-		g.countVisitor(d.sesVisitor[i], r.visitCrossVisitor[di][i])
+		g.countVisitor(d.sesVisitor[i], cross.visitVisitorCrosses(i))
 		g.visits++
 		g.durationMS += d.sesEnd[i] - d.sesStart[i]
 		g.sessionPageviews += d.sesPageviews[i]
-		if scope[i] {
+		if scope == nil || scope[i] {
 			g.bounceVisits++
 			if d.sesBounce[i] {
 				g.bounces++
@@ -758,7 +884,7 @@ func (x *execution) accumulate(r *colRange, di int, d *colDay, i, table int, eng
 	case engagement:
 		run := d.evRun[i]
 		visitor, session := d.runVisitor[run], d.runSession[run]
-		g.countVisitor(visitor, r.runCrossVisitor[di][run])
+		g.countVisitor(visitor, cross.runVisitorCrosses(run))
 		if g.engagedVisits == nil {
 			g.engagedVisits = map[[2]int64]*[2]int64{}
 		}
@@ -776,8 +902,8 @@ func (x *execution) accumulate(r *colRange, di int, d *colDay, i, table int, eng
 		}
 	default:
 		run := d.evRun[i]
-		g.countVisitor(d.runVisitor[run], r.runCrossVisitor[di][run])
-		g.countVisit(d.runSession[run], r.runCrossVisit[di][run])
+		g.countVisitor(d.runVisitor[run], cross.runVisitorCrosses(run))
+		g.countVisit(d.runSession[run], cross.runVisitCrosses(run))
 		g.events++
 		if int64(d.evIDs[0][i]) == x.pageviewID {
 			g.pageviews++
@@ -875,11 +1001,11 @@ func (x *execution) colKeys(d *colDay, table int, ts []int64, buckets [][2]int64
 	return keyOf, nil
 }
 
-// bounceScopeMask is bounceScope on a day's visits.
+// bounceScopeMask is bounceScope on a day's visits, nil for all of them.
 func (x *execution) bounceScopeMask(ctx context.Context, d *colDay) (mask, error) {
 	page := topLevelPage(x.q.Filters)
 	if page == nil {
-		return newMask(len(d.sesStart), true), nil
+		return nil, nil // every visit
 	}
 	set, err := x.dense(ctx, page, onSessions, "entry_page")
 	if err != nil {
@@ -902,30 +1028,6 @@ func (x *execution) filterKey() string {
 		fmt.Fprint(&key, g.Name, len(g.Pages))
 	}
 	return key.String()
-}
-
-// columnEngineMaxEvents bounds the events a query's range may hold for the
-// column engine, which holds the range's days in memory while it answers
-// (about 40 bytes an event); larger ranges go to the SQL engine.
-const columnEngineMaxEvents = 3_000_000
-
-// columnsFit reports whether the range is small enough for the column
-// engine, by the daily rollups' count of events.
-func (s *sqlEvents) columnsFit(ctx context.Context, service int64, r statsquery.DateRange) (bool, error) {
-	if !r.To.After(r.From) {
-		return true, nil
-	}
-	zone := r.Location
-	if zone == nil {
-		zone = time.UTC
-	}
-	var events int64
-	err := s.db.QueryRowContext(ctx, `SELECT coalesce(sum(events), 0) FROM analytics_daily WHERE service_id = $1 AND kind = $2 AND day >= $3 AND day <= $4`,
-		service, kindTotal, localDay(r.From.UnixMilli(), zone), localDay(r.To.UnixMilli()-1, zone)).Scan(&events)
-	if err != nil {
-		return false, fmt.Errorf("size the range: %w", err)
-	}
-	return events <= columnEngineMaxEvents, nil
 }
 
 // columnsAnswer reports whether the column engine takes the query.

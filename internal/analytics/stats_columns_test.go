@@ -30,6 +30,12 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 		start := time.Date(2026, 5, 1, 0, 0, 0, 0, zone)
 		pick := func(vs ...string) string { return vs[rng.IntN(len(vs))] }
 		pages := []string{"/", "/apply", "/apply/form", "/apply/done", "/help", "/blog/a", "/blog/b", "/en/start"}
+		// Places as a city database gives them: two cities named London,
+		// and one named without codes.
+		places := []Visit{{Country: "EE", Region: "EE-37", City: "588409", CountryName: "Estonia", RegionName: "Harjumaa", CityName: "Tallinn"},
+			{Country: "GB", Region: "GB-ENG", City: "2643743", CountryName: "United Kingdom", RegionName: "England", CityName: "London"},
+			{Country: "CA", Region: "CA-ON", City: "6058560", CountryName: "Canada", RegionName: "Ontario", CityName: "London"},
+			{Country: "EE", CountryName: "Estonia", RegionName: "Hiiumaa", CityName: "Kärdla"}, {Country: "FR"}, {}}
 		var evs []*Event
 		for v := range 300 {
 			visitor := int64(1000 + v)
@@ -39,7 +45,10 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 				visit := Visit{Source: pick("", "Google", "Bing", "Twitter"), Channel: pick("Direct", "Organic Search", "Referral"),
 					UTMCampaign: pick("", "", "spring", "autumn"), UTMMedium: pick("", "email", "social"),
 					Device: pick("Desktop", "Mobile", "Tablet", ""), Browser: pick("Firefox", "Chrome", "Safari", ""),
-					BrowserVersion: pick("1", "2"), OS: pick("Linux", "iOS", "Windows"), Country: pick("GB", "FR", "EE", "")}
+					BrowserVersion: pick("1", "2"), OS: pick("Linux", "iOS", "Windows")}
+				pl := places[rng.IntN(len(places))]
+				visit.Country, visit.Region, visit.City = pl.Country, pl.Region, pl.City
+				visit.CountryName, visit.RegionName, visit.CityName = pl.CountryName, pl.RegionName, pl.CityName
 				host := pick("apply.example.gov", "www2.example.gov")
 				for range 1 + rng.IntN(6) {
 					at = at.Add(time.Duration(rng.IntN(20*60)) * time.Second)
@@ -84,15 +93,34 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			`["is","event:page",["/nowhere"]]`, `["is","event:props:plan",["none-such"]]`,
 			`["is","visit:exit_page_hostname",["help.example.gov"]]`, `["contains","visit:exit_page_hostname",["www2"]]`,
 			`["is","visit:screen",["Mobile","(not set)"]]`, `["is_not","visit:screen",["Desktop"]]`,
+			`["is","visit:city",[588409]]`, `["is_not","visit:city",[0]]`, `["is","visit:region",["EE-37","CA-ON"]]`,
+			`["contains","visit:city_name",["Lon"]]`, `["is","visit:country_name",["Estonia"]]`, `["is_not","visit:region_name",[""]]`,
+		}
+		var eventLeaves []string
+		for _, l := range leaves {
+			if strings.Contains(l, `"event:`) {
+				eventLeaves = append(eventLeaves, l)
+			}
+		}
+		behavioral := func() string {
+			inner := pick(eventLeaves...)
+			if rng.IntN(3) == 0 {
+				inner = `["or",[` + inner + `,` + pick(eventLeaves...) + `]]`
+			}
+			return `["` + pick("has_done", "has_not_done") + `",` + inner + `]`
 		}
 		filter := func() string {
-			switch rng.IntN(5) {
+			switch rng.IntN(7) {
 			case 0:
 				return ""
 			case 1:
 				return `[["or",[` + pick(leaves...) + `,` + pick(leaves...) + `]]]`
 			case 2:
 				return `[["not",` + pick(leaves...) + `]]`
+			case 3:
+				return `[` + behavioral() + `]`
+			case 4:
+				return `[` + behavioral() + `,["or",[` + pick(leaves...) + `,["not",` + behavioral() + `]]]]`
 			}
 			f := []string{pick(leaves...)}
 			if rng.IntN(2) == 0 {
@@ -103,13 +131,14 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 		dimSets := [][]string{nil, {"event:page"}, {"visit:source"}, {"visit:entry_page"}, {"visit:exit_page"}, {"event:name"},
 			{"time:day"}, {"time:hour"}, {"visit:browser", "visit:os"}, {"event:props:plan"}, {"event:goal"}, {"visit:country", "time:day"},
 			{"event:hostname"}, {"visit:entry_page_hostname"}, {"event:page", "visit:device"},
+			{"visit:region"}, {"visit:city"}, {"visit:city_name", "visit:country_name"}, {"visit:region_name"}, {"visit:city_name"},
 			{"visit:exit_page_hostname"}, {"visit:entry_page_hostname", "visit:exit_page_hostname"}, {"visit:screen"},
 			{"visit:exit_page", "visit:screen"}}
 		metricSets := []string{`"visitors","visits","pageviews","events"`, `"visitors","bounce_rate","visit_duration","views_per_visit"`,
 			`"visitors","percentage"`, `"visitors","conversion_rate"`, `"visitors","scroll_depth","time_on_page"`, `"events","visits"`}
 		ranges := []string{`["2026-05-01","2026-05-06"]`, `["2026-05-02","2026-05-02"]`, `["2026-05-03","2026-05-05"]`}
 		now := start.Add(10 * 24 * time.Hour)
-		compared := 0
+		compared, comparedBehavioral, comparedComparisons := 0, 0, 0
 		for i := range 500 {
 			dims := dimSets[rng.IntN(len(dimSets))]
 			body := `{"site_id":"apply.example.gov","date_range":` + pick(ranges...) + `,"metrics":[` + pick(metricSets...) + `]`
@@ -118,6 +147,11 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			}
 			if f := filter(); f != "" {
 				body += `,"filters":` + f
+			}
+			if rng.IntN(4) == 0 {
+				// Both engines answer the compared period too.
+				body += `,"include":{"comparisons":` + pick(`{"mode":"previous_period"}`, `{"mode":"previous_period","match_day_of_week":true}`,
+					`{"mode":"custom","date_range":`+pick(ranges...)+`}`) + `}`
 			}
 			body += `}`
 			q, err := statsquery.Parse([]byte(body), zone, now, svc.CreatedAt.Add(-365*24*time.Hour))
@@ -146,10 +180,17 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 			}
 			if errSQL == nil && want != "[]" {
 				compared++
+				if strings.Contains(body, "has_") {
+					comparedBehavioral++
+				}
+				if strings.Contains(body, "comparisons") {
+					comparedComparisons++
+				}
 			}
 		}
-		if compared < 150 {
-			t.Fatalf("only %d queries compared with results", compared)
+		if compared < 150 || comparedBehavioral < 40 || comparedComparisons < 25 {
+			t.Fatalf("only %d queries compared with results, %d of them with has_done or has_not_done, %d with comparisons",
+				compared, comparedBehavioral, comparedComparisons)
 		}
 	})
 }

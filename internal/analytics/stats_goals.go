@@ -217,7 +217,8 @@ func (x *execution) baseVisitors(ctx context.Context, filters statsquery.Filter,
 	// group's converting visitors are those of any event on it: read the
 	// events, so that a group's base is never below its conversions.
 	page := slices.ContainsFunc(dims, func(d statsquery.Dimension) bool { return d.Kind == statsquery.KindPage })
-	sub := &execution{ev: x.ev, q: &base, service: x.service, rawOnly: x.rawOnly || page, useColumns: x.useColumns, cols: x.cols}
+	// The goals go along: a goal filter inside has_done is not dropped.
+	sub := &execution{ev: x.ev, q: &base, service: x.service, rawOnly: x.rawOnly || page, useColumns: x.useColumns, cols: x.cols, goals: x.goals}
 	if err := sub.prepare(ctx); err != nil {
 		return nil, err
 	}

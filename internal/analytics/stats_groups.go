@@ -322,6 +322,10 @@ func (x *execution) labels(ctx context.Context, groups []*group) (func(*group) [
 				out[i] = g.dims[i].text
 			case d.Kind == statsquery.KindGoal:
 				out[i] = x.goals[g.dims[i].id].DisplayName
+			case d.Kind == statsquery.KindCity:
+				// A city is its GeoNames id, a number, as in Plausible.
+				id, _ := strconv.ParseInt(displayValue(d.Kind, names[g.dims[i].id]), 10, 64)
+				out[i] = id
 			default:
 				out[i] = displayValue(d.Kind, names[g.dims[i].id])
 			}

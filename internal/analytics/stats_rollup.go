@@ -24,7 +24,9 @@ var rollupKinds = map[statsquery.Kind]kind{
 func rollupHas(k kind, m statsquery.Metric) bool {
 	switch m {
 	case statsquery.Visitors, statsquery.Percentage:
-		return true
+		// A visitor's exit page rows count each visit, since a visit's
+		// exit page moves as it goes on: distinct visitors need the visits.
+		return k != kindExitPage
 	case statsquery.Pageviews:
 		return k != kindName
 	case statsquery.Events:

@@ -36,6 +36,12 @@ var columns = map[statsquery.Kind][2]string{
 	statsquery.KindOS:             {"os", "os"},
 	statsquery.KindOSVersion:      {"os_version", "os_version"},
 	statsquery.KindCountry:        {"country", "country"},
+	// Regions and cities (see Visit).
+	statsquery.KindRegion:      {"region", "region"},
+	statsquery.KindCity:        {"city", "city"},
+	statsquery.KindCountryName: {"country_name", "country_name"},
+	statsquery.KindRegionName:  {"region_name", "region_name"},
+	statsquery.KindCityName:    {"city_name", "city_name"},
 	// A visit's hostname is the one it entered on.
 	statsquery.KindEntryPageHostname: {"", "hostname"},
 	statsquery.KindExitPageHostname:  {"", "exit_hostname"},
@@ -65,6 +71,7 @@ type execution struct {
 	extraGoals               []ResolvedGoal // extra's goal, for the column engine
 	useColumns               bool           // answer from columns in memory (stats_columns.go)
 	cols                     *colRange      // the days in columns, once read
+	goalsKey                 string         // names goals for the column engine's goal-bit cache
 	denseSets                map[denseKey]denseSet
 	// distinct caches the values stored in a column (or custom property)
 	// during the range, read once however many filters name it.
@@ -258,6 +265,23 @@ func (x *execution) cond(ctx context.Context, f statsquery.Filter, table int, a 
 	case *statsquery.Not:
 		c, err := x.cond(ctx, f.Filter, table, a)
 		return "(NOT " + c + ")", err
+	case *statsquery.Behavioral:
+		// As in Plausible, by visit: the rows of the visits with (or
+		// without) an event in the range passing the inner filter.
+		inner, err := x.cond(ctx, f.Filter, onEvents, a)
+		if err != nil {
+			return "", err
+		}
+		alias := "e"
+		if table == onSessions {
+			alias = "s"
+		}
+		c := fmt.Sprintf(`%s.session_id IN (SELECT e.session_id FROM analytics_events e WHERE e.service_id = %s AND e.ts >= %s AND e.ts < %s AND %s)`,
+			alias, a.add(x.service), a.add(x.from), a.add(x.to), inner)
+		if f.Negated {
+			c = "(NOT " + c + ")"
+		}
+		return c, nil
 	case *statsquery.Leaf:
 		return x.leafCond(ctx, f, table, a)
 	}
@@ -417,6 +441,12 @@ func blankLabels(k statsquery.Kind) []string {
 		return []string{"Direct / None", "(not set)"}
 	case statsquery.KindUTMSource, statsquery.KindUTMMedium, statsquery.KindUTMCampaign, statsquery.KindUTMContent, statsquery.KindUTMTerm:
 		return []string{"(not set)", "Direct / None"}
+	case statsquery.KindRegion, statsquery.KindCountryName, statsquery.KindRegionName, statsquery.KindCityName:
+		// Plausible shows an unknown region or name as empty.
+		return []string{"", "(not set)"}
+	case statsquery.KindCity:
+		// and an unknown city as GeoNames id 0.
+		return []string{"0", "(not set)"}
 	}
 	return []string{"(not set)"}
 }

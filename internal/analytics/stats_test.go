@@ -116,7 +116,7 @@ func TestStatsQueries(t *testing.T) {
 			`{` + site + `,"metrics":["visitors","pageviews"],"dimensions":["event:page"]}`,
 			`{` + site + `,"metrics":["visitors","visits","bounce_rate","visit_duration"],"dimensions":["visit:entry_page"]}`,
 			`{` + site + `,"metrics":["visitors","visits","bounce_rate"],"dimensions":["visit:source"]}`,
-			`{` + site + `,"metrics":["visitors","visits"],"dimensions":["visit:exit_page"]}`,
+			`{` + site + `,"metrics":["visits","bounce_rate","visit_duration"],"dimensions":["visit:exit_page"]}`,
 			`{` + site + `,"metrics":["visitors","percentage"],"dimensions":["visit:country"]}`,
 			`{` + site + `,"metrics":["visitors","events"],"dimensions":["event:name"]}`,
 			`{"site_id":"apply.example.gov","date_range":"7d","metrics":["visitors","pageviews"],"dimensions":["time:day"]}`,
@@ -243,4 +243,46 @@ func (g *testGoals) StatsGoals(ctx context.Context, _ int64) ([]ResolvedGoal, er
 
 func (g *testGoals) FunnelTotals(context.Context, int64, time.Time, time.Time) ([]FunnelTotals, error) {
 	return nil, nil
+}
+
+// TestExitPageVisitors: a visitor whose two visits both leave from one
+// page is one visitor of that exit page, as Plausible counts (the exit
+// page's rollup rows count visits, so visitors come from the visits).
+func TestExitPageVisitors(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := testService(t, db)
+		p := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{MaxBatch: 2, MaxWait: time.Millisecond})
+		defer p.Close(ctx)
+		at := fixtureClock(svc.Location())
+		for _, ev := range []*Event{
+			{VisitorID: 1, Time: at("10:00"), Page: "/"}, {VisitorID: 1, Time: at("10:01"), Page: "/done"},
+			{VisitorID: 2, Time: at("10:30"), Page: "/done"},
+			{VisitorID: 1, Time: at("11:00"), Page: "/done"}, // a second visit
+		} {
+			ev.ServiceID, ev.Zone, ev.Hostname, ev.Name, ev.ScrollDepth, ev.EngagedMS = svc.ID, svc.Location(), "apply.example.gov", PageviewName, -1, -1
+			if err := p.Enqueue(ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		stats := NewStats(NewEventStore(db), &testGoals{})
+		q, err := statsquery.Parse([]byte(`{"site_id":"apply.example.gov","date_range":"day","metrics":["visitors","visits","percentage"],"dimensions":["visit:exit_page"]}`),
+			svc.Location(), at("18:00"), svc.CreatedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rawOnly := range []bool{false, true} {
+			res, err := stats.run(ctx, svc.ID, q, rawOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(res.Results)
+			if want := `[{"metrics":[2,3,100],"dimensions":["/done"]}]`; string(b) != want {
+				t.Errorf("raw only %v: %s, want %s", rawOnly, b, want)
+			}
+		}
+	})
 }

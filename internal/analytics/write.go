@@ -29,11 +29,12 @@ type batch struct {
 
 const eventColumns = `service_id, ts, visitor_id, session_id, name, page, hostname, props, revenue, interactive,
 	scroll_depth, engaged_ms, source, referrer, channel, utm_source, utm_medium, utm_campaign, utm_term,
-	utm_content, device, browser, browser_version, os, os_version, country`
+	utm_content, device, browser, browser_version, os, os_version, country, region, city, country_name,
+	region_name, city_name`
 
 const sessionColumns = `service_id, session_id, visitor_id, start_ts, end_ts, pageviews, events, bounce, entry_page,
 	exit_page, hostname, exit_hostname, source, referrer, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
-	device, browser, browser_version, os, os_version, country`
+	device, browser, browser_version, os, os_version, country, region, city, country_name, region_name, city_name`
 
 // rowsPerInsert keeps a multi-row INSERT under SQLite's 32,766 parameters.
 const rowsPerInsert = 500
@@ -204,13 +205,14 @@ func nullInt(v int64, ok bool) any {
 }
 
 func (w *writer) insertEvents(ctx context.Context, tx store.Querier, evs []storedEvent) error {
-	err := w.insertRows(ctx, tx, `INSERT INTO analytics_events (`+eventColumns+`) VALUES `, "", 26, len(evs), func(i int, a []any) []any {
+	err := w.insertRows(ctx, tx, `INSERT INTO analytics_events (`+eventColumns+`) VALUES `, "", 31, len(evs), func(i int, a []any) []any {
 		e := &evs[i]
 		v := &e.visit
 		return append(a, e.service, e.ts, e.visitor, e.session, e.name, e.page, e.host, e.props, e.revenue, e.interactive,
 			nullInt(int64(e.scrollDepth), e.scrollDepth >= 0), nullInt(e.engagedMS, e.engagedMS >= 0),
 			v.source, v.referrer, v.channel, v.utmSource, v.utmMedium, v.utmCampaign, v.utmTerm, v.utmContent,
-			v.device, v.browser, v.browserVersion, v.os, v.osVersion, v.country)
+			v.device, v.browser, v.browserVersion, v.os, v.osVersion, v.country,
+			v.region, v.city, v.countryName, v.regionName, v.cityName)
 	})
 	if err != nil {
 		return fmt.Errorf("insert events: %w", err)
@@ -233,12 +235,13 @@ func (w *writer) upsertSessions(ctx context.Context, tx store.Querier, set map[*
 		` ON CONFLICT (service_id, session_id) DO UPDATE SET end_ts = excluded.end_ts, pageviews = excluded.pageviews,
 		events = excluded.events, bounce = excluded.bounce, exit_page = excluded.exit_page,
 		exit_hostname = excluded.exit_hostname`,
-		26, len(list), func(i int, a []any) []any {
+		31, len(list), func(i int, a []any) []any {
 			s := list[i]
 			v := &s.visit
 			return append(a, s.service, s.id, s.visitor, s.start, s.last, s.pageviews, s.events, s.bounce() == 1, s.entry,
 				s.exit, s.host, s.exitHost, v.source, v.referrer, v.channel, v.utmSource, v.utmMedium, v.utmCampaign, v.utmTerm,
-				v.utmContent, v.device, v.browser, v.browserVersion, v.os, v.osVersion, v.country)
+				v.utmContent, v.device, v.browser, v.browserVersion, v.os, v.osVersion, v.country,
+				v.region, v.city, v.countryName, v.regionName, v.cityName)
 		})
 	if err != nil {
 		return fmt.Errorf("upsert sessions: %w", err)

@@ -26,6 +26,7 @@ import (
 	"github.com/liveops/liveops/internal/area"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/embedjs"
+	"github.com/liveops/liveops/internal/enrich"
 	"github.com/liveops/liveops/internal/feedback"
 	"github.com/liveops/liveops/internal/feedback/widget"
 	"github.com/liveops/liveops/internal/goals"
@@ -60,6 +61,9 @@ type Config struct {
 	Node    string
 	// NoSync skips the journal's fsync: for tests and benchmarks only.
 	NoSync bool
+	// GeoIPDB is a city database in MaxMind's format (.mmdb): with it,
+	// events get a region and city besides the country.
+	GeoIPDB string
 }
 
 // App is a liveops server: its store, its areas and its HTTP handler.
@@ -89,6 +93,7 @@ type App struct {
 	// areas are the declared areas, in order.
 	areas  []area.Area
 	ingest *analytics.Ingest
+	geo    *enrich.GeoDB // nil without Config.GeoIPDB
 }
 
 // has reports whether the node has role.
@@ -104,8 +109,18 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	a, err := build(ctx, db, cfg)
+	var geo *enrich.GeoDB
+	if cfg.GeoIPDB != "" {
+		if geo, err = enrich.OpenGeoDB(cfg.GeoIPDB); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	a, err := build(ctx, db, cfg, geo)
 	if err != nil {
+		if geo != nil {
+			geo.Close()
+		}
 		db.Close()
 		return nil, err
 	}
@@ -136,12 +151,12 @@ func nodeDataDir(ctx context.Context, db *store.DB, cfg Config) (*dataDir, error
 	return openDataDir(ctx, dir, cfg.Node, db)
 }
 
-func build(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
+func build(ctx context.Context, db *store.DB, cfg Config, geo *enrich.GeoDB) (*App, error) {
 	site, err := web.NewSite()
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, DB: db, Site: site, Accounts: account.New(db), Catalog: catalog.New(db), Metrics: metric.NewRegistry()}
+	a := &App{cfg: cfg, DB: db, Site: site, Accounts: account.New(db), Catalog: catalog.New(db), Metrics: metric.NewRegistry(), geo: geo}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -368,5 +383,9 @@ func (a *App) Close() error {
 // closeWithin closes the pipeline (at once when a shutdown's flush has
 // already closed it) and the database.
 func (a *App) closeWithin(ctx context.Context) error {
-	return errors.Join(a.Events.Close(ctx), a.DB.Close())
+	err := errors.Join(a.Events.Close(ctx), a.DB.Close())
+	if a.geo != nil {
+		err = errors.Join(err, a.geo.Close())
+	}
+	return err
 }

@@ -143,7 +143,11 @@ func TestEveryPage(t *testing.T) {
 				t.Fatal(err)
 			}
 			dash := "/services/parking-permits/analytics"
-			c.page(dash, 200, "Unique visitors", "Top pages", `<svg class="chart"`, "Show the chart as a table")
+			c.page(dash, 200, "Unique visitors", "Top pages", `<svg class="chart"`, "Show the chart as a table",
+				`id="panel-regions"`, ">England</a>", `id="panel-cities"`, ">London</a>")
+			if code, body, _ := c.do("GET", dash+"/export/cities.csv", nil); code != 200 || !strings.HasPrefix(body, "City,Visitors,Share") || !strings.Contains(body, "\nLondon,") {
+				t.Fatalf("cities CSV: %d\n%s", code, body)
+			}
 			c.page(dash+"?period=day", 200, "/apply", "Bing", "by hour")
 			c.page(dash+"?period=day&compare=1&f=visit:source|Bing", 200, "Source is <strong>Bing</strong>", "Stop comparing", "/apply",
 				"Visitors in the period before")

@@ -51,7 +51,7 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 	if a.Events, err = openPipeline(ctx, env.DB, env.Prometheus, a.cfg, dd); err != nil {
 		return area.Area{}, err
 	}
-	ingest := analytics.NewIngest(env.DB, env.Catalog, a.Events, enrich.Lazy(), env.Site, env.Prometheus)
+	ingest := analytics.NewIngest(env.DB, env.Catalog, a.Events, enrich.Lazy(a.geo), env.Site, env.Prometheus)
 	a.ingest = ingest
 	a.Goals = goals.NewWithEvents(env.DB, a.EventStore)
 	// Retention keeps the funnels' days before it deletes their raw
@@ -64,6 +64,9 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 	dashboard, err := analytics.NewDashboard(env.DB, stats, env.Catalog, annotations, env.Site)
 	if err != nil {
 		return area.Area{}, err
+	}
+	if a.geo != nil {
+		dashboard.GeoAttribution = a.geo.Attribution()
 	}
 	statsAPI := analytics.NewStatsAPI(stats, env.Catalog)
 	return area.Area{
@@ -89,6 +92,17 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 				return err
 			}},
 			{Name: "analytics.salts", Every: time.Hour, Timeout: time.Minute, Run: ingest.PrepareSalts},
+			// The days that are over are put in columns ahead of the first
+			// filtered view that needs them (a year's worth, newest first).
+			{Name: "analytics.segments", Every: 15 * time.Minute, Timeout: 10 * time.Minute, Run: func(ctx context.Context) error {
+				return a.eachService(ctx, func(s *catalog.Service) error {
+					n, err := stats.PrepareDays(ctx, s, 400)
+					if n > 0 {
+						slog.Info("analytics: put days in columns", "service", s.Slug, "days", n)
+					}
+					return err
+				})
+			}},
 			// A node saves whom it has counted today every few minutes, so
 			// that after a crash a returning visitor is counted again only
 			// if they were first counted in those minutes.

@@ -157,7 +157,8 @@ func BenchmarkFilledDashboard(b *testing.B) {
 	if code, _, _ := c.do("POST", "/login", url.Values{"email": {email}, "password": {password}}); code != http.StatusSeeOther {
 		b.Fatalf("sign in: %d", code)
 	}
-	page := "/services/dashboard-benchmark/analytics?f=" + url.QueryEscape(os.Getenv("LIVEOPS_BENCH_FILTER"))
+	// LIVEOPS_BENCH_QUERY adds to the page's query, e.g. "&period=day".
+	page := "/services/dashboard-benchmark/analytics?f=" + url.QueryEscape(os.Getenv("LIVEOPS_BENCH_FILTER")) + os.Getenv("LIVEOPS_BENCH_QUERY")
 	c.do("GET", page, nil) // warm: segments built or read
 	for b.Loop() {
 		if code, body, _ := c.do("GET", page, nil); code != 200 {

@@ -23,11 +23,10 @@ import "testing"
 //     on page from engagement events only. The two ported time-on-page
 //     cases ask the public /api/v2/query for what their tests ask
 //     /api/v2/query-internal-test (with include.imports, and no imports).
-//   - query_comparisons_test.exs, every test: include.comparisons is part
-//     of Plausible's internal dashboard API (/api/v2/query-internal-test),
-//     not of the public Stats API schema, and liveops does not implement
-//     comparisons; "with comparisons" (exit_rate) and "can use comparisons
-//     together with `legacy_time_on_page_cutoff`" likewise.
+//   - "with comparisons" (exit_rate) and "can use comparisons together with
+//     `legacy_time_on_page_cutoff`": an internal-schema metric and the
+//     legacy time-on-page switch, which liveops does not have. The cases of
+//     query_comparisons_test.exs are ported in plausible_comparisons_test.go.
 
 func TestPlausibleSpecialMetrics(t *testing.T) {
 	eachPlausibleEngine(t, func(t *testing.T, r *plausibleRig) {

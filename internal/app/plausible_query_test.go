@@ -20,10 +20,12 @@ import (
 //   - tests of billing features and plans (402s): liveops has no plans.
 //   - "revenue metrics" (average_revenue, total_revenue, metric_warnings):
 //     an Enterprise-only feature of Plausible (tagged ee_only).
-//   - tests against /api/v2/query-internal-test (scroll_depth, has_done and
-//     has_not_done, segments): Plausible's internal dashboard API, not the
-//     public Stats API; the public refusals of the same features are ported
-//     with the parser's cases (internal/statsquery).
+//   - tests against /api/v2/query-internal-test (scroll_depth, segments):
+//     Plausible's internal dashboard API, not the public Stats API; the
+//     public refusals of the same features are ported with the parser's
+//     cases (internal/statsquery). The has_done and has_not_done ones are
+//     ported in plausible_behavioral_test.go: Plausible's public parser
+//     accepts those filters.
 //   - "bounce rate calculation handles invalid session data gracefully":
 //     it corrupts Plausible's own session cache; liveops has no such cache.
 

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -51,6 +52,8 @@ type pev struct {
 	os       string
 	osv      string
 	country  string // country_code
+	region   string // subdivision1_code
+	city     int64  // city_geoname_id
 	channel  string // acquisition_channel, which Plausible derives from the above
 	props    map[string]string
 	revenue  string
@@ -58,6 +61,17 @@ type pev struct {
 	nonInteractive bool
 	engagedMS      int64 // engagement events
 	scroll         int
+}
+
+// placeNames are the English names of the places the ported cases use, by
+// country code, region code and GeoNames id, as Plausible's location
+// library gives them; a city database gives liveops the same at ingest.
+var placeNames = map[string]string{
+	"DE": "Germany", "EE": "Estonia", "GB": "United Kingdom", "CA": "Canada", "US": "United States", "IT": "Italy",
+	"DE-BE": "Berlin", "EE-37": "Harjumaa", "EE-39": "Hiiumaa", "EE-50": "Jõgevamaa", "EE-79": "Tartumaa",
+	"GB-LND": "London", "CA-ON": "Ontario",
+	"2950159": "Berlin", "588409": "Tallinn", "591632": "Kärdla", "588335": "Tartu", "591902": "Jõgeva",
+	"2643743": "London", "6058560": "London",
 }
 
 // The rig's administrator, who may also sign in to the pages.
@@ -192,7 +206,12 @@ func (s *site) populate(t *testing.T, evs ...pev) {
 				Source: p.source, Referrer: p.referrer, Channel: p.channel,
 				UTMSource: p.utmSrc, UTMMedium: p.medium, UTMCampaign: p.campaign, UTMTerm: p.term, UTMContent: p.content,
 				Device: p.device, Browser: p.browser, BrowserVersion: p.bversion, OS: p.os, OSVersion: p.osv, Country: p.country,
+				Region: p.region, CountryName: placeNames[p.country], RegionName: placeNames[p.region],
 			},
+		}
+		if p.city != 0 {
+			ev.Visit.City = strconv.FormatInt(p.city, 10)
+			ev.Visit.CityName = placeNames[ev.Visit.City]
 		}
 		if name == analytics.EngagementName {
 			ev.ScrollDepth, ev.EngagedMS = p.scroll, p.engagedMS

@@ -49,9 +49,28 @@ var userAgents = []weighted[string]{
 	{10, "Mozilla/5.0 (Linux; Android 15; SAMSUNG SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/30.0 Chrome/140.0.0.0 Safari/537.36"},
 }
 
-// countries of visitors, in thousandths: residents, and a few from abroad
-// (people moving in, landlords, visitors' hosts).
-var countries = []weighted[string]{{880, "GB"}, {30, "IE"}, {22, "PL"}, {20, "US"}, {18, "FR"}, {16, "IN"}, {14, "ES"}}
+// places of visitors, in thousandths: residents, and a few from abroad
+// (people moving in, landlords, visitors' hosts), as a city database names
+// them (regions are GeoNames' first subdivisions, cities GeoNames ids). A
+// few are placed in a country alone, as for an address the database lacks.
+var places = []weighted[enrich.Place]{
+	{300, gb("ENG", "England", "2643743", "London")}, {120, gb("ENG", "England", "2643123", "Manchester")},
+	{100, gb("ENG", "England", "2655603", "Birmingham")}, {70, gb("ENG", "England", "2644688", "Leeds")},
+	{60, gb("ENG", "England", "2654675", "Bristol")}, {80, gb("SCT", "Scotland", "2648579", "Glasgow")},
+	{60, gb("WLS", "Wales", "2653822", "Cardiff")}, {40, gb("NIR", "Northern Ireland", "2655984", "Belfast")},
+	{50, enrich.Place{Country: "GB"}},
+	{30, enrich.Place{Country: "IE", CountryName: "Ireland", Region: "IE-L", RegionName: "Leinster", City: "2964574", CityName: "Dublin"}},
+	{22, enrich.Place{Country: "PL", CountryName: "Poland", Region: "PL-14", RegionName: "Mazovia", City: "756135", CityName: "Warsaw"}},
+	{20, enrich.Place{Country: "US", CountryName: "United States", Region: "US-NY", RegionName: "New York", City: "5128581", CityName: "New York"}},
+	{18, enrich.Place{Country: "FR", CountryName: "France", Region: "FR-IDF", RegionName: "Île-de-France", City: "2988507", CityName: "Paris"}},
+	{16, enrich.Place{Country: "IN", CountryName: "India", Region: "IN-MH", RegionName: "Maharashtra", City: "1275339", CityName: "Mumbai"}},
+	{14, enrich.Place{Country: "ES", CountryName: "Spain", Region: "ES-MD", RegionName: "Madrid", City: "3117735", CityName: "Madrid"}},
+}
+
+// gb is a place in the United Kingdom.
+func gb(region, regionName, city, cityName string) enrich.Place {
+	return enrich.Place{Country: "GB", CountryName: "United Kingdom", Region: "GB-" + region, RegionName: regionName, City: city, CityName: cityName}
+}
 
 // A landing is how a visit arrives: the campaign tags on the landing page's
 // URL, the referrer the browser reports, and what such visitors come to do.
@@ -93,7 +112,7 @@ type source struct {
 // audience is everything a visitor is drawn from.
 type audience struct {
 	clients                       *chooser[enrich.Client]
-	countries                     *chooser[string]
+	places                        *chooser[enrich.Place]
 	organic, newsletter, springAd *chooser[*source]
 	direct                        *source
 }
@@ -121,7 +140,7 @@ func newAudience(e *enrich.Enricher, host string) *audience {
 		clients[i] = weighted[enrich.Client]{ua.w, e.Client(ua.v)}
 	}
 	a := &audience{
-		clients: newChooser(clients), countries: newChooser(countries),
+		clients: newChooser(clients), places: newChooser(places),
 		organic: sources(organic), newsletter: sources(newsletter), springAd: sources(springAds),
 	}
 	a.direct = sources([]weighted[landing]{{1, landing{"", "", directPlans}}}).vals[0]

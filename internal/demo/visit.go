@@ -64,15 +64,15 @@ func (g *generator) day(midnight time.Time) {
 // person is one visitor for one day: real visitor ids are salted daily, so
 // tomorrow the same person is someone new.
 type person struct {
-	id      int64
-	client  enrich.Client
-	country string
+	id     int64
+	client enrich.Client
+	place  enrich.Place
 }
 
 // visitor makes one person's visits: one, or now and then a second later
 // the same day, most often typed in directly.
 func (g *generator) visitor(midnight time.Time, src *source, hours *chooser[int]) {
-	p := person{id: g.r.Int64N(math.MaxInt64) + 1, client: g.aud.clients.pick(g.r), country: g.aud.countries.pick(g.r)}
+	p := person{id: g.r.Int64N(math.MaxInt64) + 1, client: g.aud.clients.pick(g.r), place: g.aud.places.pick(g.r)}
 	y, m, d := midnight.Date()
 	start := time.Date(y, m, d, hours.pick(g.r), 0, 0, 0, g.zone).Add(time.Duration(g.r.Int64N(int64(time.Hour))))
 	end, ok := g.visit(&p, src, start)
@@ -102,7 +102,9 @@ func (g *generator) visit(p *person, src *source, start time.Time) (time.Time, b
 	pl := src.plans.pick(g.r)
 	v := src.acq
 	v.Device, v.Browser, v.BrowserVersion = p.client.Device, p.client.Browser, p.client.BrowserVersion
-	v.OS, v.OSVersion, v.Country = p.client.OS, p.client.OSVersion, p.country
+	v.OS, v.OSVersion = p.client.OS, p.client.OSVersion
+	v.Country, v.Region, v.City = p.place.Country, p.place.Region, p.place.City
+	v.CountryName, v.RegionName, v.CityName = p.place.CountryName, p.place.RegionName, p.place.CityName
 	s := &session{g: g, visitor: p.id, visit: v, t: start}
 	switch pl.intent {
 	case look:

@@ -1,10 +1,11 @@
 // Package enrich turns what arrives with one analytics event (a user agent,
 // a client IP, a page URL and a referrer) into the dimensions liveops stores:
-// browser, OS, device, bot or not, spam referrer or not, country, source,
-// referrer, channel and UTM tags.
+// browser, OS, device, bot or not, spam referrer or not, country (and, with
+// a city database, region and city), source, referrer, channel and UTM tags.
 //
-// Everything it needs is embedded (see data/README.md); nothing is fetched at
-// run time. An Enricher is built once with New and is safe for concurrent use.
+// Everything it needs is embedded (see data/README.md), but for the optional
+// city database the operator provides (OpenGeoDB); nothing is fetched at run
+// time. An Enricher is built once with New and is safe for concurrent use.
 package enrich
 
 import (
@@ -28,6 +29,7 @@ type Enricher struct {
 	uaCache    *uaCache
 	spam       map[string]struct{}
 	src        *sources
+	geo        *GeoDB    // nil without a city database
 	v6Unpacked sync.Once // see Country
 }
 
@@ -56,11 +58,24 @@ func New() (*Enricher, error) {
 	}, nil
 }
 
-// Lazy returns a function that builds the Enricher on its first call and
-// gives the same one (or the same error) after: the tables take about 3 MB
-// and tens of milliseconds, which a node that never takes an event (a
-// web-only node, a management command) need not spend.
-func Lazy() func() (*Enricher, error) { return sync.OnceValues(New) }
+// NewWithGeo is New with a city database for Locate; geo may be nil.
+func NewWithGeo(geo *GeoDB) (*Enricher, error) {
+	e, err := New()
+	if err != nil {
+		return nil, err
+	}
+	e.geo = geo
+	return e, nil
+}
+
+// Lazy returns a function that builds the Enricher (with the city
+// database geo, which may be nil) on its first call and gives the same one
+// (or the same error) after: the tables take about 3 MB and tens of
+// milliseconds, which a node that never takes an event (a web-only node, a
+// management command) need not spend.
+func Lazy(geo *GeoDB) func() (*Enricher, error) {
+	return sync.OnceValues(func() (*Enricher, error) { return NewWithGeo(geo) })
+}
 
 // clean makes s safe to store: valid UTF-8 without control characters (which
 // PostgreSQL text columns reject or which break CSV exports), at most n bytes.

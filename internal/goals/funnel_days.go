@@ -81,6 +81,12 @@ func dayNumber(t time.Time, zone *time.Location) int64 {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }
 
+// dayTime is the first instant of a day dayNumber counts.
+func dayTime(day int64, zone *time.Location) time.Time {
+	y, m, d := time.Unix(day*86400, 0).UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, zone)
+}
+
 // ReasonPruned is why a funnel's figure for a day is unknown: its raw
 // events were deleted before the figure was kept.
 const ReasonPruned = "The raw events of these days were deleted by the service’s retention setting before this funnel’s figures for them were kept."
@@ -92,6 +98,20 @@ const ReasonPruned = "The raw events of these days were deleted by the service�
 func (g *Goals) funnelLevels(ctx context.Context, f *Funnel, zone *time.Location, from, to time.Time) (total levels, unknown []statsquery.Date, err error) {
 	n := len(f.Steps) + 1
 	total = make(levels, n)
+	if !from.Before(to) {
+		return total, nil, nil
+	}
+	// Only the days the service has data for can count: a report over a
+	// century walks those, not every day of it.
+	first, last, ok, err := g.events.DataDays(ctx, f.ServiceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return total, nil, nil
+	}
+	from = maxTime(from, dayTime(int64(first), zone))
+	to = minTime(to, dayTime(int64(last)+1, zone))
 	if !from.Before(to) {
 		return total, nil, nil
 	}

@@ -118,3 +118,38 @@ func TestFunnelAfterRetention(t *testing.T) {
 		}
 	})
 }
+
+// TestFunnelOverCentury: a funnel asked for 1900 to 2060 reports what the
+// days with data report, walking and keeping only those days.
+func TestFunnelOverCentury(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		cat, g := catalog.New(db), goals.New(db)
+		day := func(d int, h int) time.Time { return time.Date(2026, 6, d, h, 0, 0, 0, time.UTC) }
+		g.Now = func() time.Time { return day(10, 12) }
+		svc := newService(t, cat, "Apply", "apply.example.gov", "Europe/London")
+		f := applyFunnel(t, g, svc)
+		fd := newFeeder(t, db)
+		fd.send(svc, 1, day(1, 10), "pageview", "/start")
+		fd.send(svc, 1, day(1, 10).Add(time.Minute), "pageview", "/form/1")
+		fd.send(svc, 2, day(3, 10), "pageview", "/start")
+		fd.flush()
+
+		near, err := g.Funnel(ctx, svc.ID, f.ID, day(1, 0), day(5, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		far, err := g.Funnel(ctx, svc.ID, f.ID, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2061, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if near.Entered() != 2 || far.Entered() != near.Entered() || far.Completed() != near.Completed() || len(far.UnknownDays) != 0 {
+			t.Errorf("1900-2060: entered %d, completed %d, unknown %v; the days with data: %d, %d", far.Entered(), far.Completed(), far.UnknownDays, near.Entered(), near.Completed())
+		}
+		var kept int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM funnel_days WHERE funnel_id = $1`, f.ID).Scan(&kept); err != nil || kept > 3 {
+			t.Errorf("kept %d funnel days (%v), want at most the 3 days from the first day with data to the last", kept, err)
+		}
+	})
+}

@@ -33,6 +33,14 @@ const (
 	KindOS             Kind = "visit:os"
 	KindOSVersion      Kind = "visit:os_version"
 	KindCountry        Kind = "visit:country"
+	// Regions and cities need a city database (--geoip-db). A region is an
+	// ISO 3166-2 code ("EE-37"), a city a GeoNames id; the _name kinds are
+	// the English names the database gives for them and for the country.
+	KindRegion      Kind = "visit:region"
+	KindCity        Kind = "visit:city"
+	KindCountryName Kind = "visit:country_name"
+	KindRegionName  Kind = "visit:region_name"
+	KindCityName    Kind = "visit:city_name"
 	// KindEntryPageHostname is the hostname a visit entered on.
 	KindEntryPageHostname Kind = "visit:entry_page_hostname"
 	// KindExitPageHostname is the hostname of a visit's last page view.
@@ -59,17 +67,15 @@ var simpleKinds = []Kind{
 	KindEntryPage, KindExitPage, KindSource, KindReferrer, KindChannel,
 	KindUTMMedium, KindUTMSource, KindUTMCampaign, KindUTMContent, KindUTMTerm,
 	KindDevice, KindBrowser, KindBrowserVersion, KindOS, KindOSVersion, KindCountry, KindEntryPageHostname,
+	KindRegion, KindCity, KindCountryName, KindRegionName, KindCityName,
 	KindExitPageHostname, KindScreen,
 }
 
 var timeKinds = []Kind{kindTimeAuto, KindTimeHour, KindTimeDay, KindTimeWeek, KindTimeMonth}
 
 // plausibleOnlyDimensions exist in Plausible's public API, but liveops
-// stores no data for them yet (no regions or cities).
-var plausibleOnlyDimensions = []string{
-	"visit:region", "visit:city", "visit:country_name", "visit:region_name",
-	"visit:city_name",
-}
+// stores no data for: none at present.
+var plausibleOnlyDimensions []string
 
 // Dimension is one grouping or filtering attribute.
 type Dimension struct {

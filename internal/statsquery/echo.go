@@ -7,14 +7,14 @@ import (
 // Echo is the "query" object of a Stats API v2 response: the query as run,
 // after normalisation. Its fields marshal in Plausible's order.
 type Echo struct {
-	SiteID     string          `json:"site_id"`
-	Metrics    []string        `json:"metrics"`
-	DateRange  [2]string       `json:"date_range"`
-	Filters    []any           `json:"filters"`
-	Dimensions []string        `json:"dimensions"`
-	OrderBy    [][2]string     `json:"order_by"`
-	Include    map[string]bool `json:"include"`
-	Pagination EchoPagination  `json:"pagination"`
+	SiteID     string         `json:"site_id"`
+	Metrics    []string       `json:"metrics"`
+	DateRange  [2]string      `json:"date_range"`
+	Filters    []any          `json:"filters"`
+	Dimensions []string       `json:"dimensions"`
+	OrderBy    [][2]string    `json:"order_by"`
+	Include    map[string]any `json:"include"`
+	Pagination EchoPagination `json:"pagination"`
 }
 
 // EchoPagination is the echo's "pagination" object.
@@ -35,7 +35,7 @@ func (q *Query) Echo() Echo {
 		Filters:    []any{},
 		Dimensions: make([]string, 0, len(q.Dimensions)),
 		OrderBy:    make([][2]string, 0, len(q.OrderBy)),
-		Include:    map[string]bool{},
+		Include:    map[string]any{},
 		Pagination: EchoPagination{Limit: q.Limit, Offset: q.Offset},
 	}
 	for _, m := range q.Metrics {
@@ -63,6 +63,9 @@ func (q *Query) Echo() Echo {
 			e.Include[k] = true
 		}
 	}
+	if c := q.Include.Comparisons; c != nil {
+		e.Include["comparisons"] = c.echo()
+	}
 	return e
 }
 
@@ -74,6 +77,8 @@ func echoFilter(f Filter) any {
 		return []any{"or", echoFilters(f.Filters)}
 	case *Not:
 		return []any{"not", echoFilter(f.Filter)}
+	case *Behavioral:
+		return []any{f.Op(), echoFilter(f.Filter)}
 	case *Leaf:
 		leaf := []any{string(f.Op), f.Dimension.String(), append([]string{}, f.Values...)}
 		if !f.CaseSensitive {

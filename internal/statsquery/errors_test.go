@@ -55,7 +55,6 @@ func TestParseErrors(t *testing.T) {
 		{"dimensions a string", body(`"dimensions": "event:page"`), "#/dimensions", "Type mismatch. Expected Array but got String."},
 		{"a metric as dimension", body(`"dimensions": ["visitors"]`), "#/dimensions/0", `Invalid dimension "visitors"`},
 		{"empty property name", body(`"dimensions": ["event:props:"]`), "#/dimensions/0", `Invalid dimension "event:props:"`},
-		{"city", body(`"dimensions": ["visit:city"]`), "#/dimensions/0", `Dimension "visit:city" is not supported by liveops`},
 		{"dimension twice", body(`"dimensions": ["event:name", "event:name"]`), "#/dimensions", "Expected items to be unique but they were not."},
 		{"two time dimensions", body(`"dimensions": ["time", "time:day"]`), "#/dimensions/1",
 			`Invalid dimension "time:day": "time" is already a time dimension; use at most one`},
@@ -70,9 +69,6 @@ func TestParseErrors(t *testing.T) {
 		{"long list cut as Elixir's inspect does", body(`"filters": [["is", "event:page", [` + strings.Repeat(`1.5, `, 60) + `1]]]`), "#/filters/0",
 			`Invalid filter ["is", "event:page", [` + strings.Repeat(`1.5, `, 50) + `...]]`},
 		{"filters an object", body(`"filters": {}`), "#/filters", "Type mismatch. Expected Array but got Object."},
-		{"behavioural filter", body(`"filters": [["has_done", ["is", "event:name", ["x"]]]]`), "#/filters/0/0",
-			`Filter operator "has_done" is not supported by liveops`},
-		{"region filter", body(`"filters": [["is", "visit:region", ["US-MD"]]]`), "#/filters/0/1", `Dimension "visit:region" is not supported by liveops`},
 		{"bad regexp", body(`"filters": [["matches", "event:page", ["^/a", "("]]]`), "#/filters/0/2/1",
 			"Invalid regular expression \"(\": error parsing regexp: missing closing ): `(`"},
 		{"long regexp", body(`"filters": [["matches", "event:page", ["` + strings.Repeat("a", MaxPattern+1) + `"]]]`), "#/filters/0/2/0",
@@ -90,8 +86,6 @@ func TestParseErrors(t *testing.T) {
 
 		// include and pagination
 		{"include a string", body(`"include": "foobar"`), "#/include", "Type mismatch. Expected Object but got String."},
-		{"comparisons are internal", body(`"include": {"comparisons": {"mode": "previous_period"}}`), "#/include/comparisons",
-			"Schema does not allow additional properties."},
 		{"imports a string", body(`"include": {"imports": "yes"}`), "#/include/imports", "Type mismatch. Expected Boolean but got String."},
 		{"limit too big", body(`"pagination": {"limit": 100000}`), "#/pagination/limit", "Expected the value to be <= 10000"},
 		{"limit zero", body(`"pagination": {"limit": 0}`), "#/pagination/limit", "Expected the value to be >= 1"},

@@ -7,8 +7,8 @@ import (
 )
 
 // Walk calls fn for every leaf under f, with its depth: 0 for a top-level
-// filter of a Query (a child of the root *And), one more for each and, or
-// and not above it.
+// filter of a Query (a child of the root *And), one more for each and, or,
+// not, has_done and has_not_done above it.
 func Walk(f Filter, fn func(l *Leaf, depth int)) {
 	walk(f, -1, 0, func(l *Leaf, depth, _ int) { fn(l, depth) })
 }
@@ -27,7 +27,7 @@ func walk(f Filter, depth, behavioralDepth int, fn func(l *Leaf, depth, behavior
 		}
 	case *Not:
 		walk(f.Filter, depth+1, behavioralDepth, fn)
-	case *behavioral:
+	case *Behavioral:
 		walk(f.Filter, depth+1, behavioralDepth+1, fn)
 	case *Leaf:
 		fn(f, max(depth, 0), behavioralDepth)
@@ -166,34 +166,6 @@ func checkFilterCount(f Filter) error {
 	walk(f, -1, 0, func(*Leaf, int, int) { n++ })
 	if n > MaxFilters {
 		return errf("#/filters", "Too many filters: %d; a query may have at most %d", n, MaxFilters)
-	}
-	return nil
-}
-
-// refuseBehavioral refuses has_done and has_not_done once Plausible's own
-// checks have passed: liveops cannot run them yet.
-func refuseBehavioral(f Filter) error {
-	switch f := f.(type) {
-	case *And:
-		for _, c := range f.Filters {
-			if err := refuseBehavioral(c); err != nil {
-				return err
-			}
-		}
-	case *Or:
-		for _, c := range f.Filters {
-			if err := refuseBehavioral(c); err != nil {
-				return err
-			}
-		}
-	case *Not:
-		return refuseBehavioral(f.Filter)
-	case *behavioral:
-		op := "has_done"
-		if f.negated {
-			op = "has_not_done"
-		}
-		return invalidf(f.path+"/0", "Filter operator %s is not supported by liveops", quote(op))
 	}
 	return nil
 }

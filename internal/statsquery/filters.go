@@ -57,13 +57,22 @@ type Leaf struct {
 	modifiers bool           // the leaf came with a modifiers object
 }
 
-// behavioral is a has_done or has_not_done filter. liveops checks them as
-// Plausible does, so a wrong one gets Plausible's answer, but cannot run
-// them yet: no parsed Query holds one.
-type behavioral struct {
+// Behavioral is a has_done or has_not_done filter. As in Plausible, it
+// keeps the rows (events or visits) of the visits that have (has_done) or
+// have not (has_not_done) an event in the query's range passing Filter,
+// which only tests event dimensions and holds no further Behavioral.
+type Behavioral struct {
 	Filter  Filter
-	negated bool
+	Negated bool // has_not_done
 	path    string
+}
+
+// Op is the filter's operator as the API names it.
+func (b *Behavioral) Op() string {
+	if b.Negated {
+		return "has_not_done"
+	}
+	return "has_done"
 }
 
 // kindSegment is the pseudo-dimension of Plausible's saved segments,
@@ -74,7 +83,7 @@ func (*And) isFilter()        {}
 func (*Or) isFilter()         {}
 func (*Not) isFilter()        {}
 func (*Leaf) isFilter()       {}
-func (*behavioral) isFilter() {}
+func (*Behavioral) isFilter() {}
 
 var leafOps = []Op{OpIs, OpIsNot, OpContains, OpContainsNot, OpMatches, OpMatchesNot}
 
@@ -160,7 +169,7 @@ func (p *parser) parseFilter(t filterTree, v any, path string, depth int) (Filte
 		if op == "not" {
 			return &Not{Filter: f}, nil
 		}
-		return &behavioral{Filter: f, negated: op == "has_not_done", path: path}, nil
+		return &Behavioral{Filter: f, Negated: op == "has_not_done", path: path}, nil
 	case slices.Contains(leafOps, Op(op)):
 		return p.parseLeaf(t, arr, path)
 	}

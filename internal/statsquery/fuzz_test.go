@@ -35,6 +35,8 @@ func FuzzParse(f *testing.F) {
 		body(`"filters": [["matches", "event:page", ["a"], {"case_sensitive": false}], ["is", "visit:country", ["USA"]]]`),
 		body(`"metrics": ["conversion_rate", "group_conversion_rate", "total_revenue"]`, `"dimensions": ["visit:city", "event:goal"]`),
 		body(`"metrics": ["events"]`, `"order_by": [["visitors", "asc"]]`, `"filters": [["not", ["is", "event:hostname", ["a"]]]]`),
+		body(`"dimensions": ["time:day"]`, `"include": {"comparisons": {"mode": "previous_period", "match_day_of_week": true}}`),
+		body(`"include": {"comparisons": {"mode": "custom", "date_range": ["2024-01-01T00:00:00+02:00", "2024-01-02T00:00:00Z"]}}`),
 		`{}`, `[]`, `{"site_id": 1}`, `null`,
 	}
 	for _, s := range seeds {

@@ -52,6 +52,9 @@ func TestParseEcho(t *testing.T) {
 			`"filters": [["contains", "event:goal", ["sign"], {"case_sensitive": false}], ["is", "event:props:plan", ["pro"]]]`),
 			`{"site_id":"example.gov","metrics":["visitors","conversion_rate"],` + week + `,"filters":[["contains","event:goal",["sign"],{"case_sensitive":false}],` +
 				`["is","event:props:plan",["pro"]]],"dimensions":["event:goal"],"order_by":[["visitors","desc"]],` + tail},
+		{"has_done and has_not_done", body(`"filters": [["has_done", ["is", "event:name", ["Signup"]]], ["not", ["has_not_done", ["or", [["is", "event:page", ["/a"]], ["contains", "event:props:plan", ["pro"]]]]]]]`),
+			`{"site_id":"example.gov","metrics":["visitors"],` + week + `,"filters":[["has_done",["is","event:name",["Signup"]]],` +
+				`["not",["has_not_done",["or",[["is","event:page",["/a"]],["contains","event:props:plan",["pro"]]]]]]],"dimensions":[],"order_by":[["visitors","desc"]],` + tail},
 		{"scroll depth of a page", body(`"metrics": ["scroll_depth"]`, `"filters": [["is", "event:page", ["/"]]]`),
 			`{"site_id":"example.gov","metrics":["scroll_depth"],` + week + `,"filters":[["is","event:page",["/"]]],"dimensions":[],"order_by":[["scroll_depth","desc"]],` + tail},
 		{"time on page, nested filter", body(`"metrics": ["time_on_page"]`, `"filters": [["or", [["is", "event:page", ["/a"]], ["is", "event:page", ["/b"]]]]]`),

@@ -29,8 +29,7 @@ import (
 //     no plans, so every feature is on.
 //   - QPB "setting include values" (imports: true): accepted and echoed,
 //     but liveops has no imported data.
-//   - QPB "include.comparisons" mode=…, "parses date_range relative to date
-//     param", "'30m'/'realtime' shortcut is available only in the internal
+//   - QPB "parses date_range relative to date param", "'30m'/'realtime' shortcut is available only in the internal
 //     API schema" (internal half), "time:minute dimension passes internal
 //     schema validation", "fuller list of metrics" (internal half), the
 //     matches_wildcard cases with :internal, QB "builds utc_time_range for
@@ -53,16 +52,10 @@ import (
 //     the QPB cases below check.
 //
 // Ported with a change:
-//   - Filters and dimensions on visit:city, visit:city_name, visit:region,
-//     visit:region_name and visit:country_name (QPB "numbers are
-//     valid for visit:city", "strings are valid for visit:city", "valid
-//     nested `not`, `and` and `or`", and the "filtering by visit:*" and
-//     "visit:* dimension" cases for them) are refused as not supported until
-//     liveops stores those values.
-//   - has_done and has_not_done (QPB "valid has_done and has_not_done
-//     filters", "allowed within behavioral filters has_done") pass
-//     Plausible's checks, then are refused as not supported: liveops cannot
-//     run them yet.
+//   - QPB "include.comparisons not allowed in public API": liveops takes
+//     include.comparisons at /api/v2/query, as Plausible's internal schema
+//     does (its mode=… cases are ported below), so that its clients can
+//     ask what Plausible's dashboard asks.
 
 // plausibleNow is the clock of Plausible's parser tests.
 var plausibleNow = time.Date(2021, 5, 5, 12, 30, 0, 0, time.UTC)
@@ -172,8 +165,10 @@ func TestPlausibleErrors(t *testing.T) {
 		{"QPB setting invalid imports value", pq(`"include": "foobar"`), nil, "#/include: Type mismatch. Expected Object but got String."},
 		{"QPB setting include.time_labels without time dimension", pq(`"include": {"time_labels": true}`), nil,
 			"Invalid include.time_labels: requires a time dimension."},
-		{"QPB include.comparisons not allowed in public API", pq(`"include": {"comparisons": {"mode": "previous_period"}}`), nil,
-			"#/include/comparisons: Schema does not allow additional properties."},
+		{"QPB mode=custom without date_range is invalid", pq(`"include": {"comparisons": {"mode": "custom"}}`), nil,
+			"#/include/comparisons: Expected exactly one of the schemata to match, but none of them did."},
+		{"QPB mode=previous_period with date_range is invalid", pq(`"include": {"comparisons": {"mode": "previous_period", "date_range": ["2024-01-01", "2024-01-31"]}}`), nil,
+			"#/include/comparisons: Expected exactly one of the schemata to match, but none of them did."},
 		{"QPB out of range limit value", pq(`"pagination": {"limit": 100000}`), nil, "#/pagination/limit: Expected the value to be <= 10000"},
 		{"QPB out of range offset value", pq(`"pagination": {"offset": -5}`), nil, "#/pagination/offset: Expected the value to be >= 0"},
 
@@ -364,6 +359,17 @@ func TestPlausibleAccepts(t *testing.T) {
 		{"QPB does not fail if using session metric with event filter", pq(`"metrics": ["bounce_rate"]`, `"filters": [["is", "event:props:foo", ["(none)"]]]`)},
 		{"Plausible's schema allows an empty list of clauses", pq(`"filters": [["is", "event:page", []], ["matches_not", "event:page", []]]`)},
 		{"percentage without dimensions, which Plausible's builder no longer checks", pq(`"metrics": ["percentage"]`)},
+		{"QPB numbers are valid for visit:city", pq(`"filters": [["is", "visit:city", [123, 456]]]`)},
+		{"QPB strings are valid for visit:city", pq(`"filters": [["is", "visit:city", ["123", "456"]]]`)},
+		{"QPB valid nested `not`, `and` and `or`",
+			pq(`"filters": [["or", [["and", [["is", "visit:city_name", ["Tallinn"]], ["is", "visit:country_name", ["Estonia"]]]], ["not", ["is", "visit:country_name", ["Estonia"]]]]]]`)},
+		{"QPB mode=previous_period", pq(`"include": {"comparisons": {"mode": "previous_period"}}`)},
+		{"QPB mode=year_over_year", pq(`"include": {"comparisons": {"mode": "year_over_year"}}`)},
+		{"QPB mode=custom", pq(`"include": {"comparisons": {"mode": "custom", "date_range": ["2021-04-05", "2021-05-04"]}}`)},
+		{"QPB valid has_done and has_not_done filters",
+			pq(`"filters": [["has_done", ["is", "event:name", ["Signup"]]], ["has_not_done", ["or", [["is", "event:goal", ["Signup"]], ["is", "event:page", ["/signup"]]]]]]`)},
+		{"QPB allowed within behavioral filters has_done",
+			pq(`"filters": [["has_not_done", ["or", [["is", "event:goal", ["Signup"]], ["is", "event:name", ["pageview"]]]]]]`)},
 	}
 	for _, d := range []string{"event:name", "event:page", "event:goal", "event:hostname"} {
 		tests = append(tests, struct{ name, body string }{"QPB event:" + d[6:] + " dimension", pq(`"dimensions": ["` + d + `"]`)})
@@ -390,19 +396,8 @@ func TestPlausibleAccepts(t *testing.T) {
 func TestPlausibleNotYet(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, body, want string }{
-		{"QPB valid has_done and has_not_done filters",
-			pq(`"filters": [["has_done", ["is", "event:name", ["Signup"]]], ["has_not_done", ["or", [["is", "event:goal", ["Signup"]], ["is", "event:page", ["/signup"]]]]]]`),
-			`Filter operator "has_done" is not supported by liveops`},
-		{"QPB allowed within behavioral filters has_done",
-			pq(`"filters": [["has_not_done", ["or", [["is", "event:goal", ["Signup"]], ["is", "event:name", ["pageview"]]]]]]`),
-			`Filter operator "has_not_done" is not supported by liveops`},
-		{"QPB numbers are valid for visit:city", pq(`"filters": [["is", "visit:city", [123, 456]]]`), `Dimension "visit:city" is not supported by liveops`},
-		{"QPB strings are valid for visit:city", pq(`"filters": [["is", "visit:city", ["123", "456"]]]`), `Dimension "visit:city" is not supported by liveops`},
-		{"QPB valid nested `not`, `and` and `or`",
-			pq(`"filters": [["or", [["and", [["is", "visit:city_name", ["Tallinn"]], ["is", "visit:country_name", ["Estonia"]]]], ["not", ["is", "visit:country_name", ["Estonia"]]]]]]`),
-			`Dimension "visit:city_name" is not supported by liveops`},
 		// Plausible's schema errors still come first.
-		{"schema error before not supported", pq(`"dimensions": ["visit:city", "nope"]`), `#/dimensions/1: Invalid dimension "nope"`},
+		{"schema error before not supported", pq(`"dimensions": ["visit:screen", "nope"]`), `#/dimensions/1: Invalid dimension "nope"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

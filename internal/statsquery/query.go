@@ -53,6 +53,9 @@ type Include struct {
 	Imports    bool // no imports exist in liveops; kept so the echo matches
 	TimeLabels bool // requires a time dimension
 	TotalRows  bool
+	// Comparisons is nil unless the query asks to compare with another
+	// period.
+	Comparisons *Comparisons
 }
 
 // Order is one order_by entry: a requested metric or a requested dimension.
@@ -267,7 +270,7 @@ func (p *parser) parseObject(obj map[string]any) (*Query, error) {
 	if err != nil {
 		return nil, err
 	}
-	if q.Include, err = parseInclude(obj["include"]); err != nil {
+	if q.Include, err = p.parseInclude(obj["include"]); err != nil {
 		return nil, err
 	}
 	if q.Limit, q.Offset, err = parsePagination(obj["pagination"]); err != nil {
@@ -299,8 +302,8 @@ func (p *parser) validate(q *Query, orders []orderEntry, dimNames []string) erro
 			return nil
 		},
 		func() error { return resolveTime(q) },
+		func() error { return p.resolveComparisons(q) },
 		func() error { return checkFilterCount(q.Filters) },
-		func() error { return refuseBehavioral(q.Filters) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -310,7 +313,7 @@ func (p *parser) validate(q *Query, orders []orderEntry, dimNames []string) erro
 	return nil
 }
 
-func parseInclude(v any) (Include, error) {
+func (p *parser) parseInclude(v any) (Include, error) {
 	var inc Include
 	if v == nil {
 		return inc, nil
@@ -324,6 +327,13 @@ func parseInclude(v any) (Include, error) {
 		field := "#/include/" + pointerEscape(k)
 		var dst *bool
 		switch k {
+		case "comparisons":
+			c, err := p.parseComparisons(obj[k])
+			if err != nil {
+				bad.add(err)
+			}
+			inc.Comparisons = c
+			continue
 		case "imports":
 			dst = &inc.Imports
 		case "time_labels":

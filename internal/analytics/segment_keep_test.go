@@ -1,0 +1,89 @@
+package analytics
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/liveops/liveops/internal/statsquery"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/store/storetest"
+)
+
+// TestKeepSegments: the background job puts the closed days with data in
+// columns once, leaves the open day alone, and queries then read what it
+// kept and answer as the SQL engine does.
+func TestKeepSegments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := testService(t, db)
+		zone := svc.Location()
+		p := NewPipeline(db, prometheus.NewRegistry(), PipelineOptions{MaxBatch: 100, MaxWait: time.Millisecond})
+		defer p.Close(ctx)
+		day := func(d, h int) time.Time { return time.Date(2026, 5, d, h, 0, 0, 0, zone) }
+		for d := 1; d <= 3; d++ {
+			for v := range 5 {
+				for _, page := range []string{"/", "/apply"} {
+					ev := &Event{ServiceID: svc.ID, Zone: zone, Time: day(d, 9+v), VisitorID: int64(100*d + v), Name: PageviewName,
+						Page: page, Hostname: "apply.example.gov", Visit: Visit{Source: "Google", Country: "GB"}, ScrollDepth: -1, EngagedMS: -1}
+					if err := p.Enqueue(ev); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+		if err := p.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ev := NewEventStore(db).(*sqlEvents)
+		ev.segments.now = func() time.Time { return day(3, 20) } // 1 and 2 May are over, 3 May is open
+		first, last := localDay(day(1, 0).UnixMilli(), zone), localDay(day(3, 0).UnixMilli(), zone)
+		stored := func() (n int) {
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM analytics_segments WHERE service_id = $1`, svc.ID).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n, err := ev.KeepSegments(ctx, svc.ID, zone, first-10, last); err != nil || n != 2 || stored() != 2 {
+			t.Fatalf("built %d (%v), %d stored; want the 2 closed days", n, err, stored())
+		}
+		if n, err := ev.KeepSegments(ctx, svc.ID, zone, first-10, last); err != nil || n != 0 {
+			t.Fatalf("built %d again (%v), want 0", n, err)
+		}
+		// A segment an older version kept is built again.
+		if _, err := db.ExecContext(ctx, `UPDATE analytics_segments SET data = $1 WHERE service_id = $2 AND day_start = $3`,
+			[]byte{segmentVersion - 1, 0}, svc.ID, day(1, 0).UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := ev.KeepSegments(ctx, svc.ID, zone, first-10, last); err != nil || n != 1 {
+			t.Fatalf("built %d (%v) with one segment of an older version, want 1", n, err)
+		}
+		if len(ev.segments.cache) != 0 {
+			t.Errorf("the job filled the query cache with %d days", len(ev.segments.cache))
+		}
+		q, err := statsquery.Parse([]byte(`{"site_id":"apply.example.gov","date_range":["2026-05-01","2026-05-03"],"metrics":["visitors","pageviews"],
+			"dimensions":["event:page"],"filters":[["is","visit:country",["GB"]]]}`), zone, day(3, 20), day(1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := ev.Stats(ctx, StatsRequest{Service: svc.ID, Query: q, rawOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ev.Stats(ctx, StatsRequest{Service: svc.ID, Query: q, rawOnly: true, columns: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(got.Results)
+		b, _ := json.Marshal(want.Results)
+		if string(a) != string(b) || len(want.Results) != 2 {
+			t.Errorf("columns from kept segments: %s\nSQL: %s", a, b)
+		}
+		if stored() != 2 {
+			t.Errorf("%d segments stored after the query, want the same 2", stored())
+		}
+	})
+}
