@@ -369,27 +369,67 @@ func (dc *decoder) count() int {
 
 func (dc *decoder) ints(delta bool) []int64 {
 	out := make([]int64, dc.count())
-	var prev int64
-	for i := range out {
-		v := dc.int()
-		if delta {
-			v += prev
-			prev = v
+	dc.fill(out)
+	if delta {
+		var prev int64
+		for i, v := range out {
+			prev += v
+			out[i] = prev
 		}
-		out[i] = v
 	}
 	return out
 }
 
-func (dc *decoder) ints32() []int32 {
-	out := make([]int32, dc.count())
+// fill reads len(out) varints into out: the decoder's hot loop, with the
+// one-byte values most columns hold read without a call.
+func (dc *decoder) fill(out []int64) {
+	if dc.err != nil {
+		return
+	}
+	b := dc.b
 	for i := range out {
-		v := dc.int()
+		var u uint64
+		if len(b) > 0 && b[0] < 0x80 {
+			u, b = uint64(b[0]), b[1:]
+		} else {
+			var n int
+			if u, n = binary.Uvarint(b); n <= 0 {
+				dc.err = errors.New("segment: truncated")
+				return
+			}
+			b = b[n:]
+		}
+		out[i] = int64(u>>1) ^ -int64(u&1) // zig-zag, as binary.AppendVarint writes
+	}
+	dc.b = b
+}
+
+func (dc *decoder) ints32() []int32 {
+	n := dc.count()
+	if dc.err != nil {
+		return make([]int32, n)
+	}
+	out := make([]int32, n)
+	b := dc.b
+	for i := range out {
+		var u uint64
+		if len(b) > 0 && b[0] < 0x80 {
+			u, b = uint64(b[0]), b[1:]
+		} else {
+			var n int
+			if u, n = binary.Uvarint(b); n <= 0 {
+				dc.err = errors.New("segment: truncated")
+				return out
+			}
+			b = b[n:]
+		}
+		v := int64(u>>1) ^ -int64(u&1)
 		if v < math.MinInt32 || v > math.MaxInt32 {
 			dc.err = errWideID
 		}
 		out[i] = int32(v)
 	}
+	dc.b = b
 	return out
 }
 
