@@ -29,6 +29,7 @@ import (
 // which lets the engine count distinct visitors by watching them change.
 type colDay struct {
 	start, end int64 // the day, as Unix ms [start, end)
+	service    int64 // whose day: set when the day is read, not kept in the segment
 
 	evTS      []int64
 	evRun     []int32 // the run (visit) of each event
@@ -596,7 +597,7 @@ type cachedDay struct {
 }
 
 // segmentCacheBytes bounds the decoded days kept between queries.
-const segmentCacheBytes = 96 << 20
+const segmentCacheBytes = 128 << 20
 
 // openDayTTL is how long an open day read from the raw tables is reused:
 // a filtered dashboard asks for it once per panel.
@@ -665,6 +666,7 @@ func (s *sqlEvents) readDay(ctx context.Context, service, start, end int64, now 
 		sg.bytes -= old.day.size()
 		sg.dropMasks(old.day)
 	}
+	d.service = service
 	sg.cache[key] = &cachedDay{day: d, used: now, open: !closed}
 	sg.bytes += d.size()
 	for sg.bytes > sg.budget && len(sg.cache) > 1 {
@@ -840,6 +842,14 @@ const maxMaskBytes = 48 << 20
 // selection returns the rows of a day that pass filters, in order,
 // computing the mask with make once: a dashboard asks a dozen queries with
 // the same filters. The slice is shared: callers only read it.
+// inCache reports whether d is the day the cache holds; callers hold mu.
+// What is kept about a day is kept only while the cache holds it: kept
+// for a day already gone, it would hold the whole day in memory.
+func (sg *segments) inCache(d *colDay) bool {
+	c, ok := sg.cache[segmentKey{d.service, d.start}]
+	return ok && c.day == d
+}
+
 func (sg *segments) selection(d *colDay, filter string, table int, make func() (mask, error)) ([]int32, error) {
 	key := maskKey{d, filter, table}
 	sg.mu.Lock()
@@ -854,6 +864,10 @@ func (sg *segments) selection(d *colDay, filter string, table int, make func() (
 	}
 	sel = m.rows()
 	sg.mu.Lock()
+	if !sg.inCache(d) {
+		sg.mu.Unlock()
+		return sel, nil
+	}
 	sg.maskBytes += 4 * len(sel)
 	if sg.maskBytes > maxMaskBytes {
 		clear(sg.masks)
@@ -893,6 +907,10 @@ func (sg *segments) goalBits(d *colDay, key string, make func() []uint64) []uint
 	}
 	g = make()
 	sg.mu.Lock()
+	if !sg.inCache(d) {
+		sg.mu.Unlock()
+		return g
+	}
 	sg.maskBytes += 8 * len(g)
 	if sg.maskBytes > maxMaskBytes {
 		clear(sg.masks)

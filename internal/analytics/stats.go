@@ -132,7 +132,13 @@ func (st *Stats) run(ctx context.Context, serviceID int64, q *statsquery.Query, 
 func (s *sqlEvents) Stats(ctx context.Context, r StatsRequest) (*Result, error) {
 	q := r.Query
 	x := &execution{ev: s, q: q, service: r.Service, rawOnly: r.rawOnly, goals: r.Goals}
-	x.useColumns = r.columns
+	if r.columns {
+		fits, err := s.columnsFit(ctx, r.Service, q.DateRange)
+		if err != nil {
+			return nil, err
+		}
+		x.useColumns = fits
+	}
 	if err := x.prepare(ctx); err != nil {
 		return nil, err
 	}
