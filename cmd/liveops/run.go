@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"text/tabwriter"
+	"time"
 
 	"github.com/liveops/liveops/internal/account"
 	"github.com/liveops/liveops/internal/app"
@@ -33,6 +35,8 @@ Usage:
   liveops user add --email EMAIL --role ROLE          add a user (password on standard input)
   liveops token create --email EMAIL --scope SCOPE    create an API token
   liveops service add --name NAME --domain HOST       add a service
+  liveops job list                                    list the background jobs and their last runs
+  liveops job run NAME                                run a background job now and wait for it
   liveops version                                     print the version
 
 Run 'liveops COMMAND --help' for a command's flags. Every flag can also be
@@ -62,6 +66,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "service":
 		err = subcommand(rest, "service", stdout, map[string]func() error{
 			"add": func() error { return cmdServiceAdd(ctx, rest[1:], stdout, stderr, getenv) },
+		})
+	case "job":
+		err = subcommand(rest, "job", stdout, map[string]func() error{
+			"list": func() error { return cmdJobList(ctx, rest[1:], stdout, getenv) },
+			"run":  func() error { return cmdJobRun(ctx, rest[1:], stdout, getenv) },
 		})
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "liveops", buildVersion())
@@ -341,6 +350,86 @@ func cmdServiceAdd(ctx context.Context, args []string, stdout, stderr io.Writer,
 		return fmt.Errorf("service add: %w", plainError(err))
 	}
 	fmt.Fprintln(stdout, s.Slug)
+	return nil
+}
+
+func cmdJobList(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+	c := newCommand("job list", "job list [--db DSN]", stdout)
+	dsn := c.fs.String("db", store.DefaultDSN, "SQLite file path, or a postgres:// URL")
+	if err := c.parse(args, getenv); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	list, err := a.Jobs.Status(ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "JOB\tSCHEDULE\tROLE\tLAST START\tRESULT\tNEXT")
+	when := func(t time.Time, zero string) string {
+		if t.IsZero() {
+			return zero
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	for _, j := range list {
+		result := string(j.Result)
+		if result == "" {
+			result = "-"
+		}
+		if j.Error != "" {
+			result += ": " + j.Error
+		}
+		next := when(j.Next, "now")
+		if j.PerNode {
+			next = "on each " + string(j.Role) + " node"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.Schedule, j.Role, when(j.LastStart, "never"), result, next)
+	}
+	return w.Flush()
+}
+
+func cmdJobRun(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+	c := newCommand("job run", "job run NAME [--db DSN]", stdout)
+	dsn := c.fs.String("db", store.DefaultDSN, "SQLite file path, or a postgres:// URL")
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if err := c.parse(args, getenv); err != nil {
+			return err
+		}
+		return usageError{"job run: name the job (liveops job list shows them)"}
+	}
+	name := args[0]
+	if err := c.parse(args[1:], getenv); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	list, err := a.Jobs.Status(ctx)
+	if err != nil {
+		return err
+	}
+	for _, j := range list {
+		if j.Name == name && j.PerNode {
+			return usageError{fmt.Sprintf("job run: %s runs on each %s node by itself, for that node", name, j.Role)}
+		}
+	}
+	start := time.Now()
+	switch err := a.Jobs.RunNow(ctx, name); {
+	case errors.Is(err, jobs.ErrUnknown):
+		return usageError{fmt.Sprintf("job run: no job %q (liveops job list shows them)", name)}
+	case errors.Is(err, jobs.ErrBusy):
+		return fmt.Errorf("job run: %s is running now on another node; try again when it ends", name)
+	case err != nil:
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: done in %s\n", name, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -44,6 +44,9 @@ func TestCommandLineErrors(t *testing.T) {
 		{"no password", []string{"user", "add", "--email", "a@b.gov", "--role", "admin", "--db", dsn}, "first line of standard input", 2},
 		{"bad scope", []string{"token", "create", "--email", "a@b.gov", "--scope", "all", "--db", dsn}, "scope must be", 2},
 		{"missing domain", []string{"service", "add", "--name", "X", "--db", dsn}, "at least one --domain", 2},
+		{"job without a name", []string{"job", "run", "--db", dsn}, "name the job", 2},
+		{"unknown job", []string{"job", "run", "analytics.nothing", "--db", dsn}, `no job "analytics.nothing"`, 2},
+		{"per-node job", []string{"job", "run", "analytics.checkpoint", "--db", dsn}, "runs on each ingest node by itself", 2},
 		{"bad DSN", []string{"migrate", "--db", "postgres://u:pw@[::1"}, "invalid PostgreSQL DSN", 1},
 		{"unreachable database", []string{"migrate", "--db", "postgres://u:pw@127.0.0.1:1/x?connect_timeout=2"}, "connect to PostgreSQL", 1},
 		{"missing directory", []string{"migrate", "--db", "/nonexistent/dir/x.db"}, "does not exist", 1},
@@ -76,7 +79,7 @@ func TestCommandLineErrors(t *testing.T) {
 
 func TestHelpAndVersion(t *testing.T) {
 	for _, args := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"user", "add", "--help"},
-		{"token", "create", "--help"}, {"service", "add", "--help"}, {"help"}, {"user", "--help"}, {"token", "help"}, {"service", "-h"}} {
+		{"token", "create", "--help"}, {"service", "add", "--help"}, {"job", "list", "--help"}, {"job", "run", "--help"}, {"help"}, {"user", "--help"}, {"token", "help"}, {"service", "-h"}} {
 		out, _, err := cli(t, nil, "", args...)
 		if err != nil || !strings.Contains(out, "Usage: liveops") && !strings.Contains(out, "Usage:\n") {
 			t.Fatalf("%v: %v\n%s", args, err, out)
@@ -119,6 +122,16 @@ func TestManagementCommands(t *testing.T) {
 			out, _, err = cli(t, env, "", "token", "create", "--email", "ops@example.gov", "--scope", "ingest", "--service", "renew-a-licence", "--name", "site")
 			if err != nil || !regexp.MustCompile(`^lo_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
 				t.Fatalf("token create: %q %v", out, err)
+			}
+			// An operator runs a background job by hand and sees it listed.
+			out, _, err = cli(t, env, "", "job", "run", "analytics.segments")
+			if err != nil || !strings.HasPrefix(out, "analytics.segments: done in ") {
+				t.Fatalf("job run: %q %v", out, err)
+			}
+			out, _, err = cli(t, env, "", "job", "list")
+			if err != nil || !regexp.MustCompile(`(?m)^analytics\.segments +every 15m0s +worker +\d{4}-\d\d-\d\dT\S+ +ok +\d{4}-`).MatchString(out) ||
+				!regexp.MustCompile(`(?m)^analytics\.retention +every 1h0m0s +worker +never +- +now$`).MatchString(out) {
+				t.Fatalf("job list:\n%s %v", out, err)
 			}
 			for _, bad := range [][]string{
 				{"--email", "ops@example.gov", "--scope", "ingest"},

@@ -33,6 +33,10 @@ func BenchmarkFilteredDashboard(b *testing.B) {
 		b.Fatal(err)
 	}
 	events := NewEventStore(db)
+	// As the segments job does, so that the column engine takes the range.
+	if _, err := NewStats(events, nil).PrepareDays(ctx, svc, 400); err != nil {
+		b.Fatal(err)
+	}
 	now := time.Now()
 	var bodies [][]byte
 	for _, p := range panels() {

@@ -96,4 +96,7 @@ type StatsRequest struct {
 	Goals   []ResolvedGoal
 	rawOnly bool // never read rollups (tests compare both ways)
 	columns bool // answer from columns in memory (stats_columns.go)
+	// unprepared is called when the days of the range are not ready for
+	// the column engine (Stats.Unprepared).
+	unprepared func(service int64)
 }

@@ -533,7 +533,9 @@ type segments struct {
 	bytes     int
 	budget    int
 	maskBytes int
-	now       func() time.Time
+	// buildBudget is columnBuildBudget; tests make it small.
+	buildBudget int64
+	now         func() time.Time
 }
 
 type segmentKey struct{ service, start int64 }
@@ -604,7 +606,16 @@ const segmentCacheBytes = 128 << 20
 const openDayTTL = 10 * time.Second
 
 func newSegments() *segments {
-	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, lists: map[segmentKey]*dayLists{}, names: map[int32]string{}, masks: map[maskKey][]int32{}, goals: map[maskKey][]uint64{}, budget: segmentCacheBytes, now: time.Now}
+	return &segments{cache: map[segmentKey]*cachedDay{}, cross: map[[3]int64]*crossing{}, lists: map[segmentKey]*dayLists{}, names: map[int32]string{}, masks: map[maskKey][]int32{}, goals: map[maskKey][]uint64{}, budget: segmentCacheBytes, buildBudget: columnBuildBudget, now: time.Now}
+}
+
+// holds reports whether the cache holds the closed day of the service
+// that starts at start (Unix ms).
+func (sg *segments) holds(service, start int64) bool {
+	sg.mu.Lock()
+	defer sg.mu.Unlock()
+	c, ok := sg.cache[segmentKey{service, start}]
+	return ok && !c.open
 }
 
 // day returns one day of the service, [start, end) in Unix ms.
@@ -707,24 +718,9 @@ func (s *sqlEvents) KeepSegments(ctx context.Context, service int64, zone *time.
 	if len(days) == 0 {
 		return 0, nil
 	}
-	from := dayStart(days[0], zone).UnixMilli()
 	// A segment an older version kept is built again.
-	rows, err := s.db.QueryContext(ctx, `SELECT day_start, substr(data, 1, 1) FROM analytics_segments WHERE service_id = $1 AND day_start >= $2`, service, from)
+	stored, err := s.keptSegments(ctx, service, dayStart(days[0], zone).UnixMilli(), dayStart(days[len(days)-1]+1, zone).UnixMilli())
 	if err != nil {
-		return 0, fmt.Errorf("read segments: %w", err)
-	}
-	stored := map[int64]bool{}
-	for rows.Next() {
-		var start int64
-		var version []byte
-		if err := rows.Scan(&start, &version); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		stored[start] = len(version) == 1 && version[0] == segmentVersion
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	now := s.segments.now().UnixMilli()

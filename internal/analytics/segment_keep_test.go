@@ -40,12 +40,44 @@ func TestKeepSegments(t *testing.T) {
 		}
 		ev := NewEventStore(db).(*sqlEvents)
 		ev.segments.now = func() time.Time { return day(3, 20) } // 1 and 2 May are over, 3 May is open
+		ev.segments.buildBudget = 15                             // a day and a half
 		first, last := localDay(day(1, 0).UnixMilli(), zone), localDay(day(3, 0).UnixMilli(), zone)
 		stored := func() (n int) {
 			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM analytics_segments WHERE service_id = $1`, svc.ID).Scan(&n); err != nil {
 				t.Fatal(err)
 			}
 			return n
+		}
+		q, err := statsquery.Parse([]byte(`{"site_id":"apply.example.gov","date_range":["2026-05-01","2026-05-03"],"metrics":["visitors","pageviews"],
+			"dimensions":["event:page"],"filters":[["is","visit:country",["GB"]]]}`), zone, day(3, 20), day(1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := ev.Stats(ctx, StatsRequest{Service: svc.ID, Query: q, rawOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Before the job, the two closed days (20 events) are more than a
+		// query builds itself: the SQL engine answers, builds nothing, and
+		// asks for the job.
+		var woken []int64
+		unprepared := func(service int64) { woken = append(woken, service) }
+		same := func(what string, got *Result) {
+			t.Helper()
+			a, _ := json.Marshal(got.Results)
+			b, _ := json.Marshal(want.Results)
+			if string(a) != string(b) || len(want.Results) != 2 {
+				t.Errorf("%s: %s\nSQL: %s", what, a, b)
+			}
+		}
+		got, err := ev.Stats(ctx, StatsRequest{Service: svc.ID, Query: q, rawOnly: true, columns: true, unprepared: unprepared})
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("before the job", got)
+		if len(woken) != 1 || woken[0] != svc.ID || stored() != 0 || len(ev.segments.cache) != 0 {
+			t.Fatalf("unprepared range: woke %v, %d segments stored, %d days cached; want the job woken for %d and nothing built",
+				woken, stored(), len(ev.segments.cache), svc.ID)
 		}
 		if n, err := ev.KeepSegments(ctx, svc.ID, zone, first-10, last); err != nil || n != 2 || stored() != 2 {
 			t.Fatalf("built %d (%v), %d stored; want the 2 closed days", n, err, stored())
@@ -64,26 +96,15 @@ func TestKeepSegments(t *testing.T) {
 		if len(ev.segments.cache) != 0 {
 			t.Errorf("the job filled the query cache with %d days", len(ev.segments.cache))
 		}
-		q, err := statsquery.Parse([]byte(`{"site_id":"apply.example.gov","date_range":["2026-05-01","2026-05-03"],"metrics":["visitors","pageviews"],
-			"dimensions":["event:page"],"filters":[["is","visit:country",["GB"]]]}`), zone, day(3, 20), day(1, 0))
+		// After it, the column engine reads what the job kept.
+		got, err = ev.Stats(ctx, StatsRequest{Service: svc.ID, Query: q, rawOnly: true, columns: true, unprepared: unprepared})
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := ev.Stats(ctx, StatsRequest{Service: svc.ID, Query: q, rawOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := ev.Stats(ctx, StatsRequest{Service: svc.ID, Query: q, rawOnly: true, columns: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, _ := json.Marshal(got.Results)
-		b, _ := json.Marshal(want.Results)
-		if string(a) != string(b) || len(want.Results) != 2 {
-			t.Errorf("columns from kept segments: %s\nSQL: %s", a, b)
-		}
-		if stored() != 2 {
-			t.Errorf("%d segments stored after the query, want the same 2", stored())
+		same("columns from kept segments", got)
+		if stored() != 2 || len(woken) != 1 || !ev.segments.holds(svc.ID, day(1, 0).UnixMilli()) {
+			t.Errorf("%d segments stored after the query, job woken %d times, 1 May cached %v; want the same 2, once, cached",
+				stored(), len(woken), ev.segments.holds(svc.ID, day(1, 0).UnixMilli()))
 		}
 	})
 }

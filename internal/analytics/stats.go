@@ -18,6 +18,10 @@ import (
 type Stats struct {
 	events EventStore
 	goals  GoalSource
+	// Unprepared, when set, is called (and must not block) when a query
+	// found days of a service not yet prepared for filtered views: it was
+	// answered the slower way, and PrepareDays should run soon.
+	Unprepared func(serviceID int64)
 }
 
 // NewStats reads from events, with the services' goals from goals for
@@ -115,7 +119,7 @@ func (st *Stats) Run(ctx context.Context, serviceID int64, q *statsquery.Query) 
 const QueryTimeout = 20 * time.Second
 
 func (st *Stats) run(ctx context.Context, serviceID int64, q *statsquery.Query, rawOnly bool) (*Result, error) {
-	r := StatsRequest{Service: serviceID, Query: q, rawOnly: rawOnly, columns: !rawOnly}
+	r := StatsRequest{Service: serviceID, Query: q, rawOnly: rawOnly, columns: !rawOnly, unprepared: st.Unprepared}
 	if usesGoals(q) {
 		if st.goals == nil {
 			return nil, fmt.Errorf("stats: no goals store")
@@ -133,11 +137,14 @@ func (s *sqlEvents) Stats(ctx context.Context, r StatsRequest) (*Result, error) 
 	q := r.Query
 	x := &execution{ev: s, q: q, service: r.Service, rawOnly: r.rawOnly, goals: r.Goals}
 	if r.columns {
-		fits, err := s.columnsFit(ctx, r.Service, q.DateRange)
+		fit, err := s.columnsFit(ctx, r.Service, q.DateRange)
 		if err != nil {
 			return nil, err
 		}
-		x.useColumns = fits
+		x.useColumns = fit == columnsTake
+		if fit == columnsUnready && r.unprepared != nil {
+			r.unprepared(r.Service)
+		}
 	}
 	if err := x.prepare(ctx); err != nil {
 		return nil, err

@@ -1039,23 +1039,100 @@ func (x *execution) filterKey() string {
 // engine until segments are read by column (BENCHMARKS.md).
 const columnEngineMaxEvents = segmentCacheBytes / 88
 
-// columnsFit reports whether the range is small enough for the column
-// engine, by the daily rollups' count of events.
-func (s *sqlEvents) columnsFit(ctx context.Context, service int64, r statsquery.DateRange) (bool, error) {
+// columnBuildBudget bounds the events of closed days without a kept
+// segment that a query may put in columns itself. Building reads raw rows
+// at about 100,000 events a second on one core (a third of that on a busy
+// CI machine), and every panel of a page waits for it: a range the
+// segments job has not prepared yet (a new install, an upgrade, the demo,
+// a day just closed) is answered by the SQL engine while the job is woken
+// to prepare it.
+const columnBuildBudget = 20_000
+
+// columnFit is whether the column engine takes a range.
+type columnFit int
+
+const (
+	columnsTake    columnFit = iota
+	columnsTooBig            // beyond columnEngineMaxEvents
+	columnsUnready           // more than columnBuildBudget events to build
+)
+
+// columnsFit says whether the column engine takes the range, from the
+// daily rollups' count of events, the kept segments and the cache.
+func (s *sqlEvents) columnsFit(ctx context.Context, service int64, r statsquery.DateRange) (columnFit, error) {
 	if !r.To.After(r.From) {
-		return true, nil
+		return columnsTake, nil
 	}
 	zone := r.Location
 	if zone == nil {
 		zone = time.UTC
 	}
-	var events int64
-	err := s.db.QueryRowContext(ctx, `SELECT coalesce(sum(events), 0) FROM analytics_daily WHERE service_id = $1 AND kind = $2 AND day >= $3 AND day <= $4`,
-		service, kindTotal, localDay(r.From.UnixMilli(), zone), localDay(r.To.UnixMilli()-1, zone)).Scan(&events)
+	first, last := localDay(r.From.UnixMilli(), zone), localDay(r.To.UnixMilli()-1, zone)
+	rows, err := s.db.QueryContext(ctx, `SELECT day, events FROM analytics_daily WHERE service_id = $1 AND kind = $2 AND day >= $3 AND day <= $4`,
+		service, kindTotal, first, last)
 	if err != nil {
-		return false, fmt.Errorf("size the range: %w", err)
+		return 0, fmt.Errorf("size the range: %w", err)
 	}
-	return events <= columnEngineMaxEvents, nil
+	perDay := map[int32]int64{}
+	var events int64
+	for rows.Next() {
+		var day int32
+		var n int64
+		if err := rows.Scan(&day, &n); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("size the range: %w", err)
+		}
+		perDay[day] = n
+		events += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("size the range: %w", err)
+	}
+	if events > columnEngineMaxEvents {
+		return columnsTooBig, nil
+	}
+	if events <= s.segments.buildBudget {
+		return columnsTake, nil
+	}
+	kept, err := s.keptSegments(ctx, service, dayStart(first, zone).UnixMilli(), dayStart(last+1, zone).UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	now := s.segments.now().UnixMilli()
+	var build int64
+	for day, n := range perDay {
+		start, end := dayStart(day, zone).UnixMilli(), dayStart(day+1, zone).UnixMilli()
+		if kept[start] || now < end+SessionTimeout.Milliseconds() || s.segments.holds(service, start) {
+			continue // open days are read from raw rows and kept briefly whatever the engine
+		}
+		build += n
+	}
+	if build > s.segments.buildBudget {
+		return columnsUnready, nil
+	}
+	return columnsTake, nil
+}
+
+// keptSegments returns the days in [from, to) (day starts, Unix ms) that
+// have a segment of this version kept.
+func (s *sqlEvents) keptSegments(ctx context.Context, service, from, to int64) (map[int64]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT day_start, substr(data, 1, 1) FROM analytics_segments WHERE service_id = $1 AND day_start >= $2 AND day_start < $3`,
+		service, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("read segments: %w", err)
+	}
+	defer rows.Close()
+	kept := map[int64]bool{}
+	for rows.Next() {
+		var start int64
+		var version []byte
+		if err := rows.Scan(&start, &version); err != nil {
+			return nil, fmt.Errorf("read segments: %w", err)
+		}
+		kept[start] = len(version) == 1 && version[0] == segmentVersion
+	}
+	return kept, rows.Err()
 }
 
 // columnsAnswer reports whether the column engine takes the query.

@@ -60,6 +60,7 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 	retention.BeforePrune = a.Goals.KeepBeforePrune
 	a.Goals.PrunedBefore = retention.PrunedBefore
 	stats := analytics.NewStats(a.EventStore, a.Goals)
+	stats.Unprepared = func(int64) { a.Jobs.Wake(segmentsJob) }
 	annotations := analytics.NewAnnotations(env.DB, env.Catalog)
 	dashboard, err := analytics.NewDashboard(env.DB, stats, env.Catalog, annotations, env.Site)
 	if err != nil {
@@ -94,7 +95,7 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 			{Name: "analytics.salts", Every: time.Hour, Timeout: time.Minute, Run: ingest.PrepareSalts},
 			// The days that are over are put in columns ahead of the first
 			// filtered view that needs them (a year's worth, newest first).
-			{Name: "analytics.segments", Every: 15 * time.Minute, Timeout: 10 * time.Minute, Run: func(ctx context.Context) error {
+			{Name: segmentsJob, Every: 15 * time.Minute, Timeout: 10 * time.Minute, Run: func(ctx context.Context) error {
 				return a.eachService(ctx, func(s *catalog.Service) error {
 					n, err := stats.PrepareDays(ctx, s, 400)
 					if n > 0 {
@@ -113,6 +114,9 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 		Shutdown: a.Events.Close,
 	}, nil
 }
+
+// segmentsJob puts the days that are over in columns.
+const segmentsJob = "analytics.segments"
 
 // goalsArea is goals and funnels; its goals object is made with analytics.
 func (a *App) goalsArea(env area.Env) (area.Area, error) {

@@ -165,45 +165,35 @@ func TestBrowserDemoDashboard(t *testing.T) {
 	}
 	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
-	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	err = chromedp.Do(sctx, chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")),
+	// Each step has its own deadline (webtest.Step): a machine busy with
+	// other packages' tests is slow, not wrong.
+	webtest.Step(t, ctx, "sign in", chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")),
 		chromedp.SendKeys(chromedp.CSS("#email"), creds.Email),
 		chromedp.SendKeys(chromedp.CSS("#password"), creds.Password),
-		chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".tiles")),
-		chromedp.Navigate(srv.URL+"/services/parking-permits/analytics?compare=1"), chromedp.WaitVisible(chromedp.CSS("#panel-pages")))
-	if err != nil {
-		t.Fatal(err)
+		chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".tiles")))
+	webtest.Step(t, ctx, "open the dashboard", chromedp.Navigate(srv.URL+"/services/parking-permits/analytics?compare=1"),
+		chromedp.WaitVisible(chromedp.CSS("#panel-pages")))
+	if pages := webtest.Text(t, ctx, "#panel-pages + .table-wrap"); !strings.Contains(pages, "/start") || !strings.Contains(pages, "/apply/confirmation") {
+		t.Fatalf("top pages: %q", pages)
 	}
-	pages, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS("#panel-pages + .table-wrap")))
-	if err != nil || !strings.Contains(pages, "/start") || !strings.Contains(pages, "/apply/confirmation") {
-		t.Fatalf("top pages: %q %v", pages, err)
-	}
-	campaigns, _ := chromedp.Run(sctx, chromedp.Text(chromedp.CSS("#panel-campaigns + .table-wrap")))
-	if !strings.Contains(campaigns, "renewal-reminder") && !strings.Contains(campaigns, "spring-parking") {
+	if campaigns := webtest.Text(t, ctx, "#panel-campaigns + .table-wrap"); !strings.Contains(campaigns, "renewal-reminder") && !strings.Contains(campaigns, "spring-parking") {
 		t.Fatalf("campaigns: %q", campaigns)
 	}
 	screenshot(t, ctx, "09-demo-dashboard")
 	demoDashboardPanels(t, ctx, srv.URL)
 
 	// The demo's feedback: the pages that do worst first, and the themes.
-	if err := chromedp.Do(sctx, chromedp.Navigate(srv.URL+"/services/parking-permits/feedback/summary"),
-		chromedp.WaitVisible(chromedp.CSS("main h1"))); err != nil {
-		t.Fatal(err)
-	}
-	summary, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS("main")))
-	if err != nil || !strings.Contains(summary, "/apply/payment") || !strings.Contains(summary, "payment") {
-		t.Fatalf("feedback summary: %q %v", summary, err)
+	webtest.Step(t, ctx, "open the feedback summary", chromedp.Navigate(srv.URL+"/services/parking-permits/feedback/summary"),
+		chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if summary := webtest.Text(t, ctx, "main"); !strings.Contains(summary, "/apply/payment") || !strings.Contains(summary, "payment") {
+		t.Fatalf("feedback summary: %q", summary)
 	}
 	screenshot(t, ctx, "13-demo-feedback-summary")
 
 	// The home page's tile carries the demo's four KPIs.
-	if err := chromedp.Do(sctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".tiles"))); err != nil {
-		t.Fatal(err)
-	}
-	tiles, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(".tiles")))
-	if err != nil || !strings.Contains(tiles, "Completion rate") || !strings.Contains(tiles, "Digital take-up") {
-		t.Fatalf("home tiles: %q %v", tiles, err)
+	webtest.Step(t, ctx, "go home", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".tiles")))
+	if tiles := webtest.Text(t, ctx, ".tiles"); !strings.Contains(tiles, "Completion rate") || !strings.Contains(tiles, "Digital take-up") {
+		t.Fatalf("home tiles: %q", tiles)
 	}
 	screenshot(t, ctx, "14-demo-home")
 }

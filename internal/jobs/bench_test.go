@@ -58,7 +58,7 @@ func BenchmarkLook(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if wait := r.step(r.jobs[0]); wait == 0 {
+				if wait := r.step(r.jobs[0], false); wait == 0 {
 					b.Fatal("the job ran again")
 				}
 			}

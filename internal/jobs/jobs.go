@@ -146,7 +146,8 @@ type job struct {
 	Job
 	local sync.Mutex // held during a PerNode run
 	mu    sync.Mutex
-	st    state // PerNode only
+	st    state         // PerNode only
+	wake  chan struct{} // Wake's signal to the job's loop
 }
 
 // New returns a runner on db. It fails on an unknown role or when the
@@ -202,7 +203,7 @@ func (r *Runner) Add(jobs ...Job) error {
 			return fmt.Errorf("job %s: declared twice", j.Name)
 		}
 		seen[j.Name] = true
-		add = append(add, &job{Job: j})
+		add = append(add, &job{Job: j, wake: make(chan struct{}, 1)})
 	}
 	r.jobs = append(r.jobs, add...)
 	return nil
@@ -290,6 +291,20 @@ func (r *Runner) RunNow(ctx context.Context, name string) error {
 		return fmt.Errorf("run job %s: %w", name, err)
 	}
 	return nil
+}
+
+// Wake has the job named name run soon on this node, ahead of its
+// schedule, when this node runs it: for work that was found waiting (days
+// to put in columns that a query needed). It does not wait for the run; a
+// job running here or on another node is left to finish, and Wakes before
+// the run starts count as one.
+func (r *Runner) Wake(name string) {
+	if j := r.job(name); j != nil {
+		select {
+		case j.wake <- struct{}{}:
+		default:
+		}
+	}
 }
 
 func (r *Runner) job(name string) *job {

@@ -143,9 +143,9 @@ func TestSchedule(t *testing.T) {
 				b := newRunner(t, db, Options{Node: "b", Now: clk.now, Poll: time.Hour}, job)
 				for _, s := range tt.steps {
 					clk.set(t0.Add(s.at))
-					a.step(a.jobs[0])
-					b.step(b.jobs[0])
-					a.step(a.jobs[0])
+					a.step(a.jobs[0], false)
+					b.step(b.jobs[0], false)
+					a.step(a.jobs[0], false)
 					if got := c.n(); got != s.runs {
 						t.Fatalf("at t0+%v: %d runs, want %d", s.at, got, s.runs)
 					}
@@ -169,8 +169,8 @@ func TestSchedule(t *testing.T) {
 			reg := prometheus.NewRegistry()
 			r := newRunner(t, db, Options{Node: "a", Now: clk.now, Poll: time.Hour, Registerer: reg},
 				Job{Name: "test.failing", Every: time.Minute, Timeout: time.Minute, Run: c.run})
-			r.step(r.jobs[0])
-			if wait := r.step(r.jobs[0]); wait != 50*time.Second {
+			r.step(r.jobs[0], false)
+			if wait := r.step(r.jobs[0], false); wait != 50*time.Second {
 				t.Fatalf("after a failed run the next look is in %v, want 50s (the next minute)", wait)
 			}
 			if c.n() != 1 {
@@ -193,7 +193,7 @@ func TestSchedule(t *testing.T) {
 			c.err = nil
 			c.mu.Unlock()
 			clk.set(t0.Add(time.Minute))
-			r.step(r.jobs[0])
+			r.step(r.jobs[0], false)
 			if c.n() != 2 || testutil.ToFloat64(r.m.lastSuccess.WithLabelValues("test.failing")) != float64(t0.Add(time.Minute).Unix()) {
 				t.Errorf("after the next period: %d runs, last success %v", c.n(), testutil.ToFloat64(r.m.lastSuccess.WithLabelValues("test.failing")))
 			}
@@ -217,14 +217,14 @@ func TestSchedule(t *testing.T) {
 				t.Errorf("RunNow while a holds it: %v, want ErrBusy", err)
 			}
 			clk.set(lease.Add(-time.Millisecond))
-			if wait := b.step(b.jobs[0]); wait != time.Millisecond || c.n() != 0 {
+			if wait := b.step(b.jobs[0], false); wait != time.Millisecond || c.n() != 0 {
 				t.Fatalf("b before the lease ends: waits %v, %d runs", wait, c.n())
 			}
 			clk.set(lease)
 			if st := status(t, b, job.Name); st.Result != ResultAbandoned {
 				t.Errorf("status after the lease: %+v, want abandoned", st)
 			}
-			b.step(b.jobs[0])
+			b.step(b.jobs[0], false)
 			if c.n() != 1 {
 				t.Fatalf("b after the lease ends: %d runs, want 1", c.n())
 			}
@@ -404,4 +404,41 @@ func TestMetrics(t *testing.T) {
 	if _, err := New(db, Options{Registerer: reg}); err == nil {
 		t.Error("a second runner registered its metrics on the same registry")
 	}
+}
+
+// TestWake: a woken job runs at once, ahead of a schedule that would not
+// run it again for a year, through the lease or, PerNode, on this node
+// alone; a node without the job's role, or a name no job has, ignores it.
+func TestWake(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		var leased, local, other counter
+		r := newRunner(t, db, Options{Node: "a", Roles: []Role{RoleWorker}, Poll: time.Hour},
+			Job{Name: "test.leased", Every: never, Timeout: time.Minute, Run: leased.run},
+			Job{Name: "test.local", Every: never, Timeout: time.Minute, PerNode: true, Run: local.run},
+			Job{Name: "test.ingest", Every: never, Timeout: time.Minute, Role: RoleIngest, Run: other.run})
+		r.Start(context.Background())
+		waitFor := func(c *counter, n int) {
+			t.Helper()
+			for deadline := time.Now().Add(30 * time.Second); c.n() < n; time.Sleep(5 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d runs, want %d", c.n(), n)
+				}
+			}
+		}
+		// New jobs run at once; then a year's wait.
+		waitFor(&leased, 1)
+		waitFor(&local, 1)
+		for _, name := range []string{"test.leased", "test.local", "test.ingest", "no.such.job"} {
+			r.Wake(name)
+		}
+		waitFor(&leased, 2)
+		waitFor(&local, 2)
+		time.Sleep(50 * time.Millisecond)
+		if leased.n() != 2 || local.n() != 2 || other.n() != 0 {
+			t.Errorf("runs: leased %d, local %d, other role %d; want 2, 2, 0", leased.n(), local.n(), other.n())
+		}
+		if st := status(t, r, "test.leased"); st.Result != ResultOK || !st.LastStart.Equal(leased.starts[1]) {
+			t.Errorf("status after the woken run: %+v", st)
+		}
+	})
 }

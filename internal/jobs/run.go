@@ -32,8 +32,10 @@ type claim struct {
 
 // loop schedules one job until the runner stops.
 func (r *Runner) loop(j *job) {
+	woken := false
 	for {
-		wait := r.step(j)
+		wait := r.step(j, woken)
+		woken = false
 		if wait > 0 {
 			t := time.NewTimer(wait)
 			select {
@@ -41,6 +43,9 @@ func (r *Runner) loop(j *job) {
 				t.Stop()
 				return
 			case <-t.C:
+			case <-j.wake:
+				t.Stop()
+				woken = true
 			}
 		} else if r.base.Err() != nil {
 			return
@@ -48,15 +53,15 @@ func (r *Runner) loop(j *job) {
 	}
 }
 
-// step runs j if it is due and this node wins it, and returns how long to
-// sleep before the next look.
-func (r *Runner) step(j *job) time.Duration {
+// step runs j if it is due, or now when woken, and this node wins it, and
+// returns how long to sleep before the next look.
+func (r *Runner) step(j *job, now bool) time.Duration {
 	var c claim
 	var err error
 	if j.PerNode {
-		c, err = r.claimLocal(j, false)
+		c, err = r.claimLocal(j, now)
 	} else {
-		c, err = r.claimLease(r.base, j, false)
+		c, err = r.claimLease(r.base, j, now)
 	}
 	var wait notDue
 	switch {
