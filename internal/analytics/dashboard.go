@@ -123,7 +123,7 @@ const maxPropNames = 100
 // property the view names, or else the one most used in the period. The
 // panel's dimension stays empty when there is none to show.
 func (d *Dashboard) choosePropPanel(ctx context.Context, s *catalog.Service, v view, r statsquery.DateRange, p *panel) error {
-	names, err := d.stats.events.PropNames(ctx, s.ID, r.From, r.To, maxPropNames)
+	names, err := d.stats.events.PropNames(ctx, s.ID, r, maxPropNames)
 	if err != nil {
 		return err
 	}

@@ -50,8 +50,8 @@ type EventStore interface {
 	RecentVisitors(ctx context.Context, serviceID int64, since time.Time) (int64, error)
 
 	// PropNames returns the custom property names the service's events in
-	// [from, to) carry, the most used first, at most limit of them.
-	PropNames(ctx context.Context, serviceID int64, from, to time.Time, limit int) ([]string, error)
+	// the range carry, the most used first, at most limit of them.
+	PropNames(ctx context.Context, serviceID int64, r statsquery.DateRange, limit int) ([]string, error)
 
 	// Stats answers a Stats API query (see Stats.Run).
 	Stats(ctx context.Context, r StatsRequest) (*Result, error)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -50,10 +51,44 @@ type colDay struct {
 	// The distinct ids of each column, worked out on first use.
 	distinctMu sync.Mutex
 	distinct   map[string][]int32
+	propCounts map[string]int64 // events by custom property name
 
 	// Sorted ids, for finding the visitors and visits that span days.
 	sortOnce sync.Once
 	lists    *dayLists
+}
+
+// propNames counts the events of [from, to) (Unix ms) that carry each
+// custom property name; the whole day's counts are worked out once.
+func (d *colDay) propNames(from, to int64) map[string]int64 {
+	whole := from <= d.start && to >= d.end
+	if whole {
+		d.distinctMu.Lock()
+		defer d.distinctMu.Unlock()
+		if d.propCounts != nil {
+			return d.propCounts
+		}
+	}
+	perProps := make([]int64, len(d.props))
+	for i, p := range d.evProps {
+		if p >= 0 && (whole || d.evTS[i] >= from && d.evTS[i] < to) {
+			perProps[p]++
+		}
+	}
+	counts := map[string]int64{}
+	for p, n := range perProps {
+		var m map[string]json.RawMessage
+		if n == 0 || json.Unmarshal([]byte(d.props[p]), &m) != nil {
+			continue
+		}
+		for name := range m {
+			counts[name] += n
+		}
+	}
+	if whole {
+		d.propCounts = counts
+	}
+	return counts
 }
 
 // distinctIDs returns the distinct ids a column of table holds.
@@ -697,9 +732,9 @@ func (s *sqlEvents) readDay(ctx context.Context, service, start, end int64, now 
 
 // storeSegment keeps a closed day's segment.
 func (s *sqlEvents) storeSegment(ctx context.Context, service, start, end int64, d *colDay) error {
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO analytics_segments (service_id, day_start, day_end, data) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (service_id, day_start) DO UPDATE SET day_end = excluded.day_end, data = excluded.data`,
-		service, start, end, d.encode()); err != nil {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO analytics_segments (service_id, day_start, day_end, data, version) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (service_id, day_start) DO UPDATE SET day_end = excluded.day_end, data = excluded.data, version = excluded.version`,
+		service, start, end, d.encode(), int(segmentVersion)); err != nil {
 		return fmt.Errorf("keep segment: %w", err)
 	}
 	return nil

@@ -86,8 +86,8 @@ func TestKeepSegments(t *testing.T) {
 			t.Fatalf("built %d again (%v), want 0", n, err)
 		}
 		// A segment an older version kept is built again.
-		if _, err := db.ExecContext(ctx, `UPDATE analytics_segments SET data = $1 WHERE service_id = $2 AND day_start = $3`,
-			[]byte{segmentVersion - 1, 0}, svc.ID, day(1, 0).UnixMilli()); err != nil {
+		if _, err := db.ExecContext(ctx, `UPDATE analytics_segments SET data = $1, version = $2 WHERE service_id = $3 AND day_start = $4`,
+			[]byte{segmentVersion - 1, 0}, int(segmentVersion-1), svc.ID, day(1, 0).UnixMilli()); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := ev.KeepSegments(ctx, svc.ID, zone, first-10, last); err != nil || n != 1 {

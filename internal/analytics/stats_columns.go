@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"encoding/json"
@@ -64,28 +65,41 @@ func (x *execution) loadDays(ctx context.Context) (*colRange, error) {
 	if x.cols != nil {
 		return x.cols, nil
 	}
-	zone := x.q.DateRange.Location
-	first, last := localDay(x.from, zone), localDay(x.to-1, zone)
 	r := &colRange{ev: x.ev, service: x.service, visitSets: map[any]map[int64]bool{}, cross: &crossing{}}
-	if x.to <= x.from {
+	var err error
+	if r.spans, err = x.ev.spans(ctx, x.service, x.from, x.to, x.q.DateRange.Location); err != nil {
+		return nil, err
+	}
+	if len(r.spans) == 0 {
 		x.cols = r
 		return r, nil
-	}
-	if err := x.ev.dropStaleDays(ctx, x.service, dayStart(first, zone).UnixMilli(), dayStart(last+1, zone).UnixMilli()); err != nil {
-		return nil, err
-	}
-	days, err := x.ev.daysWithData(ctx, x.service, first, last)
-	if err != nil {
-		return nil, err
-	}
-	for _, day := range days {
-		r.spans = append(r.spans, [2]int64{dayStart(day, zone).UnixMilli(), dayStart(day+1, zone).UnixMilli()})
 	}
 	if r.cross, err = x.ev.crossingFor(ctx, x.service, r.spans); err != nil {
 		return nil, err
 	}
 	x.cols = r
 	return r, nil
+}
+
+// spans returns the days with data of [from, to) (Unix ms), each as its
+// [start, end), having dropped the cached days another node let go.
+func (s *sqlEvents) spans(ctx context.Context, service, from, to int64, zone *time.Location) ([][2]int64, error) {
+	if to <= from {
+		return nil, nil
+	}
+	first, last := localDay(from, zone), localDay(to-1, zone)
+	if err := s.dropStaleDays(ctx, service, dayStart(first, zone).UnixMilli(), dayStart(last+1, zone).UnixMilli()); err != nil {
+		return nil, err
+	}
+	days, err := s.daysWithData(ctx, service, first, last)
+	if err != nil {
+		return nil, err
+	}
+	spans := make([][2]int64, len(days))
+	for i, day := range days {
+		spans[i] = [2]int64{dayStart(day, zone).UnixMilli(), dayStart(day+1, zone).UnixMilli()}
+	}
+	return spans, nil
 }
 
 // daysWithData lists the days in [first, last] the rollups count anything
@@ -545,6 +559,43 @@ func propOf(props, name string) (string, bool) {
 		return s, true
 	}
 	return string(raw), true
+}
+
+// colPropNames is PropNames from the days in columns.
+func (s *sqlEvents) colPropNames(ctx context.Context, service int64, r statsquery.DateRange, limit int) ([]string, error) {
+	from, to := r.From.UnixMilli(), r.To.UnixMilli()
+	zone := r.Location
+	if zone == nil {
+		zone = time.UTC
+	}
+	spans, err := s.spans(ctx, service, from, to, zone)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int64{}
+	for _, sp := range spans {
+		d, err := s.day(ctx, service, sp[0], sp[1])
+		if err != nil {
+			return nil, err
+		}
+		for name, n := range d.propNames(from, to) {
+			counts[name] += n
+		}
+	}
+	names := make([]string, 0, len(counts))
+	for name := range counts {
+		if queryableProp(name) && len(name) <= statsquery.MaxPropName {
+			names = append(names, name)
+		}
+	}
+	// As the SQL engine orders them: the most used first, then by name.
+	slices.SortFunc(names, func(a, b string) int {
+		if c := cmp.Compare(counts[b], counts[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return names[:min(len(names), limit)], nil
 }
 
 // colColumnValues is columnValues from the days: the distinct ids a column
@@ -1117,7 +1168,7 @@ func (s *sqlEvents) columnsFit(ctx context.Context, service int64, r statsquery.
 // keptSegments returns the days in [from, to) (day starts, Unix ms) that
 // have a segment of this version kept.
 func (s *sqlEvents) keptSegments(ctx context.Context, service, from, to int64) (map[int64]bool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT day_start, substr(data, 1, 1) FROM analytics_segments WHERE service_id = $1 AND day_start >= $2 AND day_start < $3`,
+	rows, err := s.db.QueryContext(ctx, `SELECT day_start, version FROM analytics_segments WHERE service_id = $1 AND day_start >= $2 AND day_start < $3`,
 		service, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("read segments: %w", err)
@@ -1125,12 +1176,11 @@ func (s *sqlEvents) keptSegments(ctx context.Context, service, from, to int64) (
 	defer rows.Close()
 	kept := map[int64]bool{}
 	for rows.Next() {
-		var start int64
-		var version []byte
+		var start, version int64
 		if err := rows.Scan(&start, &version); err != nil {
 			return nil, fmt.Errorf("read segments: %w", err)
 		}
-		kept[start] = len(version) == 1 && version[0] == segmentVersion
+		kept[start] = version == int64(segmentVersion)
 	}
 	return kept, rows.Err()
 }

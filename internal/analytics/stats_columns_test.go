@@ -188,6 +188,21 @@ func TestColumnEngineMatchesSQL(t *testing.T) {
 				}
 			}
 		}
+		// The custom properties panel's names, for whole days and for a
+		// range that starts and ends within days.
+		ev := events.(*sqlEvents)
+		for _, r := range [][2]time.Time{{start, start.Add(6 * 24 * time.Hour)}, {start.Add(30 * time.Hour), start.Add(75 * time.Hour)}} {
+			for _, limit := range []int{1, 100} {
+				want, err := ev.sqlPropNames(ctx, svc.ID, r[0], r[1], limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := ev.colPropNames(ctx, svc.ID, statsquery.DateRange{From: r[0], To: r[1], Location: zone}, limit)
+				if err != nil || !slices.Equal(got, want) || len(want) != min(limit, 3) {
+					t.Fatalf("property names of %v, at most %d: columns %q (%v), SQL %q", r, limit, got, err, want)
+				}
+			}
+		}
 		if compared < 150 || comparedBehavioral < 40 || comparedComparisons < 25 {
 			t.Fatalf("only %d queries compared with results, %d of them with has_done or has_not_done, %d with comparisons",
 				compared, comparedBehavioral, comparedComparisons)
