@@ -155,6 +155,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	dataDir := c.fs.String("data-dir", "", "this node's own data: its name and the journal of accepted events (default: beside a SQLite file, ./liveops-data for PostgreSQL)")
 	role := c.fs.String("role", "all", "what this node does: web, ingest, worker, several separated by commas, or all")
 	node := c.fs.String("node", "", "this node's name among the nodes sharing a database (default: made once and kept in --data-dir)")
+	publicURL := c.fs.String("public-url", "", "the address people and sites reach liveops at, e.g. https://liveops.example.gov: used in set-up links and snippets (default: the --listen address)")
 	geoDB := c.fs.String("geoip-db", "", "a city database in MaxMind's format (.mmdb, e.g. DB-IP's free IP to City Lite): adds regions and cities")
 	if err := c.parse(args, getenv); err != nil {
 		return err
@@ -173,21 +174,30 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return usageError{"serve: --role: " + err.Error()}
 	}
+	base := ""
+	if *publicURL != "" {
+		if base, err = web.ParsePublicURL(*publicURL); err != nil {
+			return usageError{"serve: --public-url: " + err.Error()}
+		}
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
-	a, err := app.New(ctx, app.Config{Listen: *listen, DB: *dsn, Demo: *demo, TLSCert: *cert, TLSKey: *key,
+	if base == "" {
+		// Links handed to someone never take the Host a request names.
+		base = web.ListenOrigin(ln.Addr().String(), *cert != "")
+		if !web.Loopback(ln.Addr()) {
+			slog.Warn("no --public-url: set-up links and snippets use the listening address; give the address people reach liveops at",
+				"using", base)
+		}
+	}
+	a, err := app.New(ctx, app.Config{Listen: *listen, DB: *dsn, Demo: *demo, TLSCert: *cert, TLSKey: *key, PublicURL: base,
 		TrustedProxies: trusted, Version: buildVersion(), Roles: roles, DataDir: *dataDir, Node: *node, GeoIPDB: *geoDB})
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	scheme := "http"
-	if *cert != "" {
-		scheme = "https"
-	}
-	base := scheme + "://" + ln.Addr().String()
 	if *demo {
 		creds, err := a.SeedDemo(ctx)
 		if err != nil {
@@ -208,7 +218,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			"url", base+link, "valid_for", account.SetupLinkLifetime.String())
 	}
 	return a.Serve(ctx, ln, func(addr string) {
-		slog.Info("liveops ready", "url", base, "version", buildVersion(), "db", a.DB.Dialect())
+		slog.Info("liveops ready", "url", base, "listen", addr, "version", buildVersion(), "db", a.DB.Dialect())
 		// Start-up's garbage (migrations, templates, lookup tables' sources)
 		// would otherwise stay resident until the heap grows: about 3 MB.
 		go debug.FreeOSMemory()

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"io"
 	"net/http"
@@ -52,6 +53,8 @@ func TestCommandLineErrors(t *testing.T) {
 		{"missing directory", []string{"migrate", "--db", "/nonexistent/dir/x.db"}, "does not exist", 1},
 		{"half TLS", []string{"serve", "--tls-cert", "c.pem", "--db", dsn}, "both --tls-cert and --tls-key", 2},
 		{"bad proxy", []string{"serve", "--trusted-proxy", "10.0.0.0/99", "--db", dsn}, "not a CIDR", 2},
+		{"public URL without a scheme", []string{"serve", "--public-url", "liveops.example.gov", "--db", dsn}, "--public-url: \"liveops.example.gov\" must start with https://", 2},
+		{"public URL with a path", []string{"serve", "--public-url", "https://example.gov/liveops", "--db", dsn}, "no path", 2},
 		{"bad env value", []string{"serve", "--db", dsn}, "LIVEOPS_DEMO", 2},
 		{"missing city database", []string{"serve", "--listen", "127.0.0.1:0", "--db", dsn, "--geoip-db", "/nonexistent/city.mmdb"},
 			"open city database /nonexistent/city.mmdb", 1},
@@ -235,37 +238,44 @@ func (b *syncBuffer) String() string {
 }
 
 // TestFirstStartLogsSetupLink: with no users, serve logs a one-time link
-// that opens the page for creating the first administrator.
+// that opens the page for creating the first administrator: on the
+// listening address, or on --public-url when given.
 func TestFirstStartLogsSetupLink(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr syncBuffer
-	env := map[string]string{"LIVEOPS_DB": filepath.Join(t.TempDir(), "first.db"), "LIVEOPS_LISTEN": "127.0.0.1:0"}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
-	}()
-	link := regexp.MustCompile(`set-up link.*url=(http://\S+/setup/\S+)`)
-	var url string
-	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if m := link.FindStringSubmatch(stderr.String()); m != nil && strings.Contains(stderr.String(), "liveops ready") {
-			url = m[1]
-		}
-	}
-	if url == "" {
-		t.Fatalf("no set-up link logged:\n%s", stderr.String())
-	}
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), "Set up liveops") {
-		t.Fatalf("set-up link: %d\n%s", resp.StatusCode, body)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("serve returned %v after cancel", err)
+	for _, public := range []string{"", "https://liveops.example.gov"} {
+		t.Run("public URL "+public, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var stdout, stderr syncBuffer
+			env := map[string]string{"LIVEOPS_DB": filepath.Join(t.TempDir(), "first.db"), "LIVEOPS_LISTEN": "127.0.0.1:0", "LIVEOPS_PUBLIC_URL": public}
+			done := make(chan error, 1)
+			go func() {
+				done <- run(ctx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+			}()
+			link := regexp.MustCompile(`set-up link.*url=(https?://[^/\s]+)(/setup/\S+)`)
+			ready := regexp.MustCompile(`liveops ready.*listen=(\S+)`)
+			var m, r []string
+			for deadline := time.Now().Add(10 * time.Second); r == nil && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				m, r = link.FindStringSubmatch(stderr.String()), ready.FindStringSubmatch(stderr.String())
+			}
+			if m == nil || r == nil {
+				t.Fatalf("no set-up link or ready line logged:\n%s", stderr.String())
+			}
+			if want := cmp.Or(public, "http://"+r[1]); m[1] != want {
+				t.Fatalf("set-up link on %s, want %s", m[1], want)
+			}
+			resp, err := http.Get("http://" + r[1] + m[2])
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(body), "Set up liveops") {
+				t.Fatalf("set-up link: %d\n%s", resp.StatusCode, body)
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatalf("serve returned %v after cancel", err)
+			}
+		})
 	}
 }

@@ -22,8 +22,8 @@ import (
 )
 
 // testServer serves the account pages over real HTTP with the real
-// session, CSRF and bearer middleware.
-func testServer(t *testing.T, db *store.DB) (*httptest.Server, *Accounts) {
+// session, CSRF and bearer middleware, and any more middleware given.
+func testServer(t *testing.T, db *store.DB, more ...web.Middleware) (*httptest.Server, *Accounts) {
 	t.Helper()
 	site, err := web.NewSite()
 	if err != nil {
@@ -44,7 +44,7 @@ func testServer(t *testing.T, db *store.DB) (*httptest.Server, *Accounts) {
 		io.WriteString(w, "home of "+auth.From(r.Context()).Email)
 		return nil
 	})
-	srv := httptest.NewServer(web.Chain(mux, web.ClientIPs(nil)))
+	srv := httptest.NewServer(web.Chain(mux, append(more, web.ClientIPs(nil))...))
 	t.Cleanup(srv.Close)
 	return srv, acc
 }
@@ -58,6 +58,7 @@ type browser struct {
 	status int
 	body   string
 	header http.Header
+	host   string // a Host header to send instead of the server's
 }
 
 func newBrowser(t *testing.T, base string) *browser {
@@ -71,6 +72,13 @@ var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
 func (b *browser) do(req *http.Request) *browser {
 	b.t.Helper()
+	if b.host != "" {
+		// The client looks cookies up by Host: send the server's by hand.
+		req.Host = b.host
+		for _, c := range b.c.Jar.Cookies(req.URL) {
+			req.AddCookie(c)
+		}
+	}
 	resp, err := b.c.Do(req)
 	if err != nil {
 		b.t.Fatal(err)
@@ -261,6 +269,26 @@ func TestFirstAdminSetupPage(t *testing.T) {
 	}
 	b.get("/").want(200, "home of boss@example.gov")
 	newBrowser(t, srv.URL).get(link).want(404, "expired or has already been used")
+}
+
+// TestLinksUsePublicURL: the set-up link an admin hands to a new user, and
+// the address on a new token's page, are on the public URL whatever Host
+// the request names (a forged Host put http://evil.example/setup/… there).
+func TestLinksUsePublicURL(t *testing.T) {
+	srv, acc := testServer(t, storetest.SQLite(t), web.PublicOrigin("https://liveops.example.gov"))
+	mustUser(t, acc, "admin@example.gov", auth.Admin)
+	admin := signIn(t, srv.URL, "admin@example.gov")
+	admin.host = "evil.example"
+	admin.get("/users/new").want(200, "Add a user")
+	admin.post("/users/new", url.Values{"email": {"new@example.gov"}, "role": {"viewer"}, "all_services": {"yes"}}).
+		want(201, "https://liveops.example.gov/setup/")
+	admin.post("/tokens", url.Values{"name": {"stats"}, "scope": {"read"}, "all_services": {"yes"}})
+	if admin.status != http.StatusCreated || !strings.Contains(admin.body, "https://liveops.example.gov") {
+		t.Fatalf("token created: %d\n%s", admin.status, admin.body)
+	}
+	if strings.Contains(admin.body, "evil.example") {
+		t.Fatalf("the forged Host is on the token's page:\n%s", admin.body)
+	}
 }
 
 func TestAdminPagesAndTokens(t *testing.T) {

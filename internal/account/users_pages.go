@@ -143,14 +143,9 @@ func (h *Handler) showSetupLink(w http.ResponseWriter, r *http.Request, u *User)
 	return h.pages.Render(w, r, http.StatusCreated, "account/user-created", userCreated{User: u, Link: absoluteURL(r, link)}, nil)
 }
 
-// absoluteURL turns a path into a link to hand to someone.
-func absoluteURL(r *http.Request, path string) string {
-	scheme := "http"
-	if web.Secure(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + path
-}
+// absoluteURL turns a path into a link to hand to someone: on the public
+// URL, never on the Host a request names (web.Origin).
+func absoluteURL(r *http.Request, path string) string { return web.Origin(r) + path }
 
 func (h *Handler) loadUser(r *http.Request) (*User, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)

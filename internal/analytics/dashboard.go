@@ -32,6 +32,9 @@ type Dashboard struct {
 	// GeoAttribution is the credit the city database's licence asks for
 	// (enrich.GeoDB.Attribution), shown under the panels; "" without one.
 	GeoAttribution string
+	// CityDB says the server places visits in regions and cities
+	// (--geoip-db); without one those panels say so rather than stay empty.
+	CityDB bool
 }
 
 // NewDashboard parses the dashboard pages. It keeps the services' analytics
@@ -170,6 +173,7 @@ type dashboardData struct {
 	Attribution string // the country data's licence asks for credit
 	// GeoAttribution is the city database's credit, when there is one.
 	GeoAttribution string
+	CityDB         bool
 	Funnels        []funnelSummary
 	NoteTime       string // the annotation form's values, kept after an error
 	NoteLabel      string

@@ -69,7 +69,7 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 	}
 	data.CompareLink = v.link(data.Base, func(c *view) { c.Compare = !c.Compare })
 	data.Query = v.link("", nil)
-	data.Attribution, data.GeoAttribution = enrich.IPLocAttribution, d.GeoAttribution
+	data.Attribution, data.GeoAttribution, data.CityDB = enrich.IPLocAttribution, d.GeoAttribution, d.CityDB
 	for i, f := range v.Filters {
 		i := i
 		data.Filters = append(data.Filters, filterChip{Label: filterLabel(f.Dimension), Value: f.Value,

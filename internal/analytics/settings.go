@@ -28,11 +28,7 @@ func (d *Dashboard) settingsRoutes(rt *web.Router) {
 }
 
 func (d *Dashboard) settingsData(r *http.Request, s *catalog.Service) settingsData {
-	scheme := "http"
-	if web.Secure(r) {
-		scheme = "https"
-	}
-	return settingsData{Service: s, Origin: scheme + "://" + r.Host, Domain: site(s), QueueSnippet: tracker.QueueSnippet,
+	return settingsData{Service: s, Origin: web.Origin(r), Domain: site(s), QueueSnippet: tracker.QueueSnippet,
 		ScriptPath: tracker.VersionedPath()}
 }
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/liveops/liveops/internal/catalog"
@@ -108,8 +109,18 @@ func dayStart(day int32, zone *time.Location) time.Time {
 func (st *Stats) Run(ctx context.Context, serviceID int64, q *statsquery.Query) (*Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, QueryTimeout)
 	defer cancel()
-	res, err := st.run(ctx, serviceID, q, false)
+	var unprepared atomic.Bool
+	res, err := st.run(ctx, serviceID, q, false, func(id int64) {
+		unprepared.Store(true)
+		if st.Unprepared != nil {
+			st.Unprepared(id)
+		}
+	})
 	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
+		if unprepared.Load() {
+			return nil, fault.Unavailablef("the query took too long: the days of this period are being prepared for filtered views " +
+				"(about 15 seconds a million events); try again in a minute, or ask for a shorter period")
+		}
 		return nil, fault.Unavailablef("the query took too long: ask for a shorter period, fewer filters or a coarser time dimension")
 	}
 	return res, err
@@ -118,8 +129,8 @@ func (st *Stats) Run(ctx context.Context, serviceID int64, q *statsquery.Query) 
 // QueryTimeout bounds one stats query.
 const QueryTimeout = 20 * time.Second
 
-func (st *Stats) run(ctx context.Context, serviceID int64, q *statsquery.Query, rawOnly bool) (*Result, error) {
-	r := StatsRequest{Service: serviceID, Query: q, rawOnly: rawOnly, columns: !rawOnly, unprepared: st.Unprepared}
+func (st *Stats) run(ctx context.Context, serviceID int64, q *statsquery.Query, rawOnly bool, unprepared func(int64)) (*Result, error) {
+	r := StatsRequest{Service: serviceID, Query: q, rawOnly: rawOnly, columns: !rawOnly, unprepared: unprepared}
 	if usesGoals(q) {
 		if st.goals == nil {
 			return nil, fmt.Errorf("stats: no goals store")

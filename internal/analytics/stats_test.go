@@ -126,7 +126,7 @@ func TestStatsQueries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			raw, err := stats.run(ctx, svc.ID, q, true)
+			raw, err := stats.run(ctx, svc.ID, q, true, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,7 +166,7 @@ func TestStatsQueries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw, err := stats.run(ctx, svc.ID, q, true)
+		raw, err := stats.run(ctx, svc.ID, q, true, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,7 +275,7 @@ func TestExitPageVisitors(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, rawOnly := range []bool{false, true} {
-			res, err := stats.run(ctx, svc.ID, q, rawOnly)
+			res, err := stats.run(ctx, svc.ID, q, rawOnly, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -47,6 +47,10 @@ type Config struct {
 	TLSKey         string
 	TrustedProxies web.TrustedProxies
 	Version        string
+	// PublicURL is the origin people and sites reach liveops at
+	// (web.ParsePublicURL), for set-up links and snippets; serve always
+	// gives one. Empty: the request's own Host (tests).
+	PublicURL string
 
 	// Roles are what this node does (jobs.ParseRoles reads --role). With
 	// RoleIngest it takes analytics events, durably: each is in the node's
@@ -93,6 +97,7 @@ type App struct {
 	// areas are the declared areas, in order.
 	areas  []area.Area
 	ingest *analytics.Ingest
+	stats  *analytics.Stats
 	geo    *enrich.GeoDB // nil without Config.GeoIPDB
 }
 
@@ -219,6 +224,7 @@ func build(ctx context.Context, db *store.DB, cfg Config, geo *enrich.GeoDB) (*A
 	// the mux the very *http.Request it holds, as the mux records the matched
 	// pattern there, which names the metrics' route.
 	a.handler = web.Chain(site.Mux(mux),
+		web.PublicOrigin(cfg.PublicURL),
 		web.ClientIPs(cfg.TrustedProxies),
 		web.SecurityHeaders(),
 		site.Observe(metrics),

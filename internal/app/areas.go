@@ -61,13 +61,14 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 	a.Goals.PrunedBefore = retention.PrunedBefore
 	stats := analytics.NewStats(a.EventStore, a.Goals)
 	stats.Unprepared = func(int64) { a.Jobs.Wake(segmentsJob) }
+	a.stats = stats
 	annotations := analytics.NewAnnotations(env.DB, env.Catalog)
 	dashboard, err := analytics.NewDashboard(env.DB, stats, env.Catalog, annotations, env.Site)
 	if err != nil {
 		return area.Area{}, err
 	}
 	if a.geo != nil {
-		dashboard.GeoAttribution = a.geo.Attribution()
+		dashboard.GeoAttribution, dashboard.CityDB = a.geo.Attribution(), true
 	}
 	statsAPI := analytics.NewStatsAPI(stats, env.Catalog)
 	return area.Area{

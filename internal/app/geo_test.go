@@ -103,6 +103,10 @@ func TestGeoIPDB(t *testing.T) {
 				t.Errorf("no filter link for Tallinn")
 			}
 			c.page(base+"?period=day&f=visit%3Acity_name%7CTallinn", http.StatusOK, ">City</", ">Tallinn</a>")
+			// With nothing to show, the panels say just that.
+			if page := c.page(base+"?period=day&f=visit%3Acountry%7CFR", http.StatusOK, "Nothing in this period."); strings.Contains(page, "--geoip-db") {
+				t.Errorf("with a city database, the empty panels ask for one")
+			}
 
 			// The search finds what is stored.
 			if findText(t, a, dataDir, dsn, "Harjumaa") == "" {
@@ -114,6 +118,38 @@ func TestGeoIPDB(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNoCityDB: without a city database, the Regions and Cities panels say
+// why they are empty and how to fill them.
+func TestNoCityDB(t *testing.T) {
+	ctx := context.Background()
+	a := newTestApp(t, storetest.DSNs(t)["sqlite"])
+	svc, err := a.Catalog.Create(ctx, catalog.Input{Name: "Apply", Domains: []string{"apply.example.gov"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: rigEmail, Role: auth.Admin, AllServices: true, Password: rigPassword}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	req, _ := http.NewRequest("POST", srv.URL+"/api/event", strings.NewReader(`{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov"}`))
+	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := a.Events.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, srv.URL)
+	loginAdmin(t, nil, c)
+	page := c.page("/services/"+svc.Slug+"/analytics?period=day", http.StatusOK, `id="panel-regions"`, `id="panel-cities"`)
+	if n := strings.Count(page, "regions and cities need a city database, given to liveops with <code>--geoip-db</code>"); n != 2 {
+		t.Errorf("the Regions and Cities panels explain themselves %d times, want 2", n)
 	}
 }
 

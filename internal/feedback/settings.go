@@ -27,7 +27,7 @@ func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, s *cata
 	if err != nil {
 		return err
 	}
-	base := baseURL(r)
+	base := web.Origin(r)
 	d := settingsData{Service: s, CanWrite: auth.From(r.Context()).CanWrite(s.ID), Rules: rules, Name: name, Pattern: pattern,
 		Snippets: h.opt.Snippets(base, s), Survey: base + "/survey/" + s.Slug}
 	return h.pages.Render(w, r, status, "feedback/settings", d, errs)

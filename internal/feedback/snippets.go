@@ -2,12 +2,9 @@ package feedback
 
 import (
 	"html/template"
-	"net/http"
-	"strings"
 
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/feedback/widget"
-	"github.com/liveops/liveops/internal/web"
 )
 
 // Snippet is something a service pastes into its pages to collect
@@ -74,13 +71,4 @@ func DefaultSnippets(base string, s *catalog.Service) []Snippet {
 		{ID: "survey", Title: "Satisfaction survey link", Code: survey,
 			Help: "Put this on the service’s confirmation page. The survey is hosted by liveops and needs no code on the service; answers make the user satisfaction figure."},
 	}
-}
-
-// baseURL is liveops's own address as the browser reached it.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if web.Secure(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + strings.TrimSuffix(r.Host, ".")
 }
