@@ -223,8 +223,7 @@ func (d *Dashboard) exportCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, s.Slug, p.ID))
+	web.CSVDownload(w, s.Slug+"-"+p.ID+".csv")
 	cw := csv.NewWriter(w)
 	cw.Write(append([]string{p.Heading}, p.Labels...))
 	for _, row := range p.Rows {
@@ -379,8 +378,7 @@ func (d *Dashboard) exportOverview(w http.ResponseWriter, r *http.Request, s *ca
 		}
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, s.Slug, name))
+	web.CSVDownload(w, s.Slug+"-"+name+".csv")
 	cw := csv.NewWriter(w)
 	if name == "chart" {
 		cw.Write([]string{data.ChartUnit, "Visitors", "Page views", "Notes"})

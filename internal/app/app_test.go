@@ -148,6 +148,13 @@ func TestEveryPage(t *testing.T) {
 			if code, body, _ := c.do("GET", dash+"/export/cities.csv", nil); code != 200 || !strings.HasPrefix(body, "City,Visitors,Share") || !strings.Contains(body, "\nLondon,") {
 				t.Fatalf("cities CSV: %d\n%s", code, body)
 			}
+			// Exports of a service's data are never kept by a cache.
+			for _, path := range []string{dash + "/export/cities.csv", dash + "/export/chart.csv", "/feedback/inbox/export.csv",
+				"/services/parking-permits/feedback/export.csv", "/services/parking-permits/kpis/export.csv"} {
+				if code, _, h := c.do("GET", path, nil); code != 200 || h.Get("Cache-Control") != "no-store" || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") {
+					t.Errorf("GET %s = %d, Cache-Control %q, Content-Type %q", path, code, h.Get("Cache-Control"), h.Get("Content-Type"))
+				}
+			}
 			c.page(dash+"?period=day", 200, "/apply", "Bing", "by hour")
 			c.page(dash+"?period=day&compare=1&f=visit:source|Bing", 200, "Source is <strong>Bing</strong>", "Stop comparing", "/apply",
 				"Visitors in the period before")
@@ -282,9 +289,9 @@ func TestEveryPage(t *testing.T) {
 			c.page(dash, 200, "Visit /apply/confirmation", "Conversion", "Funnels", "Apply for a permit")
 			c.page("/services/parking-permits/funnels/1", 200, "Apply for a permit", "/apply/confirmation", "Download this funnel as CSV")
 			c.page("/services/parking-permits/funnels/1/edit", 200, "Change the funnel “Apply for a permit”", "Save the funnel")
-			if code, body, _ := c.do("GET", "/services/parking-permits/funnels/1/export.csv?period=30d", nil); code != 200 ||
-				!strings.HasPrefix(body, "Step,Goal,Visitors") || !strings.Contains(body, "6,Visit /apply/confirmation,") {
-				t.Fatalf("funnel CSV: %d\n%s", code, body)
+			if code, body, h := c.do("GET", "/services/parking-permits/funnels/1/export.csv?period=30d", nil); code != 200 ||
+				!strings.HasPrefix(body, "Step,Goal,Visitors") || !strings.Contains(body, "6,Visit /apply/confirmation,") || h.Get("Cache-Control") != "no-store" {
+				t.Fatalf("funnel CSV: %d, Cache-Control %q\n%s", code, h.Get("Cache-Control"), body)
 			}
 			if code, body, _ := c.do("POST", dash+"/settings", url.Values{"retention": {"-3"}}); code != 400 || !strings.Contains(body, "from 0 to 3650") {
 				t.Fatalf("bad retention: %d", code)

@@ -93,6 +93,26 @@ func TestServeTLS(t *testing.T) {
 			t.Fatalf("cookie %s: Secure=%v HttpOnly=%v", c.Name, c.Secure, c.HttpOnly)
 		}
 	}
+	// TLS 1.2 offers only AEAD suites with forward secrecy: a client
+	// that offers nothing else but CBC, or RSA key exchange, is refused.
+	addr := strings.TrimPrefix(base, "https://")
+	for _, suite := range []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
+		tls.TLS_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_RSA_WITH_AES_128_CBC_SHA} {
+		conn, err := tls.Dial("tcp", addr, &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{suite}})
+		if err == nil {
+			conn.Close()
+			t.Errorf("TLS 1.2 handshake with only %s succeeded", tls.CipherSuiteName(suite))
+		}
+	}
+	conn, err := tls.Dial("tcp", addr, &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Fatalf("TLS 1.2 handshake with Go's default suites: %v", err)
+	}
+	if s := conn.ConnectionState().CipherSuite; s != tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 && s != tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 &&
+		s != tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 && s != tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 {
+		t.Errorf("TLS 1.2 suite %s", tls.CipherSuiteName(s))
+	}
+	conn.Close()
 	// Plain HTTP on the TLS port is refused, not served.
 	if resp, err := http.Get("http://" + strings.TrimPrefix(base, "https://") + "/login"); err == nil {
 		resp.Body.Close()

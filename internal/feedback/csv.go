@@ -2,7 +2,6 @@ package feedback
 
 import (
 	"encoding/csv"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/web"
 )
 
 // csvHeader names the export's columns.
@@ -51,8 +51,7 @@ func (h *Handler) writeCSV(w http.ResponseWriter, r *http.Request, name string, 
 		flt.Services = append(flt.Services, s.ID)
 		slugs[s.ID] = s.Slug
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-feedback.csv"`, name))
+	web.CSVDownload(w, name+"-feedback.csv")
 	cw := csv.NewWriter(w)
 	cw.Write(csvHeader)
 	err := h.fb.Each(r.Context(), flt, func(it *Item) error {

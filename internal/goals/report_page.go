@@ -163,8 +163,7 @@ func (h *Handler) funnelCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-funnel-%d-%s-%s.csv"`, s.Slug, rep.Funnel.ID, first, last))
+	web.CSVDownload(w, fmt.Sprintf("%s-funnel-%d-%s-%s.csv", s.Slug, rep.Funnel.ID, first, last))
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"Step", "Goal", "Visitors", "Conversion from the first step (%)", "Conversion from the step before (%)", "Drop-off", "Drop-off (%)"})
 	for i, st := range rep.Steps {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
@@ -99,6 +100,11 @@ func (h *Handler) apiDelete(costs bool) web.HandlerFunc {
 		s, err := h.ingestible(r)
 		if err != nil {
 			return err
+		}
+		// Sending figures is not taking them away: an ingest token, often
+		// kept on another system, may add figures but not delete them.
+		if !auth.From(r.Context()).CanWrite(s.ID) {
+			return fault.Forbiddenf("This token may send figures but not delete them: deleting needs a token with the write scope.")
 		}
 		channel, from, to, err := deletion(r.URL.Query().Get)
 		if err != nil {

@@ -2,12 +2,14 @@ package kpi_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/kpi"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
@@ -62,6 +64,14 @@ func TestDeleteFigures(t *testing.T) {
 		}
 		if status, _ := hs.Call("readtoken", "DELETE", path+"?channel=all&from=2026-01-01&to=2026-12-31", ""); status != http.StatusForbidden {
 			t.Errorf("a read token deleted: %d", status)
+		}
+		hs.Add("ingesttoken", &auth.Principal{UserID: 2, Role: auth.Editor, AllServices: true, TokenID: 11, Scope: auth.ScopeIngest, TokenService: s.ID})
+		if status, body := hs.Call("ingesttoken", "DELETE", path+"?channel=all&from=2026-01-01&to=2026-12-31", ""); status != http.StatusForbidden ||
+			!strings.Contains(fmt.Sprint(body["error"]), "needs a token with the write scope") {
+			t.Errorf("an ingest token deleted: %d %v", status, body)
+		}
+		if got := hs.count(`SELECT count(*) FROM kpi_costs WHERE service_id = $1`, s.ID); got != 1 {
+			t.Errorf("%d costs left after the refused deletes, want 1", got)
 		}
 
 		// The upload page's form.

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+
+	"github.com/liveops/liveops/internal/web"
 )
 
 // exportCSV answers GET /services/{slug}/kpis/export.csv with the
@@ -23,8 +25,7 @@ func (h *Handler) exportCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-kpis-%s-%s-by-%s.csv"`, s.Slug, rep.From(), rep.To(), rep.Interval))
+	web.CSVDownload(w, fmt.Sprintf("%s-kpis-%s-%s-by-%s.csv", s.Slug, rep.From(), rep.To(), rep.Interval))
 	return rep.writeCSV(w)
 }
 

@@ -1,0 +1,15 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// CSVDownload sets the headers of a CSV file of a service's data to save:
+// never kept by a browser or a shared cache, as the pages it comes from
+// are not.
+func CSVDownload(w http.ResponseWriter, filename string) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
+	w.Header().Set("Cache-Control", "no-store")
+}
