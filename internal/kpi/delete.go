@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/auth"
+	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
