@@ -13,6 +13,7 @@ import (
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/fault"
+	"github.com/liveops/liveops/internal/scrub"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
@@ -39,6 +40,9 @@ func NewAnnotations(db *store.DB, cat *catalog.Catalog) *Annotations {
 }
 
 // Add stores a note; the label is required and at most 200 characters.
+// Personal data in it is scrubbed like any text from outside: a note
+// written "call from jane@example.com about the outage" is shown to every
+// reader of the dashboard and the API.
 func (a *Annotations) Add(ctx context.Context, serviceID int64, at time.Time, label string) (*Annotation, error) {
 	label = strings.TrimSpace(label)
 	switch {
@@ -49,7 +53,7 @@ func (a *Annotations) Add(ctx context.Context, serviceID int64, at time.Time, la
 	case at.IsZero():
 		return nil, fault.Invalidf("time", "time is required, as an ISO 8601 date-time such as 2026-11-23T14:00:00Z")
 	}
-	n := &Annotation{At: at.UTC().Truncate(time.Second), Label: label}
+	n := &Annotation{At: at.UTC().Truncate(time.Second), Label: scrub.Default().String(label)}
 	err := a.db.Tx(ctx, func(tx store.Querier) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO analytics_annotations (service_id, at, label, created_at)
 			VALUES ($1, $2, $3, $4) RETURNING id`, serviceID, n.At, n.Label, time.Now().UTC()).Scan(&n.ID)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -220,24 +221,8 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		visit.Channel = "Direct"
 	}
 	plausibleTags(&visit, ev.URL.Query())
-	// Paths, campaign tags and properties are free text a site fills in:
-	// a path may hold an email address, a tag a phone number.
-	sc := in.scrub.String
-	visit.Referrer, visit.UTMSource, visit.UTMMedium = sc(visit.Referrer), sc(visit.UTMSource), sc(visit.UTMMedium)
-	visit.UTMCampaign, visit.UTMTerm, visit.UTMContent = sc(visit.UTMCampaign), sc(visit.UTMTerm), sc(visit.UTMContent)
-	page := sc(web.CleanText(ev.Page(), maxURLLen))
-	name := sc(ev.Name)
-	host := ev.Hostname
+	page, name, host := scrubOutside(in.scrub, ev, &visit)
 	root := rootDomain(host)
-	for k, v := range ev.Props {
-		if k == "url" && (ev.Name == "Outbound Link: Click" || ev.Name == "File Download") {
-			// A link's query string and fragment may carry a token or a name.
-			if i := strings.IndexAny(v, "?#"); i >= 0 {
-				v = v[:i]
-			}
-		}
-		ev.Props[k] = sc(v)
-	}
 	props := PropsJSON(ev.Props)
 	evs := make([]*Event, len(targets))
 	for i, s := range targets {
@@ -274,6 +259,41 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusAccepted)
 	io.WriteString(w, "ok")
+}
+
+// scrubOutside passes every string of the event that came from outside
+// through the scrubber, in this one place: the page, the event's name and
+// hostname, the property names and values, and the visit's source,
+// referrer, campaign tags, and the browser and system names read from the
+// user agent (their versions are only major.minor figures). Any of them may carry an
+// email address or a phone number, typed into a form that puts it in the
+// URL, or sent on purpose. It returns the page, name and hostname to store,
+// and scrubs ev.Props and v in place.
+func scrubOutside(s *scrub.Scrubber, ev *Incoming, v *Visit) (page, name, host string) {
+	sc := s.String
+	for _, f := range []*string{
+		&v.Source, &v.Referrer, &v.UTMSource, &v.UTMMedium, &v.UTMCampaign, &v.UTMTerm, &v.UTMContent,
+		&v.Browser, &v.OS,
+	} {
+		*f = sc(*f)
+	}
+	if len(ev.Props) > 0 {
+		// Names sorted, so that when two scrub to one name ("a@x.com" and
+		// "b@y.com" are both "[email]") the same value wins every time.
+		props := make(map[string]string, len(ev.Props))
+		for _, k := range slices.Sorted(maps.Keys(ev.Props)) {
+			v := ev.Props[k]
+			if k == "url" && (ev.Name == "Outbound Link: Click" || ev.Name == "File Download") {
+				// A link's query string and fragment may carry a token or a name.
+				if i := strings.IndexAny(v, "?#"); i >= 0 {
+					v = v[:i]
+				}
+			}
+			props[sc(k)] = sc(v)
+		}
+		ev.Props = props
+	}
+	return sc(web.CleanText(ev.Page(), maxURLLen)), sc(ev.Name), sc(ev.Hostname)
 }
 
 // hostCache remembers which service a hostname belongs to for a minute,
@@ -316,7 +336,8 @@ func (c *hostCache) find(ctx context.Context, host string) (hostEntry, error) {
 		e.excluded, err = excludedIPs(ctx, c.db, s.ID)
 	}
 	if err != nil {
-		slog.Error("analytics: find service by host", "host", host, "err", err)
+		// Not the host: it is whatever the event said, and may be anything.
+		slog.Error("analytics: find service by host", "err", err)
 		return hostEntry{}, err
 	}
 	c.mu.Lock()

@@ -1,9 +1,11 @@
 package analytics
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -230,4 +232,24 @@ func TestIngestQueueFull(t *testing.T) {
 	if resp, _ := r.post(t, `{"n":"pageview","u":"https://apply.example.gov/","d":"apply.example.gov"}`, "text/plain", firefox, ""); resp.StatusCode != 503 {
 		t.Fatalf("after close: %d, want 503", resp.StatusCode)
 	}
+}
+
+// TestHostLookupErrorLogsNoHost (issue 11): when the database cannot say
+// which service a hostname is, the log says so without the hostname, which
+// is whatever the event carried.
+func TestHostLookupErrorLogsNoHost(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		var logs bytes.Buffer
+		old := slog.Default()
+		slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
+		defer slog.SetDefault(old)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := newHostCache(catalog.New(db), db).find(ctx, "jane@example.org"); err == nil {
+			t.Fatal("a lookup with a cancelled context succeeded")
+		}
+		if !strings.Contains(logs.String(), "find service by host") || strings.Contains(logs.String(), "jane") {
+			t.Errorf("log:\n%s", logs.String())
+		}
+	})
 }

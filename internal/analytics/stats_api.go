@@ -48,6 +48,9 @@ func (a *StatsAPI) query(w http.ResponseWriter, r *http.Request) error {
 	if site == "" {
 		return web.BadRequest("site_id", "site_id is required: the domain of the service, such as apply.example.gov")
 	}
+	if !web.ValidText(site) {
+		return web.BadRequest("site_id", "site_id must not contain a NUL character or invalid UTF-8: it is the domain of the service, such as apply.example.gov")
+	}
 	svc, err := a.cat.ByHost(r.Context(), site)
 	p := auth.From(r.Context())
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanRead(svc.ID)) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"io/fs"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -150,6 +152,16 @@ func TestNoCityDB(t *testing.T) {
 	page := c.page("/services/"+svc.Slug+"/analytics?period=day", http.StatusOK, `id="panel-regions"`, `id="panel-cities"`)
 	if n := strings.Count(page, "regions and cities need a city database, given to liveops with <code>--geoip-db</code>"); n != 2 {
 		t.Errorf("the Regions and Cities panels explain themselves %d times, want 2", n)
+	}
+	// The visit from a loopback address has no country: its row's link
+	// filters by that (issue 11: it answered 400 before).
+	link := regexp.MustCompile(`<a href="([^"]+visit%3Acountry%7C[^"]+)">\(not set\)</a></th>`).FindStringSubmatch(page)
+	if link == nil || !strings.Contains(link[1], "visit%3Acountry") {
+		t.Fatalf("no (not set) country link: %v", link)
+	}
+	filtered := c.page(html.UnescapeString(link[1]), http.StatusOK, `id="panel-countries"`, "Country is (not set)")
+	if !strings.Contains(filtered, `(not set)</a></th><td class="num">1</td>`) {
+		t.Errorf("the country filter (not set) does not keep the visit")
 	}
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -60,5 +61,51 @@ func TestStatsFiltersNeverFail(t *testing.T) {
 				t.Fatalf("status %d: %.500s", status, body)
 			}
 		})
+	})
+}
+
+// TestStatsRefusesNUL (issue 11): a NUL character anywhere in a query, the
+// site_id included, is a 400 that says where, on both stores: PostgreSQL
+// cannot hold one in text, and answered 500 before.
+func TestStatsRefusesNUL(t *testing.T) {
+	eachPlausibleEngine(t, func(t *testing.T, r *plausibleRig) {
+		s := r.site(t, "")
+		s.populate(t, pev{name: "pageview", at: "2021-01-01 00:00:00"})
+		post := func(t *testing.T, body string) (int, string) {
+			t.Helper()
+			req, _ := http.NewRequest("POST", r.srv.URL+"/api/v2/query", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+r.token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+		for _, tc := range []struct{ name, body, where string }{
+			{"site_id", `{"site_id":"` + s.domain + `\u0000","metrics":["visitors"],"date_range":"all"}`, "site_id"},
+			{"site_id alone", `{"site_id":"\u0000","metrics":["visitors"],"date_range":"all"}`, "site_id"},
+			{"filter value", `{"site_id":"` + s.domain + `","metrics":["visitors"],"date_range":"all","filters":[["is","visit:source",["a\u0000b"]]]}`, "#/filters/0/2/0"},
+			{"contains value", `{"site_id":"` + s.domain + `","metrics":["visitors"],"date_range":"all","filters":[["contains","event:page",["\u0000"]]]}`, "#/filters/0/2/0"},
+			{"property name", `{"site_id":"` + s.domain + `","metrics":["visitors"],"date_range":"all","dimensions":["event:props:a\u0000"]}`, "#/dimensions/0"},
+			{"goal filter", `{"site_id":"` + s.domain + `","metrics":["visitors"],"date_range":"all","filters":[["is","event:goal",["x\u0000"]]]}`, "#/filters/0/2/0"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				status, body := post(t, tc.body)
+				if status != http.StatusBadRequest || !strings.Contains(body, tc.where) || !strings.Contains(body, "NUL") {
+					t.Fatalf("status %d: %.300s\nwant 400 naming %s and the NUL", status, body, tc.where)
+				}
+			})
+		}
+		// The dashboard's filters in its address.
+		c := newClient(t, r.srv.URL)
+		loginAdmin(t, r, c)
+		for _, f := range []string{"visit:source|a%00b", "event:props:a%00|x", "visit:country|%00"} {
+			status, body, _ := c.do("GET", "/services/"+s.svc.Slug+"/analytics?period=all&f="+f, nil)
+			if status != http.StatusBadRequest {
+				t.Errorf("dashboard filter %s: %d %.300s", f, status, body)
+			}
+		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/liveops/liveops/internal/store"
 )
@@ -32,7 +33,8 @@ func (c *Catalog) ByID(ctx context.Context, id int64) (*Service, error) {
 // that means. A host nobody registered is store.ErrNotFound.
 func (c *Catalog) ByHost(ctx context.Context, host string) (*Service, error) {
 	host = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
-	if host == "" {
+	if host == "" || strings.IndexByte(host, 0) >= 0 || !utf8.ValidString(host) {
+		// No host has one, and PostgreSQL refuses it in text.
 		return nil, store.ErrNotFound
 	}
 	alt := "www." + host
@@ -47,7 +49,9 @@ func (c *Catalog) ByHost(ctx context.Context, host string) (*Service, error) {
 		return nil, store.ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("find service by host %q: %w", host, err)
+		// Not the host: it comes from outside (an event's domain) and the
+		// error is logged.
+		return nil, fmt.Errorf("find service by host: %w", err)
 	}
 	return c.ByID(ctx, id)
 }

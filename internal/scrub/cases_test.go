@@ -31,7 +31,7 @@ func runCases(t *testing.T, cases []scrubCase) {
 func allCases() [][]scrubCase {
 	return [][]scrubCase{
 		emailCases, phoneCases, cardCases, niCases, irdCases, ssnCases,
-		postcodeCases, ipCases, urlCases, mixedCases, untouchedCases,
+		postcodeCases, ipCases, urlCases, ibanCases, mixedCases, untouchedCases,
 	}
 }
 
@@ -96,9 +96,16 @@ var untouchedCases = []scrubCase{
 	same("page path with id", "/permits/1234/edit"),
 	same("plain words", "The form would not let me continue past the second page."),
 	same("mention", "thanks @mention and @alice"),
-	same("at without domain dot", "user@localhost"),
+	same("at without domain dot", "user@intranet"),
 	same("email tag", "[email]"),
-	same("all tags", "[email] [phone] [card] [ni-number] [ird-number] [ssn] [postcode] [ip] [query]"),
+	same("all tags", "[email] [phone] [card] [ni-number] [ird-number] [ssn] [postcode] [ip] [query] [iban] [login]"),
+	same("bracketed word", "see [at] the top (at) once"),
+	same("at in prose", "meet at example dot com"),
+	same("percent figures", "50%40 of them, 100%2540"),
+	same("version query", "see page 3.4?"),
+	same("question at end", "Did you try example.gov/apply?"),
+	same("path query", "/search?q=permits"),
+	same("quoted word before at", `he said "hi" @alice`),
 	same("ordinary URL", "https://example.gov/apply/step-2"),
 	same("decimal", "0.123456789"),
 	same("counts", "250 500 1000 applications"),

@@ -1,7 +1,5 @@
 package scrub
 
-import "strings"
-
 // ssnAt returns the end of a US Social Security number at num, or 0:
 // 123-45-6789 or 123 45 6789. Nine digits written together are too often
 // something else, so that form is left alone.
@@ -104,10 +102,12 @@ func irdCheck(base, weights [8]int) int {
 
 // niAt returns the end of a UK National Insurance number at s[i], or 0: two
 // prefix letters, six digits and a suffix A to D, in any case, written
-// together or spaced as AB 12 34 56 C. Without its suffix the shape is too
-// like a reference number to take.
+// together or spaced as AB 12 34 56 C. Any two letters will do, not only
+// the prefixes HMRC issues: a mistyped number, or the QQ 12 34 56 C of a
+// form's hint, is still a person's number to the one who typed it. Without
+// its suffix the shape is too like a reference number to take.
 func niAt(s string, i int) int {
-	if i+9 > len(s) || !isDigit(s[i+2]) && s[i+2] != ' ' || !niPrefix(s[i:i+2]) {
+	if i+9 > len(s) || !isDigit(s[i+2]) && s[i+2] != ' ' || !isLetter(s[i]) || !isLetter(s[i+1]) {
 		return 0
 	}
 	j := i + 2
@@ -135,18 +135,4 @@ func niAt(s string, i int) int {
 		return 0
 	}
 	return j + 1
-}
-
-// niPrefix reports whether p is a prefix HMRC issues.
-func niPrefix(p string) bool {
-	a, b := upper(p[0]), upper(p[1])
-	if !isLetter(a) || !isLetter(b) || strings.IndexByte("DFIQUV", a) >= 0 || strings.IndexByte("DFIQUVO", b) >= 0 {
-		return false
-	}
-	for _, never := range [...]string{"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"} {
-		if strings.EqualFold(p, never) {
-			return false
-		}
-	}
-	return true
 }

@@ -13,9 +13,14 @@ var niCases = []scrubCase{
 	{"lower case", "ab 123456 c", "[ni-number]"},
 	{"space before suffix", "AB123456 C", "[ni-number]"},
 	{"in a sentence", "My NI number is JG103759A.", "My NI number is [ni-number]."},
-	{"invalid first letter", "QQ123456C", "QQ123456C"},
-	{"invalid second letter O", "AO123456C", "AO123456C"},
-	{"never-issued prefix", "GB123456A", "GB123456A"},
+	// Issue 11: a number HMRC never issues, or a form's example, is still
+	// a person's number to the one who typed it.
+	{"example prefix QQ", "QQ123456C", "[ni-number]"},
+	{"example spaced", "QQ 12 34 56 C", "[ni-number]"},
+	{"unissued second letter O", "AO123456C", "[ni-number]"},
+	{"never-issued prefix", "GB123456A", "[ni-number]"},
+	{"administrative prefix", "ZZ 12 34 56 D", "[ni-number]"},
+	{"digit in prefix", "A1123456C", "A1123456C"},
 	{"suffix past D", "AB123456E", "AB123456E"},
 	{"no suffix", "AB123456", "AB123456"},
 	{"inside a word", "XAB123456C", "XAB123456C"},

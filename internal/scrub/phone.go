@@ -5,7 +5,7 @@ import "strings"
 // phoneAt returns the end of a telephone number at num, or 0. Three shapes
 // are read: international (+44 20 7946 0958, 0044 20 7946 0958), national
 // with a trunk 0 as in the UK, New Zealand, Australia and most of Europe
-// (020 7946 0958, (09) 123 4567), and North American (555-123-4567,
+// (020 7946 0958, (09) 123 4567, 09-123 4567), and North American (555-123-4567,
 // (555) 123-4567).
 func phoneAt(s string, num *number) int {
 	first := num.g[0]
@@ -84,6 +84,9 @@ func national(s string, num *number) int {
 			if g.sep != ' ' && g.sep != 0 {
 				return end
 			}
+		case k == 1 && (g.sep == '-' || g.sep == ' '):
+			// The area code may stand apart by its own kind of
+			// separator, as New Zealand writes 09-123 4567.
 		case sep == 0:
 			sep = g.sep
 		case g.sep != sep:

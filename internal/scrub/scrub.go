@@ -23,11 +23,13 @@ const (
 	tagPostcode = "[postcode]"
 	tagIP       = "[ip]"
 	tagQuery    = "[query]"
+	tagIBAN     = "[iban]"
+	tagLogin    = "[login]"
 )
 
 // builtinNames are the names inside the built-in tags, which a Rule may not reuse.
 var builtinNames = [...]string{
-	"email", "phone", "card", "ni-number", "ird-number", "ssn", "postcode", "ip", "query",
+	"email", "phone", "card", "ni-number", "ird-number", "ssn", "postcode", "ip", "query", "iban", "login",
 }
 
 // maxPasses bounds String's passes. A pass that changes the text only ever
@@ -100,7 +102,7 @@ func (s *Scrubber) String(text string) string {
 func (s *Scrubber) pass(text string) (string, bool) {
 	changed := false
 	// URLs go first: a query string is replaced whole, whatever is in it.
-	for _, scrub := range [...]func(string) (string, bool){scrubURLs, scrubBareURLs, scrubEmails, scrubTokens} {
+	for _, scrub := range [...]func(string) (string, bool){scrubURLs, scrubBareURLs, scrubEmails, scrubSpelledEmails, scrubTokens} {
 		if out, ok := scrub(text); ok {
 			text, changed = out, true
 		}
@@ -115,8 +117,12 @@ func (s *Scrubber) pass(text string) (string, bool) {
 
 // plainSeparators turns the Unicode spaces and dashes that pasted text and
 // typography put between digits (a no-break space in "020 7946 0958", an
-// en dash in a card number) into the ASCII ones the detectors know. Text
-// that is all ASCII, nearly all of it, is returned as it is.
+// en dash in a card number) into the ASCII ones the detectors know, and
+// the full-width letters, digits and address signs of East Asian input
+// ("ｂｏｂ＠ｅｘａｍｐｌｅ．ｃｏｍ", "０２０") into ASCII, as NFKC would.
+// Full-width punctuation that only ends a sentence ("，", "！") is left, so
+// Chinese and Japanese feedback reads as it was written. Text that is all
+// ASCII, nearly all of it, is returned as it is.
 func plainSeparators(text string) string {
 	ascii := true
 	for i := 0; i < len(text); i++ {
@@ -125,7 +131,7 @@ func plainSeparators(text string) string {
 			break
 		}
 	}
-	if ascii || strings.IndexFunc(text, isUnicodeSeparator) < 0 {
+	if ascii || strings.IndexFunc(text, isPlainable) < 0 {
 		return text
 	}
 	return strings.Map(func(r rune) rune {
@@ -134,12 +140,28 @@ func plainSeparators(text string) string {
 			return '-'
 		case isUnicodeSpace(r):
 			return ' '
+		case isFullWidth(r):
+			return r - 0xfee0
+		case r == 0xfe6b: // small commercial at
+			return '@'
 		}
 		return r
 	}, text)
 }
 
-func isUnicodeSeparator(r rune) bool { return isUnicodeSpace(r) || isUnicodeDash(r) }
+func isPlainable(r rune) bool {
+	return isUnicodeSpace(r) || isUnicodeDash(r) || isFullWidth(r) || r == 0xfe6b
+}
+
+// isFullWidth: the full-width forms of ASCII letters and digits and of the
+// signs an address or a number is written with: @ . _ - + % ( ).
+func isFullWidth(r rune) bool {
+	switch {
+	case r >= 0xff10 && r <= 0xff19, r >= 0xff21 && r <= 0xff3a, r >= 0xff41 && r <= 0xff5a:
+		return true
+	}
+	return strings.ContainsRune("＠．＿－＋％（）", r)
+}
 
 // isUnicodeSpace: no-break, en, em, thin, hair, narrow no-break and
 // ideographic spaces, and their kin.

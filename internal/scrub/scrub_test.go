@@ -169,7 +169,8 @@ func TestBareURLs(t *testing.T) {
 		"(www.example.com/a?token=abc)":                        "(www.example.com/a?[query])",
 		"Did you try www.example.com?":                         "Did you try www.example.com?",
 		"https://www.example.gov/a?x=1":                        "https://www.example.gov/a?[query]",
-		"awww.example.gov/a?x=1 stays, not a www address":      "awww.example.gov/a?x=1 stays, not a www address",
+		"awww.example.gov/a?x=1 is a host all the same":        "awww.example.gov/a?[query] is a host all the same",
+		"x.y?z stays: its last label is one letter":            "x.y?z stays: its last label is one letter",
 	} {
 		if got := Default().String(in); got != want {
 			t.Errorf("String(%q) = %q, want %q", in, got, want)

@@ -58,6 +58,9 @@ func tokenAt(s string, i int) (int, string) {
 		if end := ipAt(s, i); end > 0 {
 			return end, tagIP
 		}
+		if end := ibanAt(s, i); end > 0 {
+			return end, tagIBAN
+		}
 		if end := niAt(s, i); end > 0 {
 			return end, tagNI
 		}

@@ -24,4 +24,16 @@ var urlCases = []scrubCase{
 	{"question after URL", "Is it https://example.gov/apply?", "Is it https://example.gov/apply?"},
 	{"already scrubbed", "https://example.gov/a?[query]", "https://example.gov/a?[query]"},
 	{"other scheme", "ftp://example.gov/a?b=c", "ftp://example.gov/a?b=c"},
+	// Issue 11: credentials in an address, and bare addresses.
+	{"user and password", "https://bob:hunter2@example.gov/x", "https://[login]@example.gov/x"},
+	{"user only", "https://bob@example.gov/", "https://[login]@example.gov/"},
+	{"password with at", "https://bob:p@ss@example.gov/x?y=1", "https://[login]@example.gov/x?[query]"},
+	{"other scheme credentials", "ftp://bob:pw@files.example.gov/a", "ftp://[login]@files.example.gov/a"},
+	{"at in path is not a login", "https://example.gov/users/@alice", "https://example.gov/users/@alice"},
+	{"bare with path", "example.gov/reset?code=123&email=x", "example.gov/reset?[query]"},
+	{"bare subdomain", "go to permits.example.gov/a?token=abc.", "go to permits.example.gov/a?[query]."},
+	{"bare host only", "(example.gov.uk?ref=ann)", "(example.gov.uk?[query])"},
+	{"bare www fragment", "www.example.gov/guide#me", "www.example.gov/guide#[query]"},
+	{"bare without www fragment", "example.gov/guide#part-2", "example.gov/guide#part-2"},
+	{"numeric tld is not a host", "v1.2/x?y=1", "v1.2/x?y=1"},
 }

@@ -227,7 +227,9 @@ func (p *parser) parseLeaf(t filterTree, arr []any, path string) (*Leaf, error) 
 	}
 	for i, e := range list {
 		s := fmt.Sprint(e)
-		if d.Kind == KindCountry && (l.Op == OpIs || l.Op == OpIsNot) && utf8.RuneCountInString(s) != 2 {
+		// "(not set)" names visits with no known country, as the
+		// dashboard's Countries panel shows and links them.
+		if d.Kind == KindCountry && (l.Op == OpIs || l.Op == OpIsNot) && utf8.RuneCountInString(s) != 2 && s != "(not set)" {
 			_ = p.keep(invalidf(path+"/2/"+itoa(i), "Invalid visit:country filter, visit:country needs to be a valid 2-letter country code."))
 		}
 		l.Values = append(l.Values, s)

@@ -12,7 +12,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -187,8 +189,41 @@ func ParseSite(body []byte, site Site, now time.Time) (*Query, error) {
 	if !ok {
 		return nil, errf("#", "Type mismatch. Expected Object but got %s.", typeName(raw))
 	}
+	if at := nulAt(raw, "#"); at != "" {
+		// No store keeps one in text (PostgreSQL refuses it), and no name
+		// or value liveops holds has one, so it can only be a mistake.
+		return nil, errf(at, "Must not contain a NUL character.")
+	}
 	p := &parser{site: site, now: now}
 	return p.parseObject(obj)
+}
+
+// nulAt returns the JSON pointer of the first string in v, a key or a
+// value, holding a NUL character, or "" when none does. Keys are visited in
+// order, so that the error named is the same every time.
+func nulAt(v any, at string) string {
+	switch v := v.(type) {
+	case string:
+		if strings.IndexByte(v, 0) >= 0 {
+			return at
+		}
+	case []any:
+		for i, e := range v {
+			if p := nulAt(e, at+"/"+strconv.Itoa(i)); p != "" {
+				return p
+			}
+		}
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			if strings.IndexByte(k, 0) >= 0 {
+				return at
+			}
+			if p := nulAt(v[k], at+"/"+k); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 // parser holds one Parse. Plausible checks a query in three rounds: its

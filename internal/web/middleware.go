@@ -110,7 +110,7 @@ func (s *Site) Observe(m *Metrics) Middleware {
 					if p == http.ErrAbortHandler {
 						panic(p)
 					}
-					slog.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+					slog.Error("panic serving request", "method", r.Method, "path", LoggedPath(r), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 					if sw.status == 0 {
 						s.Fail(sw, r, fmt.Errorf("panic: %v", p))
 					}
@@ -125,7 +125,7 @@ func (s *Site) Observe(m *Metrics) Middleware {
 				d := time.Since(start)
 				m.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
 				m.duration.WithLabelValues(route, r.Method).Observe(d.Seconds())
-				slog.Debug("request", "method", r.Method, "path", r.URL.Path, "route", route,
+				slog.Debug("request", "method", r.Method, "path", LoggedPath(r), "route", route,
 					"status", sw.status, "bytes", sw.bytes, "duration", d)
 			}()
 			next.ServeHTTP(sw, r)

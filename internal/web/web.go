@@ -106,11 +106,11 @@ func Describe(w http.ResponseWriter, r *http.Request, err error) *Error {
 			e.Message = "not found"
 		}
 	case store.IsUnavailable(err):
-		slog.Warn("request failed: the database is not answering", "method", r.Method, "path", r.URL.Path, "err", err)
+		slog.Warn("request failed: the database is not answering", "method", r.Method, "path", LoggedPath(r), "err", err)
 		w.Header().Set("Retry-After", "5")
 		e = &Error{Status: http.StatusServiceUnavailable, Message: "The database is not answering just now. Nothing was lost; try again in a few seconds."}
 	default:
-		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		slog.Error("request failed", "method", r.Method, "path", LoggedPath(r), "err", err)
 		e = &Error{Status: http.StatusInternalServerError, Message: "Something went wrong on our side. The error has been logged; try again, and tell your administrator if it keeps happening."}
 	}
 	return e
