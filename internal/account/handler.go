@@ -32,23 +32,37 @@ func (s ServiceRef) Label() string {
 // access to and tokens for an archived service are still shown as such.
 type ServiceLister func(ctx context.Context) ([]ServiceRef, error)
 
-// Sign-in limits: per email address, and per client address (which also
-// catches one client trying many addresses).
+// Sign-in limits, after OWASP's guidance that a lock-out must not be
+// usable against the person locked out:
+//   - per client address and account: 5 wrong passwords, then each attempt
+//     waits twice as long as the last, up to 15 minutes;
+//   - per client address, over all accounts (one client spraying many): 50
+//     in 15 minutes;
+//   - per account, over all addresses (a guessing attack spread over many):
+//     soft, after 20 the attempts wait up to 30 seconds each, and a browser
+//     the user has signed in with before (DeviceCookie) does not wait.
+//
+// Failures of ours (the store down) are not counted.
 const (
-	maxFailuresPerEmail = 10
-	maxFailuresPerIP    = 50
-	failureWindow       = 15 * time.Minute
+	freePerPair       = 5
+	maxPairWait       = 15 * time.Minute
+	maxFailuresPerIP  = 50
+	failureWindow     = 15 * time.Minute
+	freePerAccount    = 20
+	maxAccountWait    = 30 * time.Second
+	backoffQuietAfter = time.Hour
 )
 
 // Handler serves the sign-in, set-up, account, users and tokens pages, and
 // the middleware that authenticates requests.
 type Handler struct {
-	acc      *Accounts
-	site     *web.Site
-	pages    *web.Pages
-	services ServiceLister
-	byEmail  *failureLimiter
-	byIP     *failureLimiter
+	acc       *Accounts
+	site      *web.Site
+	pages     *web.Pages
+	services  ServiceLister
+	byPair    *backoff
+	byIP      *failureLimiter
+	byAccount *backoff
 }
 
 // NewHandler parses the account pages.
@@ -59,8 +73,9 @@ func NewHandler(acc *Accounts, site *web.Site, services ServiceLister) (*Handler
 	}
 	return &Handler{
 		acc: acc, site: site, pages: pages, services: services,
-		byEmail: newFailureLimiter(maxFailuresPerEmail, failureWindow),
-		byIP:    newFailureLimiter(maxFailuresPerIP, failureWindow),
+		byPair:    newBackoff(freePerPair, time.Second, maxPairWait, backoffQuietAfter),
+		byIP:      newFailureLimiter(maxFailuresPerIP, failureWindow),
+		byAccount: newBackoff(freePerAccount, time.Second, maxAccountWait, failureWindow),
 	}, nil
 }
 

@@ -3,10 +3,12 @@ package account
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -24,6 +26,14 @@ import (
 // testServer serves the account pages over real HTTP with the real
 // session, CSRF and bearer middleware, and any more middleware given.
 func testServer(t *testing.T, db *store.DB, more ...web.Middleware) (*httptest.Server, *Accounts) {
+	t.Helper()
+	srv, acc, _ := testServerHandler(t, db, nil, more...)
+	return srv, acc
+}
+
+// testServerHandler is testServer trusting the given proxies for the
+// client address, and returning its Handler too.
+func testServerHandler(t *testing.T, db *store.DB, trusted web.TrustedProxies, more ...web.Middleware) (*httptest.Server, *Accounts, *Handler) {
 	t.Helper()
 	site, err := web.NewSite()
 	if err != nil {
@@ -44,9 +54,9 @@ func testServer(t *testing.T, db *store.DB, more ...web.Middleware) (*httptest.S
 		io.WriteString(w, "home of "+auth.From(r.Context()).Email)
 		return nil
 	})
-	srv := httptest.NewServer(web.Chain(mux, append(more, web.ClientIPs(nil))...))
+	srv := httptest.NewServer(web.Chain(mux, append(more, web.ClientIPs(trusted))...))
 	t.Cleanup(srv.Close)
-	return srv, acc
+	return srv, acc, h
 }
 
 // browser is an HTTP client with cookies that does not follow redirects.
@@ -59,6 +69,7 @@ type browser struct {
 	body   string
 	header http.Header
 	host   string // a Host header to send instead of the server's
+	ip     string // the client address a trusted proxy says, if any
 }
 
 func newBrowser(t *testing.T, base string) *browser {
@@ -78,6 +89,9 @@ func (b *browser) do(req *http.Request) *browser {
 		for _, c := range b.c.Jar.Cookies(req.URL) {
 			req.AddCookie(c)
 		}
+	}
+	if b.ip != "" {
+		req.Header.Set("X-Forwarded-For", b.ip)
 	}
 	resp, err := b.c.Do(req)
 	if err != nil {
@@ -180,19 +194,62 @@ func TestSignInFlow(t *testing.T) {
 	})
 }
 
+// TestSignInRateLimit: from one address, wrong passwords for one account
+// are slowed after five, each wait twice the last.
 func TestSignInRateLimit(t *testing.T) {
 	db := storetest.SQLite(t)
-	srv, acc := testServer(t, db)
+	srv, acc, h := testServerHandler(t, db, nil)
+	clock := fakeClock(h)
 	mustUser(t, acc, "ann@example.gov", auth.Viewer)
 	b := newBrowser(t, srv.URL)
 	b.get("/login")
-	for i := range maxFailuresPerEmail {
+	for i := range freePerPair {
 		b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {"guess number " + string(rune('a'+i))}}).want(401)
 	}
-	b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {goodPassword}}).want(429, "Too many failed sign-in attempts")
-	if b.header.Get("Retry-After") == "" {
-		t.Fatal("429 without Retry-After")
+	for _, wait := range []string{"1", "2", "4"} {
+		b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {goodPassword}}).want(429, "Too many wrong passwords for this account from here")
+		if b.header.Get("Retry-After") != wait {
+			t.Fatalf("Retry-After %q, want %s", b.header.Get("Retry-After"), wait)
+		}
+		clock.add(time.Duration(wait[0]-'0') * time.Second)
+		b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {"one more guess"}}).want(401)
 	}
+	// The waits stop growing at 15 minutes.
+	for range 20 {
+		clock.add(maxPairWait)
+		b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {"one more guess"}}).want(401)
+	}
+	b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {goodPassword}}).want(429)
+	if b.header.Get("Retry-After") != "900" {
+		t.Fatalf("Retry-After %q after many guesses, want 900", b.header.Get("Retry-After"))
+	}
+	clock.add(maxPairWait)
+	b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {goodPassword}}).want(303)
+}
+
+// testClock is the time the sign-in limits see.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) get() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// fakeClock makes h's limits read a clock the test moves.
+func fakeClock(h *Handler) *testClock {
+	c := &testClock{now: time.Now()}
+	h.byPair.now, h.byIP.now, h.byAccount.now = c.get, c.get, c.get
+	return c
 }
 
 // Guesses sent in parallel must not all pass the check before any counts.
@@ -206,7 +263,7 @@ func TestSignInRateLimitParallel(t *testing.T) {
 	var mu sync.Mutex
 	checked := 0
 	var wg sync.WaitGroup
-	for range 3 * maxFailuresPerEmail {
+	for range 6 * freePerPair {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -226,9 +283,102 @@ func TestSignInRateLimitParallel(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if checked != maxFailuresPerEmail {
-		t.Fatalf("%d parallel guesses were checked, want exactly %d", checked, maxFailuresPerEmail)
+	// Five free, and at most one after the first second's wait.
+	if checked < freePerPair || checked > freePerPair+1 {
+		t.Fatalf("%d parallel guesses were checked, want %d", checked, freePerPair)
 	}
+}
+
+// TestLockOutCannotBeUsedAgainstAPerson (issue 11, point 5): wrong
+// passwords for Ann sent from many addresses slow the attackers, not Ann:
+// her own browser signs in at once, and a new browser of hers within 30
+// seconds. Before, ten wrong passwords from anywhere locked her out
+// everywhere for 15 minutes, renewable for ever.
+func TestLockOutCannotBeUsedAgainstAPerson(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		srv, acc, h := testServerHandler(t, db, web.TrustedProxies{netip.MustParsePrefix("127.0.0.1/32")})
+		clock := fakeClock(h)
+		mustUser(t, acc, "ann@example.gov", auth.Viewer)
+		good := func() url.Values { return url.Values{"email": {"ann@example.gov"}, "password": {goodPassword}} }
+
+		// Ann signs in at work once; her browser is remembered.
+		ann := newBrowser(t, srv.URL)
+		ann.ip = "198.51.100.7"
+		ann.get("/login")
+		ann.post("/login", good()).want(303)
+		if !strings.Contains(ann.header.Get("Set-Cookie"), DeviceCookie) {
+			t.Fatalf("no device cookie after signing in: %q", ann.header.Values("Set-Cookie"))
+		}
+		ann.post("/logout", url.Values{})
+
+		// An attacker guesses from one address, then from a hundred.
+		attacker := newBrowser(t, srv.URL)
+		attacker.ip = "203.0.113.1"
+		attacker.get("/login")
+		guess := func() { attacker.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {"a guess at ann's"}}) }
+		for range freePerPair {
+			guess()
+			attacker.want(401)
+		}
+		guess()
+		attacker.want(429, "from here")
+		slowed := 0
+		for i := range 100 {
+			attacker.ip = fmt.Sprintf("203.0.%d.%d", 114+i/50, i%50+2)
+			for range freePerPair {
+				guess()
+				if attacker.status == 429 {
+					slowed++
+				}
+			}
+		}
+		if slowed == 0 {
+			t.Fatal("500 guesses from 100 addresses were never slowed")
+		}
+
+		// Ann's own browser is not kept out.
+		ann.get("/login")
+		ann.post("/login", good()).want(303)
+		ann.post("/logout", url.Values{})
+		// A new browser of hers waits at most 30 seconds, and is told why.
+		laptop := newBrowser(t, srv.URL)
+		laptop.ip = "198.51.100.8"
+		laptop.get("/login")
+		laptop.post("/login", good()).want(429, "many wrong passwords from elsewhere")
+		if wait, _ := strconv.Atoi(laptop.header.Get("Retry-After")); wait < 1 || wait > 30 {
+			t.Fatalf("Retry-After %q, want at most 30", laptop.header.Get("Retry-After"))
+		}
+		clock.add(maxAccountWait)
+		laptop.post("/login", good()).want(303)
+		// The attackers are still slowed.
+		attacker.ip = "203.0.113.1"
+		guess()
+		attacker.want(429)
+	})
+}
+
+// TestSignInStoreDownNotCounted: attempts that fail because the store
+// cannot answer are not counted as wrong passwords.
+func TestSignInStoreDownNotCounted(t *testing.T) {
+	db := storetest.SQLite(t)
+	srv, acc := testServer(t, db)
+	mustUser(t, acc, "ann@example.gov", auth.Viewer)
+	b := newBrowser(t, srv.URL)
+	b.get("/login")
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, `ALTER TABLE users RENAME TO users_away`); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 * freePerPair {
+		b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {goodPassword}})
+		if b.status < 500 {
+			t.Fatalf("sign-in with the users table gone: %d", b.status)
+		}
+	}
+	if _, err := db.ExecContext(ctx, `ALTER TABLE users_away RENAME TO users`); err != nil {
+		t.Fatal(err)
+	}
+	b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {goodPassword}}).want(303)
 }
 
 func TestSafeNext(t *testing.T) {

@@ -3,11 +3,13 @@ package account
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/store"
@@ -45,20 +47,28 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return h.pages.Render(w, r, http.StatusBadRequest, "account/login", d, errs)
 	}
-	emailKey := "email:" + strings.ToLower(d.Email)
-	ipKey := "ip:" + clientKey(web.ClientIP(r.Context()))
-	ok, wait := h.byEmail.take(emailKey)
-	if ok {
-		if ok, wait = h.byIP.take(ipKey); !ok {
-			h.byEmail.forgive(emailKey)
-		}
-	}
-	if !ok {
-		minutes := int(math.Ceil(wait.Minutes()))
+	email := strings.ToLower(d.Email)
+	pairKey, ipKey := clientKey(web.ClientIP(r.Context()))+" "+email, clientKey(web.ClientIP(r.Context()))
+	tooMany := func(wait time.Duration, format string) error {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		errs.Add("email", fmt.Sprintf("Too many failed sign-in attempts. Wait %d %s and try again, or ask an administrator for a set-up link.",
-			minutes, plural(minutes, "minute", "minutes")))
+		errs.Add("email", fmt.Sprintf(format, waitText(wait)))
 		return h.pages.Render(w, r, http.StatusTooManyRequests, "account/login", d, errs)
+	}
+	if ok, wait := h.byPair.take(pairKey); !ok {
+		return tooMany(wait, "Too many wrong passwords for this account from here. Wait %s and try again, or ask an administrator for a set-up link.")
+	}
+	if ok, wait := h.byIP.take(ipKey); !ok {
+		h.byPair.forgive(pairKey)
+		return tooMany(wait, "Too many failed sign-in attempts from here. Wait %s and try again.")
+	}
+	counted := []func(){func() { h.byPair.forgive(pairKey) }, func() { h.byIP.forgive(ipKey) }}
+	// notCounted takes back the attempts counted so far: the failure is
+	// ours (the store is down), not a wrong password.
+	notCounted := func(err error) error {
+		for _, f := range counted {
+			f()
+		}
+		return err
 	}
 
 	u, err := h.acc.UserByEmail(r.Context(), d.Email)
@@ -66,26 +76,65 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
-		return err
+		return notCounted(err)
 	case u.passwordHash != "":
 		hash = u.passwordHash
 	}
+	device := ""
+	if c, err := r.Cookie(DeviceCookie); err == nil && u != nil {
+		known, err := h.acc.KnownDevice(r.Context(), u.ID, c.Value)
+		if err != nil {
+			return notCounted(err)
+		}
+		if known {
+			device = c.Value
+		}
+	}
+	if device == "" {
+		// Only a browser the user has signed in with before is spared
+		// the account's own throttle.
+		if ok, wait := h.byAccount.take(email); !ok {
+			notCounted(nil)
+			return tooMany(wait, "This account has had many wrong passwords from elsewhere, so sign-ins to it are slowed. Wait %s and try again; a browser you have signed in with before is not slowed.")
+		}
+		counted = append(counted, func() { h.byAccount.forgive(email) })
+	}
 	match, err := h.acc.verify(r.Context(), hash, password)
 	if err != nil {
-		return fmt.Errorf("verify password: %w", err)
+		return notCounted(fmt.Errorf("verify password: %w", err))
 	}
 	if hash == dummyHash || !match || u.DisabledAt != nil {
 		errs.Add("email", "Enter a correct email address and password")
 		return h.pages.Render(w, r, http.StatusUnauthorized, "account/login", d, errs)
 	}
-	h.byEmail.reset(emailKey)
-	h.byIP.forgive(ipKey)
+	h.byPair.reset(pairKey)
+	notCounted(nil)
 	secret, err := h.acc.CreateSession(r.Context(), u.ID, r.UserAgent())
 	if err != nil {
 		return err
 	}
+	if device != "" {
+		err = h.acc.TouchDevice(r.Context(), device)
+	} else if device, err = h.acc.RememberDevice(r.Context(), u.ID); err == nil {
+		h.setDeviceCookie(w, r, device)
+	}
+	if err != nil {
+		// The session is made: a browser not remembered only loses the
+		// shortcut past the account's throttle.
+		slog.Warn("sign-in: remember the browser", "err", err)
+	}
 	h.setSessionCookie(w, r, secret)
 	return web.Redirect(w, r, safeNext(d.Next))
+}
+
+// waitText says how long to wait in words: "30 seconds", "4 minutes".
+func waitText(d time.Duration) string {
+	if d < time.Minute {
+		s := max(1, int(math.Ceil(d.Seconds())))
+		return fmt.Sprintf("%d %s", s, plural(s, "second", "seconds"))
+	}
+	m := int(math.Ceil(d.Minutes()))
+	return fmt.Sprintf("%d %s", m, plural(m, "minute", "minutes"))
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {

@@ -98,6 +98,16 @@ func (h *Handler) setSessionCookie(w http.ResponseWriter, r *http.Request, secre
 	})
 }
 
+// setDeviceCookie marks the browser as one its user signed in with. It
+// is sent to the sign-in form only, and kept after sign-out.
+func (h *Handler) setDeviceCookie(w http.ResponseWriter, r *http.Request, secret string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: DeviceCookie, Value: secret, Path: "/login",
+		MaxAge: int(deviceLifetime.Seconds()), HttpOnly: true,
+		Secure: web.Secure(r), SameSite: http.SameSiteStrictMode,
+	})
+}
+
 func (h *Handler) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Path: "/", MaxAge: -1, HttpOnly: true,

@@ -73,3 +73,80 @@ func (l *failureLimiter) prune(key string) []time.Time {
 	l.failures[key] = ts
 	return ts
 }
+
+// backoff slows repeated failures for a key instead of locking it: the
+// first free ones pass at once, and after them each attempt must wait
+// twice as long as the one before, from the last failure, up to max. A key
+// with no failure for forget starts again. Like failureLimiter it lives in
+// memory, per node.
+type backoff struct {
+	free             int
+	base, max, quiet time.Duration
+	now              func() time.Time
+
+	mu    sync.Mutex
+	state map[string]backoffState
+}
+
+type backoffState struct {
+	failures int
+	last     time.Time
+}
+
+func newBackoff(free int, base, max, quiet time.Duration) *backoff {
+	return &backoff{free: free, base: base, max: max, quiet: quiet, now: time.Now, state: map[string]backoffState{}}
+}
+
+// take counts one attempt for key, or says how long it must wait first.
+// Checking and counting are one step, as in failureLimiter.take.
+func (b *backoff) take(key string) (ok bool, wait time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	s := b.state[key]
+	if now.Sub(s.last) >= b.quiet {
+		s = backoffState{}
+	}
+	if wait := b.delay(s.failures) - now.Sub(s.last); s.failures >= b.free && wait > 0 {
+		return false, wait
+	}
+	b.state[key] = backoffState{failures: s.failures + 1, last: now}
+	if len(b.state) > 10_000 {
+		for k, s := range b.state {
+			if now.Sub(s.last) >= b.quiet {
+				delete(b.state, k)
+			}
+		}
+	}
+	return true, 0
+}
+
+// delay is the wait after n failures, n at least free.
+func (b *backoff) delay(n int) time.Duration {
+	d := b.base
+	for range n - b.free {
+		if d >= b.max {
+			break
+		}
+		d *= 2
+	}
+	return min(d, b.max)
+}
+
+// forgive takes back the latest attempt for key: it succeeded, or it
+// failed for a reason of ours (the store was down), not a wrong password.
+func (b *backoff) forgive(key string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if s, ok := b.state[key]; ok && s.failures > 0 {
+		s.failures--
+		b.state[key] = s
+	}
+}
+
+// reset forgets every attempt for key.
+func (b *backoff) reset(key string) {
+	b.mu.Lock()
+	delete(b.state, key)
+	b.mu.Unlock()
+}
