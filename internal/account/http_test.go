@@ -315,7 +315,9 @@ func TestLockOutCannotBeUsedAgainstAPerson(t *testing.T) {
 		attacker := newBrowser(t, srv.URL)
 		attacker.ip = "203.0.113.1"
 		attacker.get("/login")
-		guess := func() { attacker.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {"a guess at ann's"}}) }
+		guess := func() {
+			attacker.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {"a guess at ann's"}})
+		}
 		for range freePerPair {
 			guess()
 			attacker.want(401)
