@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -352,5 +353,74 @@ func TestStalledDatabase(t *testing.T) {
 			n = startNode(t, dsn, dataDir)
 			checkExactlyOnce(t, n, token, l)
 		})
+	}
+}
+
+// TestStartsOnLockedDatabase (issue 11): a node started while another
+// process holds the database's write lock waits for it, saying so, rather
+// than exiting; once the lock is let go it serves.
+func TestStartsOnLockedDatabase(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "liveops.db")
+	crashSetup(t, dsn)
+	release := holdWriteLock(t, dsn)
+	cmd := exec.Command(liveopsBinary(t), "serve", "--listen", "127.0.0.1:0", "--db", dsn, "--data-dir", t.TempDir())
+	cmd.Env = append(os.Environ(), "LIVEOPS_LOG_FORMAT=text")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	t.Cleanup(func() { cmd.Process.Kill(); <-done })
+	log := &bytes.Buffer{}
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lockedWriter{w: log}.Write(append(sc.Bytes(), '\n'))
+			if m := readyLine.FindStringSubmatch(sc.Text()); m != nil {
+				ready <- m[1]
+			}
+		}
+		done <- cmd.Wait()
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		logMu.Lock()
+		said := strings.Contains(log.String(), "waiting for the database")
+		logMu.Unlock()
+		if said {
+			break
+		}
+		if time.Now().After(deadline) {
+			logMu.Lock()
+			t.Fatalf("the node did not say it waits for the database:\n%s", log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	select {
+	case err := <-done:
+		done <- err
+		t.Fatalf("the node exited on a locked database: %v\n%s", err, log)
+	case <-time.After(3 * time.Second):
+	}
+	release()
+	select {
+	case url := <-ready:
+		resp, err := http.Get(url + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("/healthz after the lock went: %d", resp.StatusCode)
+		}
+	case err := <-done:
+		done <- err
+		t.Fatalf("the node exited: %v\n%s", err, log)
+	case <-time.After(60 * time.Second):
+		t.Fatalf("not ready 60 s after the lock went:\n%s", log)
 	}
 }

@@ -89,6 +89,8 @@ type App struct {
 	Metrics *metric.Registry
 	handler http.Handler
 	ready   atomic.Bool
+	// diskDirs are the directories whose free space /healthz watches.
+	diskDirs []string
 	// flushers run at shutdown, after the last request, so that buffered
 	// data reaches the store before it closes.
 	flushers []func(context.Context) error
@@ -106,12 +108,8 @@ func (c Config) has(role jobs.Role) bool { return slices.Contains(c.Roles, role)
 
 // New opens and migrates the database and builds the server.
 func New(ctx context.Context, cfg Config) (*App, error) {
-	db, err := store.Open(ctx, cfg.DB)
+	db, err := openWaiting(ctx, cfg.DB)
 	if err != nil {
-		return nil, err
-	}
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
 		return nil, err
 	}
 	var geo *enrich.GeoDB
@@ -182,6 +180,7 @@ func build(ctx context.Context, db *store.DB, cfg Config, geo *enrich.GeoDB) (*A
 	if a.Jobs, err = jobs.New(db, jobs.Options{Node: dd.node, Roles: cfg.Roles, Registerer: reg}); err != nil {
 		return nil, err
 	}
+	a.diskDirs = writtenDirs(cfg.DB, dd.path)
 	env := area.Env{DB: db, Site: site, Catalog: a.Catalog, Prometheus: reg, Metrics: a.Metrics}
 	if a.areas, err = a.declareAreas(ctx, env, dd); err != nil {
 		return nil, err
@@ -256,6 +255,32 @@ func (a *App) serviceRefs(ctx context.Context) ([]account.ServiceRef, error) {
 	return refs, nil
 }
 
+// openWaiting opens and migrates the database. While another process
+// holds it locked (a backup, a migration run by hand, PostgreSQL starting)
+// it waits, saying so now and then, until ctx ends: a service manager
+// restarting a node that exits would only add noise.
+func openWaiting(ctx context.Context, dsn string) (*store.DB, error) {
+	wait := 500 * time.Millisecond
+	for {
+		db, err := store.Open(ctx, dsn)
+		if err == nil {
+			if err = db.Migrate(ctx); err != nil {
+				db.Close()
+			}
+		}
+		if err == nil || !store.IsLocked(err) {
+			return db, err
+		}
+		slog.Warn("waiting for the database: another process holds it", "err", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for the database: %w", err)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 10*time.Second)
+	}
+}
+
 // Handler is the whole liveops HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }
 
@@ -278,6 +303,13 @@ func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 	if err := a.Events.Health(); err != nil {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintln(w, "events are not being written:", err)
+		return
+	}
+	if full := diskFull(a.diskDirs); full != "" {
+		// Reads still work, but nothing can be saved: take the node out
+		// of rotation and get someone to free space.
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "disk full:", full)
 		return
 	}
 	fmt.Fprintln(w, "ok")

@@ -42,3 +42,32 @@ func IsUnavailable(err error) bool {
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, sql.ErrConnDone) || pgconn.Timeout(err) || pgconn.SafeToRetry(err)
 }
+
+// IsLocked reports whether err says the database is held by someone else
+// for now: SQLite's write lock taken by another process past the busy
+// timeout, or PostgreSQL starting up or shutting down. A server starting
+// waits for it rather than exiting; any other error at start is a mistake
+// to report (a wrong path, a refused password).
+func IsLocked(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return true
+		}
+		return false
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && strings.HasPrefix(pe.Code, "57P")
+}
+
+// IsFull reports whether err says the disk the database writes to is
+// full: SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100).
+func IsFull(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_FULL
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "53100"
+}

@@ -105,6 +105,10 @@ func Describe(w http.ResponseWriter, r *http.Request, err error) *Error {
 		if IsAPI(r) {
 			e.Message = "not found"
 		}
+	case store.IsFull(err):
+		slog.Error("request failed: the disk is full", "method", r.Method, "path", LoggedPath(r), "err", err)
+		w.Header().Set("Retry-After", "60")
+		e = &Error{Status: http.StatusServiceUnavailable, Message: "The disk liveops saves to is full, so nothing can be saved just now: what you sent was not saved. Try again once an administrator has freed space."}
 	case store.IsUnavailable(err):
 		slog.Warn("request failed: the database is not answering", "method", r.Method, "path", LoggedPath(r), "err", err)
 		w.Header().Set("Retry-After", "5")
