@@ -91,6 +91,8 @@ type App struct {
 	ready   atomic.Bool
 	// diskDirs are the directories whose free space /healthz watches.
 	diskDirs []string
+	// limits caps each client's connections and requests.
+	limits *web.ClientLimits
 	// flushers run at shutdown, after the last request, so that buffered
 	// data reaches the store before it closes.
 	flushers []func(context.Context) error
@@ -222,10 +224,12 @@ func build(ctx context.Context, db *store.DB, cfg Config, geo *enrich.GeoDB) (*A
 	// SecurityHeaders needs ClientIPs's verdict on HTTPS; Observe must hand
 	// the mux the very *http.Request it holds, as the mux records the matched
 	// pattern there, which names the metrics' route.
+	a.limits = web.NewClientLimits(cfg.TrustedProxies, reg)
 	a.handler = web.Chain(site.Mux(mux),
 		web.PublicOrigin(cfg.PublicURL),
 		web.ClientIPs(cfg.TrustedProxies),
 		web.SecurityHeaders(),
+		a.limits.Middleware(site),
 		site.Observe(metrics),
 	)
 	return a, nil
@@ -339,7 +343,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          log.New(serverLog{}, "", 0),
+		ConnState:         a.limits.ConnState,
 	}
+	ln = a.limits.Listener(ln)
 	if a.cfg.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(a.cfg.TLSCert, a.cfg.TLSKey)
 		if err != nil {
