@@ -189,6 +189,7 @@ func TestBrowserDemoDashboard(t *testing.T) {
 		t.Fatalf("feedback summary: %q", summary)
 	}
 	screenshot(t, ctx, "13-demo-feedback-summary")
+	demoHeldFeedback(t, ctx, srv.URL)
 
 	// The home page's tile carries the demo's four KPIs.
 	webtest.Step(t, ctx, "go home", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".tiles")))
@@ -212,9 +213,12 @@ func demoDashboardPanels(t *testing.T, ctx context.Context, base string) {
 			t.Fatalf("%s: %q", id, s)
 		}
 	}
-	webtest.Step(t, ctx, "choose a property with the keyboard", chromedp.Focus(chromedp.CSS("#prop")),
+	webtest.Step(t, ctx, "choose a property with the keyboard",
+		// The old page has the panel too: mark it, to wait for the new one.
+		chromedp.Evaluate[chromedp.Void](`document.body.dataset.old = "1"`),
+		chromedp.Focus(chromedp.CSS("#prop")),
 		chromedp.SetValue(chromedp.CSS("#prop"), "permit_type"), chromedp.Focus(chromedp.CSS(".prop-form button")),
-		chromedp.KeyEvent("\r"), chromedp.WaitVisible(chromedp.CSS(`#panel-props ~ .table-wrap th[scope=col]`)))
+		chromedp.KeyEvent("\r"), chromedp.WaitVisible(chromedp.CSS(`body:not([data-old]) #panel-props ~ .table-wrap th[scope=col]`)))
 	if s := webtest.Text(t, ctx, "#panel-props ~ .table-wrap"); !strings.Contains(s, "resident") || !strings.Contains(s, "permit_type") {
 		t.Fatalf("custom properties: %q", s)
 	}
@@ -243,4 +247,41 @@ func demoDashboardPanels(t *testing.T, ctx context.Context, base string) {
 	}
 	webtest.ScreenshotOf(t, ctx, ".filters", "16-screen-chip-320")
 	shots("320")
+}
+
+// demoHeldFeedback: the demo's burst of survey answers is held back from
+// the figures; the inbox says so, lists them, and one is counted with a
+// button; at 1,280 and 320 px wide. Look at the screenshots.
+func demoHeldFeedback(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	inbox := base + "/services/parking-permits/feedback"
+	webtest.Step(t, ctx, "open the inbox", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(inbox),
+		chromedp.WaitVisible(chromedp.CSS("#held-title")))
+	if s := webtest.Text(t, ctx, "#held-title"); s != "4 items are held back from the figures" {
+		t.Fatalf("held notice: %q", s)
+	}
+	webtest.ScreenshotOf(t, ctx, ".notice.attention", "17-held-notice-1280")
+	webtest.Step(t, ctx, "review the held items", chromedp.Click(chromedp.CSS(".notice.attention a")),
+		chromedp.WaitVisible(chromedp.CSS(".feedback-list .tag-held")))
+	if s := webtest.Text(t, ctx, "#items"); s != "4 items match the filters" {
+		t.Fatalf("held list: %q", s)
+	}
+	webtest.ScreenshotOf(t, ctx, ".feedback-list > li:first-child", "17-held-item-1280")
+	webtest.Step(t, ctx, "count one", chromedp.Evaluate[chromedp.Void](`document.body.dataset.old = "1"`),
+		chromedp.Click(chromedp.CSS(".feedback-list > li:first-child form.inline button")),
+		chromedp.WaitVisible(chromedp.CSS("body:not([data-old]) #items")))
+	if s := webtest.Text(t, ctx, "#items"); s != "3 items match the filters" {
+		t.Fatalf("after counting one: %q", s)
+	}
+	webtest.Step(t, ctx, "the inbox at 320 px", chromedp.EmulateViewport(320, 800), chromedp.Navigate(inbox),
+		chromedp.WaitVisible(chromedp.CSS("#held-title")))
+	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("document.documentElement.scrollWidth > window.innerWidth"))
+	if err != nil || overflow {
+		wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("*")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + "." + e.className + "#" + e.id + " " + Math.round(e.getBoundingClientRect().right)).slice(0, 15).join("; ")`))
+		t.Fatalf("the inbox is wider than 320 px (%v): %s", err, wide)
+	}
+	webtest.ScreenshotOf(t, ctx, ".notice.attention", "17-held-notice-320")
+	webtest.Step(t, ctx, "the held items at 320 px", chromedp.Navigate(inbox+"?held=yes"),
+		chromedp.WaitVisible(chromedp.CSS(".feedback-list .tag-held")))
+	webtest.ScreenshotOf(t, ctx, ".feedback-list > li:first-child", "17-held-item-320")
 }

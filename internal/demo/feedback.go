@@ -177,6 +177,20 @@ func Feedback(ctx context.Context, fb *feedback.Feedback, svc *catalog.Service, 
 			}
 		}
 	}
+	// Yesterday evening a burst of survey answers came from one network
+	// within a minute; liveops held back what passed its first ten, for
+	// the team to look at before they count in user satisfaction.
+	burst := now.AddDate(0, 0, -1).Add(-3 * time.Hour)
+	yes := true
+	for i := range 4 {
+		id, err := submit(burst.Add(time.Duration(i)*7*time.Second), feedback.Input{Kind: "satisfaction", Rating: "1"}, false)
+		if err != nil {
+			return n, err
+		}
+		if _, err := fb.Update(ctx, svc.ID, id, feedback.Change{Held: &yes}); err != nil {
+			return n, fmt.Errorf("demo feedback: hold: %w", err)
+		}
+	}
 	return n, nil
 }
 

@@ -22,6 +22,7 @@ type apiItem struct {
 	Channel   Channel  `json:"channel"`
 	Status    Status   `json:"status"`
 	Tags      []string `json:"tags"`
+	Held      bool     `json:"held"`
 	CreatedAt string   `json:"created_at"`
 }
 
@@ -37,7 +38,7 @@ type apiDetail struct {
 
 func toAPIItem(it *Item) apiItem {
 	return apiItem{ID: it.ID, Kind: it.Kind, URL: it.URL, Useful: it.Useful, Rating: it.Rating, Comment: it.Comment,
-		Doing: it.Doing, Wrong: it.Wrong, Channel: it.Channel, Status: it.Status, Tags: it.Tags,
+		Doing: it.Doing, Wrong: it.Wrong, Channel: it.Channel, Status: it.Status, Tags: it.Tags, Held: it.Held,
 		CreatedAt: it.CreatedAt.UTC().Format(time.RFC3339)}
 }
 

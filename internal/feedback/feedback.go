@@ -132,6 +132,10 @@ type Item struct {
 	Status    Status
 	Tags      []string // sorted
 	Note      string   // the team's internal note
+	// Held is true for a public submission that came in a burst (many from
+	// one network, or a flood to the service): it is left out of user
+	// satisfaction and the summaries until a person counts it.
+	Held      bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -15,22 +15,22 @@ import (
 // filterForm is the inbox's filters as the query string gives them: the
 // filter form shows them, and links (paging, export, themes) carry them.
 type filterForm struct {
-	Kind, Status, Channel, Rating, Tag, URL, Page, Q, Theme, From, To string
+	Kind, Status, Channel, Rating, Tag, URL, Page, Q, Theme, From, To, Held string
 }
 
 // filterKeys are the query parameters of the filters, in the form's order.
-var filterKeys = []string{"kind", "status", "rating", "channel", "tag", "url", "page_path", "q", "theme", "from", "to"}
+var filterKeys = []string{"kind", "status", "rating", "channel", "tag", "url", "page_path", "q", "theme", "from", "to", "held"}
 
 func readFilterForm(q url.Values) filterForm {
 	g := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	return filterForm{Kind: g("kind"), Status: g("status"), Channel: g("channel"), Rating: g("rating"), Tag: g("tag"),
-		URL: g("url"), Page: g("page_path"), Q: g("q"), Theme: g("theme"), From: g("from"), To: g("to")}
+		URL: g("url"), Page: g("page_path"), Q: g("q"), Theme: g("theme"), From: g("from"), To: g("to"), Held: g("held")}
 }
 
 // Values are the filters that are set, as a query.
 func (ff filterForm) Values() url.Values {
 	v := url.Values{}
-	for i, s := range []string{ff.Kind, ff.Status, ff.Rating, ff.Channel, ff.Tag, ff.URL, ff.Page, ff.Q, ff.Theme, ff.From, ff.To} {
+	for i, s := range []string{ff.Kind, ff.Status, ff.Rating, ff.Channel, ff.Tag, ff.URL, ff.Page, ff.Q, ff.Theme, ff.From, ff.To, ff.Held} {
 		if s != "" {
 			v.Set(filterKeys[i], s)
 		}
@@ -69,6 +69,13 @@ func parseFilter(q url.Values, loc *time.Location) (Filter, filterForm, web.Form
 			errs.Add("rating", "rating must be a whole number from 1 to 5")
 		}
 		flt.Rating = r
+	}
+	switch ff.Held {
+	case "", "any":
+	case "yes":
+		flt.HeldOnly = true
+	default:
+		errs.Add("held", "held must be yes, for only the items held back from the figures")
 	}
 	if ff.Channel != "" {
 		if flt.Channel = Channel(ff.Channel); !validChannel(flt.Channel) {

@@ -37,6 +37,8 @@ type Handler struct {
 	site  *web.Site
 	pages *web.Pages
 	opt   Options
+	// networks judges public submissions by where they came from.
+	networks *networkLimits
 	// Now is the clock that default periods are counted from; tests set it.
 	Now func() time.Time
 }
@@ -50,7 +52,7 @@ func NewHandler(fb *Feedback, cat *catalog.Catalog, site *web.Site, opt Options)
 	if opt.Snippets == nil {
 		opt.Snippets = DefaultSnippets
 	}
-	return &Handler{fb: fb, cat: cat, site: site, pages: pages, opt: opt, Now: time.Now}, nil
+	return &Handler{fb: fb, cat: cat, site: site, pages: pages, opt: opt, networks: newNetworkLimits(), Now: time.Now}, nil
 }
 
 // Routes registers the public endpoints (no sign-in, no cookies), the
@@ -71,6 +73,7 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.Page("GET /services/{slug}/feedback/export.csv", h.inboxCSV)
 	rt.Page("POST /services/{slug}/feedback/bulk", h.bulk)
 	rt.Page("POST /services/{slug}/feedback/{id}", h.updateItem)
+	rt.Page("POST /services/{slug}/feedback/{id}/count", h.countItem)
 	rt.Page("GET /services/{slug}/feedback/new", h.newPage)
 	rt.Page("POST /services/{slug}/feedback", h.create)
 	rt.Page("GET /services/{slug}/feedback/summary", h.summaryPage)

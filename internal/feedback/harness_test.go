@@ -69,8 +69,14 @@ func fakeVisitorKey(ctx context.Context, s *catalog.Service, r *http.Request) (i
 	return int64(h.Sum64() >> 1), nil
 }
 
-func newHarness(t *testing.T, db *store.DB) *harness {
+// newHarness serves the feedback area on db. visitorKey, when given,
+// replaces fakeVisitorKey.
+func newHarness(t *testing.T, db *store.DB, visitorKey ...func(context.Context, *catalog.Service, *http.Request) (int64, error)) *harness {
 	t.Helper()
+	key := fakeVisitorKey
+	if len(visitorKey) > 0 {
+		key = visitorKey[0]
+	}
 	site, err := web.NewSite()
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +85,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	fb := feedback.New(db)
 	c := &clock{t: fixedNow}
 	fb.SetClock(c.now)
-	h, err := feedback.NewHandler(fb, cat, site, feedback.Options{VisitorKey: fakeVisitorKey})
+	h, err := feedback.NewHandler(fb, cat, site, feedback.Options{VisitorKey: key})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,10 @@ type inboxData struct {
 	Statuses []Status
 	Channels []Channel
 	Ratings  []surveyRating
+	// Held is how many items of the inbox's services are held back from
+	// the figures; HeldLink lists them.
+	Held     int
+	HeldLink string
 }
 
 // itemView is an item as the inbox shows it.
@@ -158,6 +162,10 @@ func (h *Handler) inboxData(r *http.Request, q url.Values, s *catalog.Service, l
 	if len(errs) > 0 {
 		return d, errs, nil
 	}
+	if _, d.Held, err = h.fb.List(r.Context(), Filter{Services: ids, HeldOnly: true}, 0, 0); err != nil {
+		return nil, nil, err
+	}
+	d.HeldLink = base + "?held=yes"
 	items, total, err := h.fb.List(r.Context(), flt, (pageNo-1)*PageSize, PageSize)
 	if err != nil {
 		return nil, nil, err
@@ -264,6 +272,26 @@ func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) error {
 	return web.Redirect(w, r, back+"#item-"+strconv.FormatInt(id, 10))
 }
 
+// countItem answers POST /services/{slug}/feedback/{id}/count: a person
+// has looked at an item held back from the figures and counts it.
+func (h *Handler) countItem(w http.ResponseWriter, r *http.Request) error {
+	s, err := h.writable(r)
+	if err != nil {
+		return err
+	}
+	id, err := web.PathID(r, "feedback item")
+	if err != nil {
+		return err
+	}
+	back := safeBack(r.PostFormValue("back"), "/services/"+s.Slug+"/feedback", "/feedback/inbox")
+	no := false
+	if _, err := h.fb.Update(r.Context(), s.ID, id, Change{Held: &no}); err != nil {
+		return web.NotFoundAs(err, "feedback item")
+	}
+	web.SetFlash(w, r, fmt.Sprintf("Feedback %d is counted in the figures.", id))
+	return web.Redirect(w, r, back+"#item-"+strconv.FormatInt(id, 10))
+}
+
 // rerenderInbox shows the inbox at back again with a form's problems.
 func (h *Handler) rerenderInbox(w http.ResponseWriter, r *http.Request, s *catalog.Service, back string, errs web.FormErrors, fill func(*inboxData)) error {
 	u, _ := url.Parse(back)
@@ -342,6 +370,9 @@ func (h *Handler) applyBulk(w http.ResponseWriter, r *http.Request, s *catalog.S
 		if tag == "" {
 			errs.Add("bulk-tag", "Enter the tag to remove")
 		}
+	case "count":
+		no := false
+		c.Held = &no
 	default:
 		errs.Add("bulk-status", "Choose what to change: set the status, or add or remove a tag")
 	}

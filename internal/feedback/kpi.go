@@ -62,11 +62,12 @@ func (c SatisfactionCounts) Score() float64 {
 // arrived in [from, to), for the kpi area's user satisfaction figure. It
 // counts every item of kind satisfaction with a rating — the hosted survey,
 // the public endpoints, and answers staff entered — whatever its triage
-// status. Its only errors are the database's.
+// status, except those held back as part of a burst until a person counts
+// them. Its only errors are the database's.
 func (f *Feedback) Satisfaction(ctx context.Context, serviceID int64, from, to time.Time) (SatisfactionCounts, error) {
 	var c SatisfactionCounts
 	rows, err := f.db.QueryContext(ctx, `SELECT rating, count(*) FROM feedback
-		WHERE service_id = $1 AND kind = 'satisfaction' AND rating IS NOT NULL AND created_at >= $2 AND created_at < $3
+		WHERE service_id = $1 AND kind = 'satisfaction' AND rating IS NOT NULL AND NOT held AND created_at >= $2 AND created_at < $3
 		GROUP BY rating`, serviceID, from.UTC(), to.UTC())
 	if err != nil {
 		return c, fmt.Errorf("count satisfaction of service %d: %w", serviceID, err)
@@ -94,7 +95,7 @@ func (f *Feedback) LastSatisfaction(ctx context.Context, serviceID int64) (time.
 	// The column itself, not max(), so that SQLite hands back a time.
 	var last time.Time
 	err := f.db.QueryRowContext(ctx, `SELECT created_at FROM feedback
-		WHERE service_id = $1 AND kind = 'satisfaction' AND rating IS NOT NULL ORDER BY created_at DESC LIMIT 1`, serviceID).Scan(&last)
+		WHERE service_id = $1 AND kind = 'satisfaction' AND rating IS NOT NULL AND NOT held ORDER BY created_at DESC LIMIT 1`, serviceID).Scan(&last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, nil
 	}

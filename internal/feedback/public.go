@@ -237,6 +237,14 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, s *catalog.Serv
 	if honeypot {
 		return h.fb.nextID(r.Context())
 	}
+	switch v, wait := h.networks.take(s.ID, web.ClientIP(r.Context()), h.Now()); v {
+	case refused:
+		limit := &LimitError{RetryAfter: wait}
+		w.Header().Set("Retry-After", strconv.Itoa(limit.Seconds()))
+		return 0, limit
+	case held:
+		in.held = true
+	}
 	var visitor int64
 	if h.opt.VisitorKey != nil {
 		var err error

@@ -29,6 +29,8 @@ type Filter struct {
 	// as themes.Top lists them, exactly as Top counted them.
 	Theme    string
 	From, To time.Time // created in [From, To); zero for no bound
+	// HeldOnly selects the items held back from the figures.
+	HeldOnly bool
 }
 
 // textNeedle is the substring of search_text that Text asks for, "" for none.
@@ -75,6 +77,9 @@ func (f *Feedback) where(flt Filter) (string, []any) {
 	if flt.Rating != 0 {
 		conds = append(conds, `f.rating = `+arg(flt.Rating))
 	}
+	if flt.HeldOnly {
+		conds = append(conds, `f.held`)
+	}
 	if !flt.From.IsZero() {
 		conds = append(conds, `f.created_at >= `+arg(flt.From.UTC()))
 	}
@@ -116,7 +121,7 @@ func (f *Feedback) List(ctx context.Context, flt Filter, offset, limit int) ([]*
 	if err := f.db.QueryRowContext(ctx, `SELECT count(*) FROM feedback f WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count feedback: %w", err)
 	}
-	if total <= offset {
+	if total <= offset || limit == 0 {
 		return []*Item{}, total, nil
 	}
 	items, err := f.page(ctx, flt, nil, offset, limit)

@@ -254,10 +254,10 @@ func (e entry) searchText() string {
 func insert(ctx context.Context, tx store.Querier, serviceID int64, e entry, now time.Time) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO feedback (service_id, kind, url, page, useful, rating, comment, doing, wrong,
-			search_text, channel, given_by, status, note, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'new', '', $13, $13) RETURNING id`,
+			search_text, channel, given_by, status, note, held, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'new', '', $13, $14, $14) RETURNING id`,
 		serviceID, e.Kind, e.URL, e.Page, e.Useful, e.Rating, e.Comment, e.Doing, e.Wrong,
-		e.searchText(), e.Channel, e.GivenBy, now).Scan(&id)
+		e.searchText(), e.Channel, e.GivenBy, e.Held, now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert feedback: %w", err)
 	}
@@ -265,14 +265,14 @@ func insert(ctx context.Context, tx store.Querier, serviceID int64, e entry, now
 }
 
 const itemColumns = `f.id, f.service_id, f.kind, f.url, f.page, f.useful, f.rating, f.comment, f.doing, f.wrong,
-	f.channel, f.given_by, f.status, f.note, f.created_at, f.updated_at`
+	f.channel, f.given_by, f.status, f.note, f.held, f.created_at, f.updated_at`
 
 func scanItem(row interface{ Scan(...any) error }) (*Item, error) {
 	var it Item
 	var useful sql.NullBool
 	var rating sql.NullInt64
 	if err := row.Scan(&it.ID, &it.ServiceID, &it.Kind, &it.URL, &it.Page, &useful, &rating, &it.Comment, &it.Doing, &it.Wrong,
-		&it.Channel, &it.GivenBy, &it.Status, &it.Note, &it.CreatedAt, &it.UpdatedAt); err != nil {
+		&it.Channel, &it.GivenBy, &it.Status, &it.Note, &it.Held, &it.CreatedAt, &it.UpdatedAt); err != nil {
 		return nil, err
 	}
 	if useful.Valid {

@@ -89,7 +89,7 @@ func (f *Feedback) pages(ctx context.Context, serviceID int64, from, to time.Tim
 			sum(CASE WHEN kind = 'useful' AND useful THEN 1 ELSE 0 END),
 			sum(CASE WHEN kind = 'useful' AND NOT useful THEN 1 ELSE 0 END),
 			sum(CASE WHEN kind = 'problem' THEN 1 ELSE 0 END)
-		FROM feedback WHERE service_id = $1 AND created_at >= $2 AND created_at < $3 AND page <> '' AND kind IN ('useful', 'problem')
+		FROM feedback WHERE service_id = $1 AND created_at >= $2 AND created_at < $3 AND page <> '' AND kind IN ('useful', 'problem') AND NOT held
 		GROUP BY page`, serviceID, from.UTC(), to.UTC())
 	if err != nil {
 		return nil, 0, fmt.Errorf("summarise pages of service %d: %w", serviceID, err)
@@ -134,7 +134,7 @@ func (f *Feedback) trend(ctx context.Context, serviceID int64, from, to time.Tim
 		start = next
 	}
 	rows, err := f.db.QueryContext(ctx, `SELECT created_at, rating FROM feedback
-		WHERE service_id = $1 AND kind = 'satisfaction' AND rating IS NOT NULL AND created_at >= $2 AND created_at < $3`,
+		WHERE service_id = $1 AND kind = 'satisfaction' AND rating IS NOT NULL AND NOT held AND created_at >= $2 AND created_at < $3`,
 		serviceID, from.UTC(), to.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("satisfaction trend of service %d: %w", serviceID, err)
@@ -166,7 +166,7 @@ func (f *Feedback) trend(ctx context.Context, serviceID int64, from, to time.Tim
 // [from, to) that have any.
 func (f *Feedback) texts(ctx context.Context, serviceID int64, from, to time.Time) ([]string, error) {
 	rows, err := f.db.QueryContext(ctx, `SELECT search_text FROM feedback
-		WHERE service_id = $1 AND created_at >= $2 AND created_at < $3 AND search_text <> ''`, serviceID, from.UTC(), to.UTC())
+		WHERE service_id = $1 AND created_at >= $2 AND created_at < $3 AND search_text <> '' AND NOT held`, serviceID, from.UTC(), to.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("read feedback text of service %d: %w", serviceID, err)
 	}

@@ -20,6 +20,8 @@ type Change struct {
 	AddTags    []string  `json:"add_tags"`
 	RemoveTags []string  `json:"remove_tags"`
 	Note       *string   `json:"note"`
+	// Held false counts a held item in the figures; true holds one back.
+	Held *bool `json:"held"`
 }
 
 // MaxBulk is the most items one bulk change may name.
@@ -58,7 +60,7 @@ func (c Change) check() (Change, web.FormErrors) {
 }
 
 func (c Change) empty() bool {
-	return c.Status == nil && c.Tags == nil && len(c.AddTags) == 0 && len(c.RemoveTags) == 0 && c.Note == nil
+	return c.Status == nil && c.Tags == nil && len(c.AddTags) == 0 && len(c.RemoveTags) == 0 && c.Note == nil && c.Held == nil
 }
 
 // Update applies c to one item of the service and returns it changed; an
@@ -101,11 +103,11 @@ func (f *Feedback) Update(ctx context.Context, serviceID, id int64, c Change) (*
 // Bulk applies c to the items among ids that belong to one of services,
 // in one transaction, and returns how many it changed; ids of other
 // services are left alone. A bulk change sets the status and adds or
-// removes tags: Tags and Note are refused. Its errors are *InputError.
+// removes tags, or counts held items: Tags and Note are refused. Its errors are *InputError.
 func (f *Feedback) Bulk(ctx context.Context, services, ids []int64, c Change) (int, error) {
 	c, errs := c.check()
 	if c.Tags != nil || c.Note != nil {
-		errs.Add("action", "A bulk change sets the status, or adds or removes a tag")
+		errs.Add("action", "A bulk change sets the status, adds or removes a tag, or counts held items")
 	}
 	if len(ids) == 0 {
 		errs.Add("ids", "Select at least one item")
@@ -176,6 +178,10 @@ func (f *Feedback) apply(ctx context.Context, tx store.Querier, services, ids []
 	if c.Note != nil {
 		upd = append(upd, *c.Note)
 		set += fmt.Sprintf(`, note = $%d`, len(upd))
+	}
+	if c.Held != nil {
+		upd = append(upd, *c.Held)
+		set += fmt.Sprintf(`, held = $%d`, len(upd))
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE feedback SET `+set+` WHERE id IN `+in, upd...); err != nil {
 		return 0, fmt.Errorf("update items: %w", err)

@@ -27,6 +27,9 @@ type Input struct {
 	Wrong   string
 	Channel string
 	GivenBy string
+	// held marks a public submission that came in a burst: it is stored
+	// flagged, and left out of the figures until a person counts it.
+	held bool
 }
 
 // entry is an Input checked, not yet scrubbed.
@@ -41,6 +44,7 @@ type entry struct {
 	Wrong   string
 	Channel Channel
 	GivenBy string
+	Held    bool
 }
 
 // check validates in and returns it cleaned up, or every problem found, by
@@ -49,7 +53,7 @@ type entry struct {
 // it may hold personal data that has not been scrubbed yet.
 func (in Input) check(staff bool) (entry, web.FormErrors) {
 	var errs web.FormErrors
-	e := entry{Channel: ChannelWeb}
+	e := entry{Channel: ChannelWeb, Held: in.held}
 	switch k := Kind(strings.TrimSpace(in.Kind)); {
 	case k == "":
 		errs.Add("kind", "Choose the kind of feedback: kind must be useful, problem, satisfaction or comment")
