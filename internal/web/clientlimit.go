@@ -111,7 +111,9 @@ func (l *ClientLimits) release(p netip.Prefix, u *clientUse) {
 
 // Listener wraps ln: a connection from a client that has MaxConns open
 // already is closed as soon as it is accepted.
-func (l *ClientLimits) Listener(ln net.Listener) net.Listener { return &limitListener{Listener: ln, l: l} }
+func (l *ClientLimits) Listener(ln net.Listener) net.Listener {
+	return &limitListener{Listener: ln, l: l}
+}
 
 type limitListener struct {
 	net.Listener
