@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
@@ -47,6 +48,9 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return h.pages.Render(w, r, http.StatusBadRequest, "account/login", d, errs)
 	}
+	// Recorded in the audit log whatever the outcome; as the account's
+	// once it is known to be one.
+	audit.SignIn(r.Context(), 0, "")
 	email := strings.ToLower(d.Email)
 	pairKey, ipKey := clientKey(web.ClientIP(r.Context()))+" "+email, clientKey(web.ClientIP(r.Context()))
 	tooMany := func(wait time.Duration, format string) error {
@@ -79,6 +83,9 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		return notCounted(err)
 	case u.passwordHash != "":
 		hash = u.passwordHash
+	}
+	if u != nil {
+		audit.SignIn(r.Context(), u.ID, u.Email)
 	}
 	device := ""
 	if c, err := r.Cookie(DeviceCookie); err == nil && u != nil {

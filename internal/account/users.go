@@ -241,9 +241,9 @@ func (a *Accounts) CountUsers(ctx context.Context) (int, error) {
 
 // Access is a change to what a user may do.
 type Access struct {
-	Role        auth.Role
-	AllServices bool
-	ServiceIDs  []int64
+	Role        auth.Role `json:"role"`
+	AllServices bool      `json:"all_services"`
+	ServiceIDs  []int64   `json:"service_ids"`
 }
 
 // errLastAdmin keeps liveops from locking everyone out of its settings.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/web"
 )
@@ -215,6 +216,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return h.renderUser(w, r, http.StatusBadRequest, u, f, errs)
 	}
+	audit.Changed(r.Context(), Access{Role: u.Role, AllServices: u.AllServices, ServiceIDs: u.ServiceIDs}, acc)
 	web.SetFlash(w, r, "Access for "+u.Email+" has been updated.")
 	return web.Redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10))
 }

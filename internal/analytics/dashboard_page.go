@@ -227,7 +227,7 @@ func (d *Dashboard) exportCSV(w http.ResponseWriter, r *http.Request) error {
 	cw := csv.NewWriter(w)
 	cw.Write(append([]string{p.Heading}, p.Labels...))
 	for _, row := range p.Rows {
-		cw.Write(append([]string{csvSafe(row.Label)}, row.Values...))
+		cw.Write(append([]string{web.CSVCell(row.Label)}, row.Values...))
 	}
 	cw.Flush()
 	return cw.Error()
@@ -250,14 +250,6 @@ func (d *Dashboard) exportPanel(ctx context.Context, s *catalog.Service, v view,
 		}
 	}
 	return d.fillPanel(ctx, s, v, "", p, statsquery.MaxLimit)
-}
-
-// csvSafe keeps a spreadsheet from running a value as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 func (d *Dashboard) addAnnotation(w http.ResponseWriter, r *http.Request) error {
@@ -384,7 +376,7 @@ func (d *Dashboard) exportOverview(w http.ResponseWriter, r *http.Request, s *ca
 		cw.Write([]string{data.ChartUnit, "Visitors", "Page views", "Notes"})
 		for _, row := range data.ChartRows {
 			cw.Write([]string{row.Label, strings.ReplaceAll(row.Visitors, ",", ""), strings.ReplaceAll(row.Pageviews, ",", ""),
-				csvSafe(strings.Join(row.Notes, "; "))})
+				web.CSVCell(strings.Join(row.Notes, "; "))})
 		}
 	} else {
 		cw.Write([]string{"Measure", "Value", "Change"})

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/statsquery"
@@ -34,6 +35,7 @@ func (a *StatsAPI) Routes(rt *web.Router) {
 const maxQueryBody = 64 << 10
 
 func (a *StatsAPI) query(w http.ResponseWriter, r *http.Request) error {
+	audit.NotAChange(r.Context()) // a query, sent with POST as Plausible's is
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxQueryBody))
 	if err != nil {
 		return &web.Error{Status: http.StatusRequestEntityTooLarge, Message: "a query may be at most 64 KiB"}

@@ -24,6 +24,7 @@ import (
 	"github.com/liveops/liveops/internal/account"
 	"github.com/liveops/liveops/internal/analytics"
 	"github.com/liveops/liveops/internal/area"
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/embedjs"
 	"github.com/liveops/liveops/internal/enrich"
@@ -87,6 +88,8 @@ type App struct {
 	// Metrics is every area's named time series, the one way areas read
 	// each other's figures.
 	Metrics *metric.Registry
+	// Audit is the audit log of every change made through pages and API.
+	Audit *audit.Log
 	handler http.Handler
 	ready   atomic.Bool
 	// diskDirs are the directories whose free space /healthz watches.
@@ -161,7 +164,8 @@ func build(ctx context.Context, db *store.DB, cfg Config, geo *enrich.GeoDB) (*A
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, DB: db, Site: site, Accounts: account.New(db), Catalog: catalog.New(db), Metrics: metric.NewRegistry(), geo: geo}
+	a := &App{cfg: cfg, DB: db, Site: site, Accounts: account.New(db), Catalog: catalog.New(db), Metrics: metric.NewRegistry(), geo: geo,
+		Audit: audit.New(db)}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -193,7 +197,8 @@ func build(ctx context.Context, db *store.DB, cfg Config, geo *enrich.GeoDB) (*A
 
 	site.Fallback = accounts.Session
 	mux := http.NewServeMux()
-	rt := &web.Router{Mux: mux, Site: site, Session: accounts.Session, RequireSignIn: accounts.RequireSignIn, Bearer: accounts.Bearer}
+	rt := &web.Router{Mux: mux, Site: site, Session: accounts.Session, RequireSignIn: accounts.RequireSignIn, Bearer: accounts.Bearer,
+		Audit: a.Audit.Middleware}
 	accounts.Routes(rt)
 	services.Routes(rt)
 	for _, ar := range a.areas {

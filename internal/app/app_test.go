@@ -329,6 +329,7 @@ func TestEveryPage(t *testing.T) {
 				t.Fatalf("add user: %d %s", code, body)
 			}
 			c.page("/users/2", 200, "new@example.gov")
+			c.page("/audit", 200, "POST /users/new", "new@example.gov")
 			link, _ := a.Accounts.SetupLink(context.Background(), 2)
 			newClient(t, srv.URL).page(link, 200, "Choose your password")
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/liveops/liveops/internal/analytics"
 	"github.com/liveops/liveops/internal/area"
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/enrich"
 	"github.com/liveops/liveops/internal/feedback"
@@ -39,7 +40,35 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 	if err != nil {
 		return nil, err
 	}
-	return []area.Area{an, gl, fb, kp}, nil
+	au, err := a.auditArea(env)
+	if err != nil {
+		return nil, err
+	}
+	return []area.Area{an, gl, fb, kp, au}, nil
+}
+
+// auditArea is the audit log's page and API, and the job that clears its
+// addresses once their retention has passed. The log itself is written by
+// the router's middleware (web.Router.Audit), for every area.
+func (a *App) auditArea(env area.Env) (area.Area, error) {
+	h, err := audit.NewHandler(a.Audit, env.Site)
+	if err != nil {
+		return area.Area{}, err
+	}
+	return area.Area{
+		Name:   "audit",
+		Routes: h.Routes,
+		Nav:    []web.NavItem{{Label: "Audit log", Path: "/audit", AdminOnly: true}},
+		Jobs: []jobs.Job{
+			{Name: "audit.addresses", Every: time.Hour, Timeout: 5 * time.Minute, Run: func(ctx context.Context) error {
+				n, err := a.Audit.ClearAddresses(ctx, audit.DefaultAddressRetention)
+				if n > 0 {
+					slog.Info("audit: cleared the addresses of entries past their retention", "entries", n)
+				}
+				return err
+			}},
+		},
+	}, nil
 }
 
 // analyticsArea is the tracker's events: ingestion, the stats API, the

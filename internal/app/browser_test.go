@@ -190,6 +190,7 @@ func TestBrowserDemoDashboard(t *testing.T) {
 	}
 	screenshot(t, ctx, "13-demo-feedback-summary")
 	demoHeldFeedback(t, ctx, srv.URL)
+	demoAuditLog(t, ctx, srv.URL)
 
 	// The home page's tile carries the demo's four KPIs.
 	webtest.Step(t, ctx, "go home", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".tiles")))
@@ -284,4 +285,22 @@ func demoHeldFeedback(t *testing.T, ctx context.Context, base string) {
 	webtest.Step(t, ctx, "the held items at 320 px", chromedp.Navigate(inbox+"?held=yes"),
 		chromedp.WaitVisible(chromedp.CSS(".feedback-list .tag-held")))
 	webtest.ScreenshotOf(t, ctx, ".feedback-list > li:first-child", "17-held-item-320")
+}
+
+// demoAuditLog: the audit log lists the sign-in and the held item counted
+// just before, at 1,280 and 320 px wide. Look at the screenshots.
+func demoAuditLog(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	for _, width := range []int64{1280, 320} {
+		webtest.Step(t, ctx, fmt.Sprintf("the audit log at %d px", width), chromedp.EmulateViewport(width, 900),
+			chromedp.Navigate(base+"/audit"), chromedp.WaitVisible(chromedp.CSS(".audit-list")))
+		if s := webtest.Text(t, ctx, ".audit-list"); !strings.Contains(s, "POST /services/{slug}/feedback/{id}/count") || !strings.Contains(s, "POST /login") {
+			t.Fatalf("audit log: %q", s)
+		}
+		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("document.documentElement.scrollWidth > window.innerWidth"))
+		if err != nil || overflow {
+			t.Fatalf("the audit log is wider than %d px (%v)", width, err)
+		}
+		webtest.ScreenshotOf(t, ctx, "main", fmt.Sprintf("18-audit-log-%d", width))
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
@@ -64,12 +65,13 @@ func (c *Catalog) Create(ctx context.Context, in Input) (*Service, error) {
 // the result as Create does; domains, when given, replace the old set.
 // A missing service is store.ErrNotFound.
 func (c *Catalog) Update(ctx context.Context, slug string, p Patch) (*Service, error) {
-	var out *Service
+	var out, before *Service
 	err := c.inTx(ctx, func(tx store.Querier) error {
 		cur, err := getService(ctx, tx, "slug = $1", slug)
 		if err != nil {
 			return err
 		}
+		before = cur
 		in, errs := checkInput(patched(cur, p), cur)
 		if len(errs) > 0 {
 			return web.InvalidInput(errs)
@@ -110,6 +112,7 @@ func (c *Catalog) Update(ctx context.Context, slug string, p Patch) (*Service, e
 	if err != nil {
 		return nil, err
 	}
+	audit.Changed(ctx, toAPI(before), toAPI(out)) // as the API shows a service
 	return out, nil
 }
 

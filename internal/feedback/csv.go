@@ -63,8 +63,8 @@ func (h *Handler) writeCSV(w http.ResponseWriter, r *http.Request, name string, 
 			rating = strconv.Itoa(*it.Rating)
 		}
 		cw.Write([]string{strconv.FormatInt(it.ID, 10), slugs[it.ServiceID], it.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
-			string(it.Kind), cell(it.URL), useful, rating, cell(it.Comment), cell(it.Doing), cell(it.Wrong),
-			string(it.Channel), cell(it.GivenBy), string(it.Status), cell(strings.Join(it.Tags, ", ")), cell(it.Note)})
+			string(it.Kind), web.CSVCell(it.URL), useful, rating, web.CSVCell(it.Comment), web.CSVCell(it.Doing), web.CSVCell(it.Wrong),
+			string(it.Channel), web.CSVCell(it.GivenBy), string(it.Status), web.CSVCell(strings.Join(it.Tags, ", ")), web.CSVCell(it.Note)})
 		return cw.Error()
 	})
 	if err == nil {
@@ -76,12 +76,4 @@ func (h *Handler) writeCSV(w http.ResponseWriter, r *http.Request, name string, 
 		slog.Error("export feedback", "services", len(services), "err", err)
 	}
 	return nil
-}
-
-// cell keeps a text from being read as a spreadsheet formula.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -167,10 +167,7 @@ func (h *Handler) funnelCSV(w http.ResponseWriter, r *http.Request) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"Step", "Goal", "Visitors", "Conversion from the first step (%)", "Conversion from the step before (%)", "Drop-off", "Drop-off (%)"})
 	for i, st := range rep.Steps {
-		name := st.Goal.DisplayName
-		if name != "" && strings.ContainsRune("=+-@", rune(name[0])) {
-			name = "'" + name // not a spreadsheet formula
-		}
+		name := web.CSVCell(st.Goal.DisplayName)
 		cw.Write([]string{strconv.Itoa(i + 1), name, strconv.Itoa(st.Visitors), strconv.FormatFloat(st.ConversionRate, 'f', -1, 64),
 			strconv.FormatFloat(st.ConversionRateStep, 'f', -1, 64), strconv.Itoa(st.Dropoff), strconv.FormatFloat(st.DropoffRate, 'f', -1, 64)})
 	}

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/web"
@@ -72,6 +73,7 @@ func (h *Handler) apiUpload(u upload) web.HandlerFunc {
 		case "", "false", "0":
 		case "true", "1":
 			dryRun = true
+			audit.NotAChange(r.Context())
 		default:
 			return web.BadRequest("dry_run", "dry_run must be true or false, not “%s”", clip(v))
 		}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/web"
 )
@@ -118,6 +119,7 @@ func (d *previewPageData) More(kind string) int {
 // would change, with the Save button that sends it again.
 func (h *Handler) previewUpload(u upload) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		audit.NotAChange(r.Context())
 		s, err := h.writable(r)
 		if err != nil {
 			return err
