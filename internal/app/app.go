@@ -89,7 +89,7 @@ type App struct {
 	// each other's figures.
 	Metrics *metric.Registry
 	// Audit is the audit log of every change made through pages and API.
-	Audit *audit.Log
+	Audit   *audit.Log
 	handler http.Handler
 	ready   atomic.Bool
 	// diskDirs are the directories whose free space /healthz watches.
