@@ -116,6 +116,33 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.byPair.reset(pairKey)
 	notCounted(nil)
+	required, err := h.acc.TwoFactorRequired(r.Context())
+	if err != nil {
+		return err
+	}
+	if u.TwoFactor || required {
+		// The sign-in is recorded at its second step, when it is one.
+		audit.NotAChange(r.Context())
+		secret, err := h.acc.newChallenge(r.Context(), u.ID, safeNext(d.Next))
+		if err != nil {
+			return err
+		}
+		h.setChallengeCookie(w, r, secret, challengeLifetime)
+		if !u.TwoFactor {
+			return web.Redirect(w, r, "/login/two-factor/setup")
+		}
+		return web.Redirect(w, r, "/login/two-factor")
+	}
+	if err := h.startSession(w, r, u, device); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, safeNext(d.Next))
+}
+
+// startSession signs u in on this browser: a session, and the device
+// cookie that marks the browser as theirs (device is its secret when it
+// has a known one already).
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *User, device string) error {
 	secret, err := h.acc.CreateSession(r.Context(), u.ID, r.UserAgent())
 	if err != nil {
 		return err
@@ -131,7 +158,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		slog.Warn("sign-in: remember the browser", "err", err)
 	}
 	h.setSessionCookie(w, r, secret)
-	return web.Redirect(w, r, safeNext(d.Next))
+	return nil
 }
 
 // waitText says how long to wait in words: "30 seconds", "4 minutes".

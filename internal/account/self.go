@@ -9,9 +9,11 @@ import (
 )
 
 type accountData struct {
-	User     *User
-	Services []ServiceRef
-	Sessions []sessionRow
+	User              *User
+	Services          []ServiceRef
+	Sessions          []sessionRow
+	RecoveryLeft      int
+	TwoFactorRequired bool
 }
 
 type sessionRow struct {
@@ -34,6 +36,12 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	d := accountData{User: u}
+	if d.RecoveryLeft, err = h.acc.RecoveryCodesLeft(r.Context(), u.ID); err != nil {
+		return err
+	}
+	if d.TwoFactorRequired, err = h.acc.TwoFactorRequired(r.Context()); err != nil {
+		return err
+	}
 	current := currentSession(r.Context())
 	for _, s := range sessions {
 		d.Sessions = append(d.Sessions, sessionRow{s, s.ID == current})

@@ -38,6 +38,7 @@ type User struct {
 	AllServices bool    // may see every service
 	ServiceIDs  []int64 // the services they may see when not AllServices
 	HasPassword bool    // false until they have used their set-up link
+	TwoFactor   bool    // signs in with a code from an authenticator app too
 	DisabledAt  *time.Time
 	LastLoginAt *time.Time
 	CreatedAt   time.Time
@@ -143,13 +144,13 @@ func setUserServices(ctx context.Context, tx store.Querier, userID int64, ids []
 	return nil
 }
 
-const userColumns = `id, email, password_hash, role, all_services, disabled_at, last_login_at, created_at`
+const userColumns = `id, email, password_hash, role, all_services, disabled_at, last_login_at, created_at, totp_secret <> ''`
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var role string
 	var disabled, lastLogin sql.NullTime
-	if err := row.Scan(&u.ID, &u.Email, &u.passwordHash, &role, &u.AllServices, &disabled, &lastLogin, &u.CreatedAt); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.passwordHash, &role, &u.AllServices, &disabled, &lastLogin, &u.CreatedAt, &u.TwoFactor); err != nil {
 		return nil, err
 	}
 	u.Role = auth.Role(role)

@@ -18,8 +18,9 @@ func requireAdmin(r *http.Request) error {
 }
 
 type usersData struct {
-	Users    []*User
-	Services map[int64]ServiceRef
+	Users             []*User
+	Services          map[int64]ServiceRef
+	TwoFactorRequired bool
 }
 
 func (h *Handler) usersPage(w http.ResponseWriter, r *http.Request) error {
@@ -31,6 +32,9 @@ func (h *Handler) usersPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := usersData{Users: users, Services: map[int64]ServiceRef{}}
+	if d.TwoFactorRequired, err = h.acc.TwoFactorRequired(r.Context()); err != nil {
+		return err
+	}
 	all, err := h.services(r.Context())
 	if err != nil {
 		return err

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"github.com/liveops/liveops/internal/store/storetest"
 )
 
@@ -332,6 +334,20 @@ func TestEveryPage(t *testing.T) {
 			c.page("/audit", 200, "POST /users/new", "new@example.gov")
 			link, _ := a.Accounts.SetupLink(context.Background(), 2)
 			newClient(t, srv.URL).page(link, 200, "Choose your password")
+
+			// Two-factor sign-in: set up, then the second step of signing in.
+			c.page("/account/two-factor", 200, "Scan this QR code")
+			key := regexp.MustCompile(`secret-key">([A-Z2-7]+)<`).FindStringSubmatch(c.page("/account/two-factor", 200))
+			code1, _ := totp.GenerateCode(key[1], time.Now())
+			if code, body, _ := c.do("POST", "/account/two-factor", url.Values{"code": {code1}}); code != 200 || !strings.Contains(body, "Save your recovery codes") {
+				t.Fatalf("set up two-factor: %d %.300s", code, body)
+			}
+			second := newClient(t, srv.URL)
+			second.do("GET", "/login", nil)
+			if code, _, h := second.do("POST", "/login", url.Values{"email": {creds.Email}, "password": {creds.Password}}); code != 303 || h.Get("Location") != "/login/two-factor" {
+				t.Fatalf("sign in with two-factor on: %d %q", code, h.Get("Location"))
+			}
+			second.page("/login/two-factor", 200, "Enter the code from your authenticator app")
 
 			if dead := a.Site.NeverExecuted(); len(dead) > 0 {
 				t.Fatalf("templates never rendered: %v", dead)
