@@ -135,7 +135,7 @@ func TestTwoFactorSignIn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ann.get("/users/" + strconv.FormatInt(bobUser.ID, 10)).want(200, "Turn off two-factor sign-in")
+		ann.get("/users/"+strconv.FormatInt(bobUser.ID, 10)).want(200, "Turn off two-factor sign-in")
 		ann.post("/users/"+strconv.FormatInt(bobUser.ID, 10)+"/two-factor/reset", url.Values{}).want(303)
 		phoneless := newBrowser(t, srv.URL)
 		password(phoneless, "bob@example.gov").want(303)
@@ -154,4 +154,3 @@ func TestTwoFactorSignIn(t *testing.T) {
 		}
 	})
 }
-
