@@ -65,6 +65,19 @@ func (h *Handler) pendingSignIn(r *http.Request) (*challenge, *User, string, err
 	return ch, u, c.Value, err
 }
 
+// finishSignIn ends the sign-in's second step and signs u in.
+func (h *Handler) finishSignIn(w http.ResponseWriter, r *http.Request, u *User, challengeSecret string) error {
+	if err := h.acc.endChallenge(r.Context(), challengeSecret); err != nil {
+		return err
+	}
+	h.setChallengeCookie(w, r, "", -time.Second)
+	device, err := h.knownDevice(r, u)
+	if err != nil {
+		return err
+	}
+	return h.startSession(w, r, u, device)
+}
+
 type codeData struct{ Email string }
 
 func (h *Handler) codeForm(w http.ResponseWriter, r *http.Request) error {
@@ -95,15 +108,7 @@ func (h *Handler) codeSubmit(w http.ResponseWriter, r *http.Request) error {
 		errs.Add("code", "Enter the 6-digit code your authenticator app shows now (each code works once), or one of your recovery codes")
 		return h.pages.Render(w, r, http.StatusUnauthorized, "account/login-code", codeData{Email: u.Email}, errs)
 	}
-	if err := h.acc.endChallenge(r.Context(), secret); err != nil {
-		return err
-	}
-	h.setChallengeCookie(w, r, "", -time.Second)
-	device, err := h.knownDevice(r, u)
-	if err != nil {
-		return err
-	}
-	if err := h.startSession(w, r, u, device); err != nil {
+	if err := h.finishSignIn(w, r, u, secret); err != nil {
 		return err
 	}
 	if left, err := h.acc.RecoveryCodesLeft(r.Context(), u.ID); err == nil && left <= 2 {
@@ -188,15 +193,7 @@ func (h *Handler) signInSetup(w http.ResponseWriter, r *http.Request) error {
 		errs.Add("code", "Enter the 6-digit code your authenticator app shows now for liveops")
 		return h.setupTOTP(w, r, u, setupTOTPData{Action: "/login/two-factor/setup", SignIn: true}, http.StatusUnauthorized, errs)
 	}
-	if err := h.acc.endChallenge(r.Context(), secret); err != nil {
-		return err
-	}
-	h.setChallengeCookie(w, r, "", -time.Second)
-	device, err := h.knownDevice(r, u)
-	if err != nil {
-		return err
-	}
-	if err := h.startSession(w, r, u, device); err != nil {
+	if err := h.finishSignIn(w, r, u, secret); err != nil {
 		return err
 	}
 	return h.pages.Render(w, r, http.StatusOK, "account/recovery-codes", recoveryData{Codes: codes, Next: ch.next}, nil)

@@ -225,6 +225,9 @@ func (s *Site) funcs() template.FuncMap {
 		"isodate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"join":    strings.Join,
 		"field":   fieldArgs,
+		"pager": func(label, prev string, page, pages int, next string) map[string]any {
+			return map[string]any{"Label": label, "Prev": prev, "Page": page, "Pages": pages, "Next": next}
+		},
 		"plural": func(n any, one, many string) string {
 			if fmt.Sprint(n) == "1" {
 				return one
