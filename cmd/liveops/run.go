@@ -157,7 +157,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	node := c.fs.String("node", "", "this node's name among the nodes sharing a database (default: made once and kept in --data-dir)")
 	publicURL := c.fs.String("public-url", "", "the address people and sites reach liveops at, e.g. https://liveops.example.gov: used in set-up links and snippets (default: the --listen address)")
 	geoDB := c.fs.String("geoip-db", "", "a city database in MaxMind's format (.mmdb, e.g. DB-IP's free IP to City Lite): adds regions and cities")
+	sso := ssoFlags(c)
 	if err := c.parse(args, getenv); err != nil {
+		return err
+	}
+	ssoConfig, err := sso.config()
+	if err != nil {
 		return err
 	}
 	if err := setupLogging(stderr, *level, *format); err != nil {
@@ -193,7 +198,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 	}
 	a, err := app.New(ctx, app.Config{Listen: *listen, DB: *dsn, Demo: *demo, TLSCert: *cert, TLSKey: *key, PublicURL: base,
-		TrustedProxies: trusted, Version: buildVersion(), Roles: roles, DataDir: *dataDir, Node: *node, GeoIPDB: *geoDB})
+		TrustedProxies: trusted, Version: buildVersion(), Roles: roles, DataDir: *dataDir, Node: *node, GeoIPDB: *geoDB, SSO: ssoConfig})
 	if err != nil {
 		ln.Close()
 		return err

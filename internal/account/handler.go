@@ -63,6 +63,8 @@ type Handler struct {
 	byPair    *backoff
 	byIP      *failureLimiter
 	byAccount *backoff
+	// sso is single sign-on's provider, nil when there is none.
+	sso *ssoClient
 }
 
 // NewHandler parses the account pages.
@@ -83,6 +85,8 @@ func NewHandler(acc *Accounts, site *web.Site, services ServiceLister) (*Handler
 func (h *Handler) Routes(rt *web.Router) {
 	rt.PublicPage("GET /login", h.loginForm)
 	rt.PublicPage("POST /login", h.login)
+	rt.PublicPage("GET /login/sso", h.ssoStart)
+	rt.PublicPage("GET /login/sso/callback", h.ssoCallback)
 	rt.PublicPage("GET /login/two-factor", h.codeForm)
 	rt.PublicPage("POST /login/two-factor", h.codeSubmit)
 	rt.PublicPage("GET /login/two-factor/setup", h.signInSetupForm)

@@ -20,13 +20,26 @@ import (
 type loginData struct {
 	Email string
 	Next  string
+	// SSO names the single sign-on provider, "" without one; Passwords is
+	// false when local passwords are switched off.
+	SSO       string
+	Passwords bool
+}
+
+// loginPage is the sign-in page's data for d's email and next.
+func (h *Handler) loginPage(d loginData) loginData {
+	d.Passwords = h.sso == nil || !h.sso.cfg.NoPasswords
+	if h.sso != nil {
+		d.SSO = h.sso.cfg.Name
+	}
+	return d
 }
 
 func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 	if auth.From(r.Context()) != nil {
 		return web.Redirect(w, r, safeNext(r.URL.Query().Get("next")))
 	}
-	return h.pages.Render(w, r, http.StatusOK, "account/login", loginData{Next: r.URL.Query().Get("next")}, nil)
+	return h.pages.Render(w, r, http.StatusOK, "account/login", h.loginPage(loginData{Next: r.URL.Query().Get("next")}), nil)
 }
 
 // dummyHash is verified against when the email is unknown, so that a
@@ -36,7 +49,10 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 const dummyHash = "$argon2id$v=19$m=7168,t=5,p=1$bGl2ZW9wcy1kdW1teS1zYWx0$cg/7xxNYBri34UrQnWCXc+yz8thO2Y0nhNXEkidulcY"
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
-	d := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next")}
+	d := h.loginPage(loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next")})
+	if !d.Passwords {
+		return &web.Error{Status: http.StatusForbidden, Message: "Passwords are switched off here: sign in with " + d.SSO + "."}
+	}
 	password := r.PostFormValue("password")
 	var errs web.FormErrors
 	if d.Email == "" {

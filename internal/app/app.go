@@ -69,6 +69,8 @@ type Config struct {
 	// GeoIPDB is a city database in MaxMind's format (.mmdb): with it,
 	// events get a region and city besides the country.
 	GeoIPDB string
+	// SSO is single sign-on with an OpenID Connect provider; nil for none.
+	SSO *account.SSOConfig
 }
 
 // App is a liveops server: its store, its areas and its HTTP handler.
@@ -174,6 +176,9 @@ func build(ctx context.Context, db *store.DB, cfg Config, geo *enrich.GeoDB) (*A
 	accounts, err := account.NewHandler(a.Accounts, site, a.serviceRefs)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.SSO != nil {
+		accounts.EnableSSO(*cfg.SSO)
 	}
 	services, err := catalog.NewHandler(a.Catalog, site)
 	if err != nil {

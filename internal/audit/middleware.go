@@ -91,15 +91,13 @@ func secretField(name string) bool {
 // who made the request.
 func (l *Log) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-			next.ServeHTTP(w, r)
-			return
-		}
+		// A read changes nothing, but the answer from a single sign-on
+		// provider comes as one: it is recorded when it says so (SignIn).
+		read := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
 		n := &note{}
 		r = r.WithContext(context.WithValue(r.Context(), noteKey{}, n))
 		var body *bytes.Buffer
-		if isJSON(r) && r.Body != nil {
+		if !read && isJSON(r) && r.Body != nil {
 			body = &bytes.Buffer{}
 			r.Body = readCloser{io.TeeReader(r.Body, &limitedWriter{w: body, n: maxBodyKept}), r.Body}
 		}
@@ -113,10 +111,10 @@ func (l *Log) Middleware(next http.Handler) http.Handler {
 		defer n.mu.Unlock()
 		outcome := Done
 		switch {
-		case n.skip:
+		case n.skip, read && !n.attempt:
 			return
 		case status < 400:
-		case n.attempt && (status == http.StatusUnauthorized || status == http.StatusTooManyRequests):
+		case n.attempt && (status == http.StatusUnauthorized || status == http.StatusTooManyRequests || status == http.StatusForbidden):
 			outcome = Refused
 		default:
 			return // nothing changed
