@@ -148,13 +148,6 @@ func (a *Accounts) takeSSORequest(ctx context.Context, secret, state string) (ss
 	return req, nil
 }
 
-// ssoIdentity is who the provider says signed in.
-type ssoIdentity struct {
-	Email    string
-	Verified bool
-	Claims   map[string]any
-}
-
 // claimValues are the string values of a claim that is a string or a list.
 func claimValues(v any) []string {
 	switch v := v.(type) {

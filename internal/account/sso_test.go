@@ -135,7 +135,7 @@ func TestSingleSignOn(t *testing.T) {
 			t.Fatalf("Ann ends at %s (%d):\n%.500s", resp.Request.URL, resp.StatusCode, page)
 		}
 		// A wrong password at the provider signs no one in.
-		resp, page = newSSOBrowser(t).signIn(srv.URL, "ann", "a guess")
+		resp, _ = newSSOBrowser(t).signIn(srv.URL, "ann", "a guess")
 		if resp.Request.URL.Host == strings.TrimPrefix(srv.URL, "http://") {
 			t.Fatalf("a wrong password at the provider reached liveops: %s", resp.Request.URL)
 		}

@@ -7,7 +7,7 @@ import "strings"
 // "bob{at}example(dot)com". The "at" and any "dot" must be in brackets;
 // "meet at example dot com" is left, as it is too like a sentence.
 func scrubSpelledEmails(text string) (string, bool) {
-	if strings.IndexAny(text, "([{<") < 0 {
+	if !strings.ContainsAny(text, "([{<") {
 		return text, false
 	}
 	w := rewriter{src: text}

@@ -71,7 +71,7 @@ func trimEnd(s string, start, end int, punct string) int {
 // by "/" or "?"; "www." marks one even without that, and only there is a
 // fragment taken too, so that "see page 3.4?" stays as it is.
 func scrubBareURLs(text string) (string, bool) {
-	if strings.IndexAny(text, "?#") < 0 {
+	if !strings.ContainsAny(text, "?#") {
 		return text, false
 	}
 	w := rewriter{src: text}
