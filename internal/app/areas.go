@@ -190,6 +190,16 @@ func (a *App) feedbackArea(env area.Env) (area.Area, error) {
 		ServiceLinks: []catalog.ServiceLink{{Label: "Feedback", Path: "feedback", Hidden: "about"}},
 		Metrics:      a.Feedback.Metrics(),
 		Seed:         a.seedDemoFeedback,
+		Jobs: []jobs.Job{
+			// What people wrote goes after the service's retention.
+			{Name: "feedback.retention", Every: time.Hour, Timeout: 10 * time.Minute, Run: func(ctx context.Context) error {
+				n, err := a.Feedback.RemoveOldText(ctx)
+				if n > 0 {
+					slog.Info("feedback: removed what people wrote past its retention", "items", n)
+				}
+				return err
+			}},
+		},
 	}, nil
 }
 

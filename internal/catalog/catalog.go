@@ -96,6 +96,13 @@ type ListOptions struct {
 // be stored; see web.InputError.
 type InputError = web.InputError
 
+// DefaultEventRetentionDays is how long a new service keeps its raw
+// analytics events (the analytics area deletes older ones; its daily
+// rollups stay): 13 months, so that a month compares with the same month
+// a year before. The column is the analytics area's, set here because a
+// service is created here.
+const DefaultEventRetentionDays = 396
+
 // Catalog reads and changes the services in the store.
 type Catalog struct {
 	db *store.DB

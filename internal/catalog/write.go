@@ -43,9 +43,9 @@ func (c *Catalog) Create(ctx context.Context, in Input) (*Service, error) {
 		now := c.timestamp()
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO services
-			(slug, name, description, owner, timezone, phase, public, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
-			slug, in.Name, in.Description, in.Owner, in.Timezone, string(in.Phase), in.Public, now).Scan(&id)
+			(slug, name, description, owner, timezone, phase, public, event_retention_days, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+			slug, in.Name, in.Description, in.Owner, in.Timezone, string(in.Phase), in.Public, DefaultEventRetentionDays, now).Scan(&id)
 		if err != nil {
 			return &raceError{field: "slug", err: fmt.Errorf("insert service %s: %w", slug, err)}
 		}

@@ -135,9 +135,12 @@ type Item struct {
 	// Held is true for a public submission that came in a burst (many from
 	// one network, or a flood to the service): it is left out of user
 	// satisfaction and the summaries until a person counts it.
-	Held      bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Held bool
+	// TextRemoved is true once what was written has been removed by the
+	// service's retention.
+	TextRemoved bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // RatingLabel is the rating in words, "" when there is none.

@@ -79,6 +79,7 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.Page("GET /services/{slug}/feedback/summary", h.summaryPage)
 	rt.Page("GET /services/{slug}/feedback/settings", h.settingsPage)
 	rt.Page("POST /services/{slug}/feedback/settings/rules", h.addRule)
+	rt.Page("POST /services/{slug}/feedback/settings/retention", h.saveRetention)
 	rt.Page("POST /services/{slug}/feedback/settings/rules/{id}/delete", h.deleteRule)
 
 	rt.API("GET /api/v1/services/{slug}/feedback", h.apiList)

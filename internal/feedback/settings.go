@@ -3,6 +3,7 @@ package feedback
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/liveops/liveops/internal/auth"
@@ -20,16 +21,35 @@ type settingsData struct {
 	Pattern  string
 	Snippets []Snippet
 	Survey   string
+	// Retention is the days what people write is kept, as the form shows it.
+	Retention string
 }
 
 func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, s *catalog.Service, status int, name, pattern string, errs web.FormErrors) error {
+	return h.settings(w, r, s, status, settingsData{Name: name, Pattern: pattern}, errs)
+}
+
+// renderSettingsRetention shows the settings again with the retention
+// form's problems.
+func (h *Handler) renderSettingsRetention(w http.ResponseWriter, r *http.Request, s *catalog.Service, retention string, errs web.FormErrors) error {
+	return h.settings(w, r, s, http.StatusBadRequest, settingsData{Retention: retention}, errs)
+}
+
+func (h *Handler) settings(w http.ResponseWriter, r *http.Request, s *catalog.Service, status int, d settingsData, errs web.FormErrors) error {
 	rules, err := h.fb.Rules(r.Context(), s.ID)
 	if err != nil {
 		return err
 	}
+	if d.Retention == "" {
+		days, err := h.fb.TextRetentionDays(r.Context(), s.ID)
+		if err != nil {
+			return err
+		}
+		d.Retention = strconv.Itoa(days)
+	}
 	base := web.Origin(r)
-	d := settingsData{Service: s, CanWrite: auth.From(r.Context()).CanWrite(s.ID), Rules: rules, Name: name, Pattern: pattern,
-		Snippets: h.opt.Snippets(base, s), Survey: base + "/survey/" + s.Slug}
+	d.Service, d.CanWrite, d.Rules = s, auth.From(r.Context()).CanWrite(s.ID), rules
+	d.Snippets, d.Survey = h.opt.Snippets(base, s), base+"/survey/"+s.Slug
 	return h.pages.Render(w, r, status, "feedback/settings", d, errs)
 }
 
