@@ -79,4 +79,3 @@ func TestTextRetention(t *testing.T) {
 		hs.Browser("viewer").Post("/services/apply/feedback/settings/retention", url.Values{"retention": {"0"}}, http.StatusForbidden)
 	})
 }
-
