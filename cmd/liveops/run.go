@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os/user"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/liveops/liveops/internal/account"
 	"github.com/liveops/liveops/internal/app"
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/jobs"
@@ -289,8 +291,24 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return fmt.Errorf("user add: %w", plainError(err))
 	}
+	recordCommand(ctx, a, "liveops user add", u.Email, "", map[string]string{"email": u.Email, "role": string(u.Role)})
 	fmt.Fprintln(stdout, u.Email)
 	return nil
+}
+
+// recordCommand puts a change made on the command line in the audit log:
+// the actor is whoever runs the command on the server, as the operating
+// system knows them.
+func recordCommand(ctx context.Context, a *app.App, action, target, service string, fields map[string]string) {
+	actor := "the command line"
+	if u, err := user.Current(); err == nil {
+		actor = "the command line, as " + u.Username
+	}
+	e := &audit.Entry{ActorKind: audit.ActorSystem, Actor: actor, Action: action, Target: target, Service: service,
+		Outcome: audit.Done, Status: 0, Details: audit.Details{Fields: fields}}
+	if err := a.Audit.Record(ctx, e); err != nil {
+		slog.Error("audit: a change was made but could not be recorded", "action", action, "err", err)
+	}
 }
 
 func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -337,6 +355,7 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return fmt.Errorf("token create: %w", plainError(err))
 	}
+	recordCommand(ctx, a, "liveops token create", u.Email, *service, map[string]string{"name": *name, "scope": string(sc)})
 	fmt.Fprintln(stdout, secret)
 	return nil
 }
@@ -364,6 +383,7 @@ func cmdServiceAdd(ctx context.Context, args []string, stdout, stderr io.Writer,
 	if err != nil {
 		return fmt.Errorf("service add: %w", plainError(err))
 	}
+	recordCommand(ctx, a, "liveops service add", s.Slug, s.Slug, map[string]string{"name": s.Name, "domains": strings.Join(s.Domains, ", ")})
 	fmt.Fprintln(stdout, s.Slug)
 	return nil
 }

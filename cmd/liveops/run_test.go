@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -17,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/liveops/liveops/internal/audit"
+	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
 )
 
@@ -132,6 +135,19 @@ func TestManagementCommands(t *testing.T) {
 			out, _, err = cli(t, env, "", "token", "create", "--email", "ops@example.gov", "--scope", "ingest", "--service", "renew-a-licence", "--name", "site")
 			if err != nil || !regexp.MustCompile(`^lo_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
 				t.Fatalf("token create: %q %v", out, err)
+			}
+			secret := strings.TrimSpace(out)
+			// The changes made on the command line are in the audit log.
+			db, err := store.Open(context.Background(), dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries, _, err := audit.New(db).List(context.Background(), audit.Filter{Action: "liveops "}, 0, 10)
+			db.Close()
+			if err != nil || len(entries) != 3 || entries[0].Action != "liveops token create" || entries[1].Action != "liveops user add" ||
+				entries[2].Action != "liveops service add" || !strings.HasPrefix(entries[0].Actor, "the command line") ||
+				strings.Contains(fmt.Sprint(entries), secret) {
+				t.Fatalf("audit log of the commands: %+v %v", entries, err)
 			}
 			// An operator runs a background job by hand and sees it listed.
 			out, _, err = cli(t, env, "", "job", "run", "analytics.segments")
