@@ -89,6 +89,8 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.PublicPage("GET /login/sso/callback", h.ssoCallback)
 	rt.PublicPage("GET /login/two-factor", h.codeForm)
 	rt.PublicPage("POST /login/two-factor", h.codeSubmit)
+	rt.PublicPage("POST /login/two-factor/passkey/begin", h.beginPasskeySignIn)
+	rt.PublicPage("POST /login/two-factor/passkey", h.passkeySignIn)
 	rt.PublicPage("GET /login/two-factor/setup", h.signInSetupForm)
 	rt.PublicPage("POST /login/two-factor/setup", h.signInSetup)
 	rt.PublicPage("POST /logout", h.logout)
@@ -101,6 +103,9 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.Page("POST /account/two-factor", h.accountTOTP)
 	rt.Page("POST /account/two-factor/recovery", h.accountRecoveryCodes)
 	rt.Page("POST /account/two-factor/disable", h.accountDisableTOTP)
+	rt.Page("POST /account/passkeys/begin", h.beginAddPasskey)
+	rt.Page("POST /account/passkeys", h.addPasskey)
+	rt.Page("POST /account/passkeys/{id}/delete", h.removePasskey)
 	rt.Page("POST /account/sessions/revoke", h.revokeOwnSession)
 
 	rt.Page("GET /users", h.usersPage)

@@ -14,6 +14,8 @@ type accountData struct {
 	Sessions          []sessionRow
 	RecoveryLeft      int
 	TwoFactorRequired bool
+	HasTOTP           bool
+	Passkeys          []Passkey
 }
 
 type sessionRow struct {
@@ -40,6 +42,12 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	if d.TwoFactorRequired, err = h.acc.TwoFactorRequired(r.Context()); err != nil {
+		return err
+	}
+	if d.HasTOTP, err = h.acc.HasTOTP(r.Context(), u.ID); err != nil {
+		return err
+	}
+	if d.Passkeys, err = h.acc.Passkeys(r.Context(), u.ID); err != nil {
 		return err
 	}
 	current := currentSession(r.Context())

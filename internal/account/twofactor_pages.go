@@ -78,14 +78,33 @@ func (h *Handler) finishSignIn(w http.ResponseWriter, r *http.Request, u *User, 
 	return h.startSession(w, r, u, device)
 }
 
-type codeData struct{ Email string }
+type codeData struct {
+	Email          string
+	TOTP, Passkeys bool
+}
+
+// codePage is the second step's page for u.
+func (h *Handler) codePage(r *http.Request, u *User) (codeData, error) {
+	d := codeData{Email: u.Email}
+	var err error
+	if d.TOTP, err = h.acc.HasTOTP(r.Context(), u.ID); err != nil {
+		return d, err
+	}
+	list, err := h.acc.Passkeys(r.Context(), u.ID)
+	d.Passkeys = len(list) > 0
+	return d, err
+}
 
 func (h *Handler) codeForm(w http.ResponseWriter, r *http.Request) error {
 	_, u, _, err := h.pendingSignIn(r)
 	if err != nil {
 		return err
 	}
-	return h.pages.Render(w, r, http.StatusOK, "account/login-code", codeData{Email: u.Email}, nil)
+	d, err := h.codePage(r, u)
+	if err != nil {
+		return err
+	}
+	return h.pages.Render(w, r, http.StatusOK, "account/login-code", d, nil)
 }
 
 // codeSubmit answers the second step of signing in: a code from the
@@ -106,7 +125,11 @@ func (h *Handler) codeSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		var errs web.FormErrors
 		errs.Add("code", "Enter the 6-digit code your authenticator app shows now (each code works once), or one of your recovery codes")
-		return h.pages.Render(w, r, http.StatusUnauthorized, "account/login-code", codeData{Email: u.Email}, errs)
+		d, err := h.codePage(r, u)
+		if err != nil {
+			return err
+		}
+		return h.pages.Render(w, r, http.StatusUnauthorized, "account/login-code", d, errs)
 	}
 	if err := h.finishSignIn(w, r, u, secret); err != nil {
 		return err
@@ -279,7 +302,7 @@ func (h *Handler) accountDisableTOTP(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	if required {
-		errs.Add("current", "An administrator requires two-factor sign-in for everyone, so it cannot be turned off")
+		errs.Add("current", "An administrator requires two-factor sign-in for everyone, so the authenticator app cannot be removed")
 	}
 	if len(errs) > 0 {
 		return h.renderAccount(w, r, http.StatusBadRequest, errs)
@@ -287,7 +310,7 @@ func (h *Handler) accountDisableTOTP(w http.ResponseWriter, r *http.Request) err
 	if err := h.acc.DisableTOTP(r.Context(), u.ID); err != nil {
 		return err
 	}
-	web.SetFlash(w, r, "Two-factor sign-in is off.")
+	web.SetFlash(w, r, "The authenticator app is removed.")
 	return web.Redirect(w, r, "/account")
 }
 
@@ -324,9 +347,9 @@ func (h *Handler) resetTwoFactor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.acc.DisableTOTP(r.Context(), u.ID); err != nil {
+	if err := h.acc.RemoveSecondFactors(r.Context(), u.ID); err != nil {
 		return err
 	}
-	web.SetFlash(w, r, "Two-factor sign-in is off for "+u.Email+".")
+	web.SetFlash(w, r, "Two-factor sign-in is off for "+u.Email+": their authenticator app, passkeys and recovery codes are removed.")
 	return web.Redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10))
 }

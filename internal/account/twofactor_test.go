@@ -61,7 +61,7 @@ func TestTwoFactorSignIn(t *testing.T) {
 		// Ann sets up her app from her account page.
 		ann := newBrowser(t, srv.URL)
 		password(ann, "ann@example.gov").want(303)
-		ann.get("/account").want(200, "Set up two-factor sign-in")
+		ann.get("/account").want(200, "Set up an authenticator app")
 		ann.get("/account/two-factor").want(200, "Scan this QR code", `src="data:image/png;base64,`)
 		m := secretKey.FindStringSubmatch(ann.body)
 		if m == nil {

@@ -144,7 +144,8 @@ func setUserServices(ctx context.Context, tx store.Querier, userID int64, ids []
 	return nil
 }
 
-const userColumns = `id, email, password_hash, role, all_services, disabled_at, last_login_at, created_at, totp_secret <> ''`
+const userColumns = `id, email, password_hash, role, all_services, disabled_at, last_login_at, created_at,
+	totp_secret <> '' OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = users.id)`
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
