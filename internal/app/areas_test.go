@@ -30,7 +30,7 @@ func TestAreasDeclared(t *testing.T) {
 	for _, ar := range a.areas {
 		names = append(names, ar.Name)
 	}
-	if fmt.Sprint(names) != "[analytics goals feedback kpi]" {
+	if fmt.Sprint(names) != "[analytics goals feedback kpi audit]" {
 		t.Fatalf("areas %v", names)
 	}
 	st, err := a.Jobs.Status(context.Background())
@@ -42,7 +42,8 @@ func TestAreasDeclared(t *testing.T) {
 		jobNames = append(jobNames, fmt.Sprintf("%s/%s/%v", s.Name, s.Role, s.PerNode))
 	}
 	slices.Sort(jobNames)
-	want := "[analytics.checkpoint/ingest/true analytics.retention/worker/false analytics.salts/worker/false analytics.segments/worker/false goals.funnel_days/worker/false]"
+	want := "[analytics.checkpoint/ingest/true analytics.retention/worker/false analytics.salts/worker/false analytics.segments/worker/false " +
+		"audit.addresses/worker/false feedback.retention/worker/false goals.funnel_days/worker/false]"
 	if fmt.Sprint(jobNames) != want {
 		t.Fatalf("jobs %v\nwant %s", jobNames, want)
 	}
@@ -69,6 +70,7 @@ func TestAreasDeclared(t *testing.T) {
 	}
 	c.page("/services/parking-permits", 200,
 		`href="/feedback/inbox"`, // the feedback area's navigation entry
+		`href="/audit"`,          // the audit area's, for administrators
 		`href="/services/parking-permits/analytics">View analytics<span class="visually-hidden"> for Apply for a parking permit`,
 		`href="/services/parking-permits/goals"`, `href="/services/parking-permits/feedback"`, `href="/services/parking-permits/kpis"`)
 }
