@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -52,7 +53,7 @@ func (a *Accounts) KnownDevice(ctx context.Context, userID int64, secret string)
 	err := a.db.QueryRowContext(ctx, `SELECT last_used_at FROM sign_in_devices WHERE secret_hash = $1 AND user_id = $2`,
 		hashSecret(secret), userID).Scan(&last)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, sql.ErrNoRows):
 		return false, nil
 	case err != nil:
 		return false, fmt.Errorf("check the browser: %w", err)

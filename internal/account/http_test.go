@@ -560,3 +560,17 @@ func mustURL(s string) *url.URL {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestUnknownDeviceCookie: a device cookie liveops does not know (another
+// database's, or one whose row was removed) is ignored, not an error.
+func TestUnknownDeviceCookie(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		srv, acc := testServer(t, db)
+		mustUser(t, acc, "ann@example.gov", auth.Viewer)
+		b := newBrowser(t, srv.URL)
+		u, _ := url.Parse(srv.URL + "/login")
+		b.c.Jar.SetCookies(u, []*http.Cookie{{Name: DeviceCookie, Value: "a-device-nobody-knows", Path: "/login"}})
+		b.get("/login")
+		b.post("/login", url.Values{"email": {"ann@example.gov"}, "password": {goodPassword}}).want(303)
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/tracker"
 	"github.com/liveops/liveops/internal/web"
@@ -73,6 +74,16 @@ func (d *Dashboard) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		data.RetentionDays, data.ExcludedIPs, data.CanWrite = raw, rawIPs, true
 		return d.pages.Render(w, r, http.StatusBadRequest, "analytics/settings", data, errs)
 	}
+	beforeDays, err := d.retention.RetentionDays(r.Context(), s.ID)
+	if err != nil {
+		return err
+	}
+	beforeIPs, err := excludedIPs(r.Context(), d.db, s.ID)
+	if err != nil {
+		return err
+	}
+	audit.Changed(r.Context(), map[string]any{"retention_days": beforeDays, "excluded_ips": beforeIPs.String()},
+		map[string]any{"retention_days": days, "excluded_ips": nets.String()})
 	if err := d.retention.SetRetention(r.Context(), s.ID, days); err != nil {
 		return err
 	}

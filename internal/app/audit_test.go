@@ -152,6 +152,13 @@ func TestAuditEveryKindOfChange(t *testing.T) {
 					t.Errorf("service change: %+v", e[0])
 				}
 			}
+			if e := byAction["PATCH /api/v1/feedback/{id}"]; len(e) == 1 {
+				before, _ := e[0].Details.Before.(map[string]any)
+				after, _ := e[0].Details.After.(map[string]any)
+				if before["status"] != "new" || after["status"] != "triaged" {
+					t.Errorf("triage: %+v", e[0].Details)
+				}
+			}
 			for _, s := range []string{rigPassword, "not the password", "a guess", "stranger@example.org", secret[1], token} {
 				if where := findText(t, a, t.TempDir(), dsn, s); strings.HasPrefix(where, "audit_log") {
 					t.Errorf("%q is in the audit log: %s", s, where)

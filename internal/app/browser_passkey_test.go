@@ -35,7 +35,15 @@ func virtualAuthenticator(ctx context.Context, t *chromedp.Target) (chromedp.Voi
 // at the screenshots.
 func TestBrowserPasskey(t *testing.T) {
 	ctx := browser(t)
-	a := newTestApp(t, storetest.DSNs(t)["sqlite"])
+	webtest.Step(t, ctx, "a software authenticator", virtualAuthenticator)
+	for engine, dsn := range storetest.DSNs(t) {
+		t.Run(engine, func(t *testing.T) { passkeySignIn(t, ctx, dsn, engine) })
+	}
+}
+
+// passkeySignIn adds a passkey and signs in with it, on the store dsn.
+func passkeySignIn(t *testing.T, ctx context.Context, dsn, engine string) {
+	a := newTestApp(t, dsn)
 	const email, password = "owner@example.gov", "a long enough password"
 	if _, err := a.Accounts.CreateUser(context.Background(), account.NewUser{Email: email, Role: auth.Admin, Password: password, AllServices: true}); err != nil {
 		t.Fatal(err)
@@ -44,7 +52,6 @@ func TestBrowserPasskey(t *testing.T) {
 	defer srv.Close()
 	// A passkey belongs to a domain name, never an address: localhost.
 	srv.URL = strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
-	webtest.Step(t, ctx, "a software authenticator", virtualAuthenticator)
 	signIn := func(step string) {
 		webtest.Step(t, ctx, step, chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")),
 			chromedp.SendKeys(chromedp.CSS("#email"), email), chromedp.SendKeys(chromedp.CSS("#password"), password),
@@ -64,14 +71,14 @@ func TestBrowserPasskey(t *testing.T) {
 	for _, width := range []int64{1280, 320} {
 		webtest.Step(t, ctx, fmt.Sprintf("the account page at %d px", width), chromedp.EmulateViewport(width, 900),
 			chromedp.Navigate(srv.URL+"/account"), chromedp.WaitVisible(chromedp.CSS("#passkeys")))
-		webtest.ScreenshotOf(t, ctx, "main", fmt.Sprintf("21-account-passkeys-%d", width))
+		webtest.ScreenshotOf(t, ctx, "main", fmt.Sprintf("21-account-passkeys-%s-%d", engine, width))
 	}
 	webtest.Step(t, ctx, "sign out", chromedp.Click(chromedp.CSS("form[action='/logout'] button")), chromedp.WaitVisible(chromedp.CSS("#email")))
 	signIn("sign in with the passkey on")
 	if h1 := webtest.Text(t, ctx, "main h1"); h1 != "Use your passkey" {
 		t.Fatalf("after the password: %q", h1)
 	}
-	screenshot(t, ctx, "21-use-your-passkey-320")
+	screenshot(t, ctx, "21-use-your-passkey-"+engine)
 	webtest.Step(t, ctx, "use the passkey", chromedp.Click(chromedp.CSS("form[data-passkey] button")),
 		chromedp.WaitVisible(chromedp.CSS("a.button[href='/services/new']")))
 }

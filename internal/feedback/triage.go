@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
@@ -74,6 +75,10 @@ func (f *Feedback) Update(ctx context.Context, serviceID, id int64, c Change) (*
 	if c.empty() {
 		return f.Item(ctx, serviceID, id)
 	}
+	before, err := f.Item(ctx, serviceID, id)
+	if err != nil {
+		return nil, err
+	}
 	if c.Note != nil {
 		sc, err := f.Scrubber(ctx, serviceID)
 		if err != nil {
@@ -83,7 +88,7 @@ func (f *Feedback) Update(ctx context.Context, serviceID, id int64, c Change) (*
 		c.Note = &n
 	}
 	var n int
-	err := f.db.Tx(ctx, func(tx store.Querier) error {
+	err = f.db.Tx(ctx, func(tx store.Querier) error {
 		var err error
 		n, err = f.apply(ctx, tx, []int64{serviceID}, []int64{id}, c)
 		return err
@@ -97,7 +102,16 @@ func (f *Feedback) Update(ctx context.Context, serviceID, id int64, c Change) (*
 	if n == 0 {
 		return nil, store.ErrNotFound
 	}
-	return f.Item(ctx, serviceID, id)
+	after, err := f.Item(ctx, serviceID, id)
+	if err == nil {
+		audit.Changed(ctx, triageView(before), triageView(after))
+	}
+	return after, err
+}
+
+// triageView is what triage changes of an item, as the audit log keeps it.
+func triageView(it *Item) map[string]any {
+	return map[string]any{"status": it.Status, "tags": it.Tags, "note": it.Note, "held": it.Held}
 }
 
 // Bulk applies c to the items among ids that belong to one of services,

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/store"
 )
 
@@ -119,6 +120,7 @@ func (g *Goals) UpdateGoal(ctx context.Context, serviceID, id int64, in GoalInpu
 		return Goal{}, err
 	}
 	gl.ID, gl.ServiceID = id, serviceID
+	before, _ := g.Goal(ctx, serviceID, id)
 	err := g.db.LockedTx(ctx, store.LockGoals, func(tx store.Querier) error {
 		if err := goalConflict(ctx, tx, gl); err != nil {
 			return err
@@ -140,6 +142,9 @@ func (g *Goals) UpdateGoal(ctx context.Context, serviceID, id int64, in GoalInpu
 	}
 	if err != nil && !isInputError(err) {
 		return Goal{}, fmt.Errorf("change goal %d: %w", id, err)
+	}
+	if err == nil {
+		audit.Changed(ctx, before, gl)
 	}
 	return gl, err
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/liveops/liveops/internal/audit"
 	"github.com/liveops/liveops/internal/store"
 )
 
@@ -182,6 +183,7 @@ func (k *KPI) SaveSettings(ctx context.Context, serviceID int64, s Settings) err
 	if s.MainFunnelID != 0 {
 		funnel = s.MainFunnelID
 	}
+	before, _ := k.Settings(ctx, serviceID)
 	now := k.timestamp()
 	err := k.db.Tx(ctx, func(tx store.Querier) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO kpi_settings (service_id, main_funnel_id, currency, stale_digital_days,
@@ -213,6 +215,7 @@ func (k *KPI) SaveSettings(ctx context.Context, serviceID int64, s Settings) err
 	if err != nil {
 		return fmt.Errorf("save kpi settings of service %d: %w", serviceID, err)
 	}
+	audit.Changed(ctx, before, s)
 	return nil
 }
 
