@@ -86,11 +86,12 @@ func newScrubber() *Scrubber {
 // after eight passes.
 func (s *Scrubber) String(text string) string {
 	text = plainSeparators(text)
+	set := detectorsFor(text)
 	// A replacement can complete a shape beside it: a tag's "]" is a word
 	// boundary where the digit it replaced was not. Passes repeat until the
 	// text settles, which is what makes String idempotent.
 	for range maxPasses {
-		out, changed := s.pass(text)
+		out, changed := s.pass(text, set)
 		if !changed {
 			break
 		}
@@ -99,11 +100,49 @@ func (s *Scrubber) String(text string) string {
 	return text
 }
 
-func (s *Scrubber) pass(text string) (string, bool) {
+// The built-in detectors, in the order a pass runs them: URLs go first,
+// as a query string is replaced whole, whatever is in it.
+var detectors = [...]struct {
+	scrub func(string) (string, bool)
+	// needs are the bytes one of which the text must hold for the
+	// detector to find anything; "" for any text.
+	needs string
+}{
+	{scrubURLs, ":"},
+	{scrubBareURLs, "?#"},
+	{scrubEmails, "@%"},
+	{scrubSpelledEmails, "([{<"},
+	{scrubTokens, "0123456789"},
+}
+
+// detectorsFor says which built-in detectors can find anything in text,
+// a bit each, from one look at its bytes: most analytics paths need none.
+// Tags never add a byte a detector needs ("[" only starts a tag, which
+// scrubSpelledEmails does not take), so the answer holds for every pass.
+func detectorsFor(text string) uint8 {
+	var seen [256]bool
+	for i := 0; i < len(text); i++ {
+		seen[text[i]] = true
+	}
+	var set uint8
+	for k, d := range detectors {
+		for j := 0; j < len(d.needs); j++ {
+			if seen[d.needs[j]] {
+				set |= 1 << k
+				break
+			}
+		}
+	}
+	return set
+}
+
+func (s *Scrubber) pass(text string, set uint8) (string, bool) {
 	changed := false
-	// URLs go first: a query string is replaced whole, whatever is in it.
-	for _, scrub := range [...]func(string) (string, bool){scrubURLs, scrubBareURLs, scrubEmails, scrubSpelledEmails, scrubTokens} {
-		if out, ok := scrub(text); ok {
+	for k, d := range detectors {
+		if set&(1<<k) == 0 {
+			continue
+		}
+		if out, ok := d.scrub(text); ok {
 			text, changed = out, true
 		}
 	}
@@ -156,11 +195,18 @@ func isPlainable(r rune) bool {
 // isFullWidth: the full-width forms of ASCII letters and digits and of the
 // signs an address or a number is written with: @ . _ - + % ( ).
 func isFullWidth(r rune) bool {
+	if r < 0xff05 || r > 0xff5a { // ％ to ｚ: most text stops here
+		return false
+	}
 	switch {
 	case r >= 0xff10 && r <= 0xff19, r >= 0xff21 && r <= 0xff3a, r >= 0xff41 && r <= 0xff5a:
 		return true
 	}
-	return strings.ContainsRune("＠．＿－＋％（）", r)
+	switch r {
+	case '＠', '．', '＿', '－', '＋', '％', '（', '）':
+		return true
+	}
+	return false
 }
 
 // isUnicodeSpace: no-break, en, em, thin, hair, narrow no-break and
