@@ -15,7 +15,8 @@
 # 50000 with SHAPE=realistic); SHAPE=realistic sends GoatCounter's
 # benchmark shape instead of whole visits (loadgen ingest --shape): every
 # request a page view by one of 50,000 visitors picked at random, ten
-# browsers, 1,000 log-uniform paths, a few referrers.
+# browsers, 1,000 log-uniform paths, a few referrers. PROFILE=FILE writes
+# the server's CPU profile of the whole run to FILE (go tool pprof FILE).
 set -euo pipefail
 
 conns=${1:-50}
@@ -60,7 +61,7 @@ done
 [ -n "$port" ] || { echo "bench-ingest: no free port found" >&2; exit 1; }
 base="http://127.0.0.1:$port"
 
-"$work/liveops" serve --listen "127.0.0.1:$port" --db "$db" --trusted-proxy 127.0.0.1/32 --log-level warn \
+LIVEOPS_CPU_PROFILE=${PROFILE:-} "$work/liveops" serve --listen "127.0.0.1:$port" --db "$db" --trusted-proxy 127.0.0.1/32 --log-level warn \
 	>"$work/server.out" 2>"$work/server.log" &
 server_pid=$!
 
