@@ -225,7 +225,7 @@ func demoDashboardPanels(t *testing.T, ctx context.Context, base string) {
 	}
 	shots := func(width string) {
 		for _, id := range []string{"props", "entry-hostnames", "exit-hostnames", "devices"} {
-			webtest.ScreenshotOf(t, ctx, `section[aria-labelledby="panel-`+id+`"]`, "15-panel-"+id+"-"+width)
+			webtest.ScreenshotOf(t, ctx, `section:has(> #panel-`+id+`)`, "15-panel-"+id+"-"+width)
 		}
 	}
 	shots("1280")
