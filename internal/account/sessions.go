@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/mileusna/useragent"
 
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
@@ -26,6 +29,30 @@ type Session struct {
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
+}
+
+// Browser names the session's browser as a person would ("Firefox 128 on
+// Windows"), for the list of sessions: the raw user agent says little to
+// most people, and "" when it tells nothing.
+func (s Session) Browser() string {
+	if strings.TrimSpace(s.UserAgent) == "" {
+		return ""
+	}
+	ua := useragent.Parse(s.UserAgent)
+	name := ua.Name
+	if name == "" || name == ua.String {
+		return ""
+	}
+	if v, _, _ := strings.Cut(ua.Version, "."); v != "" {
+		name += " " + v
+	}
+	switch {
+	case ua.OS != "" && ua.Device != "":
+		name += " on " + ua.OS + " (" + ua.Device + ")"
+	case ua.OS != "":
+		name += " on " + ua.OS
+	}
+	return name
 }
 
 // CreateSession signs a user in and returns the secret for the cookie.
