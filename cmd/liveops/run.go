@@ -75,7 +75,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			"run":  func() error { return cmdJobRun(ctx, rest[1:], stdout, getenv) },
 		})
 	case "version", "--version", "-version":
-		fmt.Fprintln(stdout, "liveops", buildVersion())
+		fmt.Fprintln(stdout, versionLine())
 	case "help", "--help", "-help", "-h":
 		fmt.Fprint(stdout, topUsage)
 	default:
@@ -119,12 +119,45 @@ func buildVersion() string {
 	if v := info.Main.Version; v != "" && v != "(devel)" {
 		return v
 	}
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			return "devel-" + s.Value[:12]
-		}
+	if rev := buildSetting(info, "vcs.revision"); len(rev) >= 12 {
+		return "devel-" + rev[:12]
 	}
 	return "devel"
+}
+
+// versionLine is what `liveops version` prints: the version, then the
+// commit it was built from (and when, and whether the tree had changes),
+// and the Go that built it, from the binary's build information.
+func versionLine() string {
+	line := "liveops " + buildVersion()
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return line
+	}
+	var about []string
+	if rev := buildSetting(info, "vcs.revision"); rev != "" {
+		c := "commit " + rev
+		if t := buildSetting(info, "vcs.time"); t != "" {
+			c += " of " + t
+		}
+		if buildSetting(info, "vcs.modified") == "true" {
+			c += ", with uncommitted changes"
+		}
+		about = append(about, c)
+	} else {
+		about = append(about, "commit unknown: built without version control information")
+	}
+	about = append(about, "built with "+info.GoVersion)
+	return line + " (" + strings.Join(about, "; ") + ")"
+}
+
+func buildSetting(info *debug.BuildInfo, key string) string {
+	for _, s := range info.Settings {
+		if s.Key == key {
+			return s.Value
+		}
+	}
+	return ""
 }
 
 func setupLogging(stderr io.Writer, level, format string) error {

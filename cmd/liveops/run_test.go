@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -102,7 +103,7 @@ func TestHelpAndVersion(t *testing.T) {
 		}
 	}
 	out, _, err := cli(t, nil, "", "version")
-	if err != nil || !strings.HasPrefix(out, "liveops ") {
+	if err != nil || !strings.HasPrefix(out, "liveops ") || !strings.Contains(out, "built with "+runtime.Version()) || !strings.Contains(out, "commit ") {
 		t.Fatalf("version: %q %v", out, err)
 	}
 }
