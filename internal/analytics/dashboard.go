@@ -35,6 +35,8 @@ type Dashboard struct {
 	// CityDB says the server places visits in regions and cities
 	// (--geoip-db); without one those panels say so rather than stay empty.
 	CityDB bool
+	// Drops, when set, tells the tracking page what was dropped and why.
+	Drops *DropLog
 }
 
 // NewDashboard parses the dashboard pages. It keeps the services' analytics

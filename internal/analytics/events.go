@@ -45,6 +45,9 @@ type EventStore interface {
 	// that q selects (see StepQuery), in the order q asks for.
 	StepEvents(ctx context.Context, q StepQuery, fn func(StepEvent)) error
 
+	// Arrivals counts the service's stored events at or after since, and
+	// gives the time of its newest event (zero when it has none).
+	Arrivals(ctx context.Context, serviceID int64, since time.Time) (n int64, last time.Time, err error)
 	// RecentVisitors counts the distinct visitors whose visit had an event
 	// at or after since.
 	RecentVisitors(ctx context.Context, serviceID int64, since time.Time) (int64, error)

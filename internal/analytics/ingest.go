@@ -38,7 +38,10 @@ type Ingest struct {
 	services *hostCache
 	site     *web.Site
 	scrub    *scrub.Scrubber
-	now      func() time.Time
+	// Drops, when set, counts the events dropped per service and reason
+	// for the tracking page.
+	Drops *DropLog
+	now   func() time.Time
 
 	accepted prometheus.Counter
 	dropped  *prometheus.CounterVec
@@ -163,11 +166,13 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	ua := r.UserAgent()
 	if enricher.IsBot(ua) {
-		in.drop(w, "bot", len(ev.Domains))
+		in.noteDrop(r.Context(), DropBot, ev)
+		in.drop(w, DropBot, len(ev.Domains))
 		return
 	}
 	if ev.Referrer != "" && enricher.IsSpamReferrer(ev.Referrer) {
-		in.drop(w, "referrer_spam", len(ev.Domains))
+		in.noteDrop(r.Context(), DropReferrerSpam, ev)
+		in.drop(w, DropReferrerSpam, len(ev.Domains))
 		return
 	}
 	ip := web.EdgeClientIP(r.Context())
@@ -196,10 +201,11 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(targets) == 0 {
-		reason := "unknown_domain"
+		reason := DropUnknownDomain
 		if excluded {
-			reason = "excluded_ip"
+			reason = DropExcludedIP
 		}
+		in.noteDrop(r.Context(), reason, ev)
 		in.drop(w, reason, len(ev.Domains))
 		return
 	}
@@ -259,6 +265,31 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusAccepted)
 	io.WriteString(w, "ok")
+}
+
+// noteDrop counts a dropped event for the services it was meant for: those
+// its domains name, or, when none does (a tag with the wrong data-domain),
+// the one whose hostname the page is on.
+func (in *Ingest) noteDrop(ctx context.Context, reason string, ev *Incoming) {
+	if in.Drops == nil {
+		return
+	}
+	var ids []int64
+	add := func(host string) {
+		if host == "" || len(host) > maxDomainLen {
+			return
+		}
+		if e, err := in.services.find(ctx, host); err == nil && e.service != nil && !e.service.Archived() && !slices.Contains(ids, e.service.ID) {
+			ids = append(ids, e.service.ID)
+		}
+	}
+	for _, d := range ev.Domains {
+		add(d)
+	}
+	if len(ids) == 0 && ev.URL != nil {
+		add(strings.ToLower(ev.URL.Hostname()))
+	}
+	in.Drops.Note(reason, ids...)
 }
 
 // scrubOutside passes every string of the event that came from outside

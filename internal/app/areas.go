@@ -82,6 +82,8 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 	}
 	ingest := analytics.NewIngest(env.DB, env.Catalog, a.Events, enrich.Lazy(a.geo), env.Site, env.Prometheus)
 	a.ingest = ingest
+	drops := analytics.NewDropLog(env.DB)
+	ingest.Drops = drops
 	a.Goals = goals.NewWithEvents(env.DB, a.EventStore)
 	// Retention keeps the funnels' days before it deletes their raw
 	// events, and goals reports the days it could not keep as unknown.
@@ -99,6 +101,7 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 	if a.geo != nil {
 		dashboard.GeoAttribution, dashboard.CityDB = a.geo.Attribution(), true
 	}
+	dashboard.Drops = drops
 	statsAPI := analytics.NewStatsAPI(stats, env.Catalog)
 	return area.Area{
 		Name: "analytics",
@@ -139,6 +142,10 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 			// if they were first counted in those minutes.
 			{Name: "analytics.checkpoint", Every: 5 * time.Minute, Timeout: time.Minute, Role: jobs.RoleIngest, PerNode: true,
 				Run: a.Events.Checkpoint},
+			// Each node adds the events it dropped, by service and reason,
+			// for the tracking page of whichever node shows it.
+			{Name: "analytics.drops", Every: 30 * time.Second, Timeout: 20 * time.Second, Role: jobs.RoleIngest, PerNode: true,
+				Run: drops.Flush},
 		},
 		Seed:     a.seedDemoTraffic,
 		Shutdown: a.Events.Close,

@@ -75,6 +75,7 @@ func (s *Site) AddNav(items ...NavItem) { s.nav = append(s.nav, items...) }
 type Pages struct {
 	site  *Site
 	pages map[string]*template.Template
+	parts *template.Template // the layout's and the area's partials
 }
 
 // Pages parses the *.html files under dir of fsys. Files whose names start
@@ -110,6 +111,9 @@ func (s *Site) Pages(fsys fs.FS, dir string) (*Pages, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("parse pages in %s: %w", dir, err)
+	}
+	if p.parts, err = areaBase.Clone(); err != nil {
+		return nil, err
 	}
 	for _, name := range pages {
 		b, err := fs.ReadFile(fsys, name)
@@ -154,6 +158,27 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name 
 		return fmt.Errorf("render: no page %q", name)
 	}
 	return p.site.execute(w, r, status, t, name, data, errs)
+}
+
+// RenderPart executes one template an area's partial defines, alone, with
+// data: a piece of a page that the page's script refreshes in place. The
+// page works without it (the piece is as of when the page loaded).
+func (p *Pages) RenderPart(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
+	t := p.parts.Lookup(name)
+	if t == nil {
+		return fmt.Errorf("render: no partial %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 func (s *Site) execute(w http.ResponseWriter, r *http.Request, status int, t *template.Template, name string, data any, errs FormErrors) error {
