@@ -163,6 +163,7 @@ type dashboardData struct {
 	CompareLink string
 	Filters     []filterChip
 	Realtime    int64
+	NoEvents    bool // the service has never had an event: say what to do first
 	Figures     []figure
 	Chart       template.HTML
 	ChartRows   []chartRow

@@ -79,6 +79,11 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 	if data.Realtime, err = d.realtime(ctx, s.ID); err != nil {
 		return err
 	}
+	has, err := d.stats.events.HasEvents(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	data.NoEvents = !has
 
 	// Plausible's rules allow no views per visit under a page filter.
 	pageFilter := false

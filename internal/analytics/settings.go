@@ -171,6 +171,9 @@ func (d *Dashboard) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		data := d.settingsData(r, s)
 		data.RetentionDays, data.ExcludedIPs, data.CanWrite = raw, rawIPs, true
+		if data.Status, err = d.trackingStatus(r, s); err != nil {
+			return err
+		}
 		return d.pages.Render(w, r, http.StatusBadRequest, "analytics/settings", data, errs)
 	}
 	beforeDays, err := d.retention.RetentionDays(r.Context(), s.ID)

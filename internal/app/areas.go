@@ -116,6 +116,7 @@ func (a *App) analyticsArea(ctx context.Context, env area.Env, dd *dataDir) (are
 			dashboard.Routes(rt)
 		},
 		ServiceLinks: []catalog.ServiceLink{{Label: "View analytics", Path: "analytics", Hidden: "for"}},
+		Tiles:        dashboard.Tiles,
 		Metrics:      stats.Metrics(retention.PrunedBefore),
 		Jobs: []jobs.Job{
 			{Name: "analytics.retention", Every: time.Hour, Timeout: 30 * time.Minute, Run: func(ctx context.Context) error {

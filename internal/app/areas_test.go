@@ -42,7 +42,7 @@ func TestAreasDeclared(t *testing.T) {
 		jobNames = append(jobNames, fmt.Sprintf("%s/%s/%v", s.Name, s.Role, s.PerNode))
 	}
 	slices.Sort(jobNames)
-	want := "[analytics.checkpoint/ingest/true analytics.retention/worker/false analytics.salts/worker/false analytics.segments/worker/false " +
+	want := "[analytics.checkpoint/ingest/true analytics.drops/ingest/true analytics.retention/worker/false analytics.salts/worker/false analytics.segments/worker/false " +
 		"audit.addresses/worker/false feedback.retention/worker/false goals.funnel_days/worker/false]"
 	if fmt.Sprint(jobNames) != want {
 		t.Fatalf("jobs %v\nwant %s", jobNames, want)

@@ -46,6 +46,10 @@ func TestTrackingStatus(t *testing.T) {
 			}
 			settings := "/services/" + svc.Slug + "/analytics/settings"
 			c.page(settings, 200, "Waiting for the first event", "Copy the tag", "/js/script.js")
+			// A new service's pages say what to do first.
+			c.page("/services/"+svc.Slug, 200, "At a glance", "None yet", `href="`+settings+`"`)
+			c.page("/", 200, "Put the tag on your pages")
+			c.page("/services/"+svc.Slug+"/analytics", 200, "No visits yet", `href="`+settings+`"`)
 
 			send := func(ua, domain, page, forwarded string) string {
 				t.Helper()
@@ -106,6 +110,9 @@ func TestTrackingStatus(t *testing.T) {
 				t.Fatalf("status part: %d %q %v", code, part, h)
 			}
 			c.page(settings, 200, "Receiving events", "3 events from automated browsers")
+			if body := c.page("/services/"+svc.Slug+"/analytics", 200); strings.Contains(body, "No visits yet") {
+				t.Fatal("the dashboard still says no visits")
+			}
 
 			// Someone who may not see the service gets neither.
 			other := newClient(t, srv.URL)

@@ -18,6 +18,9 @@ var templateFS embed.FS
 // such as "Visitors today: 1,204 (+8% on last week)".
 type TileFigure struct {
 	Label, Value, Note string
+	// Link, when set, is where to look further or act (a figure with no
+	// data yet links to the page that says what to do).
+	Link string
 }
 
 // TileSource gives the figures another area shows on a service's tile. It

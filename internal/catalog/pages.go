@@ -66,6 +66,7 @@ type serviceData struct {
 	*Service
 	CanWrite bool
 	Links    []ServiceLink
+	Figures  []TileFigure // the areas' headline figures, as on the home page's tile
 }
 
 // servicePage is a service's overview.
@@ -75,6 +76,11 @@ func (h *Handler) servicePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := serviceData{Service: s, CanWrite: auth.From(r.Context()).CanWrite(s.ID), Links: h.links}
+	if !s.Archived() {
+		for _, src := range h.tiles {
+			d.Figures = append(d.Figures, src(r.Context(), s)...)
+		}
+	}
 	return h.pages.Render(w, r, http.StatusOK, "catalog/service", d, nil)
 }
 
