@@ -25,6 +25,7 @@ import (
 	"github.com/liveops/liveops/internal/analytics"
 	"github.com/liveops/liveops/internal/area"
 	"github.com/liveops/liveops/internal/audit"
+	"github.com/liveops/liveops/internal/brand"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/embedjs"
 	"github.com/liveops/liveops/internal/enrich"
@@ -77,6 +78,7 @@ type Config struct {
 type App struct {
 	cfg      Config
 	DB       *store.DB
+	Brand    *brand.Brand
 	Site     *web.Site
 	Accounts *account.Accounts
 	Catalog  *catalog.Catalog

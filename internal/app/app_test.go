@@ -326,6 +326,8 @@ func TestEveryPage(t *testing.T) {
 			c.do("POST", "/tokens", url.Values{"name": {"e2e"}, "scope": {"read"}})
 			c.page("/users", 200, creds.Email)
 			c.page("/users/new", 200)
+			c.page("/branding", 200, "How public pages look", "Anytown Council")
+			c.page("/services/parking-permits/public", 200, "Public pages of", "https://parking.example.gov/start")
 			code, body, _ = c.do("POST", "/users/new", url.Values{"email": {"new@example.gov"}, "role": {"viewer"}, "all_services": {"yes"}})
 			if code != 201 {
 				t.Fatalf("add user: %d %s", code, body)

@@ -8,6 +8,7 @@ import (
 	"github.com/liveops/liveops/internal/analytics"
 	"github.com/liveops/liveops/internal/area"
 	"github.com/liveops/liveops/internal/audit"
+	"github.com/liveops/liveops/internal/brand"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/enrich"
 	"github.com/liveops/liveops/internal/feedback"
@@ -32,6 +33,10 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 	if err != nil {
 		return nil, err
 	}
+	br, err := a.brandArea(env)
+	if err != nil {
+		return nil, err
+	}
 	fb, err := a.feedbackArea(env)
 	if err != nil {
 		return nil, err
@@ -44,7 +49,48 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 	if err != nil {
 		return nil, err
 	}
-	return []area.Area{an, gl, fb, kp, au}, nil
+	return []area.Area{an, gl, fb, kp, br, au}, nil
+}
+
+// brandArea is how public pages look: the organisation's and each
+// service's presentation, which feedback and kpi present their public
+// pages with.
+func (a *App) brandArea(env area.Env) (area.Area, error) {
+	a.Brand = brand.New(env.DB)
+	h, err := brand.NewHandler(a.Brand, env.Catalog, env.Site)
+	if err != nil {
+		return area.Area{}, err
+	}
+	return area.Area{
+		Name:         "brand",
+		Routes:       h.Routes,
+		Nav:          []web.NavItem{{Label: "Public pages", Path: "/branding", AdminOnly: true}},
+		ServiceLinks: []catalog.ServiceLink{{Label: "Public pages", Path: "public", Hidden: "of"}},
+		Seed:         a.seedDemoBrand,
+	}, nil
+}
+
+// seedDemoBrand presents the demo's public pages as a council's, once: an
+// organisation already named keeps its own.
+func (a *App) seedDemoBrand(ctx context.Context, svc *catalog.Service) error {
+	o, err := a.Brand.Org(ctx)
+	if err != nil {
+		return err
+	}
+	if o.Name == "" && o.Version == 0 {
+		o.Name, o.Colour = "Anytown Council", "#1d4d2b"
+		o.SupportText, o.SupportURL = "Help and contact", "https://www.parking.example.gov/contact"
+		o.PrivacyURL, o.AccessibilityURL = "https://www.parking.example.gov/privacy", "https://www.parking.example.gov/accessibility"
+		if err := a.Brand.SaveOrg(ctx, o); err != nil {
+			return err
+		}
+	}
+	sb, err := a.Brand.Service(ctx, svc.ID)
+	if err != nil || sb.ServiceURL != "" {
+		return err
+	}
+	sb.ServiceURL = "https://parking.example.gov/start"
+	return a.Brand.SaveService(ctx, svc.ID, sb)
 }
 
 // auditArea is the audit log's page and API, and the job that clears its
@@ -187,7 +233,7 @@ func (a *App) goalsArea(env area.Env) (area.Area, error) {
 // feedbackArea is the feedback forms, the triage inbox and its summaries.
 func (a *App) feedbackArea(env area.Env) (area.Area, error) {
 	a.Feedback = feedback.New(env.DB)
-	pages, err := feedback.NewHandler(a.Feedback, env.Catalog, env.Site, feedback.Options{VisitorKey: a.ingest.VisitorKey})
+	pages, err := feedback.NewHandler(a.Feedback, env.Catalog, env.Site, feedback.Options{VisitorKey: a.ingest.VisitorKey, Public: a.Brand.Public})
 	if err != nil {
 		return area.Area{}, err
 	}
@@ -219,6 +265,7 @@ func (a *App) kpiArea(env area.Env) (area.Area, error) {
 	if err != nil {
 		return area.Area{}, err
 	}
+	pages.Public = a.Brand.PublicEnglish
 	return area.Area{
 		Name:         "kpi",
 		Routes:       pages.Routes,

@@ -30,7 +30,7 @@ func TestAreasDeclared(t *testing.T) {
 	for _, ar := range a.areas {
 		names = append(names, ar.Name)
 	}
-	if fmt.Sprint(names) != "[analytics goals feedback kpi audit]" {
+	if fmt.Sprint(names) != "[analytics goals feedback kpi brand audit]" {
 		t.Fatalf("areas %v", names)
 	}
 	st, err := a.Jobs.Status(context.Background())

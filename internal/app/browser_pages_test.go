@@ -62,7 +62,8 @@ func TestBrowserEveryPage(t *testing.T) {
 
 	var problems []string
 	// The public pages, before signing in.
-	for _, p := range []string{"/login", "/survey/parking-permits", "/survey/parking-permits/thanks", "/feedback/thanks", "/performance"} {
+	for _, p := range []string{"/login", "/survey/parking-permits", "/survey/parking-permits?lang=cy",
+		"/survey/parking-permits/thanks?lang=cy", "/feedback/thanks?domain=parking.example.gov&url=https%3A%2F%2Fparking.example.gov%2Fapply&lang=cy", "/performance"} {
 		problems = append(problems, check(p)...)
 	}
 
@@ -101,7 +102,7 @@ func TestBrowserEveryPage(t *testing.T) {
 	if visited < 25 {
 		t.Errorf("only %d pages reached from the home page: the crawl lost its way", visited)
 	}
-	t.Logf("%d signed-in pages and 5 public ones checked at 320 and 1,280 px", visited)
+	t.Logf("%d signed-in pages and 6 public ones checked at 320 and 1,280 px", visited)
 	for _, p := range problems {
 		t.Error(p)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"github.com/liveops/liveops/internal/i18n"
 	"net/http"
 	"time"
 
@@ -27,6 +28,19 @@ type Options struct {
 	// address as the browser reached it, such as https://liveops.example.gov.
 	// Nil shows DefaultSnippets.
 	Snippets func(base string, s *catalog.Service) []Snippet
+	// Public, when set, presents the public pages (survey, thank-you
+	// pages) in the organisation's and the service's name (s may be nil)
+	// and picks their language (brand.Brand.Public). Nil: plain English.
+	Public func(r *http.Request, s *catalog.Service) (*http.Request, string, error)
+}
+
+// present readies a public page of s: the request to render it with, and
+// its language.
+func (h *Handler) present(r *http.Request, s *catalog.Service) (*http.Request, string, error) {
+	if h.opt.Public == nil {
+		return r, i18n.English, nil
+	}
+	return h.opt.Public(r, s)
 }
 
 // Handler serves the feedback area: the public endpoints and survey, the

@@ -363,6 +363,10 @@ func (h *Handler) thanksPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Back = back
 	}
+	r, _, err := h.present(r, d.Service)
+	if err != nil {
+		return err
+	}
 	return h.pages.Render(w, r, http.StatusOK, "feedback/thanks", d, nil)
 }
 

@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"errors"
+	"github.com/liveops/liveops/internal/i18n"
 	"net/http"
 
 	"github.com/liveops/liveops/internal/catalog"
@@ -17,6 +18,17 @@ type surveyData struct {
 	Comment string
 	Ratings []surveyRating
 	MaxLen  string // MaxTextLen, written for people
+	Lang    string
+	Name    string // the service's public name
+}
+
+// publicName is the name a public page of s shows: its public name when
+// the page is presented as the service's (web.Public), else its own.
+func publicName(r *http.Request, s *catalog.Service) string {
+	if p := web.PublicFrom(r.Context()); p != nil && p.ServiceName != "" {
+		return p.ServiceName
+	}
+	return s.Name
 }
 
 type surveyRating struct {
@@ -46,7 +58,11 @@ func (h *Handler) surveyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.pages.Render(w, r, http.StatusOK, "feedback/survey", surveyData{Service: s, Ratings: surveyRatings, MaxLen: thousands(MaxTextLen)}, nil)
+	r, lang, err := h.present(r, s)
+	if err != nil {
+		return err
+	}
+	return h.pages.Render(w, r, http.StatusOK, "feedback/survey", surveyData{Service: s, Ratings: surveyRatings, MaxLen: thousands(MaxTextLen), Lang: lang, Name: publicName(r, s)}, nil)
 }
 
 // surveySubmit answers POST /survey/{slug}: 303 to the thank-you page, or
@@ -59,6 +75,10 @@ func (h *Handler) surveySubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := readForm(w, r); err != nil {
 		return err
 	}
+	r, lang, err := h.present(r, s)
+	if err != nil {
+		return err
+	}
 	f := r.PostForm
 	in := Input{Kind: string(KindSatisfaction), Rating: f.Get("rating"), Comment: f.Get("comment")}
 	_, err = h.submit(w, r, s, in, f.Get("website") != "")
@@ -67,27 +87,31 @@ func (h *Handler) surveySubmit(w http.ResponseWriter, r *http.Request) error {
 		for _, fe := range ie.Errors {
 			switch fe.Field {
 			case "rating":
-				fe.Message = "Select how you felt about the service you received today"
+				fe.Message = i18n.T(lang, "Select how you felt about the service you received today")
 			case "comment":
-				fe.Message = "Your answer to “How could we improve this service?” must be 2,000 characters or fewer"
+				fe.Message = i18n.T(lang, "Your answer to “How could we improve this service?” must be 2,000 characters or fewer")
 			}
 			errs = append(errs, fe)
 		}
 		if in, err = h.echo(r, s, in); err != nil {
 			return err
 		}
-		d := surveyData{Service: s, Rating: in.Rating, Comment: in.Comment, Ratings: surveyRatings, MaxLen: thousands(MaxTextLen)}
+		d := surveyData{Service: s, Rating: in.Rating, Comment: in.Comment, Ratings: surveyRatings, MaxLen: thousands(MaxTextLen), Lang: lang, Name: publicName(r, s)}
 		return h.pages.Render(w, r, ie.Status, "feedback/survey", d, errs)
 	}
 	if err != nil {
 		return err
 	}
-	return web.Redirect(w, r, "/survey/"+s.Slug+"/thanks")
+	return web.Redirect(w, r, "/survey/"+s.Slug+"/thanks?lang="+lang)
 }
 
 // surveyThanks answers GET /survey/{slug}/thanks.
 func (h *Handler) surveyThanks(w http.ResponseWriter, r *http.Request) error {
 	s, err := h.surveyService(r)
+	if err != nil {
+		return err
+	}
+	r, _, err = h.present(r, s)
 	if err != nil {
 		return err
 	}

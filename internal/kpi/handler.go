@@ -23,6 +23,18 @@ type Handler struct {
 	kpi   *KPI
 	site  *web.Site
 	pages *web.Pages
+	// Public, when set, presents the performance pages in the
+	// organisation's and the service's name (s is nil for the list).
+	Public func(r *http.Request, s *catalog.Service) (*http.Request, string, error)
+}
+
+// present readies a public page of s (nil for the organisation's list).
+func (h *Handler) present(r *http.Request, s *catalog.Service) (*http.Request, error) {
+	if h.Public == nil {
+		return r, nil
+	}
+	r, _, err := h.Public(r, s)
+	return r, err
 }
 
 // NewHandler parses the pages' templates.

@@ -69,10 +69,18 @@ func (h *Handler) publicService(w http.ResponseWriter, r *http.Request) error {
 		return rep.writeCSV(w)
 	}
 	d := publicPageData{Service: s, View: newReportView(rep), LastUpdated: rep.lastUpdatedText()}
+	if r, err = h.present(r, s); err != nil {
+		return err
+	}
+	d.Name = s.Name
+	if p := web.PublicFrom(r.Context()); p != nil && p.ServiceName != "" {
+		d.Name = p.ServiceName
+	}
 	return h.pages.Render(w, r, http.StatusOK, "kpi/performance", d, nil)
 }
 
 type publicPageData struct {
+	Name        string // the service's public name
 	Service     *catalog.Service
 	View        *reportView
 	LastUpdated string
@@ -185,5 +193,9 @@ func (h *Handler) publicIndex(w http.ResponseWriter, r *http.Request) error {
 		d.Columns = append(d.Columns, c)
 	}
 	setPublicCache(w)
+	r, err = h.present(r, nil)
+	if err != nil {
+		return err
+	}
 	return h.pages.Render(w, r, http.StatusOK, "kpi/performance-index", d, nil)
 }

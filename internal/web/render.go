@@ -147,6 +147,9 @@ type View struct {
 	Nav    []NavItem // the areas' entries of the main navigation
 	Errors FormErrors
 	Data   any
+	// Public is set on the pages the public sees (WithPublic): the layout
+	// then shows the organisation's and the service's name, not liveops'.
+	Public *Public
 }
 
 // Render executes page name with data and writes it with status. It renders
@@ -190,6 +193,7 @@ func (s *Site) execute(w http.ResponseWriter, r *http.Request, status int, t *te
 		Nav:    s.nav,
 		Errors: errs,
 		Data:   data,
+		Public: PublicFrom(r.Context()),
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -249,6 +253,7 @@ func (s *Site) funcs() template.FuncMap {
 		},
 		"isodate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"join":    strings.Join,
+		"tr":      tr,
 		"field":   fieldArgs,
 		"pager": func(label, prev string, page, pages int, next string) map[string]any {
 			return map[string]any{"Label": label, "Prev": prev, "Page": page, "Pages": pages, "Next": next}
