@@ -18,7 +18,7 @@ func TestContrast(t *testing.T) {
 		{"#767676", "#ffffff", 4.54}, // the lightest grey passing AA on white
 		{"#777777", "#ffffff", 4.48},
 		{"#0b3d91", "#ffffff", 10.05}, // liveops' blue
-		{"#ffdd00", "#ffffff", 1.35}, // the focus yellow
+		{"#ffdd00", "#ffffff", 1.35},  // the focus yellow
 	} {
 		got, err := Contrast(c.a, c.b)
 		if err != nil || math.Abs(got-c.want) > 0.015 {
