@@ -38,17 +38,17 @@ func TestBrowserFeedback(t *testing.T) {
 	liveops := httptest.NewServer(a.Handler())
 	defer liveops.Close()
 	snippets := map[string]string{}
-	for _, s := range feedback.DefaultSnippets(liveops.URL, svc) {
+	for _, s := range feedback.DefaultSnippets(liveops.URL, svc, "") {
 		snippets[s.ID] = s.Code
 	}
 	// The service's site, on its own origin (localhost, one of its
 	// hostnames): one page without script, one with the widget.
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		port := r.Host[strings.LastIndex(r.Host, ":"):]
-		page := func(s string) string {
-			return strings.ReplaceAll(s, "https://localhost/THE-PAGE-PATH", "http://localhost"+port+r.URL.Path)
-		}
-		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><title>Blue badge</title>
+		// The snippets go in as they are: the page's address comes from the
+		// widget or, without it, from the Referer, which this page's
+		// policy (as the snippets' help asks) lets the browser send whole.
+		page := func(s string) string { return s }
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><title>Blue badge</title><meta name="referrer" content="no-referrer-when-downgrade">
 <style>body{font:18px sans-serif;margin:2em;max-width:40em} label,legend{display:block;font-weight:bold;margin-top:1em} textarea{width:100%%}</style></head>
 <body><h1>Apply for a blue badge</h1>`)
 		switch r.URL.Path {

@@ -26,8 +26,8 @@ type Options struct {
 	// Snippets lists the HTML a service pastes into its pages to collect
 	// feedback, shown on its feedback settings page; base is liveops's own
 	// address as the browser reached it, such as https://liveops.example.gov.
-	// Nil shows DefaultSnippets.
-	Snippets func(base string, s *catalog.Service) []Snippet
+	// style is one of SnippetStyles. Nil shows DefaultSnippets.
+	Snippets func(base string, s *catalog.Service, style string) []Snippet
 	// Public, when set, presents the public pages (survey, thank-you
 	// pages) in the organisation's and the service's name (s may be nil)
 	// and picks their language (brand.Brand.Public). Nil: plain English.

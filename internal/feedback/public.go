@@ -273,6 +273,9 @@ func (h *Handler) publicForm(w http.ResponseWriter, r *http.Request) error {
 	if err := h.sameSite(r, s); err != nil {
 		return err
 	}
+	if in.URL == "" || strings.Contains(in.URL, "THE-PAGE-PATH") {
+		in.URL = refererPage(r, s)
+	}
 	if _, _, msg := checkURL(in.URL); msg != "" {
 		// The page's address is a hidden field the person cannot correct:
 		// keep what they wrote, without it.
@@ -344,6 +347,26 @@ func (h *Handler) echo(r *http.Request, s *catalog.Service, in Input) (Input, er
 	in.Comment, in.Doing, in.Wrong = sc.String(in.Comment), sc.String(in.Doing), sc.String(in.Wrong)
 	in.GivenBy = sc.String(in.GivenBy)
 	return in, nil
+}
+
+// refererPage is the page a form without a url field was sent from: the
+// Referer, when it is on one of the service's hostnames, without its query
+// and fragment (checkURL drops them; the path is scrubbed with the rest).
+// Browsers send another site only the origin unless the page's referrer
+// policy allows more, so a bare "/" says nothing of the page and gives "".
+func refererPage(r *http.Request, s *catalog.Service) string {
+	u, err := url.Parse(r.Referer())
+	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Path == "" || u.Path == "/" {
+		return ""
+	}
+	host := strings.ToLower(u.Hostname())
+	for _, d := range s.Domains {
+		if host == d || host == "www."+d || "www."+host == d {
+			u.RawQuery, u.Fragment, u.User = "", "", nil
+			return u.String()
+		}
+	}
+	return ""
 }
 
 // thanksPage answers GET /feedback/thanks?domain=…&url=…, with a link back

@@ -275,7 +275,7 @@ func TestSurvey(t *testing.T) {
 			t.Fatalf("survey = %d, cookies %q", page.status, page.header.Values("Set-Cookie"))
 		}
 		webtest.Contains(t, "survey", page.body, "<title>Give feedback on Apply for a permit – liveops</title>",
-			"<h1>Give feedback on Apply for a permit</h1>", `<form method="post" action="/survey/apply-for-a-permit" novalidate>`,
+			"<h1>Give feedback on Apply for a permit</h1>", `<form method="post" action="/survey/apply-for-a-permit?lang=en" novalidate>`,
 			"<fieldset>", "<legend>Overall, how did you feel about the service you received today?</legend>",
 			`<input type="radio" id="rating" name="rating" value="5"><label for="rating">Very satisfied</label>`,
 			`<input type="radio" id="rating-4" name="rating" value="4"><label for="rating-4">Satisfied</label>`,
@@ -312,7 +312,7 @@ func TestSurvey(t *testing.T) {
 
 		// An answer: 303 to the thank-you page, stored as satisfaction.
 		r = hs.postForm("/survey/apply-for-a-permit", url.Values{"rating": {"2"}, "comment": {"Too slow, email ann@example.org"}}, "198.51.100.1")
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/survey/apply-for-a-permit/thanks" {
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/survey/apply-for-a-permit/thanks?lang=en" {
 			t.Fatalf("answer = %d to %q", r.status, r.header.Get("Location"))
 		}
 		if n := hs.count(`service_id = $1 AND kind = 'satisfaction' AND rating = 2 AND comment = 'Too slow, email [email]' AND channel = 'web'`, svc.ID); n != 1 {

@@ -21,8 +21,15 @@ type settingsData struct {
 	Pattern  string
 	Snippets []Snippet
 	Survey   string
+	Style    string // the snippets' markup (SnippetStyles)
+	Styles   []styleLink
 	// Retention is the days what people write is kept, as the form shows it.
 	Retention string
+}
+
+type styleLink struct {
+	Label, Link string
+	Current     bool
 }
 
 func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, s *catalog.Service, status int, name, pattern string, errs web.FormErrors) error {
@@ -49,7 +56,18 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request, s *catalog.Se
 	}
 	base := web.Origin(r)
 	d.Service, d.CanWrite, d.Rules = s, auth.From(r.Context()).CanWrite(s.ID), rules
-	d.Snippets, d.Survey = h.opt.Snippets(base, s), base+"/survey/"+s.Slug
+	d.Style = r.URL.Query().Get("style")
+	if d.Style != "govuk" {
+		d.Style = ""
+	}
+	for _, st := range SnippetStyles {
+		link := "/services/" + s.Slug + "/feedback/settings"
+		if st.Value != "" {
+			link += "?style=" + st.Value
+		}
+		d.Styles = append(d.Styles, styleLink{Label: st.Label, Link: link + "#collect", Current: st.Value == d.Style})
+	}
+	d.Snippets, d.Survey = h.opt.Snippets(base, s, d.Style), base+"/survey/"+s.Slug
 	return h.pages.Render(w, r, status, "feedback/settings", d, errs)
 }
 

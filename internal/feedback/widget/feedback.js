@@ -50,14 +50,13 @@
   }
 
   function enhance(form) {
-    var url = form.querySelector("input[name=url]");
-    if (url && (!url.value || url.value.indexOf("THE-PAGE-PATH") >= 0)) url.value = pageURL();
     if ((form.querySelector("input[name=kind]") || {}).value === "useful") usefulForm(form);
 
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var data = {};
       new FormData(form).forEach(function (v, k) { data[k] = v; });
+      if (!data.url || data.url.indexOf("THE-PAGE-PATH") >= 0) data.url = pageURL();
       if (data.rating) data.rating = Number(data.rating);
       var button = form.querySelector("button[type=submit], button:not([type])");
       if (button) button.disabled = true;
