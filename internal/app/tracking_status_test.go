@@ -50,6 +50,10 @@ func TestTrackingStatus(t *testing.T) {
 			c.page("/services/"+svc.Slug, 200, "At a glance", "None yet", `href="`+settings+`"`)
 			c.page("/", 200, "Put the tag on your pages")
 			c.page("/services/"+svc.Slug+"/analytics", 200, "No visits yet", `href="`+settings+`"`)
+			if body := c.page("/services/"+svc.Slug+"/kpis", 200, "What the KPIs still need", `href="/services/`+svc.Slug+`/kpis/settings"`,
+				`href="/services/`+svc.Slug+`/kpis/costs"`, "Not provided yet"); strings.Contains(body, "out of date") {
+				t.Fatal("a new service's KPIs are called out of date")
+			}
 
 			send := func(ua, domain, page, forwarded string) string {
 				t.Helper()

@@ -30,15 +30,32 @@ func (r Rating) Label() string {
 	return ""
 }
 
-// Class is the tag style pages give the rating.
+// Class is the tag style pages give the rating: green, amber or red, each
+// with its icon and its words, so colour is never the only sign.
 func (r Rating) Class() string {
 	switch r {
+	case OnTarget:
+		return "tag rating-on"
 	case Near:
-		return "tag beta"
+		return "tag rating-near"
 	case OffTarget:
-		return "tag retiring"
+		return "tag rating-off"
 	}
 	return "tag"
+}
+
+// Icon is the rating's sign beside its words (hidden from screen readers,
+// which read the words).
+func (r Rating) Icon() string {
+	switch r {
+	case OnTarget:
+		return "✓"
+	case Near:
+		return "!"
+	case OffTarget:
+		return "✗"
+	}
+	return ""
 }
 
 // Trend says which way a KPI moved since the period before.

@@ -22,7 +22,26 @@ type Freshness struct {
 	DataUntil   string // the last day the figures reach, "" when not known
 	ExpectedAge int    // days
 	Stale       bool
-	Note        string
+	// Missing is a stale input that never had figures: a service that has
+	// just started is told what to provide first, not that it is late.
+	Missing bool
+	Note    string
+}
+
+// NextStep says what to do to provide a missing input, and where.
+func (f Freshness) NextStep(slug string) (text, path string) {
+	base := "/services/" + slug
+	switch f.Input {
+	case InputDigital:
+		return "choose the service’s main funnel (its first step starts a transaction, its last completes one)", base + "/kpis/settings"
+	case InputChannels:
+		return "upload the transactions completed by phone, on paper or face to face", base + "/kpis/transactions"
+	case InputCosts:
+		return "upload what running the service costs", base + "/kpis/costs"
+	case InputSatisfaction:
+		return "link to the satisfaction survey from the service’s confirmation page", base + "/feedback/settings"
+	}
+	return "", ""
 }
 
 // Label names the input: "Digital transactions", "Phone transactions".
@@ -105,7 +124,11 @@ func (k *KPI) freshness(ctx context.Context, svc *catalog.Service, s Settings) (
 			return nil, err
 		}
 	}
-	return append(out, sat), nil
+	out = append(out, sat)
+	for i := range out {
+		out[i].Missing = out[i].Stale && out[i].LastUpdated.IsZero() && out[i].DataUntil == ""
+	}
+	return out, nil
 }
 
 // digitalFreshness is the later of the main funnel's last day with a

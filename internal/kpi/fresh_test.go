@@ -97,8 +97,8 @@ func TestNoInputs(t *testing.T) {
 	r := hs.report(s, "2026-05-01", "2026-05-31", kpi.Monthly)
 	var notes []string
 	for _, f := range r.Inputs {
-		if !f.Stale {
-			t.Errorf("%s is not stale", f.Label())
+		if !f.Stale || !f.Missing {
+			t.Errorf("%s: stale %v, missing %v; want both", f.Label(), f.Stale, f.Missing)
 		}
 		notes = append(notes, f.Label()+": "+f.Note)
 	}
@@ -113,7 +113,9 @@ func TestNoInputs(t *testing.T) {
 			t.Fatalf("inputs:\n%q\nwant\n%q", notes, want)
 		}
 	}
-	if !r.Stale() || !r.LastUpdated().IsZero() {
-		t.Errorf("stale %v, last updated %v", r.Stale(), r.LastUpdated())
+	// Nothing was ever provided: the page says what to provide first,
+	// not that the figures are late.
+	if r.Stale() || !r.LastUpdated().IsZero() || len(r.MissingSteps()) != 4 {
+		t.Errorf("stale %v, last updated %v, missing %+v", r.Stale(), r.LastUpdated(), r.MissingSteps())
 	}
 }

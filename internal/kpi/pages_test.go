@@ -36,7 +36,7 @@ func TestKPIPage(t *testing.T) {
 			`<input type="date" id="from" name="from" value="2026-03-01">`, `<option value="week" selected>Week</option>`,
 			"From 2026-03-01 to 2026-03-31, by week, in UTC time. Changes are against the period before, 2026-02-01 to 2026-02-28.",
 			// 765 ÷ 950 = 80.5%, off its 85% target (near is 80.75% and up).
-			`<dt>Completion rate</dt>`, `<span class="figure-value">80.5%</span>`, `<span class="tag retiring">Off target</span>`, "Target: 85.0% or more",
+			`<dt>Completion rate</dt>`, `<span class="figure-value">80.5%</span>`, `<span class="tag rating-off"><span aria-hidden="true">✗</span> Off target</span>`, "Target: 85.0% or more",
 			"From 10 figures", `<span class="figure-value">70.5%</span>`, `<span class="figure-value">60.0%</span>`, "From 10 survey answers",
 			`<span class="figure-value">£3.43</span>`, "From 2 cost figures", "<strong>62.5%</strong>",
 			`<svg class="chart" viewBox="0 0 800 240" role="img" aria-labelledby="chart-completion_rate-title chart-completion_rate-desc"`,
@@ -45,7 +45,7 @@ func TestKPIPage(t *testing.T) {
 			`<caption>Transactions by channel, 2026-03-01 to 2026-03-31</caption>`,
 			`<th scope="row">Phone</th><td class="num">400</td><td class="num">300</td><td class="num">27.6%</td><td class="num">£2.07</td>`,
 			`<title id="chart-channels-title">Transactions completed by channel, by week</title>`,
-			`<th scope="row">Phone transactions</th>`, `<strong class="tag retiring">Stale</strong>`,
+			`<th scope="row">Phone transactions</th>`, `<strong class="tag rating-off">Stale</strong>`,
 			`href="/services/apply-for-a-permit/kpis/export.csv?from=2026-03-01&amp;interval=week&amp;to=2026-03-31"`,
 			`<a href="/performance/apply-for-a-permit">Public performance page</a>`)
 		webtest.Lacks(t, "KPI page for a viewer", page, "Upload transactions", "/kpis/settings\">KPI settings")

@@ -143,14 +143,32 @@ func (r *Report) Assessment(n Name) Assessment {
 	return Assessment{Name: n}
 }
 
-// Stale reports whether any input is stale.
+// Stale reports whether any input that had figures has let them get old.
+// Inputs never provided are Missing instead.
 func (r *Report) Stale() bool {
 	for _, f := range r.Inputs {
-		if f.Stale {
+		if f.Stale && !f.Missing {
 			return true
 		}
 	}
 	return false
+}
+
+// MissingStep is an input never provided, with what to do about it.
+type MissingStep struct {
+	Label, Text, Path string
+}
+
+// MissingSteps lists the inputs never provided, with their next steps.
+func (r *Report) MissingSteps() []MissingStep {
+	var out []MissingStep
+	for _, f := range r.Inputs {
+		if f.Missing {
+			text, path := f.NextStep(r.Service.Slug)
+			out = append(out, MissingStep{Label: f.Label(), Text: text, Path: path})
+		}
+	}
+	return out
 }
 
 // LastUpdated is when the newest input was updated, zero when none was.

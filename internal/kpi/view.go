@@ -186,14 +186,14 @@ func (r *Report) channelTotals() []channelTotal {
 // inputView is one row of the inputs table.
 type inputView struct {
 	Label, Source, LastUpdated, DataUntil, Expected, Note string
-	Stale                                                 bool
+	Stale, Missing                                        bool
 }
 
 // inputViews are the report's inputs as the inputs table shows them.
 func (r *Report) inputViews() []inputView {
 	var out []inputView
 	for _, f := range r.Inputs {
-		v := inputView{Label: f.Label(), Source: f.Source, LastUpdated: "Not known", DataUntil: f.DataUntil, Note: f.Note, Stale: f.Stale,
+		v := inputView{Label: f.Label(), Source: f.Source, LastUpdated: "Not known", DataUntil: f.DataUntil, Note: f.Note, Stale: f.Stale, Missing: f.Missing,
 			Expected: fmt.Sprintf("%d %s", f.ExpectedAge, plural(f.ExpectedAge, "day", "days"))}
 		if !f.LastUpdated.IsZero() {
 			v.LastUpdated = f.LastUpdated.In(r.Service.Location()).Format("2 Jan 2006 15:04")
