@@ -16,21 +16,24 @@ import (
 // filter form shows them, and links (paging, export, themes) carry them.
 type filterForm struct {
 	Kind, Status, Channel, Rating, Tag, URL, Page, Q, Theme, From, To, Held string
+	// Votes is "all" to list "useful: yes" votes without a comment, which
+	// the inbox leaves out by default.
+	Votes string
 }
 
 // filterKeys are the query parameters of the filters, in the form's order.
-var filterKeys = []string{"kind", "status", "rating", "channel", "tag", "url", "page_path", "q", "theme", "from", "to", "held"}
+var filterKeys = []string{"kind", "status", "rating", "channel", "tag", "url", "page_path", "q", "theme", "from", "to", "held", "votes"}
 
 func readFilterForm(q url.Values) filterForm {
 	g := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	return filterForm{Kind: g("kind"), Status: g("status"), Channel: g("channel"), Rating: g("rating"), Tag: g("tag"),
-		URL: g("url"), Page: g("page_path"), Q: g("q"), Theme: g("theme"), From: g("from"), To: g("to"), Held: g("held")}
+		URL: g("url"), Page: g("page_path"), Q: g("q"), Theme: g("theme"), From: g("from"), To: g("to"), Held: g("held"), Votes: g("votes")}
 }
 
 // Values are the filters that are set, as a query.
 func (ff filterForm) Values() url.Values {
 	v := url.Values{}
-	for i, s := range []string{ff.Kind, ff.Status, ff.Rating, ff.Channel, ff.Tag, ff.URL, ff.Page, ff.Q, ff.Theme, ff.From, ff.To, ff.Held} {
+	for i, s := range []string{ff.Kind, ff.Status, ff.Rating, ff.Channel, ff.Tag, ff.URL, ff.Page, ff.Q, ff.Theme, ff.From, ff.To, ff.Held, ff.Votes} {
 		if s != "" {
 			v.Set(filterKeys[i], s)
 		}
@@ -41,8 +44,12 @@ func (ff filterForm) Values() url.Values {
 // Query is Values encoded, "" when no filter is set.
 func (ff filterForm) Query() string { return ff.Values().Encode() }
 
-// Any reports whether a filter is set.
-func (ff filterForm) Any() bool { return len(ff.Values()) > 0 }
+// Any reports whether a filter is set (listing bare votes too is not one).
+func (ff filterForm) Any() bool {
+	v := ff.Values()
+	v.Del("votes")
+	return len(v) > 0
+}
 
 // maxFilterLen bounds the text filters.
 const maxFilterLen = 200
@@ -69,6 +76,9 @@ func parseFilter(q url.Values, loc *time.Location) (Filter, filterForm, web.Form
 			errs.Add("rating", "rating must be a whole number from 1 to 5")
 		}
 		flt.Rating = r
+	}
+	if ff.Votes != "" && ff.Votes != "all" {
+		errs.Add("votes", "votes must be all, to list “useful: yes” votes without a comment too")
 	}
 	switch ff.Held {
 	case "", "any":

@@ -46,6 +46,10 @@ type inboxData struct {
 	// the figures; HeldLink lists them.
 	Held     int
 	HeldLink string
+	// BareYes is how many "useful: yes" votes without a comment the
+	// filters select but the list leaves out; VotesLink shows or hides them.
+	BareYes   int
+	VotesLink string
 }
 
 // itemView is an item as the inbox shows it.
@@ -137,6 +141,9 @@ func (h *Handler) inboxData(r *http.Request, q url.Values, s *catalog.Service, l
 	}
 	flt, ff, errs := parseFilter(q, loc)
 	flt.Services = ids
+	// A bare "yes" asks nothing of triage: out of the list unless asked
+	// for, or unless the list is of "useful" votes rated yes anyway.
+	flt.HideBareYes = ff.Votes != "all"
 	pageNo, err := pageNumber(q)
 	if err != nil {
 		errs.Add("page", "page must be a whole number from 1")
@@ -166,6 +173,20 @@ func (h *Handler) inboxData(r *http.Request, q url.Values, s *catalog.Service, l
 		return nil, nil, err
 	}
 	d.HeldLink = base + "?held=yes"
+	if flt.HideBareYes {
+		bare := flt
+		bare.HideBareYes, bare.BareYesOnly = false, true
+		if _, d.BareYes, err = h.fb.List(r.Context(), bare, 0, 0); err != nil {
+			return nil, nil, err
+		}
+	}
+	votes := ff.Values()
+	if ff.Votes == "all" {
+		votes.Del("votes")
+	} else {
+		votes.Set("votes", "all")
+	}
+	d.VotesLink = base + query(votes)
 	items, total, err := h.fb.List(r.Context(), flt, (pageNo-1)*PageSize, PageSize)
 	if err != nil {
 		return nil, nil, err

@@ -43,10 +43,15 @@ func TestInboxPages(t *testing.T) {
 		b := hs.Browser("editor")
 		base := "/services/apply/feedback"
 
+		// "Useful: yes" votes with nothing more need no triage: the inbox
+		// leaves them out unless asked, and says so.
 		page := b.Get(base, http.StatusOK)
+		webtest.Contains(t, "inbox", page, `<h2 id="items">105 items</h2>`,
+			"15 “useful: yes” votes with no comment are not listed", `<a href="/services/apply/feedback?votes=all">List them too</a>`)
+		page = b.Get(base+"?votes=all", http.StatusOK)
 		webtest.Contains(t, "inbox", page, "<title>Feedback – Apply – liveops</title>", "<h1>Feedback</h1>", `<h2 id="items">120 items</h2>`,
-			"Showing 1 to 50 of 120, newest first.", `<a href="/services/apply/feedback/export.csv" download>Download all as CSV</a>`,
-			`<a href="/services/apply/feedback?page=2" rel="next">Next page</a>`, "Page 1 of 3",
+			"Showing 1 to 50 of 120, newest first.", `<a href="/services/apply/feedback/export.csv?votes=all" download>Download all as CSV</a>`,
+			`<a href="/services/apply/feedback?page=2&amp;votes=all" rel="next">Next page</a>`, "Page 1 of 3", `<a href="/services/apply/feedback">Leave them out</a>`,
 			`<form id="bulk" method="post" action="/services/apply/feedback/bulk" novalidate>`,
 			fmt.Sprintf(`<input type="checkbox" id="select-%d" name="ids" value="%d" form="bulk">`, items[0].id, items[0].id),
 			`<dt>Page</dt><dd><code>https://apply.example.gov/pay</code></dd>`, "<dt>Useful</dt><dd>Yes</dd>",
@@ -58,15 +63,15 @@ func TestInboxPages(t *testing.T) {
 		if got := listed(page); len(got) != 50 || got[0] != fmt.Sprint(items[0].id) || got[49] != fmt.Sprint(items[49].id) {
 			t.Fatalf("page 1 lists %v", got)
 		}
-		page = b.Get(base+"?page=3", http.StatusOK)
+		page = b.Get(base+"?page=3&votes=all", http.StatusOK)
 		if got := listed(page); len(got) != 20 || got[19] != fmt.Sprint(items[119].id) {
 			t.Fatalf("page 3 lists %d items", len(got))
 		}
-		webtest.Contains(t, "last page", page, `<a href="/services/apply/feedback?page=2" rel="prev">Previous page</a>`, "Showing 101 to 120 of 120")
+		webtest.Contains(t, "last page", page, `<a href="/services/apply/feedback?page=2&amp;votes=all" rel="prev">Previous page</a>`, "Showing 101 to 120 of 120")
 		// An exact page, as the summaries link to it.
 		webtest.Contains(t, "one page", b.Get(base+"?page_path=/nowhere", http.StatusOK), "Only the page <code>/nowhere</code>")
 		// Past the end, the last page is shown, not "no feedback".
-		webtest.Contains(t, "past the end", b.Get(base+"?page=99", http.StatusOK), "Showing 101 to 120 of 120")
+		webtest.Contains(t, "past the end", b.Get(base+"?page=99&votes=all", http.StatusOK), "Showing 101 to 120 of 120")
 		webtest.Lacks(t, "last page", page, `rel="next"`)
 
 		// Filters live in the address, and the links keep them.
@@ -81,7 +86,7 @@ func TestInboxPages(t *testing.T) {
 		if got := listed(page); len(got) != 9 {
 			t.Fatalf("theme and dates list %d items, want 9", len(got))
 		}
-		page = b.Get(base+"?kind=useful&status=new&page=1", http.StatusOK)
+		page = b.Get(base+"?kind=useful&status=new&page=1&votes=all", http.StatusOK)
 		webtest.Contains(t, "two filters", page, `<h2 id="items">30 items match the filters</h2>`)
 		page = b.Get(base+"?kind=praise&rating=9&from=yesterday&theme=%21%21", http.StatusBadRequest)
 		webtest.Contains(t, "bad filters", page, "<title>Error: Feedback – Apply", `<a href="#kind">kind must be`, `<a href="#rating">rating must be`,
@@ -178,7 +183,7 @@ func TestInboxPages(t *testing.T) {
 		// Someone who may only read sees no forms; someone else sees nothing.
 		v := hs.Browser("viewer")
 		page = v.Get(base, http.StatusOK)
-		webtest.Lacks(t, "viewer's inbox", page, `id="bulk"`, `type="checkbox"`, "Change the status", `href="/services/apply/feedback/new"`)
+		webtest.Lacks(t, "viewer's inbox", page, `id="bulk"`, `name="ids"`, "Change the status", `href="/services/apply/feedback/new"`)
 		v.Post(base+"/bulk", with("action", "add_tag", "tag", "x"), http.StatusForbidden)
 		hs.Browser("limited").Get(base, http.StatusNotFound)
 		if resp, _ := hs.Browser("").Do("GET", base, nil); resp.StatusCode != http.StatusSeeOther {

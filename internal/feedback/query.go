@@ -31,6 +31,11 @@ type Filter struct {
 	From, To time.Time // created in [From, To); zero for no bound
 	// HeldOnly selects the items held back from the figures.
 	HeldOnly bool
+	// HideBareYes leaves out "useful: yes" votes that say nothing more:
+	// they count in the figures but give triage nothing to do.
+	HideBareYes bool
+	// BareYesOnly selects only those votes (to say how many are hidden).
+	BareYesOnly bool
 }
 
 // textNeedle is the substring of search_text that Text asks for, "" for none.
@@ -79,6 +84,13 @@ func (f *Feedback) where(flt Filter) (string, []any) {
 	}
 	if flt.HeldOnly {
 		conds = append(conds, `f.held`)
+	}
+	const bareYes = `(f.kind = 'useful' AND coalesce(f.useful, FALSE) AND f.comment = '')`
+	if flt.HideBareYes {
+		conds = append(conds, `NOT `+bareYes)
+	}
+	if flt.BareYesOnly {
+		conds = append(conds, bareYes)
 	}
 	if !flt.From.IsZero() {
 		conds = append(conds, `f.created_at >= `+arg(flt.From.UTC()))
