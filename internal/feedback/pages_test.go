@@ -264,11 +264,22 @@ func TestStaffEntryPage(t *testing.T) {
 		svc := hs.service("Apply", "apply.example.gov")
 		b := hs.Browser("editor")
 		page := b.Get("/services/apply/feedback/new", http.StatusOK)
-		webtest.Contains(t, "staff form", page, "<h1>Add feedback you received</h1>", `<legend>What kind of feedback is it?</legend>`,
-			`<input type="radio" id="kind-comment" name="kind" value="comment" checked>`, `<label for="channel">How did it reach you?</label>`,
+		webtest.Contains(t, "staff form", page, "<h1>Add feedback you received</h1>", `What kind of feedback is it?`,
+			`<a href="/services/apply/feedback/new?kind=comment" aria-current="page">`, `<input type="hidden" name="kind" value="comment">`,
+			`<label for="comment">What they said</label>`, `<label for="channel">How did it reach you?</label>`,
 			`<option value="partner">Partner organisation</option>`, `<label for="given_by">Who gave it (optional)</label>`,
 			`<option value="adviser">Adviser or advocate (such as an advice centre)</option>`)
-		webtest.Lacks(t, "staff form", page, `<option value="web">`)
+		webtest.Lacks(t, "staff form", page, `<option value="web">`, `name="doing"`, `name="rating"`, `name="useful"`)
+		// Each kind shows its own fields, and only those.
+		page = b.Get("/services/apply/feedback/new?kind=problem", http.StatusOK)
+		webtest.Contains(t, "problem form", page, `name="doing"`, `name="wrong"`, `<input type="hidden" name="kind" value="problem">`)
+		webtest.Lacks(t, "problem form", page, `name="comment"`, `name="rating"`, `name="useful"`)
+		page = b.Get("/services/apply/feedback/new?kind=satisfaction", http.StatusOK)
+		webtest.Contains(t, "satisfaction form", page, `name="rating"`, "What they said (optional)")
+		webtest.Lacks(t, "satisfaction form", page, `name="url"`, `name="doing"`, `name="useful"`)
+		page = b.Get("/services/apply/feedback/new?kind=useful", http.StatusOK)
+		webtest.Contains(t, "useful form", page, `name="useful"`, `name="url"`)
+		webtest.Lacks(t, "useful form", page, `name="rating"`, `name="doing"`)
 		_, page = b.Post("/services/apply/feedback", url.Values{"kind": {"comment"}, "given_by": {"Jo at jo@example.com"}}, http.StatusBadRequest)
 		webtest.Contains(t, "staff form with problems", page, `<a href="#channel">Choose how the feedback reached you`,
 			`<a href="#comment">Enter your comment`, `<a href="#given_by">given_by must be one of applicant,`)

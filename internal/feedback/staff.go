@@ -18,10 +18,25 @@ type newData struct {
 	Roles    []Role
 	Ratings  []surveyRating
 	MaxLen   string // MaxTextLen, written for people
+	// KindLinks open the form for each kind: it shows only the fields of
+	// the kind chosen, and works without script.
+	KindLinks []kindLink
+}
+
+type kindLink struct {
+	Kind    Kind
+	Link    string
+	Current bool
 }
 
 func (h *Handler) renderNew(w http.ResponseWriter, r *http.Request, s *catalog.Service, status int, in Input, errs web.FormErrors) error {
 	d := newData{Service: s, In: in, Kinds: Kinds, Channels: StaffChannels, Roles: Roles, Ratings: surveyRatings, MaxLen: thousands(MaxTextLen)}
+	if !validKind(Kind(d.In.Kind)) {
+		d.In.Kind = string(KindComment)
+	}
+	for _, k := range Kinds {
+		d.KindLinks = append(d.KindLinks, kindLink{Kind: k, Link: "/services/" + s.Slug + "/feedback/new?kind=" + string(k), Current: string(k) == d.In.Kind})
+	}
 	return h.pages.Render(w, r, status, "feedback/new", d, errs)
 }
 
@@ -31,7 +46,7 @@ func (h *Handler) newPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.renderNew(w, r, s, http.StatusOK, Input{Kind: string(KindComment)}, nil)
+	return h.renderNew(w, r, s, http.StatusOK, Input{Kind: r.URL.Query().Get("kind")}, nil)
 }
 
 // create answers POST /services/{slug}/feedback, the staff form: 303 to
