@@ -76,8 +76,10 @@ type panel struct {
 }
 
 type panelRow struct {
-	Label  string
-	Link   string
+	Label   string // the value, as filters and CSV take it
+	Display string // as the panel shows it (a country's name); Label when ""
+	Flag    string // a country's flag, shown as decoration
+	Link    string
 	Values []string
 	Bar    int // the first metric against the panel's largest, in tens of per cent, for the bar
 	first  float64

@@ -166,6 +166,9 @@ func (d *Dashboard) fillPanel(ctx context.Context, s *catalog.Service, v view, b
 		pr := panelRow{Label: label, Link: v.link(base, func(c *view) {
 			c.Filters = append(c.Filters, viewFilter{p.Dimension, label})
 		})}
+		if p.Dimension == "visit:country" {
+			pr.Display, pr.Flag = countryName(label), countryFlag(label)
+		}
 		for i, m := range p.Metrics {
 			pr.Values = append(pr.Values, formatMetric(m, row.Metrics[i]))
 		}
@@ -298,7 +301,8 @@ func formatMetric(metric string, v any) string {
 	f := toFloat(v)
 	switch metric {
 	case "bounce_rate", "percentage", "conversion_rate":
-		return strconv.FormatFloat(f, 'f', -1, 64) + "%"
+		// One decimal, as everywhere in liveops: "34.3%", "40%".
+		return strings.TrimSuffix(strconv.FormatFloat(f, 'f', 1, 64), ".0") + "%"
 	case "visit_duration":
 		sec := int64(f)
 		if sec >= 60 {
