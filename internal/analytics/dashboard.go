@@ -80,9 +80,9 @@ type panelRow struct {
 	Display string // as the panel shows it (a country's name); Label when ""
 	Flag    string // a country's flag, shown as decoration
 	Link    string
-	Values []string
-	Bar    int // the first metric against the panel's largest, in tens of per cent, for the bar
-	first  float64
+	Values  []string
+	Bar     int // the first metric against the panel's largest, in tens of per cent, for the bar
+	first   float64
 }
 
 func panels() []*panel {
