@@ -135,9 +135,9 @@ func (h *Handler) saveOrg(w http.ResponseWriter, r *http.Request) error {
 	if !i18n.Supported(o.DefaultLang) {
 		errs.Add("default_lang", "Choose the language public pages open in")
 	}
-	logo, logoType, logoErr := readLogo(r)
-	if logoErr != nil {
-		errs.Add("logo", logoErr.Error())
+	logo, logoType, logoProblem := readLogo(r)
+	if logoProblem != "" {
+		errs.Add("logo", logoProblem)
 	}
 	if len(errs) > 0 {
 		return h.pages.Render(w, r, http.StatusBadRequest, "brand/org", h.orgData(o), errs)
@@ -166,34 +166,33 @@ func webURL(s string) bool {
 }
 
 // readLogo reads the uploaded logo: PNG, JPEG or SVG of at most MaxLogo;
-// nil when none was chosen.
-func readLogo(r *http.Request) ([]byte, string, error) {
+// nil when none was chosen, and what is wrong with it for the form.
+func readLogo(r *http.Request) (data []byte, typ, problem string) {
 	f, _, err := r.FormFile("logo")
 	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
-		return nil, "", nil
+		return nil, "", ""
 	}
 	if err != nil {
-		return nil, "", errors.New("Could not read the logo: choose the file again")
+		return nil, "", "Could not read the logo: choose the file again"
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxLogo+1))
-	if err != nil {
-		return nil, "", errors.New("Could not read the logo: choose the file again")
+	if data, err = io.ReadAll(io.LimitReader(f, MaxLogo+1)); err != nil {
+		return nil, "", "Could not read the logo: choose the file again"
 	}
-	if len(data) == 0 {
-		return nil, "", nil
-	}
-	if len(data) > MaxLogo {
-		return nil, "", errors.New("The logo must be 256 KB or smaller")
+	switch {
+	case len(data) == 0:
+		return nil, "", ""
+	case len(data) > MaxLogo:
+		return nil, "", "The logo must be 256 KB or smaller"
 	}
 	switch typ := http.DetectContentType(data); typ {
 	case "image/png", "image/jpeg":
-		return data, typ, nil
+		return data, typ, ""
 	}
 	if isSVG(data) {
-		return data, "image/svg+xml", nil
+		return data, "image/svg+xml", ""
 	}
-	return nil, "", errors.New("The logo must be a PNG, JPEG or SVG image")
+	return nil, "", "The logo must be a PNG, JPEG or SVG image"
 }
 
 // isSVG is whether data looks like an SVG document.
