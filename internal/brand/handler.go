@@ -15,7 +15,6 @@ import (
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/i18n"
-	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -245,18 +244,10 @@ type serviceData struct {
 }
 
 func (h *Handler) service(r *http.Request, write bool) (*catalog.Service, error) {
-	s, err := h.cat.BySlug(r.Context(), r.PathValue("slug"))
-	p := auth.From(r.Context())
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanRead(s.ID)) {
-		return nil, fault.NotFoundf("service")
+	if write {
+		return h.cat.Writable(r, "You can see this service’s public pages but not change them.")
 	}
-	if err != nil {
-		return nil, err
-	}
-	if write && !p.CanWrite(s.ID) {
-		return nil, fault.Forbiddenf("changing this service's public pages needs an editor")
-	}
-	return s, nil
+	return h.cat.Readable(r)
 }
 
 func (h *Handler) servicePage(w http.ResponseWriter, r *http.Request) error {
