@@ -56,6 +56,12 @@ func (d *Dashboard) chart(ctx context.Context, s *catalog.Service, data *dashboa
 		return err
 	}
 	buckets := q.TimeBuckets()
+	// The line stops at the bucket under way ("today" at the current
+	// hour, "this month" at today): what has not happened is not a zero.
+	now := d.now()
+	for len(buckets) > 1 && buckets[len(buckets)-1].From.After(now) {
+		buckets = buckets[:len(buckets)-1]
+	}
 	visitors := make([]float64, len(buckets))
 	pageviews := make([]float64, len(buckets))
 	index := map[string]int{}

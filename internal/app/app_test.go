@@ -157,7 +157,14 @@ func TestEveryPage(t *testing.T) {
 					t.Errorf("GET %s = %d, Cache-Control %q, Content-Type %q", path, code, h.Get("Cache-Control"), h.Get("Content-Type"))
 				}
 			}
-			c.page(dash+"?period=day", 200, "/apply", "Bing", "by hour")
+			today := c.page(dash+"?period=day", 200, "/apply", "Bing", "by hour")
+			// The chart of today stops at the hour under way.
+			if next := time.Now().In(time.UTC).Truncate(time.Hour).Add(time.Hour); next.Day() == time.Now().UTC().Day() {
+				loc, _ := time.LoadLocation("Europe/London")
+				if label := next.In(loc).Format(time.DateTime); strings.Contains(today, label) {
+					t.Errorf("today's chart has the hour to come, %s", label)
+				}
+			}
 			c.page(dash+"?period=day&compare=1&f=visit:source|Bing", 200, "Source is <strong>Bing</strong>", "Stop comparing", "/apply",
 				"Visitors in the period before")
 			c.page(dash+"?period=day&f=event:page|/apply", 200, "Page is <strong>/apply</strong>", "Unique visitors")
