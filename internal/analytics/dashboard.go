@@ -155,6 +155,7 @@ func (d *Dashboard) choosePropPanel(ctx context.Context, s *catalog.Service, v v
 type figure struct {
 	Label, Value, Change, Direction string // Direction: "up", "down" or ""
 	Good                            bool   // whether the change is good news
+	Note                            string // why there is no value
 }
 
 type dashboardData struct {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -117,6 +118,13 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 			f.Change, f.Direction, f.Good = change(cur.Results[0].Metrics[i], prev.Results[0].Metrics[i], h.higherIsGood)
 		}
 		data.Figures = append(data.Figures, f)
+	}
+	// A figure a filter leaves without meaning keeps its place, saying
+	// why, so that the row of figures does not jump when a row is clicked.
+	for hi, h := range headline {
+		if !slices.Contains(shown, hi) {
+			data.Figures = slices.Insert(data.Figures, hi, figure{Label: h.label, Value: "–", Note: "not for one page"})
+		}
 	}
 
 	// The chart, funnels and panels are independent queries: they run side
@@ -390,7 +398,9 @@ func (d *Dashboard) exportOverview(w http.ResponseWriter, r *http.Request, s *ca
 	} else {
 		cw.Write([]string{"Measure", "Value", "Change"})
 		for _, f := range data.Figures {
-			cw.Write([]string{f.Label, f.Value, f.Change})
+			if f.Note == "" { // a figure with no value is not data
+				cw.Write([]string{f.Label, f.Value, f.Change})
+			}
 		}
 	}
 	cw.Flush()
