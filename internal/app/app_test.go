@@ -167,7 +167,8 @@ func TestEveryPage(t *testing.T) {
 			}
 			// Filtered by a page, views per visit has no meaning but keeps
 			// its place among the figures.
-			if byPage := c.page(dash+"?period=day&f=event:page|/apply", 200, "Views per visit", "not for one page"); strings.Count(byPage, `<div class="figure">`) != 6 {
+			if byPage := c.page(dash+"?period=day&f=event:page|/apply", 200, "Views per visit", "not for one page",
+				"the filters above do not apply to them"); strings.Count(byPage, `<div class="figure">`) != 6 {
 				t.Errorf("%d figures filtered by a page, want 6", strings.Count(byPage, `<div class="figure">`))
 			}
 			c.page(dash+"?period=day&compare=1&f=visit:source|Bing", 200, "Source is <strong>Bing</strong>", "Stop comparing", "/apply",
