@@ -15,8 +15,10 @@ func TestFilterMatchesTop(t *testing.T) {
 	t.Parallel()
 	texts := genCorpus(5, 1000)
 	words, phrases := Top(texts, nil, 30)
-	if len(words) != 30 || len(phrases) != 30 {
-		t.Fatalf("got %d words and %d phrases, want 30 of each", len(words), len(phrases))
+	// Random text has few phrases above the minimum support (1 % of the
+	// texts); enough to check the filter on, as words are.
+	if len(words) < 20 || len(phrases) < 5 {
+		t.Fatalf("got %d words and %d phrases, want at least 20 words and 5 phrases", len(words), len(phrases))
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()

@@ -2,6 +2,7 @@ package themes
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 )
@@ -9,6 +10,17 @@ import (
 // minMentions is the fewest texts that must mention a word or phrase for Top
 // to list it: a theme of one comment is not a theme.
 const minMentions = 2
+
+// minShare is the smallest share of the texts a theme must be mentioned in
+// once there are many: among 2,000 texts, two that say "apart" are noise,
+// not a theme.
+const minShare = 0.01
+
+// minSupport is the fewest texts that must mention a theme among n texts:
+// minMentions, or minShare of them when that is more.
+func minSupport(n int) int {
+	return max(minMentions, int(math.Ceil(minShare*float64(n))))
+}
 
 // Theme is a word or two-word phrase that texts in a period mention, with how
 // many mention it in that period and in the one before.
@@ -126,11 +138,12 @@ func (t *tally) countOf(term string) int {
 }
 
 // top returns the limit words and phrases with the highest counts of at
-// least minMentions, ordered by count and then term.
+// least minSupport, ordered by count and then term.
 func (t *tally) top(limit int) (words, phrases []Theme) {
+	least := minSupport(t.texts)
 	for _, e := range t.terms {
 		switch {
-		case e.Count < minMentions:
+		case e.Count < least:
 		case e.Phrase:
 			phrases = append(phrases, e.Theme)
 		default:

@@ -1,6 +1,7 @@
 package themes
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -78,8 +79,9 @@ func TestTopCountsMentions(t *testing.T) {
 	t.Parallel()
 	cur, prev := genCorpus(3, 2000), genCorpus(4, 1500)
 	words, phrases := Top(cur, prev, 50)
-	if len(words) != 50 || len(phrases) != 50 {
-		t.Fatalf("got %d words and %d phrases, want 50 of each", len(words), len(phrases))
+	// Random text has few phrases above the minimum support (1 %).
+	if len(words) < 20 || len(phrases) < 3 {
+		t.Fatalf("got %d words and %d phrases, want at least 20 and 3", len(words), len(phrases))
 	}
 	for _, th := range slices.Concat(words, phrases) {
 		if c, p := mentioning(cur, th.Term), mentioning(prev, th.Term); th.Count != c || th.Previous != p {
@@ -120,5 +122,29 @@ func TestThemeChange(t *testing.T) {
 				t.Errorf("New() = %v, want %v", got, tt.isNew)
 			}
 		})
+	}
+}
+
+// TestMinimumSupport: among many texts a theme needs 1 % of them, not just
+// two: two mentions among 300 comments are noise.
+func TestMinimumSupport(t *testing.T) {
+	var texts []string
+	for i := range 300 {
+		texts = append(texts, fmt.Sprintf("comment number %d about nothing in particular", i))
+	}
+	texts[0], texts[1] = "the parking permit renewal was slow", "parking permit renewal failed twice"
+	_, phrases := Top(texts, nil, 10)
+	for _, p := range phrases {
+		if p.Term == "permit renewal" {
+			t.Fatalf("a phrase in 2 of 300 texts is listed: %+v", p)
+		}
+	}
+	texts[2] = "why is permit renewal so hard"
+	_, phrases = Top(texts, nil, 10)
+	if !slices.ContainsFunc(phrases, func(p Theme) bool { return p.Term == "permit renewal" && p.Count == 3 }) {
+		t.Fatalf("a phrase in 3 of 300 texts (1 %%) is not listed: %+v", phrases)
+	}
+	if got := []int{minSupport(0), minSupport(150), minSupport(250), minSupport(1000)}; !slices.Equal(got, []int{2, 2, 3, 10}) {
+		t.Fatalf("minSupport = %v", got)
 	}
 }
