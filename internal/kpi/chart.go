@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"math"
 	"strings"
 )
 
@@ -52,26 +53,29 @@ func lineChart(n Name, pts []Point, iv Interval, target *float64, currency strin
 			}
 		}
 	}
+	bottom := 0.0
 	if !n.isRate() {
 		if target != nil {
 			top = max(top, *target)
 		}
 		top = niceCeiling(top)
+	} else {
+		bottom, top = rateRange(values, has, target)
 	}
 	format := func(v float64) string {
 		if n.isRate() {
-			return fmt.Sprintf("%g%%", v*100)
+			return fmt.Sprintf("%g%%", math.Round(v*1000)/10) // 0.3 is 30%, not 30.000000000000004%
 		}
 		return formatMoney(v, currency)
 	}
 	x := xScale(len(pts))
-	y := func(v float64) float64 { return padTop + plotH*(1-v/top) }
+	y := func(v float64) float64 { return padTop + plotH*(1-(v-bottom)/(top-bottom)) }
 
 	id := "chart-" + string(n)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-labelledby="%s-title %s-desc" focusable="false">`, chartW, chartH, id, id)
 	fmt.Fprintf(&b, `<title id="%s-title">%s by %s</title>`, id, html.EscapeString(n.Label()), iv.Noun())
-	desc := fmt.Sprintf("A line chart on a scale from %s to %s; %d of %d points have a figure.", format(0), format(top), count, len(pts))
+	desc := fmt.Sprintf("A line chart on a scale from %s to %s; %d of %d points have a figure.", format(bottom), format(top), count, len(pts))
 	if target != nil {
 		desc += " The dashed line is the target, " + format(*target) + "."
 	}
@@ -79,7 +83,10 @@ func lineChart(n Name, pts []Point, iv Interval, target *float64, currency strin
 		desc += noFigureDescSuffix
 	}
 	fmt.Fprintf(&b, `<desc id="%s-desc">%s The table below the chart gives every figure.</desc>`, id, html.EscapeString(desc))
-	grid(&b, func(frac float64) (float64, string) { return y(top * frac), format(top * frac) })
+	grid(&b, func(frac float64) (float64, string) {
+		v := bottom + (top-bottom)*frac
+		return y(v), format(v)
+	})
 	xLabels(&b, pts, x)
 	if target != nil {
 		ty := y(*target)
@@ -150,6 +157,37 @@ func channelChart(pts []Point, iv Interval) template.HTML {
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // every text in it is escaped above
+}
+
+// rateRange is a rate chart's scale: the tens of per cent around its
+// figures and its target, at least 20 points wide, within 0 to 100 %, so
+// that a rate moving between 38 and 41 % is seen to move.
+func rateRange(values []float64, has []bool, target *float64) (bottom, top float64) {
+	lo, hi, any := 1.0, 0.0, false
+	for i, v := range values {
+		if has[i] {
+			lo, hi, any = min(lo, v), max(hi, v), true
+		}
+	}
+	if target != nil {
+		lo, hi, any = min(lo, *target), max(hi, *target), true
+	}
+	if !any {
+		return 0, 1
+	}
+	bottom = math.Max(0, math.Floor(lo*10)/10)
+	top = math.Min(1, math.Ceil(hi*10)/10)
+	if top-bottom < 0.2 {
+		if bottom == 0 {
+			top = 0.2
+		} else if top == 1 {
+			bottom = 0.8
+		} else {
+			top = math.Min(1, bottom+0.2)
+			bottom = top - 0.2
+		}
+	}
+	return bottom, top
 }
 
 // xScale spreads n points evenly over the plot.
