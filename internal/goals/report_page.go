@@ -66,32 +66,12 @@ type reportStep struct {
 	StepReport
 	Number                                          int
 	ConversionText, StepConversionText, DropoffText string
-	Bar                                             bar
+	// Share is the step's visitors against the first step's, 0 to 100,
+	// for its bar: an HTML meter, which keeps its proportions and its
+	// text's size at any width (an SVG drawn 640 units wide cut every bar
+	// above half to the same length on a phone).
+	Share float64
 }
-
-// bar is one step's bar in the chart, in SVG user units, and where its
-// figure goes: inside the bar in white when it fits, after it otherwise.
-type bar struct {
-	Y, Width, LabelY, TextX, TextY int
-	TextFill                       string
-}
-
-func newBar(i, visitors, top int) bar {
-	y := i*stepHeight + chartMargin
-	b := bar{LabelY: y + 18, Y: y + 26, TextY: y + 26 + 19, Width: visitors * chartWidth / top, TextX: 8, TextFill: "#ffffff"}
-	if b.Width < 220 {
-		b.TextX, b.TextFill = b.Width+8, "#0b0c0c"
-	}
-	return b
-}
-
-// Chart geometry, in SVG user units: a label line above each bar.
-const (
-	chartWidth  = 640
-	barHeight   = 28
-	stepHeight  = 64
-	chartMargin = 4
-)
 
 type reportData struct {
 	Service     *catalog.Service
@@ -102,28 +82,24 @@ type reportData struct {
 	Periods     []periodChoice
 	First, Last statsquery.Date
 	Conversion  string
-	ChartHeight int
-	ChartWidth  int
-	BarHeight   int
 	ChartDesc   string
 }
 
 // funnelPage reports a funnel over ?period (default: the last 30 days) as
-// a bar chart and a table; the table is the accessible version of the
-// chart, which screen readers get as one image with a summary.
+// bars, a summary in words and a table.
 func (h *Handler) funnelPage(w http.ResponseWriter, r *http.Request) error {
 	s, rep, period, first, last, err := h.report(r)
 	if err != nil {
 		return err
 	}
 	d := reportData{Service: s, CanWrite: auth.From(r.Context()).CanWrite(s.ID), Report: rep, Period: period, Periods: periodChoices, First: first, Last: last,
-		Conversion: pct(rep.ConversionRate()), ChartWidth: chartWidth, BarHeight: barHeight, ChartHeight: len(rep.Steps)*stepHeight + chartMargin}
+		Conversion: pct(rep.ConversionRate())}
 	top := max(rep.Entered(), 1)
 	for i, st := range rep.Steps {
 		d.Steps = append(d.Steps, reportStep{
 			StepReport: st, Number: i + 1,
 			ConversionText: pct(st.ConversionRate), StepConversionText: pct(st.ConversionRateStep), DropoffText: pct(st.DropoffRate),
-			Bar: newBar(i, st.Visitors, top),
+			Share: float64(st.Visitors) * 100 / float64(top),
 		})
 	}
 	d.ChartDesc = chartSummary(rep)
@@ -205,5 +181,7 @@ func plural(n int, one, many string) string {
 
 // pct formats a percentage with at most two decimals: 25%, 33.33%.
 func pct(v float64) string {
-	return strconv.FormatFloat(v, 'f', -1, 64) + "%"
+	// One decimal, as every page of liveops writes a percentage; the CSV
+	// keeps the exact figure.
+	return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0") + "%"
 }
