@@ -148,7 +148,7 @@ func TestBrowserTrackingStatus(t *testing.T) {
 	webtest.Step(t, ctx, "sign in", chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")),
 		chromedp.SendKeys(chromedp.CSS("#email"), "team@example.gov"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "a long enough password"),
-		chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".tiles")))
 	webtest.Step(t, ctx, "open the tracking page", chromedp.Navigate(settings), chromedp.WaitVisible(chromedp.CSS("button[data-copy]")))
 	if s := webtest.Text(t, ctx, "#tracking-status"); !strings.Contains(s, "Waiting for the first event") {
 		t.Fatalf("status: %q", s)
