@@ -59,6 +59,12 @@ func (c *client) do(method, path string, form url.Values) (int, string, http.Hea
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	return c.send(req)
+}
+
+// send sends req with the client's cookies and keeps the page's CSRF token.
+func (c *client) send(req *http.Request) (int, string, http.Header) {
+	c.t.Helper()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
@@ -69,6 +75,15 @@ func (c *client) do(method, path string, form url.Values) (int, string, http.Hea
 		c.csrf = string(m[1])
 	}
 	return resp.StatusCode, string(b), resp.Header
+}
+
+// signIn signs in with a password, as the sign-in form does.
+func (c *client) signIn(email, password string) {
+	c.t.Helper()
+	c.do("GET", "/login", nil)
+	if code, body, _ := c.do("POST", "/login", url.Values{"email": {email}, "password": {password}}); code != http.StatusSeeOther {
+		c.t.Fatalf("sign in as %s: %d %.300s", email, code, body)
+	}
 }
 
 // page GETs path and requires status, and that the page is a whole,

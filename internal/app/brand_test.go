@@ -41,16 +41,8 @@ func (c *client) postMultipart(path string, fields url.Values, file string, data
 	mw.Close()
 	req, _ := http.NewRequest("POST", c.base+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if m := csrfField.FindSubmatch(b); m != nil {
-		c.csrf = string(m[1])
-	}
-	return resp.StatusCode, string(b)
+	code, page, _ := c.send(req)
+	return code, page
 }
 
 // TestPublicPagesInTheServicesName: an administrator gives the
@@ -76,10 +68,7 @@ func TestPublicPagesInTheServicesName(t *testing.T) {
 			srv := httptest.NewServer(a.Handler())
 			defer srv.Close()
 			c := newClient(t, srv.URL)
-			c.page("/login", 200)
-			if code, _, _ := c.do("POST", "/login", url.Values{"email": {"admin@example.gov"}, "password": {"a long enough password"}}); code != http.StatusSeeOther {
-				t.Fatalf("sign in: %d", code)
-			}
+			c.signIn("admin@example.gov", "a long enough password")
 			c.page("/branding", 200, "How public pages look")
 
 			var logo bytes.Buffer

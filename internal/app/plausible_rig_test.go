@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -80,10 +79,7 @@ const rigEmail, rigPassword = "stats@example.gov", "a long rig password for stat
 // loginAdmin signs c in as the rig's administrator.
 func loginAdmin(t *testing.T, r *plausibleRig, c *client) {
 	t.Helper()
-	c.do("GET", "/login", nil)
-	if code, body, _ := c.do("POST", "/login", url.Values{"email": {rigEmail}, "password": {rigPassword}}); code != http.StatusSeeOther {
-		t.Fatalf("sign in: %d %.300s", code, body)
-	}
+	c.signIn(rigEmail, rigPassword)
 }
 
 // plausibleRig is one server and store shared by the cases of one engine.

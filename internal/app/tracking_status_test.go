@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -40,10 +39,7 @@ func TestTrackingStatus(t *testing.T) {
 			srv := httptest.NewServer(a.Handler())
 			defer srv.Close()
 			c := newClient(t, srv.URL)
-			c.page("/login", 200)
-			if code, _, _ := c.do("POST", "/login", url.Values{"email": {"team@example.gov"}, "password": {"a long enough password"}}); code != http.StatusSeeOther {
-				t.Fatalf("sign in: %d", code)
-			}
+			c.signIn("team@example.gov", "a long enough password")
 			settings := "/services/" + svc.Slug + "/analytics/settings"
 			c.page(settings, 200, "Waiting for the first event", "Copy the tag", "/js/script.js")
 			// A new service's pages say what to do first.
