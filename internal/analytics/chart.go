@@ -15,7 +15,8 @@ import (
 
 // chartRow is one time bucket of the chart, as its table shows it.
 type chartRow struct {
-	Label     string
+	Label     string // as the Stats API writes the bucket, for the CSV
+	Display   string // as people read it
 	Visitors  string
 	Pageviews string
 	Before    string // visitors in the same bucket of the period before, when comparing
@@ -25,8 +26,8 @@ type chartRow struct {
 // The chart's drawing area, in SVG user units.
 const (
 	chartW, chartH      = 800.0, 240.0
-	padLeft, padBottom  = 48.0, 28.0
-	padTop, padRight    = 12.0, 12.0
+	padLeft, padBottom  = 52.0, 28.0
+	padTop, padRight    = 24.0, 52.0
 	plotW, plotH        = chartW - padLeft - padRight, chartH - padTop - padBottom
 	maxLabelsOnXAxis    = 6
 	visitorsColour      = "#1d4ed8"
@@ -105,26 +106,31 @@ func (d *Dashboard) chart(ctx context.Context, s *catalog.Service, data *dashboa
 		}
 	}
 	for i, b := range buckets {
-		row := chartRow{Label: b.Label, Visitors: groupThousands(int64(visitors[i])),
+		row := chartRow{Label: b.Label, Display: bucketText(b.Label, data.ChartUnit), Visitors: groupThousands(int64(visitors[i])),
 			Pageviews: groupThousands(int64(pageviews[i])), Notes: noteAt[i]}
 		if before != nil {
 			row.Before = groupThousands(int64(before[i]))
 		}
 		data.ChartRows = append(data.ChartRows, row)
 	}
-	data.Chart = drawChart(buckets, visitors, pageviews, before, noteAt, data.Range)
+	data.Chart = drawChart(buckets, visitors, pageviews, before, noteAt, data.Range, data.ChartRows)
 	return nil
 }
 
-func drawChart(buckets []statsquery.Bucket, visitors, pageviews, before []float64, notes map[int][]string, period string) template.HTML {
-	top := 10.0 // so that a quiet period's scale still reads 0, 5, 10
+// drawChart draws the lines on two scales, visitors on the left and page
+// views on the right: page views are several times the visitors, and on
+// one scale the visitors' line would lie flat. Each bucket has an area
+// that names its figures on hover (and, with dashboard.js, on the arrow
+// keys).
+func drawChart(buckets []statsquery.Bucket, visitors, pageviews, before []float64, notes map[int][]string, period string, rows []chartRow) template.HTML {
+	topV, topP := 10.0, 10.0 // so that a quiet period's scale still reads 0, 5, 10
 	for i := range visitors {
-		top = max(top, visitors[i], pageviews[i])
+		topV, topP = max(topV, visitors[i]), max(topP, pageviews[i])
 	}
 	for _, v := range before {
-		top = max(top, v)
+		topV = max(topV, v)
 	}
-	top = niceCeiling(top)
+	topV, topP = niceCeiling(topV), niceCeiling(topP)
 	n := len(buckets)
 	x := func(i int) float64 {
 		if n == 1 {
@@ -132,18 +138,22 @@ func drawChart(buckets []statsquery.Bucket, visitors, pageviews, before []float6
 		}
 		return padLeft + plotW*float64(i)/float64(n-1)
 	}
-	y := func(v float64) float64 { return padTop + plotH*(1-v/top) }
+	y := func(v, top float64) float64 { return padTop + plotH*(1-v/top) }
 
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-labelledby="chart-title chart-desc" focusable="false">`, chartW, chartH)
 	fmt.Fprintf(&b, `<title id="chart-title">Visitors and page views, %s</title>`, html.EscapeString(period))
-	fmt.Fprintf(&b, `<desc id="chart-desc">A line chart on a scale from 0 to %s. The table below the chart has every figure.</desc>`,
-		groupThousands(int64(top)))
+	fmt.Fprintf(&b, `<desc id="chart-desc">A line chart of visitors, on the left scale from 0 to %s, and page views, on the right scale from 0 to %s. The table below the chart has every figure.</desc>`,
+		groupThousands(int64(topV)), groupThousands(int64(topP)))
+	fmt.Fprintf(&b, `<text x="%g" y="%d" text-anchor="start" font-size="%d" fill="%s">Visitors</text>`, 4.0, chartFontSize, chartFontSize, visitorsColour)
+	fmt.Fprintf(&b, `<text x="%g" y="%d" text-anchor="end" font-size="%d" fill="%s">Page views</text>`, chartW-4, chartFontSize, chartFontSize, pageviewsColour)
 	for _, frac := range []float64{0, 0.5, 1} {
-		yy := y(top * frac)
+		yy := y(frac, 1)
 		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="1"/>`, padLeft, chartW-padRight, yy, yy, gridColour)
 		fmt.Fprintf(&b, `<text x="%g" y="%.1f" text-anchor="end" font-size="%d" fill="%s">%s</text>`,
-			padLeft-6, yy+4, chartFontSize, chartTextColour, groupThousands(int64(top*frac)))
+			padLeft-6, yy+4, chartFontSize, visitorsColour, groupThousands(int64(topV*frac)))
+		fmt.Fprintf(&b, `<text x="%g" y="%.1f" text-anchor="start" font-size="%d" fill="%s">%s</text>`,
+			chartW-padRight+6, yy+4, chartFontSize, pageviewsColour, groupThousands(int64(topP*frac)))
 	}
 	step := max(1, (n+maxLabelsOnXAxis-1)/maxLabelsOnXAxis)
 	for i := 0; i < n; i += step {
@@ -164,21 +174,70 @@ func drawChart(buckets []statsquery.Bucket, visitors, pageviews, before []float6
 	}
 	for _, series := range []struct {
 		values []float64
+		top    float64
 		colour string
 		dash   string
-	}{{before, beforeColour, ` stroke-dasharray="2 4"`}, {pageviews, pageviewsColour, ` stroke-dasharray="6 4"`}, {visitors, visitorsColour, ""}} {
+	}{{before, topV, beforeColour, ` stroke-dasharray="2 4"`}, {pageviews, topP, pageviewsColour, ` stroke-dasharray="6 4"`}, {visitors, topV, visitorsColour, ""}} {
 		if series.values == nil {
 			continue
 		}
 		var pts []string
 		for i, v := range series.values {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(v)))
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(v, series.top)))
 		}
 		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="3"%s stroke-linejoin="round"/>`,
 			strings.Join(pts, " "), series.colour, series.dash)
 	}
+	// The areas that name each bucket's figures, over the lines so that
+	// they take the pointer.
+	width := plotW
+	if n > 1 {
+		width = plotW / float64(n-1)
+	}
+	for i, row := range rows {
+		left := max(padLeft, x(i)-width/2)
+		right := min(chartW-padRight, x(i)+width/2)
+		text := html.EscapeString(row.readout())
+		fmt.Fprintf(&b, `<rect class="hit" x="%.1f" y="%g" width="%.1f" height="%g" fill="transparent" data-text="%s"><title>%s</title></rect>`,
+			left, padTop, right-left, plotH, text, text)
+	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // every text in it is escaped above
+}
+
+// readout is a bucket's figures in a sentence.
+func (r chartRow) readout() string {
+	s := r.Display + ": " + r.Visitors + " " + pluralWord(r.Visitors, "visitor", "visitors") + ", " +
+		r.Pageviews + " " + pluralWord(r.Pageviews, "page view", "page views")
+	if r.Before != "" {
+		s += "; " + r.Before + " " + pluralWord(r.Before, "visitor", "visitors") + " in the period before"
+	}
+	if len(r.Notes) > 0 {
+		s += ". Note: " + strings.Join(r.Notes, "; ")
+	}
+	return s
+}
+
+func pluralWord(n, one, many string) string {
+	if n == "1" {
+		return one
+	}
+	return many
+}
+
+// bucketText writes a chart bucket's label as the tables of liveops write
+// time: 2 Jan 2026, 14:00, week of 5 Jan 2026.
+func bucketText(label, unit string) string {
+	if t, err := time.Parse("2006-01-02 15:04:05", label); err == nil {
+		return t.Format("15:04")
+	}
+	if t, err := time.Parse(time.DateOnly, label); err == nil {
+		if unit == "week" {
+			return "week of " + t.Format("2 Jan 2006")
+		}
+		return t.Format("2 Jan 2006")
+	}
+	return label
 }
 
 // niceCeiling rounds a chart's top up to 1, 2 or 5 times a power of ten.

@@ -21,7 +21,8 @@ func TestCountryNamesAndFormats(t *testing.T) {
 		metric string
 		v      any
 		want   string
-	}{{"conversion_rate", 34.3421, "34.3%"}, {"bounce_rate", int64(40), "40%"}, {"percentage", 33.33, "33.3%"}, {"visitors", int64(1234567), "1,234,567"}} {
+	}{{"conversion_rate", 34.3421, "34.3%"}, {"bounce_rate", int64(40), "40%"}, {"percentage", 33.33, "33.3%"}, {"visitors", int64(1234567), "1,234,567"},
+		{"time_on_page", 119.6, "2m 00s"}, {"time_on_page", 25.0, "25s"}, {"scroll_depth", int64(53), "53%"}, {"visit_duration", int64(196), "3m 16s"}} {
 		if got := formatMetric(c.metric, c.v); got != c.want {
 			t.Errorf("formatMetric(%s, %v) = %q, want %q", c.metric, c.v, got, c.want)
 		}

@@ -54,6 +54,7 @@ func (d *Dashboard) Routes(rt *web.Router) {
 	rt.Page("GET /services/{slug}/analytics", d.dashboard)
 	rt.Page("GET /services/{slug}/analytics/realtime", d.realtimeJSON)
 	rt.Page("GET /services/{slug}/analytics/export/{panel}", d.exportCSV)
+	rt.Page("GET /services/{slug}/analytics/details/{panel}", d.details)
 	rt.Page("POST /services/{slug}/analytics/annotations", d.addAnnotation)
 	d.settingsRoutes(rt)
 }
@@ -63,11 +64,16 @@ func canWrite(r *http.Request, s *catalog.Service) bool { return auth.From(r.Con
 // panel is one breakdown table of the dashboard.
 type panel struct {
 	ID, Title, Dimension, Heading string
+	Tab                           string // its name among its box's tabs
 	Metrics                       []string
 	Labels                        []string
-	Rows                          []panelRow
-	Skip                          map[string]bool // values not shown (the page-view event in events)
-	Unavailable                   string          // why the panel cannot be shown with the view's filters
+	// Detail and DetailLabels are the metrics of its details page, where
+	// there is room for more columns than in the box.
+	Detail       []string
+	DetailLabels []string
+	Rows         []panelRow
+	Skip         map[string]bool // values not shown (the page-view event in events)
+	Unavailable  string          // why the panel cannot be shown with the view's filters
 	// Props and Prop are, for the custom properties panel, the property
 	// names seen in the period and the one shown.
 	Props []string
@@ -85,39 +91,112 @@ type panelRow struct {
 	first   float64
 }
 
+// metricLabels name the metrics in the panels' column headings.
+var metricLabels = map[string]string{
+	"visitors": "Visitors", "visits": "Visits", "pageviews": "Page views", "bounce_rate": "Bounce rate",
+	"visit_duration": "Visit duration", "percentage": "Share", "events": "Events", "conversion_rate": "Conversion",
+	"time_on_page": "Time on page", "scroll_depth": "Scroll depth",
+}
+
+func labels(metrics []string) []string {
+	out := make([]string, len(metrics))
+	for i, m := range metrics {
+		out[i] = metricLabels[m]
+	}
+	return out
+}
+
 func panels() []*panel {
-	visit := []string{"visitors", "visits", "bounce_rate"}
-	visitLabels := []string{"Visitors", "Visits", "Bounce rate"}
+	// A box is a third of the page wide: two figures fit; its details
+	// have the rest.
+	visit := []string{"visitors", "bounce_rate"}
+	visitDetail := []string{"visitors", "visits", "bounce_rate", "visit_duration"}
 	share := []string{"visitors", "percentage"}
-	shareLabels := []string{"Visitors", "Share"}
-	return []*panel{
-		{ID: "pages", Title: "Top pages", Dimension: "event:page", Heading: "Page", Metrics: []string{"visitors", "pageviews"}, Labels: []string{"Visitors", "Page views"}},
-		{ID: "entry-pages", Title: "Entry pages", Dimension: "visit:entry_page", Heading: "Page", Metrics: visit, Labels: visitLabels},
-		{ID: "exit-pages", Title: "Exit pages", Dimension: "visit:exit_page", Heading: "Page", Metrics: []string{"visitors", "visits"}, Labels: []string{"Visitors", "Visits"}},
-		{ID: "entry-hostnames", Title: "Entry hostnames", Dimension: "visit:entry_page_hostname", Heading: "Hostname", Metrics: []string{"visitors", "visits"}, Labels: []string{"Visitors", "Visits"}},
-		{ID: "exit-hostnames", Title: "Exit hostnames", Dimension: "visit:exit_page_hostname", Heading: "Hostname", Metrics: []string{"visitors", "visits"}, Labels: []string{"Visitors", "Visits"}},
-		{ID: "channels", Title: "Channels", Dimension: "visit:channel", Heading: "Channel", Metrics: visit, Labels: visitLabels},
-		{ID: "sources", Title: "Sources", Dimension: "visit:source", Heading: "Source", Metrics: visit, Labels: visitLabels},
-		{ID: "referrers", Title: "Referrers", Dimension: "visit:referrer", Heading: "Referrer", Metrics: visit, Labels: visitLabels},
-		{ID: "campaigns", Title: "Campaigns", Dimension: "visit:utm_campaign", Heading: "Campaign", Metrics: visit, Labels: visitLabels},
-		{ID: "devices", Title: "Devices", Dimension: "visit:device", Heading: "Device", Metrics: share, Labels: shareLabels},
-		{ID: "browsers", Title: "Browsers", Dimension: "visit:browser", Heading: "Browser", Metrics: share, Labels: shareLabels},
-		{ID: "os", Title: "Operating systems", Dimension: "visit:os", Heading: "Operating system", Metrics: share, Labels: shareLabels},
-		{ID: "countries", Title: "Countries", Dimension: "visit:country", Heading: "Country", Metrics: share, Labels: shareLabels},
+	shareDetail := []string{"visitors", "percentage", "bounce_rate", "visit_duration"}
+	hosts := []string{"visitors", "visits"}
+	list := []*panel{
+		{ID: "channels", Title: "Channels", Dimension: "visit:channel", Heading: "Channel", Metrics: visit, Detail: visitDetail},
+		{ID: "sources", Title: "Sources", Dimension: "visit:source", Heading: "Source", Metrics: visit, Detail: visitDetail},
+		{ID: "referrers", Title: "Referrers", Dimension: "visit:referrer", Heading: "Referrer", Metrics: visit, Detail: visitDetail},
+		{ID: "campaigns", Title: "Campaigns", Dimension: "visit:utm_campaign", Heading: "Campaign", Metrics: visit, Detail: visitDetail},
+		{ID: "pages", Title: "Top pages", Dimension: "event:page", Heading: "Page", Metrics: []string{"visitors", "pageviews"},
+			Detail: []string{"visitors", "pageviews", "bounce_rate", "time_on_page", "scroll_depth"}},
+		{ID: "entry-pages", Title: "Entry pages", Dimension: "visit:entry_page", Heading: "Page", Metrics: visit, Detail: visitDetail},
+		{ID: "exit-pages", Title: "Exit pages", Dimension: "visit:exit_page", Heading: "Page", Metrics: hosts, Detail: hosts},
+		{ID: "entry-hostnames", Title: "Entry hostnames", Dimension: "visit:entry_page_hostname", Heading: "Hostname", Metrics: hosts, Detail: visitDetail},
+		{ID: "exit-hostnames", Title: "Exit hostnames", Dimension: "visit:exit_page_hostname", Heading: "Hostname", Metrics: hosts, Detail: hosts},
+		{ID: "countries", Title: "Countries", Dimension: "visit:country", Heading: "Country", Metrics: share, Detail: shareDetail},
 		// Regions and cities by name, which need a city database; a visit
 		// it could not place has no name and is left out.
-		{ID: "regions", Title: "Regions", Dimension: "visit:region_name", Heading: "Region", Metrics: share, Labels: shareLabels,
+		{ID: "regions", Title: "Regions", Dimension: "visit:region_name", Heading: "Region", Metrics: share, Detail: shareDetail,
 			Skip: map[string]bool{"": true}},
-		{ID: "cities", Title: "Cities", Dimension: "visit:city_name", Heading: "City", Metrics: share, Labels: shareLabels,
+		{ID: "cities", Title: "Cities", Dimension: "visit:city_name", Heading: "City", Metrics: share, Detail: shareDetail,
 			Skip: map[string]bool{"": true}},
-		{ID: "goals", Title: "Goals", Dimension: "event:goal", Heading: "Goal", Metrics: []string{"visitors", "events", "conversion_rate"},
-			Labels: []string{"Visitors", "Completions", "Conversion"}},
-		{ID: "events", Title: "Custom events", Dimension: "event:name", Heading: "Event", Metrics: []string{"visitors", "events"}, Labels: []string{"Visitors", "Events"},
+		{ID: "devices", Title: "Devices", Dimension: "visit:device", Heading: "Device", Metrics: share, Detail: shareDetail},
+		{ID: "browsers", Title: "Browsers", Dimension: "visit:browser", Heading: "Browser", Metrics: share, Detail: shareDetail},
+		{ID: "os", Title: "Operating systems", Dimension: "visit:os", Heading: "Operating system", Metrics: share, Detail: shareDetail},
+		{ID: "goals", Title: "Goals", Dimension: "event:goal", Heading: "Goal", Metrics: []string{"visitors", "events", "conversion_rate"}},
+		{ID: "events", Title: "Custom events", Dimension: "event:name", Heading: "Event", Metrics: []string{"visitors", "events"},
 			Skip: map[string]bool{PageviewName: true}},
 		// The breakdown by one custom property; its dimension is set once
 		// the property is chosen (choosePropPanel).
-		{ID: propsPanel, Title: "Custom properties", Metrics: []string{"visitors", "events", "percentage"}, Labels: []string{"Visitors", "Events", "Share"}},
+		{ID: propsPanel, Title: "Custom properties", Metrics: []string{"visitors", "events", "percentage"}},
 	}
+	for _, p := range list {
+		if p.Detail == nil {
+			p.Detail = p.Metrics
+		}
+		p.Labels, p.DetailLabels = labels(p.Metrics), labels(p.Detail)
+		p.Tab = p.Title
+	}
+	return list
+}
+
+// panelByID is the panel of that id, or nil.
+func panelByID(id string) *panel {
+	for _, p := range panels() {
+		if p.ID == id {
+			return p
+		}
+	}
+	return nil
+}
+
+type box struct {
+	ID, Title string
+	Panels    []string // the first is shown unless the view picks another
+}
+
+// boxes group the panels that answer one question, as tabs of one box:
+// the dashboard shows one panel of each, and runs only its query.
+var boxes = []box{
+	{"sources", "Sources", []string{"channels", "sources", "referrers", "campaigns"}},
+	{"pages", "Pages", []string{"pages", "entry-pages", "exit-pages", "entry-hostnames", "exit-hostnames"}},
+	{"locations", "Locations", []string{"countries", "regions", "cities"}},
+	{"devices", "Devices", []string{"devices", "browsers", "os"}},
+	{"conversions", "Goals and events", []string{"goals", "events", propsPanel}},
+}
+
+// boxOf is the id of the box a panel is a tab of.
+func boxOf(panelID string) string {
+	for _, b := range boxes {
+		if slices.Contains(b.Panels, panelID) {
+			return b.ID
+		}
+	}
+	return ""
+}
+
+// panelBox is one box of the dashboard: its tabs and the panel shown.
+type panelBox struct {
+	ID, Title string
+	Tabs      []tabLink
+	Panel     *panel
+}
+
+type tabLink struct {
+	Label, Link string
+	Current     bool
 }
 
 // propsPanel is the id of the custom properties panel.
@@ -172,7 +251,7 @@ type dashboardData struct {
 	ChartRows   []chartRow
 	ChartUnit   string
 	Annotations []Annotation
-	Panels      []*panel
+	Boxes       []*panelBox
 	CanWrite    bool
 	Range       string
 	Query       string // the view's query string, for the CSV links
@@ -184,6 +263,15 @@ type dashboardData struct {
 	NoteTime       string // the annotation form's values, kept after an error
 	NoteLabel      string
 }
+
+// panelPart is what a panel's partials take: the page's data and the panel.
+type panelPart struct {
+	*dashboardData
+	Panel *panel
+}
+
+// With pairs the page's data with one of its panels, for a partial.
+func (d *dashboardData) With(p *panel) panelPart { return panelPart{d, p} }
 
 // funnelSummary is one funnel's result over the dashboard's period.
 type funnelSummary struct {

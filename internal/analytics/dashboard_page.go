@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -71,11 +72,7 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 	data.CompareLink = v.link(data.Base, func(c *view) { c.Compare = !c.Compare })
 	data.Query = v.link("", nil)
 	data.Attribution, data.GeoAttribution, data.CityDB = enrich.IPLocAttribution, d.GeoAttribution, d.CityDB
-	for i, f := range v.Filters {
-		i := i
-		data.Filters = append(data.Filters, filterChip{Label: filterLabel(f.Dimension), Value: f.Value,
-			Remove: v.link(data.Base, func(c *view) { c.Filters = append(c.Filters[:i:i], c.Filters[i+1:]...) })})
-	}
+	data.filterChips()
 	var err error
 	if data.Realtime, err = d.realtime(ctx, s.ID); err != nil {
 		return err
@@ -104,7 +101,7 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 		return err
 	}
 	r := q.DateRange
-	data.Range = r.FirstDay.String() + " to " + r.LastDay.String()
+	data.Range = dayText(r.FirstDay) + " to " + dayText(r.LastDay)
 	var prev *Result
 	if v.Compare {
 		if prev, _, err = d.run(ctx, s, v.body(site(s), previous(r.From, r.To, r.Location), metrics, nil)); err != nil {
@@ -135,15 +132,16 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	g.Go(func() error { return d.chart(gctx, s, data, r) })
 	g.Go(func() error { return d.funnels(gctx, s, data, r) })
-	data.Panels = panels()
-	for _, p := range data.Panels {
+	for _, b := range boxes {
+		box := &panelBox{ID: b.ID, Title: b.Title, Panel: panelByID(v.tab(b.ID))}
+		for _, id := range b.Panels {
+			box.Tabs = append(box.Tabs, tabLink{Label: panelByID(id).Tab, Current: id == box.Panel.ID,
+				Link: v.withTab(id).link(data.Base, nil) + "#box-" + b.ID})
+		}
+		data.Boxes = append(data.Boxes, box)
+		p := box.Panel
 		g.Go(func() error {
-			if p.ID == propsPanel {
-				if err := d.choosePropPanel(gctx, s, v, r, p); err != nil || p.Dimension == "" {
-					return err
-				}
-			}
-			err := d.fillPanel(gctx, s, v, data.Base, p, 10)
+			_, err := d.fillPanel(gctx, s, v, r, data.Base, p, rowsQuery{metrics: p.Metrics, limit: panelRows})
 			var qe *statsquery.Error
 			if errors.As(err, &qe) {
 				// This breakdown cannot be combined with the filters chosen.
@@ -156,11 +154,54 @@ func (d *Dashboard) fill(ctx context.Context, s *catalog.Service, data *dashboar
 	return g.Wait()
 }
 
-func (d *Dashboard) fillPanel(ctx context.Context, s *catalog.Service, v view, base string, p *panel, limit int) error {
-	body := v.body(site(s), v.dateRange(), p.Metrics, []string{p.Dimension}, p.Extra...)
+// filterChips lists the view's filters, each with a link that removes it.
+func (data *dashboardData) filterChips() {
+	v := data.View
+	for i, f := range v.Filters {
+		data.Filters = append(data.Filters, filterChip{Label: filterLabel(f.Dimension), Value: f.Value,
+			Remove: v.link(data.Base, func(c *view) { c.Filters = append(c.Filters[:i:i], c.Filters[i+1:]...) })})
+	}
+}
+
+// panelRows is how many rows a box shows: its details page has the rest.
+const panelRows = 10
+
+// rowsQuery is which rows of a panel to fill, with which metrics.
+type rowsQuery struct {
+	metrics       []string
+	limit, offset int        // 0: every row
+	orderBy       [][]string // the Stats API's order_by; nil: the most visitors first
+	search        string     // only the values that contain it
+}
+
+// fillPanel fills a panel's rows; it says whether there are more rows past
+// the limit. The custom properties panel first chooses its property.
+func (d *Dashboard) fillPanel(ctx context.Context, s *catalog.Service, v view, r statsquery.DateRange, base string, p *panel, rq rowsQuery) (more bool, err error) {
+	if p.ID == propsPanel && p.Dimension == "" {
+		if err := d.choosePropPanel(ctx, s, v, r, p); err != nil || p.Dimension == "" {
+			return false, err
+		}
+	}
+	extra := p.Extra
+	if rq.search != "" {
+		extra = append(slices.Clip(extra), []any{"contains", p.Dimension, []string{rq.search}})
+	}
+	q := v.query(site(s), v.dateRange(), rq.metrics, []string{p.Dimension}, extra...)
+	if rq.orderBy != nil {
+		q["order_by"] = rq.orderBy
+	}
+	if rq.limit > 0 {
+		// One more than shown says whether there are more; the values the
+		// panel skips are fetched too, so that it still fills.
+		q["pagination"] = map[string]int{"limit": rq.limit + 1 + len(p.Skip), "offset": rq.offset}
+	}
+	body, err := json.Marshal(q)
+	if err != nil {
+		return false, err
+	}
 	res, _, err := d.run(ctx, s, body)
 	if err != nil {
-		return err
+		return false, err
 	}
 	var top float64
 	for _, row := range res.Results {
@@ -168,7 +209,8 @@ func (d *Dashboard) fillPanel(ctx context.Context, s *catalog.Service, v view, b
 		if p.Skip[label] {
 			continue
 		}
-		if len(p.Rows) == limit {
+		if rq.limit > 0 && len(p.Rows) == rq.limit {
+			more = true
 			break
 		}
 		pr := panelRow{Label: label, Link: v.link(base, func(c *view) {
@@ -177,7 +219,7 @@ func (d *Dashboard) fillPanel(ctx context.Context, s *catalog.Service, v view, b
 		if p.Dimension == "visit:country" {
 			pr.Display, pr.Flag = countryName(label), countryFlag(label)
 		}
-		for i, m := range p.Metrics {
+		for i, m := range rq.metrics {
 			pr.Values = append(pr.Values, formatMetric(m, row.Metrics[i]))
 		}
 		pr.first = toFloat(row.Metrics[0])
@@ -189,7 +231,7 @@ func (d *Dashboard) fillPanel(ctx context.Context, s *catalog.Service, v view, b
 			p.Rows[i].Bar = int(math.Round(p.Rows[i].first/top*10)) * 10
 		}
 	}
-	return nil
+	return more, nil
 }
 
 // realtime counts the visitors of the last five minutes: those whose visit
@@ -221,17 +263,12 @@ func (d *Dashboard) exportCSV(w http.ResponseWriter, r *http.Request) error {
 	if name == "chart" || name == "figures" {
 		return d.exportOverview(w, r, s, name)
 	}
-	var p *panel
-	for _, c := range panels() {
-		if c.ID == name {
-			p = c
-		}
-	}
+	p := panelByID(name)
 	if p == nil {
 		return web.NotFound("panel")
 	}
 	v := parseView(r.URL.Query())
-	err = d.exportPanel(r.Context(), s, v, p)
+	err = d.exportPanel(r.Context(), s, v, p, strings.TrimSpace(r.URL.Query().Get("q")))
 	var qe *statsquery.Error
 	if errors.As(err, &qe) {
 		return web.BadRequest("period", "%s", qe.Message)
@@ -241,7 +278,7 @@ func (d *Dashboard) exportCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.CSVDownload(w, s.Slug+"-"+p.ID+".csv")
 	cw := csv.NewWriter(w)
-	cw.Write(append([]string{p.Heading}, p.Labels...))
+	cw.Write(append([]string{p.Heading}, p.DetailLabels...))
 	for _, row := range p.Rows {
 		cw.Write(append([]string{web.CSVCell(row.Label)}, row.Values...))
 	}
@@ -249,23 +286,29 @@ func (d *Dashboard) exportCSV(w http.ResponseWriter, r *http.Request) error {
 	return cw.Error()
 }
 
-// exportPanel fills every row of a panel for its CSV.
-func (d *Dashboard) exportPanel(ctx context.Context, s *catalog.Service, v view, p *panel) error {
-	if p.ID == propsPanel {
-		// The period, resolved as the dashboard resolves it.
-		_, q, err := d.run(ctx, s, v.body(site(s), v.dateRange(), []string{"visitors"}, nil))
-		if err != nil {
-			return err
-		}
-		if err := d.choosePropPanel(ctx, s, v, q.DateRange, p); err != nil {
-			return err
-		}
-		if p.Dimension == "" {
-			p.Heading = "Property"
-			return nil
-		}
+// exportPanel fills every row of a panel, with its details' metrics, for
+// its CSV: those whose value contains search, when it is not "".
+func (d *Dashboard) exportPanel(ctx context.Context, s *catalog.Service, v view, p *panel, search string) error {
+	r, err := d.period(ctx, s, v)
+	if err != nil {
+		return err
 	}
-	return d.fillPanel(ctx, s, v, "", p, statsquery.MaxLimit)
+	if _, err := d.fillPanel(ctx, s, v, r, "", p, rowsQuery{metrics: p.Detail, search: search}); err != nil {
+		return err
+	}
+	if p.Dimension == "" {
+		p.Heading = "Property"
+	}
+	return nil
+}
+
+// period is the view's period, resolved as the dashboard resolves it.
+func (d *Dashboard) period(ctx context.Context, s *catalog.Service, v view) (statsquery.DateRange, error) {
+	_, q, err := d.run(ctx, s, v.body(site(s), v.dateRange(), []string{"visitors"}, nil))
+	if err != nil {
+		return statsquery.DateRange{}, err
+	}
+	return q.DateRange, nil
 }
 
 func (d *Dashboard) addAnnotation(w http.ResponseWriter, r *http.Request) error {
@@ -294,6 +337,11 @@ func (d *Dashboard) addAnnotation(w http.ResponseWriter, r *http.Request) error 
 	return web.Redirect(w, r, "/services/"+s.Slug+"/analytics")
 }
 
+// dayText writes a day as every page of liveops does: 2 Jan 2026.
+func dayText(d statsquery.Date) string {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Format("2 Jan 2006")
+}
+
 func toFloat(v any) float64 {
 	switch x := v.(type) {
 	case int64:
@@ -311,8 +359,10 @@ func formatMetric(metric string, v any) string {
 	case "bounce_rate", "percentage", "conversion_rate":
 		// One decimal, as everywhere in liveops: "34.3%", "40%".
 		return strings.TrimSuffix(strconv.FormatFloat(f, 'f', 1, 64), ".0") + "%"
-	case "visit_duration":
-		sec := int64(f)
+	case "scroll_depth":
+		return strconv.FormatInt(int64(math.Round(f)), 10) + "%"
+	case "visit_duration", "time_on_page":
+		sec := int64(math.Round(f))
 		if sec >= 60 {
 			return fmt.Sprintf("%dm %02ds", sec/60, sec%60)
 		}

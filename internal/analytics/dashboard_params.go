@@ -3,6 +3,7 @@ package analytics
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,9 @@ type view struct {
 	Compare bool
 	Filters []viewFilter
 	Prop    string // the custom property the properties panel breaks down by
+	// Tabs are the panels picked in their boxes, in the boxes' order; a
+	// box with none picked shows its first.
+	Tabs []string
 }
 
 // viewFilter is one "dimension is value" filter, set by clicking a row.
@@ -59,7 +63,7 @@ func propName(name string) bool {
 }
 
 func parseView(q url.Values) view {
-	v := view{Period: q.Get("period"), From: q.Get("from"), To: q.Get("to"), Compare: q.Get("compare") == "1"}
+	v := view{Period: q.Get("period"), From: q.Get("from"), To: q.Get("to"), Compare: q.Get("compare") != "0"}
 	if p := q.Get("prop"); propName(p) {
 		v.Prop = p
 	}
@@ -73,6 +77,11 @@ func parseView(q url.Values) view {
 	if !known {
 		v.Period = "30d"
 	}
+	for _, t := range q["tab"] {
+		if boxOf(t) != "" {
+			v = v.withTab(t)
+		}
+	}
 	for _, f := range q["f"] {
 		dim, val, ok := strings.Cut(f, "|")
 		prop, isProp := strings.CutPrefix(dim, "event:props:")
@@ -81,6 +90,46 @@ func parseView(q url.Values) view {
 		}
 	}
 	return v
+}
+
+// WithoutProp is the view with no property chosen, for the form that
+// chooses one.
+func (v view) WithoutProp() view {
+	v.Prop = ""
+	return v
+}
+
+// tab is the panel the view shows in a box.
+func (v view) tab(box string) string {
+	for _, t := range v.Tabs {
+		if boxOf(t) == box {
+			return t
+		}
+	}
+	for _, b := range boxes {
+		if b.ID == box {
+			return b.Panels[0]
+		}
+	}
+	return ""
+}
+
+// withTab is the view showing panel in its box.
+func (v view) withTab(panel string) view {
+	box := boxOf(panel)
+	v.Tabs = slices.DeleteFunc(slices.Clone(v.Tabs), func(id string) bool { return boxOf(id) == box })
+	for _, b := range boxes {
+		if b.ID == box && b.Panels[0] != panel {
+			v.Tabs = append(v.Tabs, panel)
+		}
+	}
+	// In the boxes' order, so that one view has one address.
+	slices.SortFunc(v.Tabs, func(a, b string) int { return boxIndex(a) - boxIndex(b) })
+	return v
+}
+
+func boxIndex(panel string) int {
+	return slices.IndexFunc(boxes, func(b box) bool { return b.ID == boxOf(panel) })
 }
 
 // dateRange is the view's period as a Stats API date_range.
@@ -105,6 +154,12 @@ func previous(from, to time.Time, zone *time.Location) []string {
 
 // body builds a Stats API query for the view.
 func (v view) body(site string, dateRange any, metrics []string, dims []string, extra ...[]any) []byte {
+	b, _ := json.Marshal(v.query(site, dateRange, metrics, dims, extra...))
+	return b
+}
+
+// query is a Stats API query for the view, to add to before it is sent.
+func (v view) query(site string, dateRange any, metrics []string, dims []string, extra ...[]any) map[string]any {
 	q := map[string]any{"site_id": site, "date_range": dateRange, "metrics": metrics}
 	if len(dims) > 0 {
 		q["dimensions"] = dims
@@ -117,8 +172,7 @@ func (v view) body(site string, dateRange any, metrics []string, dims []string, 
 	if len(filters) > 0 {
 		q["filters"] = filters
 	}
-	b, _ := json.Marshal(q)
-	return b
+	return q
 }
 
 // link is the dashboard address for the view with changes applied.
@@ -135,14 +189,17 @@ func (v view) link(base string, change func(*view)) string {
 	} else if c.Period != "30d" {
 		q.Set("period", c.Period)
 	}
-	if c.Compare {
-		q.Set("compare", "1")
+	if !c.Compare {
+		q.Set("compare", "0") // comparing is the default
 	}
 	for _, f := range c.Filters {
 		q.Add("f", f.Dimension+"|"+f.Value)
 	}
 	if c.Prop != "" {
 		q.Set("prop", c.Prop)
+	}
+	for _, t := range c.Tabs {
+		q.Add("tab", t)
 	}
 	if len(q) == 0 {
 		return base

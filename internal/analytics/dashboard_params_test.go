@@ -16,14 +16,20 @@ func TestViewRoundTrip(t *testing.T) {
 		want        view
 	}{
 		{"property filter and choice", "period=7d&prop=plan&f=event:props:plan|pro",
-			view{Period: "7d", Prop: "plan", Filters: []viewFilter{{"event:props:plan", "pro"}}}},
+			view{Period: "7d", Prop: "plan", Compare: true, Filters: []viewFilter{{"event:props:plan", "pro"}}}},
 		{"screen size and hostnames", "f=visit:screen|Mobile&f=visit:entry_page_hostname|a.example.gov&f=visit:exit_page_hostname|b.example.gov",
-			view{Period: "30d", Filters: []viewFilter{{"visit:screen", "Mobile"}, {"visit:entry_page_hostname", "a.example.gov"},
+			view{Period: "30d", Compare: true, Filters: []viewFilter{{"visit:screen", "Mobile"}, {"visit:entry_page_hostname", "a.example.gov"},
 				{"visit:exit_page_hostname", "b.example.gov"}}}},
-		{"a value with the separator", "f=event:props:path|/a|b", view{Period: "30d", Filters: []viewFilter{{"event:props:path", "/a|b"}}}},
-		{"unknown dimension and empty property dropped", "f=visit:nope|x&f=event:props:|x&prop=", view{Period: "30d"}},
-		{"property names the engine cannot query dropped", `prop=a"b&f=event:props:a\b|x`, view{Period: "30d"}},
-		{"overlong property name dropped", "prop=" + strings.Repeat("p", 301) + "&f=event:props:" + strings.Repeat("p", 301) + "|x", view{Period: "30d"}},
+		{"a value with the separator", "f=event:props:path|/a|b", view{Period: "30d", Compare: true, Filters: []viewFilter{{"event:props:path", "/a|b"}}}},
+		{"unknown dimension and empty property dropped", "f=visit:nope|x&f=event:props:|x&prop=", view{Period: "30d", Compare: true}},
+		{"property names the engine cannot query dropped", `prop=a"b&f=event:props:a\b|x`, view{Period: "30d", Compare: true}},
+		{"overlong property name dropped", "prop=" + strings.Repeat("p", 301) + "&f=event:props:" + strings.Repeat("p", 301) + "|x", view{Period: "30d", Compare: true}},
+		{"comparing is the default; compare=0 stops it", "compare=0", view{Period: "30d"}},
+		{"compare=1 of old links still compares", "compare=1&period=day", view{Period: "day", Compare: true}},
+		// One tab a box, the last one named; a box's first tab is the
+		// default and not written; unknown panels are dropped.
+		{"tabs", "tab=os&tab=nope&tab=browsers&tab=entry-pages&tab=sources&tab=channels&tab=props",
+			view{Period: "30d", Compare: true, Tabs: []string{"entry-pages", "browsers", "props"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,6 +44,19 @@ func TestViewRoundTrip(t *testing.T) {
 				t.Fatalf("after its link %s: %+v", again, back)
 			}
 		})
+	}
+	v := view{Period: "30d", Compare: true}.withTab("cities").withTab("referrers")
+	if got := v.link("/d", nil); got != "/d?tab=referrers&tab=cities" {
+		t.Errorf("two tabs: %s", got)
+	}
+	if got := v.withTab("countries").withTab("sources").link("/d", nil); got != "/d?tab=sources" {
+		t.Errorf("back to a box's first tab: %s", got)
+	}
+	if got, want := v.tab("locations"), "cities"; got != want {
+		t.Errorf("tab(locations) = %s, want %s", got, want)
+	}
+	if got, want := v.tab("devices"), "devices"; got != want {
+		t.Errorf("tab(devices) = %s, want %s", got, want)
 	}
 	if got := filterLabel("event:props:plan"); got != "Property plan" {
 		t.Errorf("filterLabel = %q", got)

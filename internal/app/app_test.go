@@ -160,9 +160,12 @@ func TestEveryPage(t *testing.T) {
 				t.Fatal(err)
 			}
 			dash := "/services/parking-permits/analytics"
+			// One panel of each box, the others a tab away.
 			c.page(dash, 200, "Unique visitors", "Top pages", `<svg class="chart"`, "Show the chart as a table",
-				`id="panel-regions"`, ">England</a>", `id="panel-cities"`, ">London</a>")
-			if code, body, _ := c.do("GET", dash+"/export/cities.csv", nil); code != 200 || !strings.HasPrefix(body, "City,Visitors,Share") || !strings.Contains(body, "\nLondon,") {
+				`id="panel-countries"`, `href="/services/parking-permits/analytics?tab=regions#box-locations">Regions</a>`)
+			c.page(dash+"?tab=regions", 200, `id="panel-regions"`, ">England</a>")
+			c.page(dash+"?tab=cities", 200, `id="panel-cities"`, ">London</a>")
+			if code, body, _ := c.do("GET", dash+"/export/cities.csv", nil); code != 200 || !strings.HasPrefix(body, "City,Visitors,Share,Bounce rate,Visit duration\n") || !strings.Contains(body, "\nLondon,") {
 				t.Fatalf("cities CSV: %d\n%s", code, body)
 			}
 			// Exports of a service's data are never kept by a cache.
@@ -172,7 +175,9 @@ func TestEveryPage(t *testing.T) {
 					t.Errorf("GET %s = %d, Cache-Control %q, Content-Type %q", path, code, h.Get("Cache-Control"), h.Get("Content-Type"))
 				}
 			}
-			today := c.page(dash+"?period=day", 200, "/apply", "Bing", "by hour")
+			today := c.page(dash+"?period=day", 200, "/apply", "Organic Search", "by hour")
+			c.page(dash+"?period=day&tab=sources", 200, `id="panel-sources"`, "Bing")
+			c.page(dash+"/details/sources?period=day", 200, "<h1>Sources</h1>", "Bing", "Visit duration")
 			// The chart of today stops at the hour under way.
 			if next := time.Now().In(time.UTC).Truncate(time.Hour).Add(time.Hour); next.Day() == time.Now().UTC().Day() {
 				loc, _ := time.LoadLocation("Europe/London")
@@ -188,11 +193,16 @@ func TestEveryPage(t *testing.T) {
 			}
 			c.page(dash+"?period=day&compare=1&f=visit:source|Bing", 200, "Source is <strong>Bing</strong>", "Stop comparing", "/apply",
 				"Visitors in the period before")
+			// Comparing is the default; compare=0 stops it.
+			c.page(dash+"?period=day", 200, "compared with the period before", "Stop comparing")
+			if page := c.page(dash+"?period=day&compare=0", 200, "Compare with the period before"); strings.Contains(page, "Visitors in the period before") {
+				t.Errorf("compare=0 still compares")
+			}
 			c.page(dash+"?period=day&f=event:page|/apply", 200, "Page is <strong>/apply</strong>", "Unique visitors")
-			c.page(dash+"?from=2026-01-01&to=2026-01-31", 200, "2026-01-01 to 2026-01-31", "Nothing in this period")
+			c.page(dash+"?from=2026-01-01&to=2026-01-31", 200, "1 Jan 2026 to 31 Jan 2026", "Nothing in this period")
 			c.page(dash+"?from=2026-02-01&to=2026-01-01", 400, "There is a problem", `href="#from"`, "Unique visitors")
 			code, body, h := c.do("GET", dash+"/export/pages.csv?period=day", nil)
-			if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(body, "Page,Visitors,Page views") || !strings.Contains(body, "/apply,1,1") {
+			if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.HasPrefix(body, "Page,Visitors,Page views,Bounce rate,Time on page,Scroll depth\n") || !strings.Contains(body, "/apply,1,1,") {
 				t.Fatalf("CSV export: %d %s\n%s", code, h.Get("Content-Type"), body)
 			}
 			if code, body, _ := c.do("GET", dash+"/export/chart.csv?period=day", nil); code != 200 || !strings.HasPrefix(body, "hour,Visitors,Page views,Notes") {
@@ -203,11 +213,12 @@ func TestEveryPage(t *testing.T) {
 			}
 			// The panels of custom properties and of hostnames, their
 			// filter chips and their CSV.
-			c.page(dash, 200, "Custom properties", `<select id="prop" name="prop">`, "Entry hostnames", "Exit hostnames",
+			c.page(dash+"?tab=props", 200, "Custom properties", `<select id="prop" name="prop">`)
+			c.page(dash+"?tab=exit-hostnames", 200, "Entry hostnames", "Exit hostnames", `id="panel-exit-hostnames"`,
 				"guidance.parking.example.gov")
-			c.page(dash+"?prop=permit_type&f=event:props:permit_type|resident", 200, "Property permit_type is <strong>resident</strong>",
+			c.page(dash+"?tab=props&prop=permit_type&f=event:props:permit_type|resident", 200, "Property permit_type is <strong>resident</strong>",
 				`<option selected>permit_type</option>`, `name="f" value="event:props:permit_type|resident"`)
-			c.page(dash+"?prop=a%22b&f=event:props:a%5Cb|x", 200, "Custom properties", `<option selected>permit_type</option>`)
+			c.page(dash+"?tab=props&prop=a%22b&f=event:props:a%5Cb|x", 200, "Custom properties", `<option selected>permit_type</option>`)
 			c.page(dash+"?f=visit:screen|Mobile&f=visit:exit_page_hostname|guidance.parking.example.gov", 200,
 				"Screen size is <strong>Mobile</strong>", "Exit hostname is <strong>guidance.parking.example.gov</strong>")
 			if code, body, _ := c.do("GET", dash+"/export/props.csv?prop=permit_type", nil); code != 200 || !strings.HasPrefix(body, "permit_type,Visitors,Events,Share\n") ||
@@ -218,7 +229,7 @@ func TestEveryPage(t *testing.T) {
 				!strings.Contains(body, "guidance.parking.example.gov,") {
 				t.Fatalf("exit hostnames CSV: %d\n%s", code, body)
 			}
-			if code, body, _ := c.do("GET", dash+"/export/entry-hostnames.csv?from=2026-01-01&to=2026-01-02", nil); code != 200 || body != "Hostname,Visitors,Visits\n" {
+			if code, body, _ := c.do("GET", dash+"/export/entry-hostnames.csv?from=2026-01-01&to=2026-01-02", nil); code != 200 || body != "Hostname,Visitors,Visits,Bounce rate,Visit duration\n" {
 				t.Fatalf("empty entry hostnames CSV: %d\n%s", code, body)
 			}
 			if code, _, _ := c.do("GET", dash+"/export/nothing.csv", nil); code != 404 {

@@ -132,13 +132,19 @@ var digits = regexp.MustCompile(`/[0-9]+`)
 // pageKind names what a URL shows, so that the crawl opens one of each:
 // ids become N, and only the query's names count (a dashboard filtered by
 // one page is the same kind as filtered by another), with the period's
-// value kept, since each period draws a different chart.
+// value kept, since each period draws a different chart, and a dashboard
+// tab's, since each shows a different panel (once, not once a period; a
+// panel's details likewise once).
 func pageKind(u *url.URL) string {
 	q := u.Query()
 	var names []string
 	for name := range q {
 		switch name {
-		case "period", "tab", "view":
+		case "period":
+			if !q.Has("tab") && !strings.Contains(u.Path, "/details/") {
+				names = append(names, name+"="+q.Get(name))
+			}
+		case "tab", "view":
 			names = append(names, name+"="+q.Get(name))
 		default:
 			names = append(names, name)

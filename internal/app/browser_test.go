@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/liveops/liveops/internal/account"
 	"github.com/liveops/liveops/internal/auth"
@@ -143,10 +145,12 @@ func TestBrowserTrackerToDashboard(t *testing.T) {
 	if pages := webtest.Text(t, ctx, "#panel-pages + .table-wrap"); !strings.Contains(pages, "/start") {
 		t.Fatalf("top pages: %q", pages)
 	}
+	screenshot(t, ctx, "07-dashboard")
+	webtest.Step(t, ctx, "open the custom events tab", chromedp.Click(chromedp.CSS(`#box-conversions .tabs a[href*="tab=events"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#panel-events + .table-wrap")))
 	if events := webtest.Text(t, ctx, "#panel-events + .table-wrap"); !strings.Contains(events, "Outbound Link: Click") {
 		t.Fatalf("custom events: %q", events)
 	}
-	screenshot(t, ctx, "07-dashboard")
 	webtest.Step(t, ctx, "filter by the page", chromedp.Click(chromedp.CSS("#panel-pages + .table-wrap tbody a")), chromedp.WaitVisible(chromedp.CSS(".chips")))
 	if chips := webtest.Text(t, ctx, ".chips"); !strings.Contains(chips, "/start") {
 		t.Fatalf("filter chips: %q", chips)
@@ -171,15 +175,18 @@ func TestBrowserDemoDashboard(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#email"), creds.Email),
 		chromedp.SendKeys(chromedp.CSS("#password"), creds.Password),
 		chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".tiles")))
-	webtest.Step(t, ctx, "open the dashboard", chromedp.Navigate(srv.URL+"/services/parking-permits/analytics?compare=1"),
+	webtest.Step(t, ctx, "open the dashboard", chromedp.Navigate(srv.URL+"/services/parking-permits/analytics"),
 		chromedp.WaitVisible(chromedp.CSS("#panel-pages")))
 	if pages := webtest.Text(t, ctx, "#panel-pages + .table-wrap"); !strings.Contains(pages, "/start") || !strings.Contains(pages, "/apply/confirmation") {
 		t.Fatalf("top pages: %q", pages)
 	}
+	screenshot(t, ctx, "09-demo-dashboard")
+	webtest.Step(t, ctx, "open the campaigns tab", chromedp.Click(chromedp.CSS(`#box-sources .tabs a[href*="tab=campaigns"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#panel-campaigns + .table-wrap")))
 	if campaigns := webtest.Text(t, ctx, "#panel-campaigns + .table-wrap"); !strings.Contains(campaigns, "renewal-reminder") && !strings.Contains(campaigns, "spring-parking") {
 		t.Fatalf("campaigns: %q", campaigns)
 	}
-	screenshot(t, ctx, "09-demo-dashboard")
+	demoChartReadout(t, ctx)
 	demoDashboardPanels(t, ctx, srv.URL)
 
 	// The demo's feedback: the pages that do worst first, and the themes.
@@ -207,13 +214,14 @@ func TestBrowserDemoDashboard(t *testing.T) {
 func demoDashboardPanels(t *testing.T, ctx context.Context, base string) {
 	t.Helper()
 	dash := base + "/services/parking-permits/analytics"
-	webtest.Step(t, ctx, "open the dashboard", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(dash),
-		chromedp.WaitVisible(chromedp.CSS("#panel-props")))
-	for _, id := range []string{"#panel-entry-hostnames", "#panel-exit-hostnames"} {
-		if s := webtest.Text(t, ctx, id+" + .table-wrap"); !strings.Contains(s, "guidance.parking.example.gov") || !strings.Contains(s, "\nparking.example.gov") {
-			t.Fatalf("%s: %q", id, s)
+	for _, tab := range []string{"entry-hostnames", "exit-hostnames"} {
+		webtest.Step(t, ctx, "open the "+tab+" tab", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(dash+"?tab="+tab),
+			chromedp.WaitVisible(chromedp.CSS("#panel-"+tab)))
+		if s := webtest.Text(t, ctx, "#panel-"+tab+" + .table-wrap"); !strings.Contains(s, "guidance.parking.example.gov") || !strings.Contains(s, "\nparking.example.gov") {
+			t.Fatalf("%s: %q", tab, s)
 		}
 	}
+	webtest.Step(t, ctx, "open the custom properties tab", chromedp.Navigate(dash+"?tab=props"), chromedp.WaitVisible(chromedp.CSS("#panel-props")))
 	webtest.Step(t, ctx, "choose a property with the keyboard",
 		// The old page has the panel too: mark it, to wait for the new one.
 		chromedp.Evaluate[chromedp.Void](`document.body.dataset.old = "1"`),
@@ -224,8 +232,8 @@ func demoDashboardPanels(t *testing.T, ctx context.Context, base string) {
 		t.Fatalf("custom properties: %q", s)
 	}
 	shots := func(width string) {
-		for _, id := range []string{"props", "entry-hostnames", "exit-hostnames", "devices"} {
-			webtest.ScreenshotOf(t, ctx, `section:has(> #panel-`+id+`)`, "15-panel-"+id+"-"+width)
+		for _, id := range []string{"conversions", "pages", "devices"} {
+			webtest.ScreenshotOf(t, ctx, "#box-"+id, "15-box-"+id+"-"+width)
 		}
 	}
 	shots("1280")
@@ -237,7 +245,7 @@ func demoDashboardPanels(t *testing.T, ctx context.Context, base string) {
 	webtest.ScreenshotOf(t, ctx, ".filters", "16-property-chip-1280")
 
 	// A phone held upright at the narrowest width WCAG's reflow asks for.
-	webtest.Step(t, ctx, "320 px", chromedp.EmulateViewport(320, 800), chromedp.Navigate(dash+"?prop=permit_type&f=visit:screen|Mobile"),
+	webtest.Step(t, ctx, "320 px", chromedp.EmulateViewport(320, 800), chromedp.Navigate(dash+"?tab=props&prop=permit_type&f=visit:screen|Mobile"),
 		chromedp.WaitVisible(chromedp.CSS("#panel-props")))
 	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("document.documentElement.scrollWidth > window.innerWidth"))
 	if err != nil || overflow {
@@ -248,6 +256,32 @@ func demoDashboardPanels(t *testing.T, ctx context.Context, base string) {
 	}
 	webtest.ScreenshotOf(t, ctx, ".filters", "16-screen-chip-320")
 	shots("320")
+}
+
+// demoChartReadout: the chart names a day's figures under the pointer and
+// on the arrow keys, in a line a screen reader reads out.
+func demoChartReadout(t *testing.T, ctx context.Context) {
+	t.Helper()
+	webtest.Step(t, ctx, "read the chart with the keyboard", chromedp.Focus(chromedp.CSS(".chart-box")),
+		chromedp.KeyEvent(kb.End), chromedp.KeyEvent(kb.ArrowLeft),
+		chromedp.WaitVisible(chromedp.CSS(".chart .hit.active")))
+	readout := webtest.Text(t, ctx, "#chart-readout")
+	last, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(h => h[h.length-2].dataset.text)(document.querySelectorAll(".chart .hit"))`))
+	if err != nil || readout != last || !strings.Contains(readout, "visitors") || !strings.Contains(readout, "page views") {
+		t.Fatalf("after End and Left the chart reads %q, want the day before the last, %q (%v)", readout, last, err)
+	}
+	// The first day's area, a little inside its left edge.
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](
+		`(r => [r.x + 4, r.y + r.height / 2])(document.querySelector(".chart .hit").getBoundingClientRect())`))
+	if err != nil || len(at) != 2 {
+		t.Fatalf("the chart's first area: %v %v", at, err)
+	}
+	webtest.Step(t, ctx, "point at the chart", chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at[0], at[1]))
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(".chart .hit").dataset.text`))
+	if got := webtest.Text(t, ctx, "#chart-readout"); err != nil || got != first {
+		t.Fatalf("pointing at the first day, the chart reads %q, want %q (%v)", got, first, err)
+	}
+	webtest.ScreenshotOf(t, ctx, "section:has(> #chart-heading)", "09-demo-chart-readout")
 }
 
 // demoHeldFeedback: the demo's burst of survey answers is held back from

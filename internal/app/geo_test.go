@@ -99,14 +99,15 @@ func TestGeoIPDB(t *testing.T) {
 			c := newClient(t, srv.URL)
 			loginAdmin(t, nil, c)
 			base := "/services/" + svc.Slug + "/analytics"
-			page := c.page(base+"?period=day", http.StatusOK, `id="panel-regions"`, `id="panel-cities"`, ">Harjumaa</a>", ">Tallinn</a>",
+			c.page(base+"?period=day&tab=regions", http.StatusOK, `id="panel-regions"`, ">Harjumaa</a>")
+			page := c.page(base+"?period=day&tab=cities", http.StatusOK, `id="panel-cities"`, ">Tallinn</a>",
 				"Regions and cities from the city database liveops-Test-City.")
 			if !strings.Contains(page, "f=visit%3Acity_name%7CTallinn") {
 				t.Errorf("no filter link for Tallinn")
 			}
-			c.page(base+"?period=day&f=visit%3Acity_name%7CTallinn", http.StatusOK, ">City</", ">Tallinn</a>")
+			c.page(base+"?period=day&tab=cities&f=visit%3Acity_name%7CTallinn", http.StatusOK, ">City</", ">Tallinn</a>")
 			// With nothing to show, the panels say just that.
-			if page := c.page(base+"?period=day&f=visit%3Acountry%7CFR", http.StatusOK, "Nothing in this period."); strings.Contains(page, "--geoip-db") {
+			if page := c.page(base+"?period=day&tab=regions&f=visit%3Acountry%7CFR", http.StatusOK, "Nothing in this period."); strings.Contains(page, "--geoip-db") {
 				t.Errorf("with a city database, the empty panels ask for one")
 			}
 
@@ -149,10 +150,13 @@ func TestNoCityDB(t *testing.T) {
 	}
 	c := newClient(t, srv.URL)
 	loginAdmin(t, nil, c)
-	page := c.page("/services/"+svc.Slug+"/analytics?period=day", http.StatusOK, `id="panel-regions"`, `id="panel-cities"`)
-	if n := strings.Count(page, "regions and cities need a city database, given to liveops with <code>--geoip-db</code>"); n != 2 {
-		t.Errorf("the Regions and Cities panels explain themselves %d times, want 2", n)
+	for _, tab := range []string{"regions", "cities"} {
+		page := c.page("/services/"+svc.Slug+"/analytics?period=day&tab="+tab, http.StatusOK, `id="panel-`+tab+`"`)
+		if n := strings.Count(page, "regions and cities need a city database, given to liveops with <code>--geoip-db</code>"); n != 1 {
+			t.Errorf("the %s panel explains itself %d times, want 1", tab, n)
+		}
 	}
+	page := c.page("/services/"+svc.Slug+"/analytics?period=day", http.StatusOK, `id="panel-countries"`)
 	// The visit from a loopback address has no country: its row's link
 	// filters by that (issue 11: it answered 400 before).
 	link := regexp.MustCompile(`<a href="([^"]+visit%3Acountry%7C[^"]+)" title="\(not set\)">\(not set\)</a></th>`).FindStringSubmatch(page)
