@@ -20,7 +20,9 @@ type Member struct {
 }
 
 // Sees reports whether m may see the service's feedback.
-func (m Member) Sees(serviceID int64) bool { return m.AllServices || slices.Contains(m.Services, serviceID) }
+func (m Member) Sees(serviceID int64) bool {
+	return m.AllServices || slices.Contains(m.Services, serviceID)
+}
 
 // SetTeam tells f who is on the team (the app asks the accounts); without
 // it no item can be assigned.
