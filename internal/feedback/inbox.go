@@ -88,10 +88,13 @@ func (v itemView) Preview() string {
 			return t
 		}
 	}
-	if v.TextRemoved {
+	switch {
+	case v.TextRemoved:
 		return "Text removed by the retention setting"
+	case v.Rating != nil:
+		return RatingLabel(*v.Rating)
 	}
-	return "No text"
+	return "No comment"
 }
 
 // Short is the kind and the answer in a few words, for its row.

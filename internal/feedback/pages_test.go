@@ -55,7 +55,7 @@ func TestInboxPages(t *testing.T) {
 			`<form id="bulk" class="bulk-bar" method="post" action="/services/apply/feedback/bulk" novalidate>`,
 			fmt.Sprintf(`<input type="checkbox" id="select-%d" name="ids" value="%d" form="bulk">`, items[0].id, items[0].id),
 			// A row: what it is, its text, and a link to its page that knows the way back.
-			fmt.Sprintf(`<a class="row-main" href="/services/apply/feedback/%d?back=%%2Fservices%%2Fapply%%2Ffeedback%%3Fvotes%%3Dall"><span class="row-kind">Useful: Yes<span class="visually-hidden">:</span></span> <span class="row-preview">No text</span></a>`, items[0].id),
+			fmt.Sprintf(`<a class="row-main" href="/services/apply/feedback/%d?back=%%2Fservices%%2Fapply%%2Ffeedback%%3Fvotes%%3Dall"><span class="row-kind">Useful: Yes<span class="visually-hidden">:</span></span> <span class="row-preview">No comment</span></a>`, items[0].id),
 			`<li class="row-page"><span class="visually-hidden">Page: </span><code>/pay</code></li>`,
 			`<li class="row-when"><span class="visually-hidden">Received: </span><time datetime="2026-06-15T13:00:00&#43;01:00">15 Jun 2026 13:00</time></li>`,
 			`<span class="row-kind">Problem<span class="visually-hidden">:</span></span> <span class="row-preview">It failed</span>`,
