@@ -66,11 +66,7 @@ func (h *Handler) renderItem(w http.ResponseWriter, r *http.Request, s *catalog.
 // no such field). It returns to the inbox at the item, or shows the item's
 // page again with the problems.
 func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) error {
-	s, err := h.writable(r)
-	if err != nil {
-		return err
-	}
-	id, err := web.PathID(r, "feedback item")
+	s, id, err := h.writableItem(r)
 	if err != nil {
 		return err
 	}
@@ -127,11 +123,7 @@ func parseAssignee(v, field string) (*int64, web.FormErrors) {
 // countItem answers POST /services/{slug}/feedback/{id}/count: a person
 // has looked at an item held back from the figures and counts it.
 func (h *Handler) countItem(w http.ResponseWriter, r *http.Request) error {
-	s, err := h.writable(r)
-	if err != nil {
-		return err
-	}
-	id, err := web.PathID(r, "feedback item")
+	s, id, err := h.writableItem(r)
 	if err != nil {
 		return err
 	}
@@ -142,4 +134,14 @@ func (h *Handler) countItem(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.SetFlash(w, r, fmt.Sprintf("Feedback %d is counted in the figures.", id))
 	return web.Redirect(w, r, back+"#item-"+strconv.FormatInt(id, 10))
+}
+
+// writableItem is the service and item id of the path, for a change.
+func (h *Handler) writableItem(r *http.Request) (*catalog.Service, int64, error) {
+	s, err := h.writable(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := web.PathID(r, "feedback item")
+	return s, id, err
 }

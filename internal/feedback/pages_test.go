@@ -126,7 +126,7 @@ func TestInboxPages(t *testing.T) {
 			"<dt>Assigned to</dt><dd><span class=\"muted\">Nobody</span></dd>",
 			fmt.Sprintf(`<form method="post" action="/services/apply/feedback/%d" novalidate>`, id),
 			`<input type="hidden" name="back" value="/services/apply/feedback?kind=problem&amp;page=1">`,
-			fmt.Sprintf(`<option value="triaged" selected>Triaged</option>`), fmt.Sprintf(`<select id="assignee-%d" name="assignee-%d"`, id, id))
+			`<option value="triaged" selected>Triaged</option>`, fmt.Sprintf(`<select id="assignee-%d" name="assignee-%d"`, id, id))
 		// A way back elsewhere is not followed; an item of another service is not there.
 		webtest.Contains(t, "item page elsewhere", b.Get(fmt.Sprintf("%s/%d?back=https://evil.example/", base, id), http.StatusOK),
 			fmt.Sprintf(`<a href="/services/apply/feedback#item-%d">Back to the feedback</a>`, id))
