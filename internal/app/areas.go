@@ -233,6 +233,7 @@ func (a *App) goalsArea(env area.Env) (area.Area, error) {
 // feedbackArea is the feedback forms, the triage inbox and its summaries.
 func (a *App) feedbackArea(env area.Env) (area.Area, error) {
 	a.Feedback = feedback.New(env.DB)
+	a.Feedback.SetTeam(a.feedbackTeam)
 	pages, err := feedback.NewHandler(a.Feedback, env.Catalog, env.Site, feedback.Options{VisitorKey: a.ingest.VisitorKey, Public: a.Brand.Public})
 	if err != nil {
 		return area.Area{}, err
@@ -255,6 +256,17 @@ func (a *App) feedbackArea(env area.Env) (area.Area, error) {
 			}},
 		},
 	}, nil
+}
+
+// feedbackTeam is whom feedback can be assigned to: the users, with the
+// services they may see.
+func (a *App) feedbackTeam(ctx context.Context) ([]feedback.Member, error) {
+	users, err := a.Accounts.Users(ctx)
+	team := make([]feedback.Member, len(users))
+	for i, u := range users {
+		team[i] = feedback.Member{ID: u.ID, Email: u.Email, AllServices: u.AllServices, Services: u.ServiceIDs, Disabled: u.DisabledAt != nil}
+	}
+	return team, err
 }
 
 // kpiArea is the four KPIs; it reads its inputs through the metric

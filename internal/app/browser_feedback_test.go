@@ -93,7 +93,7 @@ func TestBrowserFeedback(t *testing.T) {
 		chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".tiles")))
 	webtest.Step(t, ctx, "open the inbox", chromedp.Navigate(liveops.URL+"/services/"+svc.Slug+"/feedback"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	inbox := webtest.Text(t, ctx, "main")
-	for _, want := range []string{"The upload button did nothing, write to me at [email]", "Uploading a photo", "The photo rules are hard to find", "/with-widget", "/no-script"} {
+	for _, want := range []string{"The upload button did nothing, write to me at [email]", "The photo rules are hard to find", "/with-widget", "/no-script"} {
 		if !strings.Contains(inbox, want) {
 			t.Errorf("the inbox lacks %q", want)
 		}
@@ -102,4 +102,11 @@ func TestBrowserFeedback(t *testing.T) {
 		t.Error("the inbox shows the email address")
 	}
 	screenshot(t, ctx, "12-feedback-inbox")
+	// The problem report's page has the rest: what they were doing.
+	webtest.Step(t, ctx, "open the problem report",
+		chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".row-main")].find(a => a.textContent.includes("upload button")).click()`),
+		chromedp.WaitVisible(chromedp.CSS("dl.summary")))
+	if got := webtest.Text(t, ctx, "main"); !strings.Contains(got, "Uploading a photo") {
+		t.Errorf("the item's page lacks its text: %q", got)
+	}
 }

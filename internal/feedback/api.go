@@ -24,6 +24,9 @@ type apiItem struct {
 	Tags      []string `json:"tags"`
 	Held      bool     `json:"held"`
 	CreatedAt string   `json:"created_at"`
+	// AssigneeID and Assignee (the email) are null for nobody.
+	AssigneeID *int64  `json:"assignee_id"`
+	Assignee   *string `json:"assignee"`
 }
 
 // apiDetail is one item as the API returns it on its own: the listed
@@ -36,15 +39,26 @@ type apiDetail struct {
 	UpdatedAt string `json:"updated_at"`
 }
 
-func toAPIItem(it *Item) apiItem {
-	return apiItem{ID: it.ID, Kind: it.Kind, URL: it.URL, Useful: it.Useful, Rating: it.Rating, Comment: it.Comment,
+func toAPIItem(it *Item, team map[int64]Member) apiItem {
+	a := apiItem{ID: it.ID, Kind: it.Kind, URL: it.URL, Useful: it.Useful, Rating: it.Rating, Comment: it.Comment,
 		Doing: it.Doing, Wrong: it.Wrong, Channel: it.Channel, Status: it.Status, Tags: it.Tags, Held: it.Held,
 		CreatedAt: it.CreatedAt.UTC().Format(time.RFC3339)}
+	if it.AssigneeID != 0 {
+		a.AssigneeID = ptr(it.AssigneeID)
+		a.Assignee = ptr(team[it.AssigneeID].Email)
+	}
+	return a
 }
 
-func toAPIDetail(it *Item) apiDetail {
-	return apiDetail{apiItem: toAPIItem(it), ServiceID: it.ServiceID, GivenBy: it.GivenBy, Note: it.Note,
-		UpdatedAt: it.UpdatedAt.UTC().Format(time.RFC3339)}
+// writeDetail answers with one item.
+func (h *Handler) writeDetail(w http.ResponseWriter, r *http.Request, status int, it *Item) error {
+	team, err := h.teamByID(r.Context())
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, status, apiDetail{apiItem: toAPIItem(it, team), ServiceID: it.ServiceID, GivenBy: it.GivenBy, Note: it.Note,
+		UpdatedAt: it.UpdatedAt.UTC().Format(time.RFC3339)})
+	return nil
 }
 
 // MaxAPILimit is the most items one API page may hold.
@@ -59,7 +73,7 @@ func (h *Handler) apiList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	flt, _, errs := parseFilter(q, s.Location())
+	flt, _, errs := parseFilter(q, s.Location(), auth.From(r.Context()).UserID)
 	if err := errs.AsError(); err != nil {
 		return err
 	}
@@ -78,9 +92,13 @@ func (h *Handler) apiList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	team, err := h.teamByID(r.Context())
+	if err != nil {
+		return err
+	}
 	out := make([]apiItem, len(items))
 	for i, it := range items {
-		out[i] = toAPIItem(it)
+		out[i] = toAPIItem(it, team)
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"feedback": out, "total": total})
 	return nil
@@ -124,8 +142,7 @@ func (h *Handler) apiCreate(w http.ResponseWriter, r *http.Request) error {
 		return err // an *InputError unwraps to the 400 naming its field
 	}
 	w.Header().Set("Location", "/api/v1/feedback/"+strconv.FormatInt(it.ID, 10))
-	web.WriteJSON(w, http.StatusCreated, toAPIDetail(it))
-	return nil
+	return h.writeDetail(w, r, http.StatusCreated, it)
 }
 
 // apiItemOf reads the item of /api/v1/feedback/{id}: 404 when there is none
@@ -156,13 +173,13 @@ func (h *Handler) apiGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, toAPIDetail(it))
-	return nil
+	return h.writeDetail(w, r, http.StatusOK, it)
 }
 
 // apiPatch answers PATCH /api/v1/feedback/{id} (write scope on the item's
 // service): the body may set status, tags (replacing them), add_tags,
-// remove_tags and note. It answers with the item changed.
+// remove_tags, note and assignee_id (0 for nobody). It answers with the
+// item changed.
 func (h *Handler) apiPatch(w http.ResponseWriter, r *http.Request) error {
 	it, err := h.apiItemOf(r, true)
 	if err != nil {
@@ -176,6 +193,5 @@ func (h *Handler) apiPatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return web.NotFoundAs(err, "feedback item")
 	}
-	web.WriteJSON(w, http.StatusOK, toAPIDetail(it))
-	return nil
+	return h.writeDetail(w, r, http.StatusOK, it)
 }

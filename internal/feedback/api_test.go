@@ -48,7 +48,7 @@ func TestAPIList(t *testing.T) {
 		status, got := hs.Call("readtoken", "GET", "/api/v1/services/apply/feedback?limit=2", "")
 		expect(t, "list", status, got, 200, "", "")
 		raw, _ := json.Marshal(got["feedback"].([]any)[0])
-		want := fmt.Sprintf(`{"channel":"web","comment":"","created_at":"2026-06-15T12:00:00Z","doing":"","held":false,"id":%d,"kind":"useful","rating":null,"status":"new","tags":["pay","urgent"],"url":"https://apply.example.gov/pay","useful":true,"wrong":""}`, items[0].id)
+		want := fmt.Sprintf(`{"assignee":null,"assignee_id":null,"channel":"web","comment":"","created_at":"2026-06-15T12:00:00Z","doing":"","held":false,"id":%d,"kind":"useful","rating":null,"status":"new","tags":["pay","urgent"],"url":"https://apply.example.gov/pay","useful":true,"wrong":""}`, items[0].id)
 		if string(raw) != want || got["total"] != 120.0 || len(got) != 2 {
 			t.Fatalf("first item %s, total %v; want %s", raw, got["total"], want)
 		}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"fmt"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/liveops/liveops/internal/catalog"
@@ -90,4 +92,83 @@ func TestBrowserSurveyToInbox(t *testing.T) {
 	webtest.Screenshot(t, ctx, "feedback-04-inbox")
 	webtest.Step(t, ctx, "open the summaries", chromedp.Navigate(srv.URL+"/services/apply-for-a-parking-permit/feedback/summary"), chromedp.WaitVisible(chromedp.CSS("main svg")))
 	webtest.Screenshot(t, ctx, "feedback-05-summary")
+}
+
+// TestBrowserInbox triages in a real browser at 320 and 1,280 px: the rows
+// fit the width, "select all on this page" ticks every item's box (with
+// script), and the inbox and an item's page have no accessibility
+// violations. Screenshots go to LIVEOPS_SCREENSHOTS.
+func TestBrowserInbox(t *testing.T) {
+	axe := webtest.AxeScript(t)
+	ctx := webtest.Chromium(t, chromedp.WindowSize(1280, 900))
+	hs := newHarness(t, storetest.SQLite(t))
+	svc := hs.service("Apply for a parking permit", "apply.example.gov")
+	items := seed(t, hs.fb, hs.clock, svc)
+	hs.withTeam(svc.ID)
+	bg := context.Background()
+	long := strings.Repeat("The card payment page timed out and then said the card was declined although it was not. ", 8)
+	it, err := hs.fb.Enter(bg, svc.ID, feedback.Input{Kind: "comment", Channel: "email", Comment: long})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []feedback.Change{{Assignee: ptr(int64(2)), AddTags: []string{"payments", "card declined"}}, {Status: ptr(feedback.StatusTriaged)}} {
+		if _, err := hs.fb.Update(bg, svc.ID, it.ID, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := hs.fb.Update(bg, svc.ID, items[3].id, feedback.Change{Assignee: ptr(int64(4))}); err != nil {
+		t.Fatal(err)
+	}
+	// The browser is the editor.
+	srv := webtest.NewServer(t, hs.site, func(rt *web.Router) {
+		h, err := feedback.NewHandler(hs.fb, hs.cat, hs.site, feedback.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Now = hs.clock.now
+		h.Routes(rt)
+	}, func(mux *http.ServeMux) http.Handler {
+		mux.HandleFunc("GET /static/{hash}/{name}", hs.site.ServeStatic)
+		return web.Chain(hs.site.Mux(mux), func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				r.Header.Set("X-Test-As", "editor")
+				next.ServeHTTP(w, r)
+			})
+		}, web.SecurityHeaders())
+	})
+	inbox := srv.URL + "/services/apply-for-a-parking-permit/feedback"
+	checks := func(name string) {
+		t.Helper()
+		if o := webtest.Overflow(t, ctx); o != "" {
+			t.Errorf("%s overflows: %s", name, o)
+		}
+		for _, v := range webtest.Axe(t, ctx, axe) {
+			t.Errorf("%s: %s", name, v)
+		}
+		webtest.Screenshot(t, ctx, name)
+	}
+	for _, width := range []int64{1280, 320} {
+		webtest.Step(t, ctx, "open the inbox", chromedp.EmulateViewport(width, 900), chromedp.Navigate(inbox), chromedp.WaitVisible(chromedp.CSS("#select-all")))
+		// The long comment's row is one line at 1,280 px, cut short.
+		cut, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const a = document.querySelector("#item-%d .row-main"); return a.scrollWidth > a.clientWidth || a.scrollHeight > a.clientHeight + 2; })()`, it.ID)))
+		if err != nil || !cut {
+			t.Errorf("at %d px the long comment is not cut short (%v)", width, err)
+		}
+		checks(fmt.Sprintf("feedback-inbox-%d", width))
+		webtest.Step(t, ctx, "select all on the page", chromedp.Click(chromedp.CSS("#select-all")))
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("input[name=ids]:checked").length`))
+		if err != nil || n != 50 {
+			t.Fatalf("select all ticked %d of 50 (%v)", n, err)
+		}
+		webtest.Step(t, ctx, "untick one", chromedp.Click(chromedp.CSS(fmt.Sprintf("#select-%d", it.ID))))
+		mixed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const a = document.getElementById("select-all"); return a.indeterminate && !a.checked; })()`))
+		if err != nil || !mixed {
+			t.Errorf("with one unticked, select all is not shown as mixed (%v)", err)
+		}
+		webtest.Step(t, ctx, "open the item", chromedp.Click(chromedp.CSS(fmt.Sprintf("#item-%d .row-main", it.ID))), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		if got := webtest.Text(t, ctx, "main h1"); got != fmt.Sprintf("Feedback %d: Comment", it.ID) {
+			t.Fatalf("item page heading %q", got)
+		}
+		checks(fmt.Sprintf("feedback-item-%d", width))
+	}
 }

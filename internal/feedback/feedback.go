@@ -13,6 +13,7 @@
 package feedback
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -132,6 +133,8 @@ type Item struct {
 	Status    Status
 	Tags      []string // sorted
 	Note      string   // the team's internal note
+	// AssigneeID is the user the item is assigned to, 0 for nobody.
+	AssigneeID int64
 	// Held is true for a public submission that came in a burst (many from
 	// one network, or a flood to the service): it is left out of user
 	// satisfaction and the summaries until a person counts it.
@@ -189,6 +192,7 @@ type Feedback struct {
 	mu        sync.Mutex
 	scrubbers map[int64]cachedScrubber
 	lastPrune time.Time
+	team      func(context.Context) ([]Member, error) // see SetTeam
 }
 
 type cachedScrubber struct {

@@ -3,6 +3,7 @@ package feedback
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,21 +20,27 @@ type filterForm struct {
 	// Votes is "all" to list "useful: yes" votes without a comment, which
 	// the inbox leaves out by default.
 	Votes string
+	// Assignee is "me", "none" or a user's id.
+	Assignee string
+	// Sort is one of Sorts, "" for the newest first.
+	Sort string
 }
 
 // filterKeys are the query parameters of the filters, in the form's order.
-var filterKeys = []string{"kind", "status", "rating", "channel", "tag", "url", "page_path", "q", "theme", "from", "to", "held", "votes"}
+var filterKeys = []string{"kind", "status", "rating", "channel", "tag", "url", "page_path", "q", "theme", "from", "to", "held", "votes", "assignee", "sort"}
 
 func readFilterForm(q url.Values) filterForm {
 	g := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	return filterForm{Kind: g("kind"), Status: g("status"), Channel: g("channel"), Rating: g("rating"), Tag: g("tag"),
-		URL: g("url"), Page: g("page_path"), Q: g("q"), Theme: g("theme"), From: g("from"), To: g("to"), Held: g("held"), Votes: g("votes")}
+		URL: g("url"), Page: g("page_path"), Q: g("q"), Theme: g("theme"), From: g("from"), To: g("to"), Held: g("held"), Votes: g("votes"),
+		Assignee: g("assignee"), Sort: g("sort")}
 }
 
 // Values are the filters that are set, as a query.
 func (ff filterForm) Values() url.Values {
 	v := url.Values{}
-	for i, s := range []string{ff.Kind, ff.Status, ff.Rating, ff.Channel, ff.Tag, ff.URL, ff.Page, ff.Q, ff.Theme, ff.From, ff.To, ff.Held, ff.Votes} {
+	for i, s := range []string{ff.Kind, ff.Status, ff.Rating, ff.Channel, ff.Tag, ff.URL, ff.Page, ff.Q, ff.Theme, ff.From, ff.To, ff.Held, ff.Votes,
+		ff.Assignee, ff.Sort} {
 		if s != "" {
 			v.Set(filterKeys[i], s)
 		}
@@ -44,10 +51,12 @@ func (ff filterForm) Values() url.Values {
 // Query is Values encoded, "" when no filter is set.
 func (ff filterForm) Query() string { return ff.Values().Encode() }
 
-// Any reports whether a filter is set (listing bare votes too is not one).
+// Any reports whether a filter is set (listing bare votes too, or another
+// order, is not one).
 func (ff filterForm) Any() bool {
 	v := ff.Values()
 	v.Del("votes")
+	v.Del("sort")
 	return len(v) > 0
 }
 
@@ -55,8 +64,9 @@ func (ff filterForm) Any() bool {
 const maxFilterLen = 200
 
 // parseFilter reads the inbox's filters from a query. Dates are whole days
-// in loc, both included. Every problem is reported against its parameter.
-func parseFilter(q url.Values, loc *time.Location) (Filter, filterForm, web.FormErrors) {
+// in loc, both included; me is the user asking, for "assignee=me" (0 when
+// it is no user). Every problem is reported against its parameter.
+func parseFilter(q url.Values, loc *time.Location, me int64) (Filter, filterForm, web.FormErrors) {
 	ff := readFilterForm(q)
 	var flt Filter
 	var errs web.FormErrors
@@ -76,6 +86,24 @@ func parseFilter(q url.Values, loc *time.Location) (Filter, filterForm, web.Form
 			errs.Add("rating", "rating must be a whole number from 1 to 5")
 		}
 		flt.Rating = r
+	}
+	switch ff.Assignee {
+	case "":
+	case "none":
+		flt.Unassigned = true
+	case "me":
+		if flt.Assignee = me; me == 0 {
+			errs.Add("assignee", "assignee=me needs a person signed in: give the user’s id")
+		}
+	default:
+		id, err := strconv.ParseInt(ff.Assignee, 10, 64)
+		if err != nil || id < 1 {
+			errs.Add("assignee", "assignee must be me, none or the id of a user")
+		}
+		flt.Assignee = id
+	}
+	if flt.Sort = Sort(ff.Sort); ff.Sort != "" && !slices.Contains(Sorts, flt.Sort) {
+		errs.Add("sort", "sort must be newest, oldest, rating or status")
 	}
 	if ff.Votes != "" && ff.Votes != "all" {
 		errs.Add("votes", "votes must be all, to list “useful: yes” votes without a comment too")

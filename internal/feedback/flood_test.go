@@ -90,12 +90,14 @@ func TestFloodWithChangingUserAgents(t *testing.T) {
 		webtest.Contains(t, "inbox", page, "50 items are held back from the figures", `href="/services/apply/feedback?held=yes"`)
 		held := b.Get("/services/apply/feedback?held=yes", http.StatusOK)
 		webtest.Contains(t, "held inbox", held, `<h2 id="items">50 items match the filters</h2>`, `<span class="tag tag-held">Held back</span>`,
-			"Count it in the figures")
+			"Count the held items in the figures")
 		items, _, err := hs.fb.List(ctx, feedback.Filter{Services: []int64{svc.ID}, HeldOnly: true}, 0, 1)
 		if err != nil || len(items) != 1 || !items[0].Held {
 			t.Fatalf("held items: %v %v", items, err)
 		}
 		id := items[0].ID
+		webtest.Contains(t, "held item", b.Get(fmt.Sprintf("/services/apply/feedback/%d?back=%%2Fservices%%2Fapply%%2Ffeedback%%3Fheld%%3Dyes", id), http.StatusOK),
+			"Count it in the figures", `<input type="hidden" name="back" value="/services/apply/feedback?held=yes">`)
 		b.Post(fmt.Sprintf("/services/apply/feedback/%d/count", id), url.Values{"back": {"/services/apply/feedback?held=yes"}}, http.StatusSeeOther)
 		if n := satisfaction(); n != 12 {
 			t.Fatalf("after counting one held item, user satisfaction counts %d, want 12", n)

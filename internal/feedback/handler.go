@@ -86,6 +86,7 @@ func (h *Handler) Routes(rt *web.Router) {
 	rt.Page("GET /services/{slug}/feedback", h.inbox)
 	rt.Page("GET /services/{slug}/feedback/export.csv", h.inboxCSV)
 	rt.Page("POST /services/{slug}/feedback/bulk", h.bulk)
+	rt.Page("GET /services/{slug}/feedback/{id}", h.itemPage)
 	rt.Page("POST /services/{slug}/feedback/{id}", h.updateItem)
 	rt.Page("POST /services/{slug}/feedback/{id}/count", h.countItem)
 	rt.Page("GET /services/{slug}/feedback/new", h.newPage)

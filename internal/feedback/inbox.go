@@ -50,16 +50,66 @@ type inboxData struct {
 	// filters select but the list leaves out; VotesLink shows or hides them.
 	BareYes   int
 	VotesLink string
+	Sorts     []Sort
+	// SortKeep is the filters without the order, for the sort form.
+	SortKeep url.Values
+	// Team is whom the filters and the bulk form offer.
+	Team []Member
+	// Matching is how many items the filters select that the person may
+	// change: what "every item that matches" changes.
+	Matching int
 }
 
-// itemView is an item as the inbox shows it.
+// itemView is an item as the inbox and its page show it.
 type itemView struct {
 	*Item
 	Service  *catalog.Service
 	When     string
+	Stamp    string // When, for <time datetime>
 	CanWrite bool
-	Action   string // where its form posts
+	Action   string // where its forms post, and its page's path
+	Link     string // its page, with the way back to the inbox
 	TagText  string
+	Assignee string // the email of whom it is assigned to, "" for nobody
+}
+
+// previewLen is how many characters of its text an inbox row carries: its
+// line shows what fits, its page the whole.
+const previewLen = 240
+
+// Preview is the item's text for its row: the comment, else what went
+// wrong, else what they were doing; else its answer.
+func (v itemView) Preview() string {
+	for _, t := range []string{v.Comment, v.Wrong, v.Doing} {
+		if t = strings.Join(strings.Fields(t), " "); t != "" {
+			if r := []rune(t); len(r) > previewLen {
+				return string(r[:previewLen]) + "…"
+			}
+			return t
+		}
+	}
+	switch {
+	case v.TextRemoved:
+		return "Text removed by the retention setting"
+	case v.Rating != nil:
+		return RatingLabel(*v.Rating)
+	}
+	return "No comment"
+}
+
+// Short is the kind and the answer in a few words, for its row.
+func (v itemView) Short() string {
+	switch {
+	case v.Useful != nil:
+		return "Useful: " + v.UsefulText()
+	case v.Rating != nil:
+		return fmt.Sprintf("Rated %d of 5", *v.Rating)
+	case v.Kind == KindProblem:
+		return "Problem"
+	case v.Kind == KindSatisfaction:
+		return "Survey"
+	}
+	return "Comment"
 }
 
 // UsefulText is the answer to "Is this page useful?", "" when not given.
@@ -83,8 +133,8 @@ func (v itemView) RatingText() string {
 
 // itemEdit is what was typed in an item's form that had problems.
 type itemEdit struct {
-	ID                 int64
-	Status, Tags, Note string
+	ID                           int64
+	Status, Tags, Note, Assignee string
 }
 
 // inbox answers GET /services/{slug}/feedback.
@@ -124,6 +174,16 @@ func (h *Handler) renderInbox(w http.ResponseWriter, r *http.Request, d *inboxDa
 	return h.pages.Render(w, r, code, "feedback/inbox", d, errs)
 }
 
+// inboxFilter reads the filters of an inbox's query for the principal
+// of r, with dates in loc.
+func inboxFilter(r *http.Request, q url.Values, loc *time.Location) (Filter, filterForm, web.FormErrors) {
+	flt, ff, errs := parseFilter(q, loc, auth.From(r.Context()).UserID)
+	// A bare "yes" asks nothing of triage: out of the list unless asked
+	// for, or unless the list is of "useful" votes rated yes anyway.
+	flt.HideBareYes = ff.Votes != "all"
+	return flt, ff, errs
+}
+
 // inboxData reads the inbox page that q asks for: of service s, or of
 // every service of list when s is nil. Bad filters come back as problems,
 // with no items.
@@ -134,29 +194,28 @@ func (h *Handler) inboxData(r *http.Request, q url.Values, s *catalog.Service, l
 		loc, base = s.Location(), "/services/"+s.Slug+"/feedback"
 		list = []*catalog.Service{s}
 	}
-	var ids []int64
+	p := auth.From(r.Context())
+	var ids, writable []int64
 	for _, sv := range list {
 		ids = append(ids, sv.ID)
 		byID[sv.ID] = sv
+		if p.CanWrite(sv.ID) {
+			writable = append(writable, sv.ID)
+		}
 	}
-	flt, ff, errs := parseFilter(q, loc)
+	flt, ff, errs := inboxFilter(r, q, loc)
 	flt.Services = ids
-	// A bare "yes" asks nothing of triage: out of the list unless asked
-	// for, or unless the list is of "useful" votes rated yes anyway.
-	flt.HideBareYes = ff.Votes != "all"
 	pageNo, err := pageNumber(q)
 	if err != nil {
 		errs.Add("page", "page must be a whole number from 1")
 		pageNo = 1
 	}
-	p := auth.From(r.Context())
-	d := &inboxData{Service: s, Base: base, Zone: loc.String(), Form: ff, PageNo: pageNo,
-		Kinds: Kinds, Statuses: Statuses, Channels: Channels, Ratings: surveyRatings}
-	for _, id := range ids {
-		d.CanWrite = d.CanWrite || p.CanWrite(id)
-	}
+	d := &inboxData{Service: s, Base: base, Zone: loc.String(), Form: ff, PageNo: pageNo, CanWrite: len(writable) > 0,
+		Kinds: Kinds, Statuses: Statuses, Channels: Channels, Ratings: surveyRatings, Sorts: Sorts}
 	filters := ff.Values()
 	d.Export = base + "/export.csv" + query(filters)
+	d.SortKeep = ff.Values()
+	d.SortKeep.Del("sort")
 	if pageNo > 1 {
 		filters.Set("page", strconv.Itoa(pageNo))
 	}
@@ -166,6 +225,11 @@ func (h *Handler) inboxData(r *http.Request, q url.Values, s *catalog.Service, l
 			return nil, nil, err
 		}
 	}
+	team, err := h.fb.Team(r.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	d.Team = offered(team, ids)
 	if len(errs) > 0 {
 		return d, errs, nil
 	}
@@ -191,7 +255,14 @@ func (h *Handler) inboxData(r *http.Request, q url.Values, s *catalog.Service, l
 	if err != nil {
 		return nil, nil, err
 	}
-	d.Total, d.Pages = total, (total+PageSize-1)/PageSize
+	d.Total, d.Pages, d.Matching = total, (total+PageSize-1)/PageSize, total
+	if len(writable) < len(ids) && d.CanWrite {
+		mine := flt
+		mine.Services = writable
+		if _, d.Matching, err = h.fb.List(r.Context(), mine, 0, 0); err != nil {
+			return nil, nil, err
+		}
+	}
 	if len(items) == 0 && total > 0 {
 		// Past the end (after a bulk change emptied the last page, say):
 		// show the last page rather than "no feedback".
@@ -217,13 +288,25 @@ func (h *Handler) inboxData(r *http.Request, q url.Values, s *catalog.Service, l
 	if pageNo < d.Pages {
 		d.Next = link(pageNo + 1)
 	}
+	emails := map[int64]string{}
+	for _, m := range team {
+		emails[m.ID] = m.Email
+	}
 	for _, it := range items {
-		sv := byID[it.ServiceID]
-		d.Items = append(d.Items, itemView{Item: it, Service: sv, When: it.CreatedAt.In(loc).Format("2 Jan 2006 15:04"),
-			CanWrite: p.CanWrite(it.ServiceID), Action: fmt.Sprintf("/services/%s/feedback/%d", sv.Slug, it.ID),
-			TagText: strings.Join(it.Tags, ", ")})
+		v := newItemView(it, byID[it.ServiceID], loc, p, emails)
+		v.Link = v.Action + query(url.Values{"back": {d.Back}})
+		d.Items = append(d.Items, v)
 	}
 	return d, nil, nil
+}
+
+// newItemView is it of service sv as principal p sees it, with dates in
+// loc and assignees' emails from emails.
+func newItemView(it *Item, sv *catalog.Service, loc *time.Location, p *auth.Principal, emails map[int64]string) itemView {
+	at := it.CreatedAt.In(loc)
+	return itemView{Item: it, Service: sv, When: at.Format("2 Jan 2006 15:04"), Stamp: at.Format(time.RFC3339),
+		CanWrite: p.CanWrite(it.ServiceID), Action: fmt.Sprintf("/services/%s/feedback/%d", sv.Slug, it.ID),
+		TagText: strings.Join(it.Tags, ", "), Assignee: emails[it.AssigneeID]}
 }
 
 // query is "?" and v encoded, or "" when v is empty.
@@ -250,67 +333,6 @@ func safeBack(raw string, paths ...string) string {
 		}
 	}
 	return u.Path + query(out)
-}
-
-// updateItem answers POST /services/{slug}/feedback/{id}, an item's form:
-// its status, tags (comma-separated; they replace the item's) and note.
-func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) error {
-	s, err := h.writable(r)
-	if err != nil {
-		return err
-	}
-	id, err := web.PathID(r, "feedback item")
-	if err != nil {
-		return err
-	}
-	f := r.PostForm
-	sfx := "-" + strconv.FormatInt(id, 10)
-	edit := &itemEdit{ID: id, Status: f.Get("status" + sfx), Tags: f.Get("tags" + sfx), Note: f.Get("note" + sfx)}
-	tags := splitTags(edit.Tags)
-	c := Change{Tags: &tags, Note: &edit.Note}
-	if edit.Status != "" {
-		c.Status = (*Status)(&edit.Status)
-	}
-	back := safeBack(f.Get("back"), "/services/"+s.Slug+"/feedback", "/feedback/inbox")
-	_, err = h.fb.Update(r.Context(), s.ID, id, c)
-	if ie := (*InputError)(nil); errors.As(err, &ie) {
-		var errs web.FormErrors
-		for _, fe := range ie.Errors {
-			errs.Add(fmt.Sprintf("%s-%d", fe.Field, id), fe.Message)
-		}
-		// What is shown again is scrubbed, as it would have been stored.
-		sc, err := h.fb.Scrubber(r.Context(), s.ID)
-		if err != nil {
-			return err
-		}
-		edit.Note, edit.Tags = sc.String(edit.Note), sc.String(edit.Tags)
-		return h.rerenderInbox(w, r, s, back, errs, func(d *inboxData) { d.Edit = edit })
-	}
-	if err != nil {
-		return web.NotFoundAs(err, "feedback item")
-	}
-	web.SetFlash(w, r, fmt.Sprintf("Feedback %d is saved.", id))
-	return web.Redirect(w, r, back+"#item-"+strconv.FormatInt(id, 10))
-}
-
-// countItem answers POST /services/{slug}/feedback/{id}/count: a person
-// has looked at an item held back from the figures and counts it.
-func (h *Handler) countItem(w http.ResponseWriter, r *http.Request) error {
-	s, err := h.writable(r)
-	if err != nil {
-		return err
-	}
-	id, err := web.PathID(r, "feedback item")
-	if err != nil {
-		return err
-	}
-	back := safeBack(r.PostFormValue("back"), "/services/"+s.Slug+"/feedback", "/feedback/inbox")
-	no := false
-	if _, err := h.fb.Update(r.Context(), s.ID, id, Change{Held: &no}); err != nil {
-		return web.NotFoundAs(err, "feedback item")
-	}
-	web.SetFlash(w, r, fmt.Sprintf("Feedback %d is counted in the figures.", id))
-	return web.Redirect(w, r, back+"#item-"+strconv.FormatInt(id, 10))
 }
 
 // rerenderInbox shows the inbox at back again with a form's problems.
@@ -367,10 +389,66 @@ func (h *Handler) allBulk(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) applyBulk(w http.ResponseWriter, r *http.Request, s *catalog.Service, services []int64) error {
 	f := r.PostForm
-	back := safeBack(f.Get("back"), "/feedback/inbox")
+	back, loc := safeBack(f.Get("back"), "/feedback/inbox"), time.UTC
 	if s != nil {
-		back = safeBack(f.Get("back"), "/services/"+s.Slug+"/feedback")
+		back, loc = safeBack(f.Get("back"), "/services/"+s.Slug+"/feedback"), s.Location()
 	}
+	c, errs := bulkChange(f)
+	n := 0
+	var err error
+	if f.Get("scope") == "matching" {
+		// Every item the inbox's filters select: as many as the form said.
+		u, _ := url.Parse(back)
+		flt, _, ferrs := inboxFilter(r, u.Query(), loc)
+		flt.Services = services
+		want, werr := strconv.Atoi(f.Get("expect"))
+		if werr != nil || want < 0 {
+			errs.Add("scope", "Choose the items again: the form did not say how many match")
+		}
+		if errs = append(errs, ferrs...); len(errs) == 0 {
+			n, err = h.fb.BulkMatching(r.Context(), flt, want, c)
+		}
+	} else {
+		var ids []int64
+		for _, v := range f["ids"] {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || id <= 0 {
+				errs.Add("items", "Select items from the list")
+				break
+			}
+			ids = append(ids, id)
+		}
+		if len(errs) == 0 {
+			n, err = h.fb.Bulk(r.Context(), services, ids, c)
+		}
+	}
+	if ie := (*InputError)(nil); errors.As(err, &ie) {
+		for _, fe := range ie.Errors {
+			switch fe.Field {
+			case "ids":
+				fe.Field = "items"
+			case "add_tags", "remove_tags":
+				fe.Field = "bulk-tag"
+			case "assignee":
+				fe.Field = "bulk-assignee"
+			case "scope":
+			default:
+				fe.Field = "bulk-status"
+			}
+			errs = append(errs, fe)
+		}
+	} else if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		return h.rerenderInbox(w, r, s, back, errs, func(*inboxData) {})
+	}
+	web.SetFlash(w, r, fmt.Sprintf("%d %s changed.", n, plural(n, "item is", "items are")))
+	return web.Redirect(w, r, back)
+}
+
+// bulkChange reads the change the bulk form asks for.
+func bulkChange(f url.Values) (Change, web.FormErrors) {
 	var c Change
 	tag := strings.TrimSpace(f.Get("tag"))
 	var errs web.FormErrors
@@ -391,46 +469,21 @@ func (h *Handler) applyBulk(w http.ResponseWriter, r *http.Request, s *catalog.S
 		if tag == "" {
 			errs.Add("bulk-tag", "Enter the tag to remove")
 		}
+	case "assign":
+		if f.Get("assignee") == "" {
+			errs.Add("bulk-assignee", "Choose whom to assign the items to, or nobody")
+		} else {
+			var e web.FormErrors
+			c.Assignee, e = parseAssignee(f.Get("assignee"), "bulk-assignee")
+			errs = append(errs, e...)
+		}
 	case "count":
 		no := false
 		c.Held = &no
 	default:
-		errs.Add("bulk-status", "Choose what to change: set the status, or add or remove a tag")
+		errs.Add("bulk-status", "Choose what to change: set the status, add or remove a tag, or assign")
 	}
-	var ids []int64
-	for _, v := range f["ids"] {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 {
-			errs.Add("items", "Select items from the list")
-			break
-		}
-		ids = append(ids, id)
-	}
-	n := 0
-	if len(errs) == 0 {
-		var err error
-		n, err = h.fb.Bulk(r.Context(), services, ids, c)
-		if ie := (*InputError)(nil); errors.As(err, &ie) {
-			for _, fe := range ie.Errors {
-				switch fe.Field {
-				case "ids":
-					fe.Field = "items"
-				case "add_tags", "remove_tags":
-					fe.Field = "bulk-tag"
-				default:
-					fe.Field = "bulk-status"
-				}
-				errs = append(errs, fe)
-			}
-		} else if err != nil {
-			return err
-		}
-	}
-	if len(errs) > 0 {
-		return h.rerenderInbox(w, r, s, back, errs, func(*inboxData) {})
-	}
-	web.SetFlash(w, r, fmt.Sprintf("%d %s changed.", n, plural(n, "item is", "items are")))
-	return web.Redirect(w, r, back)
+	return c, errs
 }
 
 func plural(n int, one, many string) string {

@@ -50,15 +50,17 @@ func TestInboxPages(t *testing.T) {
 			"15 “useful: yes” votes with no comment are not listed", `<a href="/services/apply/feedback?votes=all">List them too</a>`)
 		page = b.Get(base+"?votes=all", http.StatusOK)
 		webtest.Contains(t, "inbox", page, "<title>Feedback – Apply – liveops</title>", "<h1>Feedback</h1>", `<h2 id="items">120 items</h2>`,
-			"Showing 1 to 50 of 120, newest first.", `<a href="/services/apply/feedback/export.csv?votes=all" download>Download all as CSV</a>`,
+			"Showing 1 to 50 of 120.", `<a href="/services/apply/feedback/export.csv?votes=all" download>Download all as CSV</a>`,
 			`<a href="/services/apply/feedback?page=2&amp;votes=all" rel="next">Next page</a>`, "Page 1 of 3", `<a href="/services/apply/feedback">Leave them out</a>`,
-			`<form id="bulk" method="post" action="/services/apply/feedback/bulk" novalidate>`,
+			`<form id="bulk" class="bulk-bar" method="post" action="/services/apply/feedback/bulk" novalidate>`,
 			fmt.Sprintf(`<input type="checkbox" id="select-%d" name="ids" value="%d" form="bulk">`, items[0].id, items[0].id),
-			`<dt>Page</dt><dd><code>https://apply.example.gov/pay</code></dd>`, "<dt>Useful</dt><dd>Yes</dd>",
-			"<dt>Received</dt><dd>15 Jun 2026 13:00 · Website</dd>", "Phone", "<dt>Rating</dt><dd>",
-			fmt.Sprintf(`<form method="post" action="/services/apply/feedback/%d" novalidate>`, items[0].id),
-			fmt.Sprintf(`<select id="status-%d" name="status-%d">`, items[0].id, items[0].id),
-			`href="/services/apply/feedback/new"`, `href="/services/apply/feedback/summary"`, `href="/services/apply/feedback/settings"`)
+			// A row: what it is, its text, and a link to its page that knows the way back.
+			fmt.Sprintf(`<a class="row-main" href="/services/apply/feedback/%d?back=%%2Fservices%%2Fapply%%2Ffeedback%%3Fvotes%%3Dall"><span class="row-kind">Useful: Yes<span class="visually-hidden">:</span></span> <span class="row-preview">No comment</span></a>`, items[0].id),
+			`<li class="row-page"><span class="visually-hidden">Page: </span><code>/pay</code></li>`,
+			`<li class="row-when"><span class="visually-hidden">Received: </span><time datetime="2026-06-15T13:00:00&#43;01:00">15 Jun 2026 13:00</time></li>`,
+			`<span class="row-kind">Problem<span class="visually-hidden">:</span></span> <span class="row-preview">It failed</span>`,
+			`<span class="row-kind">Rated 1 of 5`, `<span class="muted">Unassigned</span>`, `<input type="checkbox" id="select-all"`,
+			`<option value="newest" selected>Newest first</option>`, `href="/services/apply/feedback/new"`, `href="/services/apply/feedback/summary"`, `href="/services/apply/feedback/settings"`)
 		webtest.Lacks(t, "inbox", page, "Renewing was easy", `rel="prev"`)
 		if got := listed(page); len(got) != 50 || got[0] != fmt.Sprint(items[0].id) || got[49] != fmt.Sprint(items[49].id) {
 			t.Fatalf("page 1 lists %v", got)
@@ -111,11 +113,29 @@ func TestInboxPages(t *testing.T) {
 			t.Fatalf("item %+v", it)
 		}
 		page = b.Get(back, http.StatusOK)
-		webtest.Contains(t, "saved", page, fmt.Sprintf("Feedback %d is saved.", id), "<dt>Tags</dt><dd>payments, sign in</dd>",
-			"<dt>Note</dt><dd>Asked [email]</dd>", `<option value="payments"></option>`)
+		webtest.Contains(t, "saved", page, fmt.Sprintf("Feedback %d is saved.", id),
+			`<li class="row-tags"><span class="visually-hidden">Tags: </span>payments, sign in</li>`, `<option value="payments"></option>`)
+		// Its page has everything, the form, and the way back to the same view.
+		detail := fmt.Sprintf("%s/%d?back=%s", base, id, url.QueryEscape(back))
+		page = b.Get(detail, http.StatusOK)
+		webtest.Contains(t, "item page", page, fmt.Sprintf("<title>Feedback %d – Apply – liveops</title>", id),
+			fmt.Sprintf(`<a href="/services/apply/feedback?kind=problem&amp;page=1#item-%d">Back to the feedback</a>`, id),
+			fmt.Sprintf("<h1>Feedback %d: Problem report</h1>", id), "<dt>Tags</dt><dd>payments, sign in</dd>", "<dt>Note</dt><dd>Asked [email]</dd>",
+			"<dt>What they were doing</dt><dd>Signing in</dd>", "<dt>What went wrong</dt><dd>It failed</dd>",
+			`<dt>Page</dt><dd><code>https://apply.example.gov/start</code></dd>`, "<dt>Received</dt><dd>15 Jun 2026 07:00 · Website</dd>",
+			"<dt>Assigned to</dt><dd><span class=\"muted\">Nobody</span></dd>",
+			fmt.Sprintf(`<form method="post" action="/services/apply/feedback/%d" novalidate>`, id),
+			`<input type="hidden" name="back" value="/services/apply/feedback?kind=problem&amp;page=1">`,
+			`<option value="triaged" selected>Triaged</option>`, fmt.Sprintf(`<select id="assignee-%d" name="assignee-%d"`, id, id))
+		// A way back elsewhere is not followed; an item of another service is not there.
+		webtest.Contains(t, "item page elsewhere", b.Get(fmt.Sprintf("%s/%d?back=https://evil.example/", base, id), http.StatusOK),
+			fmt.Sprintf(`<a href="/services/apply/feedback#item-%d">Back to the feedback</a>`, id))
+		b.Get(fmt.Sprintf("/services/renew/feedback/%d", id), http.StatusNotFound)
+		b.Get(base+"/999999", http.StatusNotFound)
 		_, page = b.Post(fmt.Sprintf("%s/%d", base, id), url.Values{"back": {back}, "status" + sfx: {"done"}, "tags" + sfx: {"a!"}}, http.StatusBadRequest)
 		webtest.Contains(t, "item with problems", page, fmt.Sprintf(`<a href="#status-%d">status must be`, id),
-			fmt.Sprintf(`<a href="#tags-%d">A tag may hold only`, id), `value="a!"`, "<details open>")
+			fmt.Sprintf(`<a href="#tags-%d">A tag may hold only`, id), `value="a!"`, fmt.Sprintf("<h1>Feedback %d: Problem report</h1>", id),
+			fmt.Sprintf(`<p class="error-message" id="tags-%d-error">`, id), `<input type="hidden" name="back" value="/services/apply/feedback?kind=problem&amp;page=1">`)
 		b.Post(base+"/999999", url.Values{"status-999999": {"new"}}, http.StatusNotFound)
 		b.Post(fmt.Sprintf("/services/renew/feedback/%d", id), url.Values{"status" + sfx: {"new"}}, http.StatusNotFound)
 		// A return address elsewhere is ignored.
@@ -165,12 +185,12 @@ func TestInboxPages(t *testing.T) {
 		if err != nil || len(rows) != 7 {
 			t.Fatalf("CSV has %d rows, %v:\n%s", len(rows), err, body)
 		}
-		if strings.Join(rows[0], ",") != "id,service,created_at,kind,url,useful,rating,comment,doing,wrong,channel,given_by,status,tags,note" {
+		if strings.Join(rows[0], ",") != "id,service,created_at,kind,url,useful,rating,comment,doing,wrong,channel,given_by,status,tags,note,assignee" {
 			t.Fatalf("CSV header %v", rows[0])
 		}
 		// items[19]: a comment by phone, the 20th newest, at 6 hours a step.
 		want := []string{fmt.Sprint(items[19].id), "apply", "2026-06-10T18:00:00Z", "comment", "https://apply.example.gov/start", "", "",
-			"Parking permit renewal was slow", "", "", "phone", "", "new", "", ""}
+			"Parking permit renewal was slow", "", "", "phone", "", "new", "", "", ""}
 		if !slices.Equal(rows[1], want) {
 			t.Fatalf("CSV row %q, want %q", rows[1], want)
 		}
@@ -225,7 +245,8 @@ func TestAllServicesInbox(t *testing.T) {
 		b := hs.Browser("limited")
 		page := b.Get("/feedback/inbox?q=slow", http.StatusOK)
 		webtest.Contains(t, "all inbox", page, "<h1>Feedback from every service</h1>", `<h2 id="items">2 items match the filters</h2>`,
-			"<h3>Comment – Apply", "<h3>Comment – Renew", "Dates are in UTC.")
+			"<span class=\"visually-hidden\">Service: </span>Apply</li>", "<span class=\"visually-hidden\">Service: </span>Renew</li>", "Dates are in UTC.",
+			`href="/services/renew/feedback/`)
 		webtest.Lacks(t, "all inbox", page, "Secret")
 		rows, _ := csvRows(t, b, "/feedback/inbox/export.csv")
 		if len(rows) != 4 || rows[1][1] != "renew" || rows[1][7] != "'Renew, =SUM(A1) was fine" && rows[1][7] != "Renew, =SUM(A1) was fine" {
@@ -388,9 +409,13 @@ func TestEveryTemplateRendered(t *testing.T) {
 	t.Parallel()
 	db := storetest.SQLite(t)
 	hs := newHarness(t, db)
-	hs.service("Apply", "apply.example.gov")
+	svc := hs.service("Apply", "apply.example.gov")
+	it, err := hs.fb.Enter(context.Background(), svc.ID, feedback.Input{Kind: "comment", Channel: "phone", Comment: "Hello"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	b := hs.Browser("editor")
-	for _, p := range []string{"/services/apply/feedback", "/feedback/inbox", "/services/apply/feedback/new",
+	for _, p := range []string{"/services/apply/feedback", "/feedback/inbox", "/services/apply/feedback/new", fmt.Sprint("/services/apply/feedback/", it.ID),
 		"/services/apply/feedback/summary", "/services/apply/feedback/settings", "/survey/apply", "/survey/apply/thanks",
 		"/feedback/thanks?domain=apply.example.gov"} {
 		b.Get(p, http.StatusOK)

@@ -3,6 +3,7 @@ package feedback
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,86 @@ type Filter struct {
 	HideBareYes bool
 	// BareYesOnly selects only those votes (to say how many are hidden).
 	BareYesOnly bool
+	// Assignee selects the items assigned to this user; Unassigned those
+	// assigned to nobody.
+	Assignee   int64
+	Unassigned bool
+	// Sort is the order of List and Each; "" is SortNewest.
+	Sort Sort
+}
+
+// Sort is an order the inbox lists items in.
+type Sort string
+
+// The orders. Newest and oldest read the inbox's indexes in either
+// direction; the others sort what the filters select (a top-50 sort for a
+// page) and then put the newest first.
+const (
+	SortNewest Sort = "newest"
+	SortOldest Sort = "oldest"
+	SortRating Sort = "rating" // lowest satisfaction rating first, items without one last
+	SortStatus Sort = "status" // in triage order: new first
+)
+
+// Sorts lists the orders as the inbox offers them.
+var Sorts = []Sort{SortNewest, SortOldest, SortRating, SortStatus}
+
+// Label is the order as pages show it.
+func (s Sort) Label() string {
+	switch s {
+	case SortOldest:
+		return "Oldest first"
+	case SortRating:
+		return "Lowest rating first"
+	case SortStatus:
+		return "By status: new first"
+	}
+	return "Newest first"
+}
+
+// key is the integer expression (on feedback f) that s sorts by before
+// the time, "" for none, and the same for an item, for paging after it.
+func (s Sort) key() (string, func(*Item) int) {
+	switch s {
+	case SortRating:
+		return `coalesce(f.rating, 6)`, func(it *Item) int {
+			if it.Rating == nil {
+				return 6
+			}
+			return *it.Rating
+		}
+	case SortStatus:
+		expr := `CASE f.status`
+		for i, st := range Statuses {
+			expr += fmt.Sprintf(` WHEN '%s' THEN %d`, st, i)
+		}
+		return expr + ` END`, func(it *Item) int { return slices.Index(Statuses, it.Status) }
+	}
+	return "", nil
+}
+
+// order is the ORDER BY of s, and the condition (with its arguments
+// numbered from n+1) that selects the items after the item after.
+func (s Sort) order(after *Item, n int) (orderBy, cond string, args []any) {
+	dir, cmp := "DESC", "<"
+	if s == SortOldest {
+		dir, cmp = "ASC", ">"
+	}
+	orderBy = fmt.Sprintf(`f.created_at %s, f.id %s`, dir, dir)
+	key, keyOf := s.key()
+	if key != "" {
+		orderBy = key + `, ` + orderBy
+	}
+	if after == nil {
+		return orderBy, "", nil
+	}
+	args = []any{after.CreatedAt, after.ID}
+	cond = fmt.Sprintf(`(f.created_at %s $%d OR f.created_at = $%d AND f.id %s $%d)`, cmp, n+1, n+1, cmp, n+2)
+	if key != "" {
+		args = append(args, keyOf(after))
+		cond = fmt.Sprintf(`(%s > $%d OR %s = $%d AND %s)`, key, n+3, key, n+3, cond)
+	}
+	return orderBy, cond, args
 }
 
 // textNeedle is the substring of search_text that Text asks for, "" for none.
@@ -107,6 +188,12 @@ func (f *Feedback) where(flt Filter) (string, []any) {
 	if flt.Page != "" {
 		conds = append(conds, `f.page = `+arg(flt.Page))
 	}
+	if flt.Assignee != 0 {
+		conds = append(conds, `f.assignee_id = `+arg(flt.Assignee))
+	}
+	if flt.Unassigned {
+		conds = append(conds, `f.assignee_id IS NULL`)
+	}
 	if n := textNeedle(flt.Text); n != "" {
 		conds = append(conds, f.contains(`f.search_text`, arg(n)))
 	}
@@ -125,7 +212,7 @@ func (f *Feedback) contains(column, p string) string {
 	return `instr(` + column + `, ` + p + `) > 0`
 }
 
-// List returns the items flt selects, newest first, limit of them from
+// List returns the items flt selects, in its order, limit of them from
 // offset, with their tags, and how many it selects in all.
 func (f *Feedback) List(ctx context.Context, flt Filter, offset, limit int) ([]*Item, int, error) {
 	where, args := f.where(flt)
@@ -140,7 +227,7 @@ func (f *Feedback) List(ctx context.Context, flt Filter, offset, limit int) ([]*
 	return items, total, err
 }
 
-// Each calls fn with every item flt selects, newest first, with its tags,
+// Each calls fn with every item flt selects, in its order, with its tags,
 // reading them in batches that each start after the last item of the one
 // before: for exports of any size, unshaken by items arriving meanwhile.
 func (f *Feedback) Each(ctx context.Context, flt Filter, fn func(*Item) error) error {
@@ -167,13 +254,14 @@ func (f *Feedback) Each(ctx context.Context, flt Filter, fn func(*Item) error) e
 // their tags.
 func (f *Feedback) page(ctx context.Context, flt Filter, after *Item, offset, limit int) ([]*Item, error) {
 	where, args := f.where(flt)
-	if after != nil {
-		args = append(args, after.CreatedAt, after.ID)
-		where += fmt.Sprintf(` AND (f.created_at < $%d OR f.created_at = $%d AND f.id < $%d)`, len(args)-1, len(args)-1, len(args))
+	orderBy, cond, more := flt.Sort.order(after, len(args))
+	if cond != "" {
+		where += ` AND ` + cond
+		args = append(args, more...)
 	}
 	n := len(args)
 	rows, err := f.db.QueryContext(ctx, `SELECT `+itemColumns+` FROM feedback f WHERE `+where+
-		fmt.Sprintf(` ORDER BY f.created_at DESC, f.id DESC LIMIT $%d OFFSET $%d`, n+1, n+2), append(args, limit, offset)...)
+		fmt.Sprintf(` ORDER BY %s LIMIT $%d OFFSET $%d`, orderBy, n+1, n+2), append(args, limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("list feedback: %w", err)
 	}

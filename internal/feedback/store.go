@@ -265,16 +265,17 @@ func insert(ctx context.Context, tx store.Querier, serviceID int64, e entry, now
 }
 
 const itemColumns = `f.id, f.service_id, f.kind, f.url, f.page, f.useful, f.rating, f.comment, f.doing, f.wrong,
-	f.channel, f.given_by, f.status, f.note, f.held, f.text_removed, f.created_at, f.updated_at`
+	f.channel, f.given_by, f.status, f.note, f.held, f.text_removed, f.created_at, f.updated_at, f.assignee_id`
 
 func scanItem(row interface{ Scan(...any) error }) (*Item, error) {
 	var it Item
 	var useful sql.NullBool
-	var rating sql.NullInt64
+	var rating, assignee sql.NullInt64
 	if err := row.Scan(&it.ID, &it.ServiceID, &it.Kind, &it.URL, &it.Page, &useful, &rating, &it.Comment, &it.Doing, &it.Wrong,
-		&it.Channel, &it.GivenBy, &it.Status, &it.Note, &it.Held, &it.TextRemoved, &it.CreatedAt, &it.UpdatedAt); err != nil {
+		&it.Channel, &it.GivenBy, &it.Status, &it.Note, &it.Held, &it.TextRemoved, &it.CreatedAt, &it.UpdatedAt, &assignee); err != nil {
 		return nil, err
 	}
+	it.AssigneeID = assignee.Int64
 	if useful.Valid {
 		it.Useful = ptr(useful.Bool)
 	}

@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,6 +24,9 @@ type Change struct {
 	Note       *string   `json:"note"`
 	// Held false counts a held item in the figures; true holds one back.
 	Held *bool `json:"held"`
+	// Assignee is the id of the user to assign the items to, 0 to leave
+	// them unassigned. They must be active and see each item's service.
+	Assignee *int64 `json:"assignee_id"`
 }
 
 // MaxBulk is the most items one bulk change may name.
@@ -47,6 +51,9 @@ func (c Change) check() (Change, web.FormErrors) {
 	errs = append(errs, e...)
 	c.RemoveTags, e = cleanTags("remove_tags", c.RemoveTags)
 	errs = append(errs, e...)
+	if c.Assignee != nil && *c.Assignee < 0 {
+		errs.Add("assignee", "assignee_id must be the id of a user, or 0 for nobody")
+	}
 	if c.Note != nil {
 		n := strings.TrimSpace(*c.Note)
 		switch {
@@ -61,7 +68,12 @@ func (c Change) check() (Change, web.FormErrors) {
 }
 
 func (c Change) empty() bool {
-	return c.Status == nil && c.Tags == nil && len(c.AddTags) == 0 && len(c.RemoveTags) == 0 && c.Note == nil && c.Held == nil
+	return c.Status == nil && c.Tags == nil && len(c.AddTags) == 0 && len(c.RemoveTags) == 0 && c.Note == nil && c.Held == nil && c.Assignee == nil
+}
+
+// invalidField is an *InputError with one problem.
+func invalidField(field, msg string) error {
+	return invalid(web.FormErrors{{Field: field, Message: msg}})
 }
 
 // Update applies c to one item of the service and returns it changed; an
@@ -79,6 +91,10 @@ func (f *Feedback) Update(ctx context.Context, serviceID, id int64, c Change) (*
 	if err != nil {
 		return nil, err
 	}
+	who, err := f.assignee(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	if c.Note != nil {
 		sc, err := f.Scrubber(ctx, serviceID)
 		if err != nil {
@@ -90,7 +106,7 @@ func (f *Feedback) Update(ctx context.Context, serviceID, id int64, c Change) (*
 	var n int
 	err = f.db.Tx(ctx, func(tx store.Querier) error {
 		var err error
-		n, err = f.apply(ctx, tx, []int64{serviceID}, []int64{id}, c)
+		n, err = f.apply(ctx, tx, []int64{serviceID}, []int64{id}, c, who)
 		return err
 	})
 	if err != nil {
@@ -111,26 +127,21 @@ func (f *Feedback) Update(ctx context.Context, serviceID, id int64, c Change) (*
 
 // triageView is what triage changes of an item, as the audit log keeps it.
 func triageView(it *Item) map[string]any {
-	return map[string]any{"status": it.Status, "tags": it.Tags, "note": it.Note, "held": it.Held}
+	return map[string]any{"status": it.Status, "tags": it.Tags, "note": it.Note, "held": it.Held, "assignee_id": it.AssigneeID}
 }
 
 // Bulk applies c to the items among ids that belong to one of services,
 // in one transaction, and returns how many it changed; ids of other
-// services are left alone. A bulk change sets the status and adds or
-// removes tags, or counts held items: Tags and Note are refused. Its errors are *InputError.
+// services are left alone. A bulk change sets the status, adds or removes
+// tags, assigns or counts held items: Tags and Note are refused. Its
+// errors are *InputError.
 func (f *Feedback) Bulk(ctx context.Context, services, ids []int64, c Change) (int, error) {
-	c, errs := c.check()
-	if c.Tags != nil || c.Note != nil {
-		errs.Add("action", "A bulk change sets the status, adds or removes a tag, or counts held items")
-	}
+	c, errs := c.checkBulk()
 	if len(ids) == 0 {
 		errs.Add("ids", "Select at least one item")
 	}
 	if len(ids) > MaxBulk {
 		errs.Add("ids", fmt.Sprintf("Select at most %d items", MaxBulk))
-	}
-	if c.empty() && len(errs) == 0 {
-		errs.Add("action", "Choose what to change: the status, or a tag to add or remove")
 	}
 	if err := invalid(errs); err != nil {
 		return 0, err
@@ -138,20 +149,101 @@ func (f *Feedback) Bulk(ctx context.Context, services, ids []int64, c Change) (i
 	if len(services) == 0 {
 		return 0, nil
 	}
-	var n int
-	err := f.db.Tx(ctx, func(tx store.Querier) error {
+	return f.bulk(ctx, c, len(ids), func(tx store.Querier, who *Member) (int, error) {
+		return f.apply(ctx, tx, services, ids, c, who)
+	})
+}
+
+// MaxMatching is the most items one change of every item the filters
+// select may make.
+const MaxMatching = 10_000
+
+// BulkMatching applies c, as Bulk does, to every item that flt selects,
+// in one transaction, when there are want of them: the number the person
+// saw and confirmed. Its errors are *InputError, on "scope" when the
+// filters now select another number.
+func (f *Feedback) BulkMatching(ctx context.Context, flt Filter, want int, c Change) (int, error) {
+	c, errs := c.checkBulk()
+	if want > MaxMatching {
+		errs.Add("scope", fmt.Sprintf("Narrow the filters: one change can make at most %s items", thousands(MaxMatching)))
+	}
+	if err := invalid(errs); err != nil {
+		return 0, err
+	}
+	return f.bulk(ctx, c, want, func(tx store.Querier, who *Member) (int, error) {
+		where, args := f.where(flt)
+		rows, err := tx.QueryContext(ctx, `SELECT f.id FROM feedback f WHERE `+where, args...)
+		if err != nil {
+			return 0, fmt.Errorf("find items: %w", err)
+		}
+		ids, err := scanIDs(rows)
+		if err != nil {
+			return 0, fmt.Errorf("find items: %w", err)
+		}
+		if len(ids) != want {
+			return 0, invalidField("scope", fmt.Sprintf("The filters now match %d %s, not %d: check the list and send again",
+				len(ids), plural(len(ids), "item", "items"), want))
+		}
+		n := 0
+		for chunk := range slices.Chunk(ids, MaxBulk) {
+			k, err := f.apply(ctx, tx, flt.Services, chunk, c, who)
+			if err != nil {
+				return 0, err
+			}
+			n += k
+		}
+		return n, nil
+	})
+}
+
+// checkBulk is check, and what a bulk change may not do.
+func (c Change) checkBulk() (Change, web.FormErrors) {
+	c, errs := c.check()
+	if c.Tags != nil || c.Note != nil {
+		errs.Add("action", "A bulk change sets the status, adds or removes a tag, assigns, or counts held items")
+	}
+	if c.empty() && len(errs) == 0 {
+		errs.Add("action", "Choose what to change: the status, a tag to add or remove, or whom to assign")
+	}
+	return c, errs
+}
+
+// bulk runs change, a bulk change of n items, in a transaction with the
+// person c assigns to.
+func (f *Feedback) bulk(ctx context.Context, c Change, n int, change func(store.Querier, *Member) (int, error)) (int, error) {
+	who, err := f.assignee(ctx, c)
+	if err != nil {
+		return 0, err
+	}
+	var done int
+	err = f.db.Tx(ctx, func(tx store.Querier) error {
 		var err error
-		n, err = f.apply(ctx, tx, services, ids, c)
+		done, err = change(tx, who)
 		return err
 	})
 	if err != nil && !isInputError(err) {
-		return 0, fmt.Errorf("change %d feedback items: %w", len(ids), err)
+		return 0, fmt.Errorf("change %d feedback items: %w", n, err)
 	}
-	return n, err
+	return done, err
 }
 
-// apply makes c on the items among ids that belong to services.
-func (f *Feedback) apply(ctx context.Context, tx store.Querier, services, ids []int64, c Change) (int, error) {
+// scanIDs reads a column of ids and closes rows.
+func scanIDs(rows *sql.Rows) ([]int64, error) {
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// apply makes c on the items among ids that belong to services; who is
+// whom c assigns them to, who must see each one's service.
+func (f *Feedback) apply(ctx context.Context, tx store.Querier, services, ids []int64, c Change, who *Member) (int, error) {
 	args := make([]any, 0, len(ids)+len(services))
 	for _, id := range ids {
 		args = append(args, id)
@@ -159,17 +251,21 @@ func (f *Feedback) apply(ctx context.Context, tx store.Querier, services, ids []
 	for _, s := range services {
 		args = append(args, s)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM feedback WHERE id IN (`+store.Placeholders(1, len(ids))+
+	rows, err := tx.QueryContext(ctx, `SELECT id, service_id FROM feedback WHERE id IN (`+store.Placeholders(1, len(ids))+
 		`) AND service_id IN (`+store.Placeholders(len(ids)+1, len(services))+`)`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("find items: %w", err)
 	}
 	var matched []any
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var id, service int64
+		if err := rows.Scan(&id, &service); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("find items: %w", err)
+		}
+		if who != nil && !who.Sees(service) {
+			rows.Close()
+			return 0, notSeen(who, len(ids) > 1)
 		}
 		matched = append(matched, id)
 	}
@@ -196,6 +292,10 @@ func (f *Feedback) apply(ctx context.Context, tx store.Querier, services, ids []
 	if c.Held != nil {
 		upd = append(upd, *c.Held)
 		set += fmt.Sprintf(`, held = $%d`, len(upd))
+	}
+	if c.Assignee != nil {
+		upd = append(upd, sql.NullInt64{Int64: *c.Assignee, Valid: *c.Assignee != 0})
+		set += fmt.Sprintf(`, assignee_id = $%d`, len(upd))
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE feedback SET `+set+` WHERE id IN `+in, upd...); err != nil {
 		return 0, fmt.Errorf("update items: %w", err)

@@ -14,7 +14,8 @@ var (
 	hiddenInput  = regexp.MustCompile(`type="hidden"`)
 	errorSummary = regexp.MustCompile(`(?s)<div class="error-summary".*?</div>`)
 	hrefAnchor   = regexp.MustCompile(`href="#([^"]+)"`)
-	inlineScript = regexp.MustCompile(`<script|\sstyle=|\son[a-z]+=`)
+	inlineScript = regexp.MustCompile(`<script(?:>|\s[^>]*>)|\sstyle=|\son[a-z]+=`)
+	scriptSrc    = regexp.MustCompile(`^<script\s[^>]*\bsrc="/static/`)
 )
 
 // CheckPage fails the test when a page breaks the rules every liveops page
@@ -24,8 +25,11 @@ var (
 // the messages.
 func CheckPage(t testing.TB, path, page string) {
 	t.Helper()
-	if m := inlineScript.FindString(page); m != "" {
-		t.Errorf("%s: inline script or style %q", path, m)
+	for _, m := range inlineScript.FindAllString(page, -1) {
+		// A script of liveops's own files is what the CSP allows.
+		if !scriptSrc.MatchString(m) {
+			t.Errorf("%s: inline script or style %q", path, m)
+		}
 	}
 	// The layout's error summary is an h2 above the h1, as in GOV.UK's pattern.
 	main := errorSummary.ReplaceAllString(page, "")

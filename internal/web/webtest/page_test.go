@@ -34,6 +34,8 @@ func TestCheckPage(t *testing.T) {
 		{"labelled-by missing", `<h1>A</h1><div aria-labelledby="gone">`, `aria attribute names "gone"`},
 		{"summary link missing", `<div class="error-summary"><a href="#gone">x</a></div><h1>A</h1>`, "links to #gone"},
 		{"inline script", `<h1>A</h1><script>x()</script>`, "inline script or style"},
+		{"script of elsewhere", `<h1>A</h1><script src="https://cdn.example/x.js"></script>`, "inline script or style"},
+		{"own script", `<h1>A</h1><script src="/static/1a2b/inbox.js" defer></script>`, ""},
 		{"inline style", `<h1 style="color: red">A</h1>`, "inline script or style"},
 		{"inline handler", `<h1>A</h1><a onclick="x()">`, "inline script or style"},
 	} {
