@@ -89,7 +89,7 @@ func (a *App) seedDemoBrand(ctx context.Context, svc *catalog.Service) error {
 	if err != nil || sb.ServiceURL != "" {
 		return err
 	}
-	sb.ServiceURL = "https://parking.example.gov/start"
+	sb.ServiceURL, sb.WelshName = "https://parking.example.gov/start", "Gwneud cais am drwydded barcio"
 	return a.Brand.SaveService(ctx, svc.ID, sb)
 }
 

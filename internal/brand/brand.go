@@ -40,8 +40,21 @@ type Organisation struct {
 // Service is a service's own presentation.
 type Service struct {
 	PublicName  string // "" for the service's name in the catalog
+	WelshName   string // the public name on Welsh pages; "" for PublicName
 	ServiceURL  string // where the service starts
 	DefaultLang string // "" for the organisation's
+}
+
+// Name is the service's public name in lang: its Welsh name on a Welsh
+// page when it has one, else its public name, else catalogName.
+func (s Service) Name(lang, catalogName string) string {
+	if lang == i18n.Welsh && s.WelshName != "" {
+		return s.WelshName
+	}
+	if s.PublicName != "" {
+		return s.PublicName
+	}
+	return catalogName
 }
 
 // Brand reads and keeps the presentation.
@@ -135,8 +148,8 @@ func (b *Brand) forget() {
 // Service returns a service's own presentation.
 func (b *Brand) Service(ctx context.Context, serviceID int64) (Service, error) {
 	var s Service
-	err := b.db.QueryRowContext(ctx, `SELECT public_name, service_url, default_lang FROM service_branding WHERE service_id = $1`,
-		serviceID).Scan(&s.PublicName, &s.ServiceURL, &s.DefaultLang)
+	err := b.db.QueryRowContext(ctx, `SELECT public_name, public_name_cy, service_url, default_lang FROM service_branding
+		WHERE service_id = $1`, serviceID).Scan(&s.PublicName, &s.WelshName, &s.ServiceURL, &s.DefaultLang)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return s, fmt.Errorf("read the service's branding: %w", err)
 	}
@@ -145,9 +158,10 @@ func (b *Brand) Service(ctx context.Context, serviceID int64) (Service, error) {
 
 // SaveService stores a service's own presentation.
 func (b *Brand) SaveService(ctx context.Context, serviceID int64, s Service) error {
-	if _, err := b.db.ExecContext(ctx, `INSERT INTO service_branding (service_id, public_name, service_url, default_lang) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (service_id) DO UPDATE SET public_name = excluded.public_name, service_url = excluded.service_url,
-		default_lang = excluded.default_lang`, serviceID, s.PublicName, s.ServiceURL, s.DefaultLang); err != nil {
+	if _, err := b.db.ExecContext(ctx, `INSERT INTO service_branding (service_id, public_name, public_name_cy, service_url, default_lang)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (service_id) DO UPDATE SET public_name = excluded.public_name,
+		public_name_cy = excluded.public_name_cy, service_url = excluded.service_url, default_lang = excluded.default_lang`,
+		serviceID, s.PublicName, s.WelshName, s.ServiceURL, s.DefaultLang); err != nil {
 		return fmt.Errorf("save the service's branding: %w", err)
 	}
 	return nil
@@ -173,20 +187,20 @@ func (b *Brand) Public(r *http.Request, s *catalog.Service) (*http.Request, stri
 	if o.LogoType != "" {
 		p.LogoURL = "/brand/logo?v=" + strconv.FormatInt(o.Version, 10)
 	}
+	var sb Service
 	if s != nil {
-		sb, err := b.Service(r.Context(), s.ID)
-		if err != nil {
+		if sb, err = b.Service(r.Context(), s.ID); err != nil {
 			return r, "", err
 		}
-		p.ServiceName, p.ServiceURL = s.Name, sb.ServiceURL
-		if sb.PublicName != "" {
-			p.ServiceName = sb.PublicName
-		}
+		p.ServiceURL = sb.ServiceURL
 		if sb.DefaultLang != "" {
 			fallback = sb.DefaultLang
 		}
 	}
 	p.Lang = web.PageLang(r, fallback)
+	if s != nil {
+		p.ServiceName = sb.Name(p.Lang, s.Name)
+	}
 	p.Switch = web.LangSwitch(r, p.Lang)
 	return web.WithPublic(r, p), p.Lang, nil
 }

@@ -18,13 +18,16 @@ type Lang struct {
 	Name string // in the language itself, for the switch
 }
 
-// English is the language pages are written in.
-const English = "en"
+// The languages' codes: English is the language pages are written in.
+const (
+	English = "en"
+	Welsh   = "cy"
+)
 
 // Langs are the languages there are catalogues for, English first.
-var Langs = []Lang{{English, "English"}, {"cy", "Cymraeg"}}
+var Langs = []Lang{{English, "English"}, {Welsh, "Cymraeg"}}
 
-var catalogues = map[string]map[string]string{"cy": welsh}
+var catalogues = map[string]map[string]string{Welsh: welsh}
 
 // Supported reports whether code is one of Langs.
 func Supported(code string) bool {
