@@ -265,7 +265,7 @@ func (a *App) kpiArea(env area.Env) (area.Area, error) {
 	if err != nil {
 		return area.Area{}, err
 	}
-	pages.Public = a.Brand.PublicEnglish
+	pages.Public, pages.Name = a.Brand.Public, a.Brand.PublicName
 	return area.Area{
 		Name:         "kpi",
 		Routes:       pages.Routes,

@@ -156,6 +156,12 @@ func (b *Brand) Service(ctx context.Context, serviceID int64) (Service, error) {
 	return s, nil
 }
 
+// PublicName is the name s goes by on public pages in lang (see Service.Name).
+func (b *Brand) PublicName(ctx context.Context, s *catalog.Service, lang string) (string, error) {
+	sb, err := b.Service(ctx, s.ID)
+	return sb.Name(lang, s.Name), err
+}
+
 // SaveService stores a service's own presentation.
 func (b *Brand) SaveService(ctx context.Context, serviceID int64, s Service) error {
 	if _, err := b.db.ExecContext(ctx, `INSERT INTO service_branding (service_id, public_name, public_name_cy, service_url, default_lang)
@@ -247,17 +253,4 @@ func normColour(s string) string {
 		s = "#" + strings.Repeat(s[1:2], 2) + strings.Repeat(s[2:3], 2) + strings.Repeat(s[3:4], 2)
 	}
 	return s
-}
-
-// PublicEnglish is Public for the pages not yet translated (the
-// performance pages, whose figures and charts are written in English by
-// the kpi package): in English, with no language switch.
-func (b *Brand) PublicEnglish(r *http.Request, s *catalog.Service) (*http.Request, string, error) {
-	r, _, err := b.Public(r, s)
-	if err != nil {
-		return r, "", err
-	}
-	p := web.PublicFrom(r.Context())
-	p.Lang, p.Switch = i18n.English, nil
-	return r, i18n.English, nil
 }

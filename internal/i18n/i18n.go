@@ -9,7 +9,9 @@ package i18n
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 )
 
 // Lang is a language public pages can be shown in.
@@ -71,4 +73,27 @@ func Missing() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// months are the months' names in each language but English, in full and
+// short, January first.
+var months = map[string][2][12]string{Welsh: welshMonths}
+
+// Date writes t with the time package's layout in lang: the month's name
+// ("January" or "Jan" in the layout) in the language, the rest as laid out.
+// An unknown language gives the English.
+func Date(lang string, t time.Time, layout string) string {
+	s := t.Format(layout)
+	names, ok := months[lang]
+	if !ok {
+		return s
+	}
+	m := t.Month() - 1
+	switch {
+	case strings.Contains(layout, "January"):
+		return strings.Replace(s, t.Month().String(), names[0][m], 1)
+	case strings.Contains(layout, "Jan"):
+		return strings.Replace(s, t.Month().String()[:3], names[1][m], 1)
+	}
+	return s
 }
