@@ -168,7 +168,7 @@ var welsh = map[string]string{
 	"%s by %s":                           "%s fesul %s",
 	"Chart: %s":                          "Siart: %s",
 	"The dashed line is the target, %s.": "Y llinell doredig yw’r targed, %s.",
-	"The dotted grey line shows the figures for %s.": "Mae’r llinell lwyd doredig yn dangos y ffigurau ar gyfer %s.",
+	"The dotted grey line shows the figures for %s.": "Mae’r llinell lwyd ddotiog yn dangos y ffigurau ar gyfer %s.",
 	"Show the figures as a table":                    "Dangos y ffigurau fel tabl",
 	"Figures behind it":                              "Nifer y ffigurau",
 	"In %s":                                          "Yn %s",

@@ -77,7 +77,7 @@ func TestChartWithPeriodBefore(t *testing.T) {
 	prev[2].KPIs.CompletionRate = known(0.6, 30)
 	got := string(lineChart(CompletionRate, pts, prev, Monthly, nil, "GBP", audience{lang: "cy"}, "y 12 mis cynt")) + "\n"
 	golden(t, "completion-chart-before.golden", got)
-	for _, want := range []string{"Siart linell ar raddfa o 50% i 90%", "Mae’r llinell lwyd doredig yn dangos y ffigurau ar gyfer y 12 mis cynt.",
+	for _, want := range []string{"Siart linell ar raddfa o 50% i 90%", "Mae’r llinell lwyd ddotiog yn dangos y ffigurau ar gyfer y 12 mis cynt.",
 		`<title id="chart-completion_rate-title">Cyfradd gwblhau fesul mis</title>`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("chart lacks %q:\n%s", want, got)

@@ -74,7 +74,7 @@ func (r *Report) missing(n Name, m Measure, au audience) explanation {
 	case m.Reason == reasonNoDigital:
 		return chooseFunnel(e("No transactions completed online were counted in this period, so the digital take-up cannot be worked out."))
 	case m.Reason == reasonNoStarts:
-		return chooseFunnel(e("No one started the service online in this period, so the completion rate cannot be worked out."))
+		return e("No one started the service online in this period, so the completion rate cannot be worked out.")
 	case m.Reason == reasonNoCompletions:
 		return uploadTransactions(e("No transactions were completed in this period, through any channel, so the digital take-up cannot be worked out."))
 	case m.Reason == reasonNoAnswers:

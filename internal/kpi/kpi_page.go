@@ -26,7 +26,7 @@ type reportView struct {
 	// dates are the period's and the period before's, written for the page.
 	Before                                     string
 	FromText, ToText, PrevFromText, PrevToText string
-	// HasPrevious is whether the period before has any figure to compare with.
+	// HasPrevious is whether the period before has any measure to compare with.
 	HasPrevious bool
 
 	au audience
@@ -50,7 +50,8 @@ func newReportView(rep *Report, au audience) *reportView {
 		PrevToText:   au.date(rep.previous.Last),
 		au:           au,
 	}
-	v.HasPrevious = rep.PreviousCounts.CompletedAll() > 0 || rep.PreviousCounts.Answers() > 0 || rep.PreviousCounts.TotalCost() > 0
+	// Counts without a measure (phone calls, but no digital figures)
+	// compare with nothing the page shows first.
 	for _, a := range rep.Assessments {
 		v.HasPrevious = v.HasPrevious || a.Previous.Known
 	}
