@@ -89,7 +89,7 @@ func (a *App) seedDemoBrand(ctx context.Context, svc *catalog.Service) error {
 	if err != nil || sb.ServiceURL != "" {
 		return err
 	}
-	sb.ServiceURL = "https://parking.example.gov/start"
+	sb.ServiceURL, sb.WelshName = "https://parking.example.gov/start", "Gwneud cais am drwydded barcio"
 	return a.Brand.SaveService(ctx, svc.ID, sb)
 }
 
@@ -277,7 +277,7 @@ func (a *App) kpiArea(env area.Env) (area.Area, error) {
 	if err != nil {
 		return area.Area{}, err
 	}
-	pages.Public = a.Brand.PublicEnglish
+	pages.Public, pages.Name = a.Brand.Public, a.Brand.PublicName
 	return area.Area{
 		Name:         "kpi",
 		Routes:       pages.Routes,

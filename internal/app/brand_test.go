@@ -134,14 +134,46 @@ func TestPublicPagesInTheServicesName(t *testing.T) {
 			if code != 200 || !strings.Contains(body, "Yn ôl i’r dudalen roeddech arni") || !strings.Contains(body, "Anytown Council") {
 				t.Fatalf("no-script thanks: %d\n%s", code, body)
 			}
-			// Performance pages carry the organisation's name, in English.
+			// Performance pages carry the organisation's name, in Welsh
+			// under the English public name while there is no Welsh one,
+			// and in English by the switch.
 			code, body, _ = survey("GET", "/performance/"+svc.Slug, nil)
-			if code != 200 || !strings.Contains(body, "Anytown Council") || !strings.Contains(body, "<h1>Apply for a parking permit: performance</h1>") || !strings.Contains(body, `<html lang="en">`) {
+			if code != 200 || !strings.Contains(body, "Anytown Council") || !strings.Contains(body, "<h1>Apply for a parking permit: perfformiad</h1>") ||
+				!strings.Contains(body, `<html lang="cy">`) || !strings.Contains(body, `hreflang="en">English</a>`) {
 				t.Fatalf("performance page: %d\n%s", code, body)
 			}
+			code, body, _ = survey("GET", "/performance/"+svc.Slug+"?lang=en", nil)
+			if code != 200 || !strings.Contains(body, "<h1>Apply for a parking permit: performance</h1>") || !strings.Contains(body, `<html lang="en">`) {
+				t.Fatalf("English performance page: %d\n%s", code, body)
+			}
 			code, body, _ = survey("GET", "/performance", nil)
-			if code != 200 || !strings.Contains(body, "Anytown Council") || strings.Contains(body, "run your live service") {
+			if code != 200 || !strings.Contains(body, "Anytown Council") || strings.Contains(body, "run your live service") ||
+				!strings.Contains(body, `<a href="/performance/`+svc.Slug+`">Apply for a parking permit</a>`) || strings.Contains(body, "(internal)") {
 				t.Fatalf("performance index: %d\n%s", code, body)
+			}
+
+			// With a Welsh name, the Welsh pages carry it; the English ones
+			// keep the English.
+			if code, body, _ := c.do("POST", "/services/"+svc.Slug+"/public", url.Values{"public_name": {"Apply for a parking permit"},
+				"public_name_cy": {"Gwneud cais am drwydded barcio"}, "service_url": {"https://parking.example.gov/start"}, "default_lang": {""}}); code != http.StatusSeeOther {
+				t.Fatalf("service branding: %d\n%s", code, body)
+			}
+			c.page("/services/"+svc.Slug+"/public", 200, `lang="cy" value="Gwneud cais am drwydded barcio"`)
+			for path, want := range map[string]string{
+				"/survey/" + svc.Slug:                   "Rhoi adborth am Gwneud cais am drwydded barcio",
+				"/survey/" + svc.Slug + "/thanks":       "Yn ôl i Gwneud cais am drwydded barcio",
+				"/performance/" + svc.Slug:              "<h1>Gwneud cais am drwydded barcio: perfformiad</h1>",
+				"/performance":                          ">Gwneud cais am drwydded barcio</a>",
+				"/performance/" + svc.Slug + "?lang=en": "<h1>Apply for a parking permit: performance</h1>",
+				"/survey/" + svc.Slug + "?lang=en":      "Give feedback on Apply for a parking permit",
+			} {
+				if code, body, _ := survey("GET", path, nil); code != 200 || !strings.Contains(body, want) {
+					t.Fatalf("%s: %d, want %q in\n%s", path, code, want, body)
+				}
+			}
+			if code, body, _ := c.do("POST", "/services/"+svc.Slug+"/public", url.Values{"public_name_cy": {strings.Repeat("a", 121)}}); code != 400 ||
+				!strings.Contains(body, "The public name in Welsh must be 120 characters or fewer") {
+				t.Fatalf("long Welsh name: %d\n%s", code, body)
 			}
 
 			// The stylesheet and the logo.

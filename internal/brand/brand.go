@@ -40,8 +40,21 @@ type Organisation struct {
 // Service is a service's own presentation.
 type Service struct {
 	PublicName  string // "" for the service's name in the catalog
+	WelshName   string // the public name on Welsh pages; "" for PublicName
 	ServiceURL  string // where the service starts
 	DefaultLang string // "" for the organisation's
+}
+
+// Name is the service's public name in lang: its Welsh name on a Welsh
+// page when it has one, else its public name, else catalogName.
+func (s Service) Name(lang, catalogName string) string {
+	if lang == i18n.Welsh && s.WelshName != "" {
+		return s.WelshName
+	}
+	if s.PublicName != "" {
+		return s.PublicName
+	}
+	return catalogName
 }
 
 // Brand reads and keeps the presentation.
@@ -135,19 +148,26 @@ func (b *Brand) forget() {
 // Service returns a service's own presentation.
 func (b *Brand) Service(ctx context.Context, serviceID int64) (Service, error) {
 	var s Service
-	err := b.db.QueryRowContext(ctx, `SELECT public_name, service_url, default_lang FROM service_branding WHERE service_id = $1`,
-		serviceID).Scan(&s.PublicName, &s.ServiceURL, &s.DefaultLang)
+	err := b.db.QueryRowContext(ctx, `SELECT public_name, public_name_cy, service_url, default_lang FROM service_branding
+		WHERE service_id = $1`, serviceID).Scan(&s.PublicName, &s.WelshName, &s.ServiceURL, &s.DefaultLang)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return s, fmt.Errorf("read the service's branding: %w", err)
 	}
 	return s, nil
 }
 
+// PublicName is the name s goes by on public pages in lang (see Service.Name).
+func (b *Brand) PublicName(ctx context.Context, s *catalog.Service, lang string) (string, error) {
+	sb, err := b.Service(ctx, s.ID)
+	return sb.Name(lang, s.Name), err
+}
+
 // SaveService stores a service's own presentation.
 func (b *Brand) SaveService(ctx context.Context, serviceID int64, s Service) error {
-	if _, err := b.db.ExecContext(ctx, `INSERT INTO service_branding (service_id, public_name, service_url, default_lang) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (service_id) DO UPDATE SET public_name = excluded.public_name, service_url = excluded.service_url,
-		default_lang = excluded.default_lang`, serviceID, s.PublicName, s.ServiceURL, s.DefaultLang); err != nil {
+	if _, err := b.db.ExecContext(ctx, `INSERT INTO service_branding (service_id, public_name, public_name_cy, service_url, default_lang)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (service_id) DO UPDATE SET public_name = excluded.public_name,
+		public_name_cy = excluded.public_name_cy, service_url = excluded.service_url, default_lang = excluded.default_lang`,
+		serviceID, s.PublicName, s.WelshName, s.ServiceURL, s.DefaultLang); err != nil {
 		return fmt.Errorf("save the service's branding: %w", err)
 	}
 	return nil
@@ -173,20 +193,20 @@ func (b *Brand) Public(r *http.Request, s *catalog.Service) (*http.Request, stri
 	if o.LogoType != "" {
 		p.LogoURL = "/brand/logo?v=" + strconv.FormatInt(o.Version, 10)
 	}
+	var sb Service
 	if s != nil {
-		sb, err := b.Service(r.Context(), s.ID)
-		if err != nil {
+		if sb, err = b.Service(r.Context(), s.ID); err != nil {
 			return r, "", err
 		}
-		p.ServiceName, p.ServiceURL = s.Name, sb.ServiceURL
-		if sb.PublicName != "" {
-			p.ServiceName = sb.PublicName
-		}
+		p.ServiceURL = sb.ServiceURL
 		if sb.DefaultLang != "" {
 			fallback = sb.DefaultLang
 		}
 	}
 	p.Lang = web.PageLang(r, fallback)
+	if s != nil {
+		p.ServiceName = sb.Name(p.Lang, s.Name)
+	}
 	p.Switch = web.LangSwitch(r, p.Lang)
 	return web.WithPublic(r, p), p.Lang, nil
 }
@@ -233,17 +253,4 @@ func normColour(s string) string {
 		s = "#" + strings.Repeat(s[1:2], 2) + strings.Repeat(s[2:3], 2) + strings.Repeat(s[3:4], 2)
 	}
 	return s
-}
-
-// PublicEnglish is Public for the pages not yet translated (the
-// performance pages, whose figures and charts are written in English by
-// the kpi package): in English, with no language switch.
-func (b *Brand) PublicEnglish(r *http.Request, s *catalog.Service) (*http.Request, string, error) {
-	r, _, err := b.Public(r, s)
-	if err != nil {
-		return r, "", err
-	}
-	p := web.PublicFrom(r.Context())
-	p.Lang, p.Switch = i18n.English, nil
-	return r, i18n.English, nil
 }

@@ -268,11 +268,14 @@ func (h *Handler) saveService(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sb := Service{PublicName: strings.TrimSpace(r.PostFormValue("public_name")),
+	sb := Service{PublicName: strings.TrimSpace(r.PostFormValue("public_name")), WelshName: strings.TrimSpace(r.PostFormValue("public_name_cy")),
 		ServiceURL: strings.TrimSpace(r.PostFormValue("service_url")), DefaultLang: r.PostFormValue("default_lang")}
 	var errs web.FormErrors
 	if len(sb.PublicName) > 120 {
 		errs.Add("public_name", "The public name must be 120 characters or fewer")
+	}
+	if len(sb.WelshName) > 120 {
+		errs.Add("public_name_cy", "The public name in Welsh must be 120 characters or fewer")
 	}
 	if sb.ServiceURL != "" && !webURL(sb.ServiceURL) {
 		errs.Add("service_url", "Enter the address the service starts at, starting with https://, or leave it empty")

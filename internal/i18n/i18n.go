@@ -9,7 +9,9 @@ package i18n
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 )
 
 // Lang is a language public pages can be shown in.
@@ -18,13 +20,16 @@ type Lang struct {
 	Name string // in the language itself, for the switch
 }
 
-// English is the language pages are written in.
-const English = "en"
+// The languages' codes: English is the language pages are written in.
+const (
+	English = "en"
+	Welsh   = "cy"
+)
 
 // Langs are the languages there are catalogues for, English first.
-var Langs = []Lang{{English, "English"}, {"cy", "Cymraeg"}}
+var Langs = []Lang{{English, "English"}, {Welsh, "Cymraeg"}}
 
-var catalogues = map[string]map[string]string{"cy": welsh}
+var catalogues = map[string]map[string]string{Welsh: welsh}
 
 // Supported reports whether code is one of Langs.
 func Supported(code string) bool {
@@ -68,4 +73,27 @@ func Missing() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// months are the months' names in each language but English, in full and
+// short, January first.
+var months = map[string][2][12]string{Welsh: welshMonths}
+
+// Date writes t with the time package's layout in lang: the month's name
+// ("January" or "Jan" in the layout) in the language, the rest as laid out.
+// An unknown language gives the English.
+func Date(lang string, t time.Time, layout string) string {
+	s := t.Format(layout)
+	names, ok := months[lang]
+	if !ok {
+		return s
+	}
+	m := t.Month() - 1
+	switch {
+	case strings.Contains(layout, "January"):
+		return strings.Replace(s, t.Month().String(), names[0][m], 1)
+	case strings.Contains(layout, "Jan"):
+		return strings.Replace(s, t.Month().String()[:3], names[1][m], 1)
+	}
+	return s
 }

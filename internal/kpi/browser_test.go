@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/liveops/liveops/internal/brand"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/kpi"
 	"github.com/liveops/liveops/internal/store/storetest"
@@ -152,4 +153,64 @@ func yearFixture(t *testing.T, hs *harness) *catalog.Service {
 	hs.transactions(s, lines(rows...))
 	hs.costs(s, lines(costs...))
 	return s
+}
+
+// TestBrowserPublicInWelsh opens the public performance page and the list
+// in English and in Welsh (by the language switch) at 320 and 1,280 px:
+// axe-core finds nothing broken against WCAG 2.2 A and AA, and nothing
+// makes the page wider than the window, long Welsh words included.
+// Screenshots go to LIVEOPS_SCREENSHOTS.
+func TestBrowserPublicInWelsh(t *testing.T) {
+	axe := webtest.AxeScript(t)
+	ctx := webtest.Chromium(t, chromedp.WindowSize(1280, 900))
+	db := storetest.SQLite(t)
+	b := brand.New(db)
+	hs := newHarness(t, db, withBrand(b))
+	s := yearFixture(t, hs)
+	// The 12 months before, a little worse, for the comparisons.
+	rows, costs := []string{"date,channel,started,completed"}, []string{"from,to,channel,amount"}
+	for m := range 12 {
+		month := time.Date(2024, 6+time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+		for d := 0; month.AddDate(0, 0, d).Month() == month.Month(); d++ {
+			hs.fakes.funnel(month.AddDate(0, 0, d).Format(time.DateOnly), 120+m*5, 85+m*5)
+			if d%4 == 0 {
+				hs.fakes.answer(s, month.AddDate(0, 0, d).Add(10*time.Hour), 2+(d+m)%4, 1)
+			}
+		}
+		rows = append(rows, fmt.Sprintf("%s,phone,%d,%d", month.Format("2006-01"), 1600-m*50, 1500-m*50))
+		if m%3 == 0 {
+			costs = append(costs, fmt.Sprintf("%s,%s,all,%d", month.Format(time.DateOnly), month.AddDate(0, 3, -1).Format(time.DateOnly), 36000))
+		}
+	}
+	hs.transactions(s, lines(rows...))
+	hs.costs(s, lines(costs...))
+	if err := b.SaveService(context.Background(), s.ID, brand.Service{WelshName: "Gwneud cais am drwydded barcio i breswylwyr"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []struct{ name, path, h1 string }{
+		{"en", "/performance/" + s.Slug, "Parking permits: performance"},
+		{"cy", "/performance/" + s.Slug + "?lang=cy", "Gwneud cais am drwydded barcio i breswylwyr: perfformiad"},
+		{"list-cy", "/performance?lang=cy", "Perfformiad gwasanaethau"},
+	} {
+		for _, width := range []int64{1280, 320} {
+			webtest.Step(t, ctx, fmt.Sprintf("open %s at %d px", page.path, width), chromedp.EmulateViewport(width, 900),
+				chromedp.Navigate(hs.URL+page.path), chromedp.WaitVisible(chromedp.CSS("h1")))
+			if got := webtest.Text(t, ctx, "h1"); got != page.h1 {
+				t.Errorf("%s: h1 %q, want %q", page.path, got, page.h1)
+			}
+			if o := webtest.Overflow(t, ctx); o != "" {
+				t.Errorf("%s at %d px: %s", page.path, width, o)
+			}
+			for _, v := range webtest.Axe(t, ctx, axe) {
+				t.Errorf("%s at %d px: %s", page.path, width, v)
+			}
+			webtest.Screenshot(t, ctx, fmt.Sprintf("kpi-07-public-%s-%d", page.name, width))
+		}
+	}
+	// The switch on the English page leads to the Welsh one.
+	webtest.Step(t, ctx, "switch to Welsh", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(hs.URL+"/performance/"+s.Slug),
+		chromedp.WaitVisible(chromedp.CSS("h1")), chromedp.Click(chromedp.CSS(`a[hreflang="cy"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="cy"] h1`)))
+	if got := webtest.Text(t, ctx, "#headline-heading"); got != "Y pedwar mesur" {
+		t.Errorf("after the switch: %q", got)
+	}
 }

@@ -5,7 +5,9 @@ import (
 	"html"
 	"html/template"
 	"math"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The charts' drawing area, in SVG user units. The geometry follows the
@@ -15,20 +17,20 @@ import (
 // release notes from the stats API, these draw one measure with gaps and a
 // target, or stacked bars.
 const (
-	chartW, chartH     = 800.0, 240.0
-	padLeft, padRight  = 64.0, 16.0
-	padTop, padBottom  = 14.0, 30.0
-	plotW, plotH       = chartW - padLeft - padRight, chartH - padTop - padBottom
-	maxXLabels         = 6
-	lineColour         = "#1d4ed8"
-	targetColour       = "#b3261e"
-	gridColour         = "#d0d3d6"
-	chartTextColour    = "#484949"
-	chartFontSize      = 12
-	legendHeight       = 28.0
-	barShare           = 0.7 // of a bucket's width
-	stackSeparator     = "#ffffff"
-	noFigureDescSuffix = " Points without a figure are left out of the line."
+	chartW, chartH    = 800.0, 240.0
+	padLeft, padRight = 64.0, 16.0
+	padTop, padBottom = 14.0, 30.0
+	plotW, plotH      = chartW - padLeft - padRight, chartH - padTop - padBottom
+	maxXLabels        = 6
+	lineColour        = "#1d4ed8"
+	targetColour      = "#b3261e"
+	gridColour        = "#d0d3d6"
+	chartTextColour   = "#484949"
+	chartFontSize     = 12
+	legendHeight      = 28.0
+	barShare          = 0.7 // of a bucket's width
+	stackSeparator    = "#ffffff"
+	previousColour    = "#6f777b"
 )
 
 // channelColours tell the channels apart in the stacked bars (each at
@@ -36,31 +38,39 @@ const (
 var channelColours = [numChannels]string{"#1d4ed8", "#5b21b6", "#00703c", "#b3261e", "#8a4b00", "#484949"}
 
 // lineChart draws measure n over the series as an inline SVG: a line,
-// broken where a point has no figure, a dot on each figure, and the target
-// as a dashed line. The table beside it carries the same figures.
-func lineChart(n Name, pts []Point, iv Interval, target *float64, currency string) template.HTML {
-	values := make([]float64, len(pts))
-	has := make([]bool, len(pts))
-	top := 1.0
-	count := 0
-	for i, p := range pts {
-		m := p.KPIs.Get(n)
-		values[i], has[i] = m.Value, m.Known
-		if m.Known {
-			count++
-			if !n.isRate() {
-				top = max(top, m.Value)
+// broken where a point has no figure, a dot on each figure, the target as
+// a dashed line, and the figures of the period before (prev, point for
+// point; before names it) as a thin dotted line. The table beside it carries the same figures.
+func lineChart(n Name, pts, prev []Point, iv Interval, target *float64, currency string, au audience, before string) template.HTML {
+	line := func(pts []Point) (values []float64, has []bool, count int) {
+		values, has = make([]float64, len(pts)), make([]bool, len(pts))
+		for i, p := range pts {
+			m := p.KPIs.Get(n)
+			values[i], has[i] = m.Value, m.Known
+			if m.Known {
+				count++
 			}
 		}
+		return values, has, count
 	}
-	bottom := 0.0
-	if !n.isRate() {
+	values, has, count := line(pts)
+	prev = prev[:min(len(prev), len(pts))]
+	prevValues, prevHas, prevCount := line(prev)
+	// The scale fits both periods' figures.
+	allValues, allHas := append(slices.Clone(values), prevValues...), append(slices.Clone(has), prevHas...)
+	bottom, top := 0.0, 1.0
+	if n.isRate() {
+		bottom, top = rateRange(allValues, allHas, target)
+	} else {
+		for i, v := range allValues {
+			if allHas[i] {
+				top = max(top, v)
+			}
+		}
 		if target != nil {
 			top = max(top, *target)
 		}
 		top = niceCeiling(top)
-	} else {
-		bottom, top = rateRange(values, has, target)
 	}
 	format := func(v float64) string {
 		if n.isRate() {
@@ -74,15 +84,18 @@ func lineChart(n Name, pts []Point, iv Interval, target *float64, currency strin
 	id := "chart-" + string(n)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-labelledby="%s-title %s-desc" focusable="false">`, chartW, chartH, id, id)
-	fmt.Fprintf(&b, `<title id="%s-title">%s by %s</title>`, id, html.EscapeString(n.Label()), iv.Noun())
-	desc := fmt.Sprintf("A line chart on a scale from %s to %s; %d of %d points have a figure.", format(bottom), format(top), count, len(pts))
+	fmt.Fprintf(&b, `<title id="%s-title">%s</title>`, id, html.EscapeString(au.t("%s by %s", au.t(n.Label()), au.t(iv.Noun()))))
+	desc := au.t("A line chart on a scale from %s to %s; %d of %d points have a figure.", format(bottom), format(top), count, len(pts))
 	if target != nil {
-		desc += " The dashed line is the target, " + format(*target) + "."
+		desc += " " + au.t("The dashed line is the target, %s.", format(*target))
+	}
+	if prevCount > 0 {
+		desc += " " + au.t("The dotted grey line shows the figures for %s.", before)
 	}
 	if count < len(pts) {
-		desc += noFigureDescSuffix
+		desc += " " + au.t("Points without a figure are left out of the line.")
 	}
-	fmt.Fprintf(&b, `<desc id="%s-desc">%s The table below the chart gives every figure.</desc>`, id, html.EscapeString(desc))
+	fmt.Fprintf(&b, `<desc id="%s-desc">%s %s</desc>`, id, html.EscapeString(desc), html.EscapeString(au.t("The table below the chart gives every figure.")))
 	grid(&b, func(frac float64) (float64, string) {
 		v := bottom + (top-bottom)*frac
 		return y(v), format(v)
@@ -92,21 +105,8 @@ func lineChart(n Name, pts []Point, iv Interval, target *float64, currency strin
 		ty := y(*target)
 		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="2" stroke-dasharray="8 5"/>`, padLeft, chartW-padRight, ty, ty, targetColour)
 	}
-	var run []string
-	flush := func() {
-		if len(run) > 1 {
-			fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="3" stroke-linejoin="round"/>`, strings.Join(run, " "), lineColour)
-		}
-		run = run[:0]
-	}
-	for i := range pts {
-		if !has[i] {
-			flush()
-			continue
-		}
-		run = append(run, fmt.Sprintf("%.1f,%.1f", x(i), y(values[i])))
-	}
-	flush()
+	polylines(&b, prevValues, prevHas, x, y, `stroke="`+previousColour+`" stroke-width="2" stroke-dasharray="2 4" stroke-linecap="round"`)
+	polylines(&b, values, has, x, y, `stroke="`+lineColour+`" stroke-width="3"`)
 	for i := range pts {
 		if has[i] {
 			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/>`, x(i), y(values[i]), lineColour)
@@ -116,9 +116,28 @@ func lineChart(n Name, pts []Point, iv Interval, target *float64, currency strin
 	return template.HTML(b.String()) // every text in it is escaped above
 }
 
+// polylines draws values as a line with attrs, broken where has is false.
+func polylines(b *strings.Builder, values []float64, has []bool, x func(int) float64, y func(float64) float64, attrs string) {
+	var run []string
+	flush := func() {
+		if len(run) > 1 {
+			fmt.Fprintf(b, `<polyline points="%s" fill="none" %s stroke-linejoin="round"/>`, strings.Join(run, " "), attrs)
+		}
+		run = run[:0]
+	}
+	for i := range values {
+		if !has[i] {
+			flush()
+			continue
+		}
+		run = append(run, fmt.Sprintf("%.1f,%.1f", x(i), y(values[i])))
+	}
+	flush()
+}
+
 // channelChart draws the transactions completed through each channel as
 // stacked bars, a bar a point, with its legend.
-func channelChart(pts []Point, iv Interval) template.HTML {
+func channelChart(pts []Point, iv Interval, au audience) template.HTML {
 	top := 10.0
 	for _, p := range pts {
 		top = max(top, p.Counts.CompletedAll())
@@ -131,9 +150,9 @@ func channelChart(pts []Point, iv Interval) template.HTML {
 
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-labelledby="chart-channels-title chart-channels-desc" focusable="false">`, chartW, h)
-	fmt.Fprintf(&b, `<title id="chart-channels-title">Transactions completed by channel, by %s</title>`, iv.Noun())
-	fmt.Fprintf(&b, `<desc id="chart-channels-desc">Stacked bars on a scale from 0 to %s, one bar a %s, one colour a channel, digital at the bottom. The table below the chart gives every figure.</desc>`,
-		formatCount(top), iv.Noun())
+	fmt.Fprintf(&b, `<title id="chart-channels-title">%s</title>`, html.EscapeString(au.t("Transactions completed by channel, by %s", au.t(iv.Noun()))))
+	fmt.Fprintf(&b, `<desc id="chart-channels-desc">%s %s</desc>`, html.EscapeString(au.t("Stacked bars on a scale from 0 to %s, one bar a %s, one colour a channel, digital at the bottom.",
+		formatCount(top), au.t(iv.Noun()))), html.EscapeString(au.t("The table below the chart gives every figure.")))
 	grid(&b, func(frac float64) (float64, string) { return y(top * frac), formatCount(top * frac) })
 	xLabels(&b, pts, x)
 	for i, p := range pts {
@@ -151,9 +170,10 @@ func channelChart(pts []Point, iv Interval) template.HTML {
 	}
 	lx := padLeft
 	for c, ch := range Channels {
+		label := au.t(ch.Label())
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%g" width="14" height="14" fill="%s"/>`, lx, chartH+4, channelColours[c])
-		fmt.Fprintf(&b, `<text x="%.1f" y="%g" font-size="%d" fill="%s">%s</text>`, lx+20, chartH+16, chartFontSize, chartTextColour, html.EscapeString(ch.Label()))
-		lx += 20 + float64(len(ch.Label()))*7 + 24
+		fmt.Fprintf(&b, `<text x="%.1f" y="%g" font-size="%d" fill="%s">%s</text>`, lx+20, chartH+16, chartFontSize, chartTextColour, html.EscapeString(label))
+		lx += 20 + float64(utf8.RuneCountInString(label))*7 + 24
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // every text in it is escaped above

@@ -56,11 +56,34 @@ func TestChartGolden(t *testing.T) {
 	t.Parallel()
 	pts := chartPoints()
 	target := 0.8
-	golden(t, "completion-chart.golden", string(lineChart(CompletionRate, pts, Monthly, &target, "GBP"))+"\n")
-	golden(t, "cost-chart.golden", string(lineChart(CostPerTransaction, pts, Monthly, nil, "GBP"))+"\n")
-	got := string(channelChart(pts, Monthly)) + "\n"
+	team := teamPage(false)
+	golden(t, "completion-chart.golden", string(lineChart(CompletionRate, pts, nil, Monthly, &target, "GBP", team, "the period before"))+"\n")
+	golden(t, "cost-chart.golden", string(lineChart(CostPerTransaction, pts, nil, Monthly, nil, "GBP", team, "the period before"))+"\n")
+	got := string(channelChart(pts, Monthly, team)) + "\n"
 	golden(t, "channel-chart.golden", got)
 	if strings.Count(got, "<rect") != 4*3+numChannels {
 		t.Errorf("%d rects, want a segment per channel with figures and a legend key per channel", strings.Count(got, "<rect"))
+	}
+}
+
+// TestChartWithPeriodBefore: the period before's figures are a dotted
+// line over the same points, broken where it has none, in the scale, and
+// said in the chart's description (in the page's language).
+func TestChartWithPeriodBefore(t *testing.T) {
+	t.Parallel()
+	pts, prev := chartPoints(), chartPoints()
+	prev[0].KPIs.CompletionRate = known(0.55, 30)
+	prev[1].KPIs.CompletionRate = unknown(reasonNoStarts, 0)
+	prev[2].KPIs.CompletionRate = known(0.6, 30)
+	got := string(lineChart(CompletionRate, pts, prev, Monthly, nil, "GBP", audience{lang: "cy"}, "y 12 mis cynt")) + "\n"
+	golden(t, "completion-chart-before.golden", got)
+	for _, want := range []string{"Siart linell ar raddfa o 50% i 90%", "Mae’r llinell lwyd ddotiog yn dangos y ffigurau ar gyfer y 12 mis cynt.",
+		`<title id="chart-completion_rate-title">Cyfradd gwblhau fesul mis</title>`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("chart lacks %q:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, `stroke="`+previousColour+`"`); n != 1 {
+		t.Errorf("%d lines of the period before, want 1 (its second point has no figure, so only the third and fourth join)", n)
 	}
 }

@@ -107,14 +107,23 @@ func (s span) previous() span {
 	// Whole calendar months compare with as many whole months before
 	// (March with February, a quarter with the quarter before), not with
 	// the same number of days, which would cut a month's figures.
-	first, last := s.First.date(), (s.Last + 1).date()
-	if first.Day == 1 && last.Day == 1 {
-		months := (last.Year-first.Year)*12 + int(last.Month) - int(first.Month)
+	if months := s.months(); months > 0 {
+		first := s.First.date()
 		start := time.Date(first.Year, first.Month-time.Month(months), 1, 0, 0, 0, 0, time.UTC)
 		return span{dayOf(statsquery.Date{Year: start.Year(), Month: start.Month(), Day: 1}), s.First - 1}
 	}
 	n := day(s.Days())
 	return span{s.First - n, s.Last - n}
+}
+
+// months is how many whole calendar months s is, 0 when it does not
+// start on a month's first day and end on one's last.
+func (s span) months() int {
+	first, last := s.First.date(), (s.Last + 1).date()
+	if first.Day != 1 || last.Day != 1 {
+		return 0
+	}
+	return (last.Year-first.Year)*12 + int(last.Month) - int(first.Month)
 }
 
 // Interval is the length of the periods a series is cut into.

@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"github.com/liveops/liveops/internal/auth"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/fault"
+	"github.com/liveops/liveops/internal/i18n"
 	"github.com/liveops/liveops/internal/statsquery"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
@@ -24,17 +26,28 @@ type Handler struct {
 	site  *web.Site
 	pages *web.Pages
 	// Public, when set, presents the performance pages in the
-	// organisation's and the service's name (s is nil for the list).
+	// organisation's and the service's name and in the reader's language
+	// (s is nil for the list), returning the page's language.
 	Public func(r *http.Request, s *catalog.Service) (*http.Request, string, error)
+	// Name, when set, is a service's public name in a language, for the list.
+	Name func(ctx context.Context, s *catalog.Service, lang string) (string, error)
 }
 
-// present readies a public page of s (nil for the organisation's list).
-func (h *Handler) present(r *http.Request, s *catalog.Service) (*http.Request, error) {
+// present readies a public page of s (nil for the organisation's list),
+// and says its language: English without Public.
+func (h *Handler) present(r *http.Request, s *catalog.Service) (*http.Request, string, error) {
 	if h.Public == nil {
-		return r, nil
+		return r, i18n.English, nil
 	}
-	r, _, err := h.Public(r, s)
-	return r, err
+	return h.Public(r, s)
+}
+
+// publicName is s's name on a public page in lang.
+func (h *Handler) publicName(ctx context.Context, s *catalog.Service, lang string) (string, error) {
+	if h.Name == nil {
+		return s.Name, nil
+	}
+	return h.Name(ctx, s, lang)
 }
 
 // NewHandler parses the pages' templates.

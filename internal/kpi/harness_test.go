@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/liveops/liveops/internal/brand"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/kpi"
@@ -167,7 +168,9 @@ type harness struct {
 	mu    sync.Mutex
 }
 
-func newHarness(t *testing.T, db *store.DB) *harness {
+// newHarness serves the area on db; opts set up its handler, such as
+// presenting the public pages through the brand area (withBrand).
+func newHarness(t *testing.T, db *store.DB, opts ...func(*kpi.Handler)) *harness {
 	t.Helper()
 	site, err := web.NewSite()
 	if err != nil {
@@ -180,11 +183,20 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, o := range opts {
+		o(h)
+	}
 	hs.Server = webtest.NewServer(t, site, h.Routes, func(mux *http.ServeMux) http.Handler {
 		mux.HandleFunc("GET /static/{hash}/{name}", site.ServeStatic)
 		return web.Chain(site.Mux(mux), web.SecurityHeaders())
 	})
 	return hs
+}
+
+// withBrand presents the public pages as the app does, through b: in the
+// organisation's and the service's names, in the reader's language.
+func withBrand(b *brand.Brand) func(*kpi.Handler) {
+	return func(h *kpi.Handler) { h.Public, h.Name = b.Public, b.PublicName }
 }
 
 func (hs *harness) clock() time.Time {

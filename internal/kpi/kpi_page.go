@@ -10,42 +10,56 @@ import (
 	"github.com/liveops/liveops/internal/web"
 )
 
-// reportView is a report as the KPI page and the public page show it.
+// reportView is a report as the KPI page and the public page show it, in
+// the page's language.
 type reportView struct {
 	*Report
 	Figures      []figureView
 	Score        figureView
-	CostChannels []ChannelMeasure
 	Charts       []chartView
 	ChannelChart template.HTML
 	ChannelRows  []channelRow
 	Totals       []channelTotal
 	Channels     [numChannels]Channel
 	InputRows    []inputView
+	// Before names the period before, for "Changes are against …"; the
+	// dates are the period's and the period before's, written for the page.
+	Before                                     string
+	FromText, ToText, PrevFromText, PrevToText string
+	// HasPrevious is whether the period before has any measure to compare with.
+	HasPrevious bool
+
+	au audience
 }
 
-func newReportView(rep *Report) *reportView {
-	return &reportView{
+func newReportView(rep *Report, au audience) *reportView {
+	v := &reportView{
 		Report:       rep,
-		Figures:      rep.figures(Headline),
-		Score:        rep.figures([]Name{SatisfactionScore})[0],
-		CostChannels: rep.KPIs.CostByChannel,
-		Charts:       rep.charts(),
-		ChannelChart: channelChart(rep.Series, rep.Interval),
+		Figures:      rep.figures(Headline, au),
+		Score:        rep.figures([]Name{SatisfactionScore}, au)[0],
+		Charts:       rep.charts(au),
+		ChannelChart: channelChart(rep.Series, rep.Interval, au),
 		ChannelRows:  rep.channelRows(),
-		Totals:       rep.channelTotals(),
+		Totals:       rep.channelTotals(au),
 		Channels:     Channels,
-		InputRows:    rep.inputViews(),
+		InputRows:    rep.inputViews(au),
+		Before:       au.before(rep),
+		FromText:     au.date(rep.period.First),
+		ToText:       au.date(rep.period.Last),
+		PrevFromText: au.date(rep.previous.First),
+		PrevToText:   au.date(rep.previous.Last),
+		au:           au,
 	}
+	// Counts without a measure (phone calls, but no digital figures)
+	// compare with nothing the page shows first.
+	for _, a := range rep.Assessments {
+		v.HasPrevious = v.HasPrevious || a.Previous.Known
+	}
+	return v
 }
 
-// Money formats a cost per transaction for the templates.
-func (v *reportView) Money(m Measure) string {
-	if !m.Known {
-		return "No figure"
-	}
-	return formatMoney(m.Value, v.Settings.Currency)
-}
+// T translates msg into the page's language, for the templates.
+func (v *reportView) T(msg string, args ...any) string { return v.au.t(msg, args...) }
 
 // kpiPageData is the KPI page: the period form, and the report when the
 // period is valid.
@@ -80,7 +94,7 @@ func (h *Handler) kpiPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d.View = newReportView(rep)
+	d.View = newReportView(rep, teamPage(d.CanWrite))
 	d.Query = "?" + url.Values{"from": {rep.From()}, "to": {rep.To()}, "interval": {string(rep.Interval)}}.Encode()
 	return h.pages.Render(w, r, http.StatusOK, "kpi/kpis", d, nil)
 }

@@ -34,7 +34,7 @@ func TestKPIPage(t *testing.T) {
 		page := b.Get(base+"?from=2026-03-01&to=2026-03-31&interval=week", http.StatusOK)
 		webtest.Contains(t, "KPI page", page, "<title>KPIs – Apply for a permit – liveops</title>", "<h1>Apply for a permit: KPIs</h1>",
 			`<input type="date" id="from" name="from" value="2026-03-01">`, `<option value="week" selected>Week</option>`,
-			"From 2026-03-01 to 2026-03-31, by week, in UTC time. Changes are against the period before, 2026-02-01 to 2026-02-28.",
+			"From 2026-03-01 to 2026-03-31, by week, in UTC time. There are no figures for the period before, 2026-02-01 to 2026-02-28, to compare these with.",
 			// 765 ÷ 950 = 80.5%, off its 85% target (near is 80.75% and up).
 			`<dt>Completion rate</dt>`, `<span class="figure-value">80.5%</span>`, `<span class="tag rating-off"><span aria-hidden="true">✗</span> Off target</span>`, "Target: 85.0% or more",
 			"From 10 figures", `<span class="figure-value">70.5%</span>`, `<span class="figure-value">60.0%</span>`, "From 10 survey answers",

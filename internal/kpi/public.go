@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/i18n"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/web"
 )
@@ -68,11 +69,11 @@ func (h *Handler) publicService(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-performance-%s-%s.csv"`, s.Slug, rep.From(), rep.To()))
 		return rep.writeCSV(w)
 	}
-	d := publicPageData{Service: s, View: newReportView(rep), LastUpdated: rep.lastUpdatedText()}
-	if r, err = h.present(r, s); err != nil {
+	r, lang, err := h.present(r, s)
+	if err != nil {
 		return err
 	}
-	d.Name = s.Name
+	d := publicPageData{Service: s, View: newReportView(rep, audience{lang: lang}), LastUpdated: rep.lastUpdatedText(lang), LangQuery: langQuery(r), Name: s.Name}
 	if p := web.PublicFrom(r.Context()); p != nil && p.ServiceName != "" {
 		d.Name = p.ServiceName
 	}
@@ -80,22 +81,24 @@ func (h *Handler) publicService(w http.ResponseWriter, r *http.Request) error {
 }
 
 type publicPageData struct {
-	Name        string // the service's public name
+	Name        string // the service's public name, in the page's language
 	Service     *catalog.Service
 	View        *reportView
 	LastUpdated string
+	LangQuery   string // see publicIndexData
 }
 
 // publicColumn is one sortable column of the list of public services.
 type publicColumn struct {
 	Key, Label, Link string
 	Sort             string // ascending, descending or "" for aria-sort
-	Next             string // the order the link sorts by, for screen readers
+	Next             string // "(sort ascending)": what the link does, for screen readers
 }
 
 // publicRow is one service in the list.
 type publicRow struct {
 	Service  *catalog.Service
+	Name     string // its public name in the page's language
 	Cells    []string
 	values   []Measure
 	currency string
@@ -104,7 +107,23 @@ type publicRow struct {
 type publicIndexData struct {
 	Columns  []publicColumn
 	Rows     []publicRow
-	From, To string
+	From, To string // the period, written for the page
+	// LangQuery keeps the language the reader chose on the links to the
+	// other public pages: "?lang=cy", or "" when the page is in its default.
+	LangQuery string
+
+	au audience
+}
+
+// T translates msg into the page's language, for the templates.
+func (d *publicIndexData) T(msg string, args ...any) string { return d.au.t(msg, args...) }
+
+// langQuery is r's ?lang= when it names a language, for links that keep it.
+func langQuery(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); i18n.Supported(l) {
+		return "?lang=" + l
+	}
+	return ""
 }
 
 // sortKeys are the columns the list sorts by, as ?sort names them.
@@ -128,7 +147,12 @@ func (h *Handler) publicIndex(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := publicIndexData{}
+	r, lang, err := h.present(r, nil)
+	if err != nil {
+		return err
+	}
+	au := audience{lang: lang}
+	d := &publicIndexData{LangQuery: langQuery(r), au: au}
 	for _, s := range list {
 		if !s.Public {
 			continue
@@ -139,12 +163,15 @@ func (h *Handler) publicIndex(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		d.From, d.To = rep.From(), rep.To()
+		d.From, d.To = au.date(rep.period.First), au.date(rep.period.Last)
 		row := publicRow{Service: s, currency: rep.Settings.Currency}
+		if row.Name, err = h.publicName(r.Context(), s, lang); err != nil {
+			return err
+		}
 		for _, n := range Headline {
 			m := rep.KPIs.Get(n)
 			row.values = append(row.values, m)
-			cell := "No figure"
+			cell := au.t("No figure")
 			if m.Known {
 				cell = formatMeasure(n, m.Value, rep.Settings.Currency)
 			}
@@ -154,7 +181,7 @@ func (h *Handler) publicIndex(w http.ResponseWriter, r *http.Request) error {
 	}
 	slices.SortStableFunc(d.Rows, func(a, b publicRow) int {
 		if col == 0 {
-			c := cmp.Compare(strings.ToLower(a.Service.Name), strings.ToLower(b.Service.Name))
+			c := cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 			if order == "desc" {
 				c = -c
 			}
@@ -173,7 +200,7 @@ func (h *Handler) publicIndex(w http.ResponseWriter, r *http.Request) error {
 			}
 			return 1
 		case !va.Known || va.Value == vb.Value:
-			return cmp.Compare(strings.ToLower(a.Service.Name), strings.ToLower(b.Service.Name))
+			return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 		case order == "desc":
 			return cmp.Compare(vb.Value, va.Value)
 		}
@@ -181,21 +208,21 @@ func (h *Handler) publicIndex(w http.ResponseWriter, r *http.Request) error {
 	})
 	labels := append([]string{"Service"}, Headline[0].Label(), Headline[1].Label(), Headline[2].Label(), Headline[3].Label())
 	for i, k := range sortKeys {
-		c := publicColumn{Key: k, Label: labels[i], Next: "ascending"}
+		c := publicColumn{Key: k, Label: au.t(labels[i]), Next: au.t("(sort ascending)")}
 		next := "asc"
 		if k == key {
 			c.Sort = map[string]string{"asc": "ascending", "desc": "descending"}[order]
 			if order == "asc" {
-				next, c.Next = "desc", "descending"
+				next, c.Next = "desc", au.t("(sort descending)")
 			}
 		}
-		c.Link = "/performance?" + url.Values{"sort": {k}, "order": {next}}.Encode()
+		q := url.Values{"sort": {k}, "order": {next}}
+		if d.LangQuery != "" {
+			q.Set("lang", lang)
+		}
+		c.Link = "/performance?" + q.Encode()
 		d.Columns = append(d.Columns, c)
 	}
 	setPublicCache(w)
-	r, err = h.present(r, nil)
-	if err != nil {
-		return err
-	}
 	return h.pages.Render(w, r, http.StatusOK, "kpi/performance-index", d, nil)
 }

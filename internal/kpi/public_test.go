@@ -55,7 +55,7 @@ func TestPublicPages(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "public, max-age=300" || len(resp.Cookies()) != 0 {
 			t.Fatalf("list: %d %v", resp.StatusCode, resp.Header)
 		}
-		webtest.Contains(t, "list", page, "<h1>Service performance</h1>", "over 2025-06-01 to 2026-05-31",
+		webtest.Contains(t, "list", page, "<h1>Service performance</h1>", "from 1 June 2025 to 31 May 2026",
 			`<th scope="col" aria-sort="ascending"><a href="/performance?order=desc&amp;sort=name">Service<span class="visually-hidden"> (sort descending)</span></a> <span aria-hidden="true">▲</span></th>`,
 			`<th scope="col" class="num"><a href="/performance?order=asc&amp;sort=completion_rate">Completion rate<span class="visually-hidden"> (sort ascending)</span></a></th>`,
 			`<th scope="row"><a href="/performance/apply-for-a-permit">Apply for a permit</a></th>`,
@@ -92,7 +92,7 @@ func TestPublicPages(t *testing.T) {
 			t.Fatalf("public page: %d %v", resp.StatusCode, resp.Header)
 		}
 		webtest.Contains(t, "public page", page, "<title>Apply for a permit: performance – liveops</title>", "<h1>Apply for a permit: performance</h1>",
-			"These figures cover the 12 months from 2025-06-01 to 2026-05-31. The data was last updated on 15 June 2026.",
+			"These figures cover the 12 months from 1 June 2025 to 31 May 2026.", "The data was last updated on 15 June 2026.",
 			`<span class="figure-value">80.5%</span>`, `<title id="chart-digital_take_up-title">Digital take-up by month</title>`,
 			`<th scope="row">2026-03</th><td class="num">80.5%</td><td class="num">10</td>`, `<th scope="row">2025-06</th><td class="num">No figure</td>`,
 			`<th scope="row">Phone</th><td class="num">400</td><td class="num">300</td>`,

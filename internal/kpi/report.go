@@ -28,8 +28,12 @@ type Report struct {
 	Previous    KPIs // over the period before, of the same length
 	Assessments []Assessment
 	Series      []Point
-	Inputs      []Freshness
-	Now         time.Time
+	// PreviousCounts and PreviousSeries are the period before's, cut by
+	// the same interval: the pages show each point beside its match.
+	PreviousCounts Counts
+	PreviousSeries []Point
+	Inputs         []Freshness
+	Now            time.Time
 
 	period, previous span
 }
@@ -116,14 +120,11 @@ func (k *KPI) Report(ctx context.Context, svc *catalog.Service, from, to statsqu
 	}
 	digits := r.Digits()
 	r.Counts = d.counts(p)
-	for _, b := range buckets {
-		pt := Point{Counts: d.counts(b), period: b}
-		pt.KPIs = pt.Counts.kpis(d.funnel, digits)
-		r.Series = append(r.Series, pt)
-	}
+	r.Series = d.series(buckets, digits)
 	r.KPIs = r.Counts.kpis(d.funnel, digits)
-	prev := d.counts(r.previous)
-	r.Previous = prev.kpis(d.funnel, digits)
+	r.PreviousCounts = d.counts(r.previous)
+	r.PreviousSeries = d.series(iv.buckets(r.previous, MaxPoints), digits)
+	r.Previous = r.PreviousCounts.kpis(d.funnel, digits)
 	for _, n := range append(Headline[:3:3], SatisfactionScore, CostPerTransaction) {
 		r.Assessments = append(r.Assessments, assess(n, r.KPIs.Get(n), r.Previous.Get(n), settings))
 	}
@@ -131,6 +132,17 @@ func (k *KPI) Report(ctx context.Context, svc *catalog.Service, from, to statsqu
 		return nil, err
 	}
 	return r, nil
+}
+
+// series is the KPIs of each bucket.
+func (d *data) series(buckets []span, digits int) []Point {
+	out := make([]Point, 0, len(buckets))
+	for _, b := range buckets {
+		pt := Point{Counts: d.counts(b), period: b}
+		pt.KPIs = pt.Counts.kpis(d.funnel, digits)
+		out = append(out, pt)
+	}
+	return out
 }
 
 // Assessment is the one KPI's figure with its trend and target.

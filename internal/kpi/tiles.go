@@ -20,7 +20,7 @@ func (k *KPI) Tiles(ctx context.Context, s *catalog.Service) []catalog.TileFigur
 		return nil
 	}
 	var out []catalog.TileFigure
-	for _, f := range rep.figures(Headline) {
+	for _, f := range rep.figures(Headline, teamPage(false)) {
 		if !f.Known {
 			continue
 		}

@@ -4,20 +4,22 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+
+	"github.com/liveops/liveops/internal/i18n"
 )
 
-// figureView is one headline KPI as pages show it.
+// figureView is one headline KPI as pages show it, in the page's language.
 type figureView struct {
 	Name        Name
 	Label       string
 	Value       string // formatted, or "No figure"
 	Known       bool
-	Reason      string
 	Points      string
 	Change      string
 	ChangeClass string // good, bad or ""
 	Target      string
 	Rating      Rating
+	Explain     explanation // empty for the satisfaction score
 }
 
 // formatMeasure writes a KPI's value: a percentage, or money.
@@ -29,17 +31,17 @@ func formatMeasure(n Name, v float64, currency string) string {
 }
 
 // figures are the report's headline KPIs as pages show them.
-func (r *Report) figures(names []Name) []figureView {
-	cur := r.Settings.Currency
+func (r *Report) figures(names []Name, au audience) []figureView {
+	cur, before := r.Settings.Currency, au.before(r)
 	var out []figureView
 	for _, n := range names {
 		a := r.Assessment(n)
-		f := figureView{Name: n, Label: n.Label(), Value: "No figure", Known: a.Current.Known, Reason: a.Current.Reason, Rating: a.Rating}
+		f := figureView{Name: n, Label: au.t(n.Label()), Value: au.t("No figure"), Known: a.Current.Known, Rating: a.Rating}
 		if a.Current.Known {
 			f.Value = formatMeasure(n, a.Current.Value, cur)
 		}
-		f.Points = pointsText(n, a.Current.Points)
-		f.Change = changeText(a, cur)
+		f.Points = pointsText(n, a.Current.Points, au)
+		f.Change = changeText(a, cur, before, au)
 		switch a.Better {
 		case 1:
 			f.ChangeClass = "good"
@@ -47,11 +49,13 @@ func (r *Report) figures(names []Name) []figureView {
 			f.ChangeClass = "bad"
 		}
 		if a.HasTarget {
-			more := "or more"
+			f.Target = au.t("Target: %s or more", formatMeasure(n, a.Target.Value(), cur))
 			if a.Target.Direction == Lower {
-				more = "or less"
+				f.Target = au.t("Target: %s or less", formatMeasure(n, a.Target.Value(), cur))
 			}
-			f.Target = fmt.Sprintf("Target: %s %s", formatMeasure(n, a.Target.Value(), cur), more)
+		}
+		if n != SatisfactionScore {
+			f.Explain = r.explain(a, au)
 		}
 		out = append(out, f)
 	}
@@ -59,34 +63,38 @@ func (r *Report) figures(names []Name) []figureView {
 }
 
 // pointsText says what a figure is based on.
-func pointsText(n Name, points int) string {
+func pointsText(n Name, points int, au audience) string {
+	count, p := formatCount(float64(points)), float64(points)
 	switch n {
 	case UserSatisfaction, SatisfactionScore:
-		return fmt.Sprintf("From %s survey %s", formatCount(float64(points)), plural(points, "answer", "answers"))
+		return au.tn(p, "From %s survey answer", "From %s survey answers", count)
 	case CostPerTransaction:
-		return fmt.Sprintf("From %s cost %s", formatCount(float64(points)), plural(points, "figure", "figures"))
+		return au.tn(p, "From %s cost figure", "From %s cost figures", count)
 	}
-	return fmt.Sprintf("From %s %s", formatCount(float64(points)), plural(points, "figure", "figures"))
+	return au.tn(p, "From %s figure", "From %s figures", count)
 }
 
-// changeText says how a KPI moved since the period before: in percentage
-// points for rates, in money for costs.
-func changeText(a Assessment, currency string) string {
+// changeText says how a KPI moved since the period before (named by
+// before): in percentage points for rates, in money for costs.
+func changeText(a Assessment, currency, before string, au audience) string {
 	switch a.Trend {
 	case "":
 		return ""
 	case Same:
-		return "No change on the period before"
-	}
-	way := "up"
-	if a.Trend == Down {
-		way = "down"
+		return au.t("No change on %s", before)
 	}
 	if a.Name.isRate() {
 		pts := math.Abs(a.Change) * 100
-		return fmt.Sprintf("%s %s %s on the period before", way, trimFloat(pts), plural(int(math.Ceil(pts)), "point", "points"))
+		n := float64(math.Ceil(pts))
+		if a.Trend == Down {
+			return au.tn(n, "down %s point on %s", "down %s points on %s", trimFloat(pts), before)
+		}
+		return au.tn(n, "up %s point on %s", "up %s points on %s", trimFloat(pts), before)
 	}
-	return fmt.Sprintf("%s %s on the period before", way, formatMoney(math.Abs(a.Change), currency))
+	if a.Trend == Down {
+		return au.t("down %s on %s", formatMoney(math.Abs(a.Change), currency), before)
+	}
+	return au.t("up %s on %s", formatMoney(math.Abs(a.Change), currency), before)
 }
 
 // trimFloat writes v with one decimal, without a trailing .0.
@@ -105,29 +113,43 @@ type chartView struct {
 	SVG    template.HTML
 	Rows   []chartRow
 	Target string
+	// Before names the period before when the chart draws its figures.
+	Before string
 }
 
+// chartRow is one point of a chart's table, beside the matching point of
+// the period before (Previous is "" when that has none).
 type chartRow struct {
-	Label, Value, Points string
+	Label, Value, Points, PreviousLabel, Previous string
 }
 
-// charts draws a chart per KPI over the series.
-func (r *Report) charts() []chartView {
-	cur := r.Settings.Currency
+// charts draws a chart per KPI over the series, with the period before's.
+func (r *Report) charts(au audience) []chartView {
+	cur, before := r.Settings.Currency, au.before(r)
 	var out []chartView
 	for _, n := range append(Headline[:3:3], SatisfactionScore, CostPerTransaction) {
 		var target *float64
-		cv := chartView{Name: n, Label: n.Label()}
+		cv := chartView{Name: n, Label: au.t(n.Label())}
 		if t, ok := r.Settings.Targets[n]; ok {
 			target = ptr(t.Value())
 			cv.Target = formatMeasure(n, t.Value(), cur)
 		}
-		cv.SVG = lineChart(n, r.Series, r.Interval, target, cur)
-		for _, p := range r.Series {
-			m := p.KPIs.Get(n)
-			row := chartRow{Label: p.Label(), Value: "No figure", Points: formatCount(float64(m.Points))}
+		cv.SVG = lineChart(n, r.Series, r.PreviousSeries, r.Interval, target, cur, au, before)
+		value := func(m Measure) string {
 			if m.Known {
-				row.Value = formatMeasure(n, m.Value, cur)
+				return formatMeasure(n, m.Value, cur)
+			}
+			return au.t("No figure")
+		}
+		for i, p := range r.Series {
+			m := p.KPIs.Get(n)
+			row := chartRow{Label: p.Label(), Value: value(m), Points: formatCount(float64(m.Points))}
+			if i < len(r.PreviousSeries) {
+				prev := r.PreviousSeries[i]
+				row.PreviousLabel, row.Previous = prev.Label(), value(prev.KPIs.Get(n))
+				if prev.KPIs.Get(n).Known {
+					cv.Before = before
+				}
 			}
 			cv.Rows = append(cv.Rows, row)
 		}
@@ -156,14 +178,15 @@ func (r *Report) channelRows() []channelRow {
 	return out
 }
 
-// channelTotal is one channel over the whole period.
+// channelTotal is one channel over the whole period, with the
+// transactions it completed in the period before.
 type channelTotal struct {
-	Label, Started, Completed, Share, Cost string
+	Label, Started, Completed, Share, Cost, PreviousCompleted string
 }
 
 // channelTotals are the period's transactions by channel, with each
 // channel's share of those completed and its cost per transaction.
-func (r *Report) channelTotals() []channelTotal {
+func (r *Report) channelTotals(au audience) []channelTotal {
 	all := r.Counts.CompletedAll()
 	costs := map[Channel]Measure{}
 	for _, cm := range r.KPIs.CostByChannel {
@@ -171,7 +194,8 @@ func (r *Report) channelTotals() []channelTotal {
 	}
 	var out []channelTotal
 	for i, ch := range Channels {
-		t := channelTotal{Label: ch.Label(), Started: formatCount(r.Counts.Started[i]), Completed: formatCount(r.Counts.Completed[i])}
+		t := channelTotal{Label: au.t(ch.Label()), Started: formatCount(r.Counts.Started[i]), Completed: formatCount(r.Counts.Completed[i]),
+			PreviousCompleted: formatCount(r.PreviousCounts.Completed[i])}
 		if all > 0 {
 			t.Share = formatPercent(r.Counts.Completed[i] / all)
 		}
@@ -189,14 +213,15 @@ type inputView struct {
 	Stale, Missing                                        bool
 }
 
-// inputViews are the report's inputs as the inputs table shows them.
-func (r *Report) inputViews() []inputView {
+// inputViews are the report's inputs as the inputs table shows them (the
+// public's shows no notes and no expected ages).
+func (r *Report) inputViews(au audience) []inputView {
 	var out []inputView
 	for _, f := range r.Inputs {
-		v := inputView{Label: f.Label(), Source: f.Source, LastUpdated: "Not known", DataUntil: f.DataUntil, Note: f.Note, Stale: f.Stale, Missing: f.Missing,
-			Expected: fmt.Sprintf("%d %s", f.ExpectedAge, plural(f.ExpectedAge, "day", "days"))}
+		v := inputView{Label: au.t(f.Label()), Source: au.t(f.Source), LastUpdated: au.t("Not known"), DataUntil: f.DataUntil, Note: f.Note,
+			Stale: f.Stale, Missing: f.Missing, Expected: fmt.Sprintf("%d %s", f.ExpectedAge, plural(f.ExpectedAge, "day", "days"))}
 		if !f.LastUpdated.IsZero() {
-			v.LastUpdated = f.LastUpdated.In(r.Service.Location()).Format("2 Jan 2006 15:04")
+			v.LastUpdated = i18n.Date(au.lang, f.LastUpdated.In(r.Service.Location()), "2 Jan 2006 15:04")
 		}
 		out = append(out, v)
 	}
@@ -204,10 +229,10 @@ func (r *Report) inputViews() []inputView {
 }
 
 // lastUpdatedText says when the newest input changed, for the public page.
-func (r *Report) lastUpdatedText() string {
+func (r *Report) lastUpdatedText(lang string) string {
 	t := r.LastUpdated()
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(r.Service.Location()).Format("2 January 2006")
+	return i18n.Date(lang, t.In(r.Service.Location()), "2 January 2006")
 }

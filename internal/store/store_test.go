@@ -51,9 +51,12 @@ func TestMigrateTwiceAndConcurrently(t *testing.T) {
 			if err != nil || v < 1 {
 				t.Fatalf("schema version = %d, %v; want >= 1", v, err)
 			}
+			// Numbers may have gaps (a branch keeps its number while another
+			// lands), so each file is counted rather than the last number.
+			files, _ := filepath.Glob(filepath.Join("migrations", string(db.Dialect()), "*.sql"))
 			var n int
-			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != v {
-				t.Fatalf("schema_migrations rows = %d, %v; want %d (each migration recorded once)", n, err, v)
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(files) {
+				t.Fatalf("schema_migrations rows = %d, %v; want %d (each migration recorded once)", n, err, len(files))
 			}
 		})
 	}
