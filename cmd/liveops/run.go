@@ -192,6 +192,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	node := c.fs.String("node", "", "this node's name among the nodes sharing a database (default: made once and kept in --data-dir)")
 	publicURL := c.fs.String("public-url", "", "the address people and sites reach liveops at, e.g. https://liveops.example.gov: used in set-up links and snippets (default: the --listen address)")
 	geoDB := c.fs.String("geoip-db", "", "a city database in MaxMind's format (.mmdb, e.g. DB-IP's free IP to City Lite): adds regions and cities")
+	privateChecks := c.fs.Bool("allow-private-checks", false, "let synthetic checks reach private and loopback addresses (link-local and cloud metadata addresses are refused always)")
 	sso := ssoFlags(c)
 	if err := c.parse(args, getenv); err != nil {
 		return err
@@ -233,7 +234,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 	}
 	a, err := app.New(ctx, app.Config{Listen: *listen, DB: *dsn, Demo: *demo, TLSCert: *cert, TLSKey: *key, PublicURL: base,
-		TrustedProxies: trusted, Version: buildVersion(), Roles: roles, DataDir: *dataDir, Node: *node, GeoIPDB: *geoDB, SSO: ssoConfig})
+		TrustedProxies: trusted, Version: buildVersion(), Roles: roles, DataDir: *dataDir, Node: *node, GeoIPDB: *geoDB, SSO: ssoConfig,
+		AllowPrivateChecks: *privateChecks})
 	if err != nil {
 		ln.Close()
 		return err

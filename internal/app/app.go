@@ -35,6 +35,7 @@ import (
 	"github.com/liveops/liveops/internal/jobs"
 	"github.com/liveops/liveops/internal/kpi"
 	"github.com/liveops/liveops/internal/metric"
+	"github.com/liveops/liveops/internal/monitor"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/tracker"
 	"github.com/liveops/liveops/internal/web"
@@ -72,6 +73,9 @@ type Config struct {
 	GeoIPDB string
 	// SSO is single sign-on with an OpenID Connect provider; nil for none.
 	SSO *account.SSOConfig
+	// AllowPrivateChecks lets synthetic checks reach private and loopback
+	// addresses (link-local and cloud metadata ones never).
+	AllowPrivateChecks bool
 }
 
 // App is a liveops server: its store, its areas and its HTTP handler.
@@ -89,6 +93,7 @@ type App struct {
 	Goals      *goals.Goals
 	Feedback   *feedback.Feedback
 	KPI        *kpi.KPI
+	Monitor    *monitor.Monitor
 	// Metrics is every area's named time series, the one way areas read
 	// each other's figures.
 	Metrics *metric.Registry

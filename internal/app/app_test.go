@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -273,7 +274,13 @@ func TestEveryPage(t *testing.T) {
 			c.page("/services/parking-permits", 200, `href="`+fbPage+`"`)
 			c.page("/feedback/inbox", 200, "Apply for a parking permit", "payment")
 			c.page(fbPage, 200, "/apply/payment")
-			c.page(fbPage+"?kind=problem&status=new", 200, "What went wrong")
+			// Problem reports in one line each; an item's page has the rest.
+			problems := c.page(fbPage+"?kind=problem&status=new", 200, `class="feedback-list"`, "Problem")
+			item := regexp.MustCompile(`href="(/services/parking-permits/feedback/\d+[^"]*)"`).FindStringSubmatch(problems)
+			if item == nil {
+				t.Fatal("no link to an item's page in the inbox")
+			}
+			c.page(html.UnescapeString(item[1]), 200, "What went wrong")
 			c.page(fbPage+"?rating=9", 400, "There is a problem")
 			c.page(fbPage+"/summary", 200, "payment")
 			c.page(fbPage+"/settings", 200, "data-liveops-feedback", "/js/feedback.")

@@ -15,6 +15,7 @@ import (
 	"github.com/liveops/liveops/internal/goals"
 	"github.com/liveops/liveops/internal/jobs"
 	"github.com/liveops/liveops/internal/kpi"
+	"github.com/liveops/liveops/internal/monitor"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -45,11 +46,16 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 	if err != nil {
 		return nil, err
 	}
+	mo, m, err := monitor.Declare(env, monitor.Options{AllowPrivate: a.cfg.AllowPrivateChecks})
+	if err != nil {
+		return nil, err
+	}
+	a.Monitor = m
 	au, err := a.auditArea(env)
 	if err != nil {
 		return nil, err
 	}
-	return []area.Area{an, gl, fb, kp, br, au}, nil
+	return []area.Area{an, gl, fb, kp, mo, br, au}, nil
 }
 
 // brandArea is how public pages look: the organisation's and each

@@ -132,26 +132,31 @@ var digits = regexp.MustCompile(`/[0-9]+`)
 // pageKind names what a URL shows, so that the crawl opens one of each:
 // ids become N, and only the query's names count (a dashboard filtered by
 // one page is the same kind as filtered by another), with the period's
-// value kept, since each period draws a different chart, and a dashboard
-// tab's, since each shows a different panel (once, not once a period; a
-// panel's details likewise once).
+// value kept, since each period draws a different chart. A dashboard with
+// a tab chosen is one kind, as are a panel's details: the same template
+// with other figures.
 func pageKind(u *url.URL) string {
 	q := u.Query()
 	var names []string
 	for name := range q {
 		switch name {
 		case "period":
-			if !q.Has("tab") && !strings.Contains(u.Path, "/details/") {
+			if !q.Has("tab") {
 				names = append(names, name+"="+q.Get(name))
 			}
-		case "tab", "view":
+		case "view":
 			names = append(names, name+"="+q.Get(name))
 		default:
 			names = append(names, name)
 		}
 	}
 	slices.Sort(names)
-	return digits.ReplaceAllString(u.Path, "/N") + "?" + strings.Join(names, "&")
+	path := digits.ReplaceAllString(u.Path, "/N")
+	// A panel's details are one kind of page, whichever the panel.
+	if i := strings.Index(path, "/analytics/details/"); i >= 0 {
+		path = path[:i] + "/analytics/details/PANEL"
+	}
+	return path + "?" + strings.Join(names, "&")
 }
 
 var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)

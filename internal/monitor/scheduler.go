@@ -306,20 +306,20 @@ func (s *Scheduler) start(c *Check, at time.Time) {
 		defer s.wg.Done()
 		s.sem <- struct{}{}
 		defer func() { <-s.sem }()
-		r := s.runOne(c, at)
+		r := s.runOne(s.probes, c, at)
 		s.results <- r
 	}()
 }
 
 // runOne probes a check, or for a heartbeat looks at its last call.
-func (s *Scheduler) runOne(c *Check, at time.Time) Result {
+func (s *Scheduler) runOne(parent context.Context, c *Check, at time.Time) Result {
 	var pr probe.Result
 	if c.Spec.Type == probe.Heartbeat {
 		pr = heartbeatVerdict(c, s.latestBeat(c), at)
 	} else {
 		// The probe's own timeout bounds it; the context is not the
 		// scheduler's, so that a stop lets probes in flight finish.
-		ctx, cancel := context.WithTimeout(s.probes, c.Spec.Timeout+time.Second)
+		ctx, cancel := context.WithTimeout(parent, c.Spec.Timeout+time.Second)
 		pr = s.prober(ctx, c.Spec, s.opts)
 		cancel()
 	}

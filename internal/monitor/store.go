@@ -222,3 +222,9 @@ func tokenHash(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
 }
+
+// Beat records a heartbeat's call.
+func (cs *Checks) Beat(ctx context.Context, id int64, at time.Time) error {
+	_, err := cs.db.ExecContext(ctx, `UPDATE monitor_checks SET beat_ms = $1 WHERE id = $2`, at.UnixMilli(), id)
+	return err
+}

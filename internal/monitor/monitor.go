@@ -1,0 +1,121 @@
+package monitor
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"net/url"
+	"time"
+
+	"github.com/liveops/liveops/internal/area"
+	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/jobs"
+	"github.com/liveops/liveops/internal/monitor/probe"
+	"github.com/liveops/liveops/internal/store"
+	"github.com/liveops/liveops/internal/web"
+)
+
+// Options are the server's settings for the monitor.
+type Options struct {
+	// AllowPrivate lets checks reach private and loopback addresses
+	// (--allow-private-checks).
+	AllowPrivate bool
+	// ResultRetention is how long raw results are kept; default 30 days.
+	ResultRetention time.Duration
+	// Prober runs a probe; default probe.Run.
+	Prober Prober
+}
+
+// Monitor is the monitor area's parts.
+type Monitor struct {
+	DB          *store.DB
+	Checks      *Checks
+	Incidents   *Incidents
+	Maintenance *Maintenance
+	Scheduler   *Scheduler
+
+	cat          *catalog.Catalog
+	site         *web.Site
+	pages        *web.Pages
+	probeOptions probe.Options
+	retention    time.Duration
+}
+
+// New builds the monitor on the area's Env.
+func New(env area.Env, opt Options) (*Monitor, error) {
+	if opt.ResultRetention <= 0 {
+		opt.ResultRetention = 30 * 24 * time.Hour
+	}
+	if opt.Prober == nil {
+		opt.Prober = probe.Run
+	}
+	m := &Monitor{DB: env.DB, Checks: NewChecks(env.DB), Incidents: NewIncidents(env.DB), Maintenance: NewMaintenance(env.DB, env.Catalog),
+		cat: env.Catalog, site: env.Site, probeOptions: probe.Options{AllowPrivate: opt.AllowPrivate}, retention: opt.ResultRetention}
+	var err error
+	m.Scheduler, err = NewScheduler(env.DB, m.Checks, m.Maintenance, opt.Prober, SchedulerOptions{Probe: m.probeOptions}, env.Prometheus)
+	if err != nil {
+		return nil, fmt.Errorf("monitor: %w", err)
+	}
+	m.Scheduler.after = m.Incidents.Apply
+	if m.pages, err = env.Site.Pages(templateFS, "templates"); err != nil {
+		return nil, fmt.Errorf("monitor pages: %w", err)
+	}
+	return m, nil
+}
+
+// Declare builds the monitor area.
+func Declare(env area.Env, opt Options) (area.Area, *Monitor, error) {
+	m, err := New(env, opt)
+	if err != nil {
+		return area.Area{}, nil, err
+	}
+	return area.Area{
+		Name: "monitor",
+		Routes: func(rt *web.Router) {
+			m.apiRoutes(rt)
+			m.pageRoutes(rt)
+		},
+		ServiceLinks: []catalog.ServiceLink{{Label: "Monitoring", Path: "monitor", Hidden: "of"}},
+		Jobs: []jobs.Job{
+			// Every node of the worker role schedules; the claims keep each
+			// interval to one run. The job ends every ten minutes and the
+			// next run carries on the same queue.
+			{Name: "monitor.scheduler", Every: 10 * time.Minute, Timeout: 10 * time.Minute, PerNode: true, Run: m.Scheduler.Run},
+			{Name: "monitor.retention", Every: time.Hour, Timeout: 10 * time.Minute, Run: func(ctx context.Context) error {
+				n, err := prune(ctx, m.DB, time.Now(), m.retention)
+				if n > 0 {
+					slog.Info("monitor: deleted results and rollups past their keeping", "rows", n)
+				}
+				return err
+			}},
+		},
+		Shutdown: m.Scheduler.Stop,
+	}, m, nil
+}
+
+// targetAllowed refuses a target the server would never probe when its
+// host is an address (a name is checked where it resolves, at each run).
+func targetAllowed(s probe.Spec, opts probe.Options) error {
+	host := s.Target
+	switch s.Type {
+	case probe.Heartbeat, probe.DNS:
+		return nil
+	case probe.HTTP:
+		u, err := url.Parse(s.Target)
+		if err != nil {
+			return nil // Validate says what is wrong with it
+		}
+		host = u.Hostname()
+	default:
+		if h, _, err := net.SplitHostPort(s.Target); err == nil {
+			host = h
+		}
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return nil
+	}
+	return probe.CheckAddress(ip, opts)
+}
