@@ -59,6 +59,11 @@ func New(env area.Env, opt Options) (*Monitor, error) {
 		return nil, fmt.Errorf("monitor: %w", err)
 	}
 	m.Scheduler.after = m.Incidents.Apply
+	if env.Prometheus != nil {
+		if err := env.Prometheus.Register(newCheckCollector(env.DB)); err != nil {
+			return nil, fmt.Errorf("monitor: %w", err)
+		}
+	}
 	if m.pages, err = env.Site.Pages(templateFS, "templates"); err != nil {
 		return nil, fmt.Errorf("monitor pages: %w", err)
 	}

@@ -181,7 +181,8 @@ func transition(ctx context.Context, tx store.Querier, r Result) (*Transition, e
 		return nil, fmt.Errorf("read check %d: %w", r.CheckID, err)
 	}
 	if r.Maintenance {
-		_, err := tx.ExecContext(ctx, `UPDATE monitor_checks SET last_run_ms = $1 WHERE id = $2`, r.At.UnixMilli(), r.CheckID)
+		_, err := tx.ExecContext(ctx, `UPDATE monitor_checks SET last_run_ms = $1, duration_ms = $2, cert_expiry_ms = $3 WHERE id = $4`,
+			r.At.UnixMilli(), r.Duration.Milliseconds(), millis(r.CertExpiry), r.CheckID)
 		return nil, err
 	}
 	next := Status(status)
@@ -202,8 +203,9 @@ func transition(ctx context.Context, tx store.Querier, r Result) (*Transition, e
 		t = &Transition{CheckID: r.CheckID, ServiceID: serviceID, Name: name, From: Status(status), To: next, Reason: r.Reason, At: r.At}
 		since = r.At.UnixMilli()
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE monitor_checks SET status = $1, fails = $2, reason = $3, last_run_ms = $4, since_ms = $5
-		WHERE id = $6`, string(next), fails, reason, r.At.UnixMilli(), since, r.CheckID)
+	_, err = tx.ExecContext(ctx, `UPDATE monitor_checks SET status = $1, fails = $2, reason = $3, last_run_ms = $4, since_ms = $5,
+		duration_ms = $6, cert_expiry_ms = $7 WHERE id = $8`,
+		string(next), fails, reason, r.At.UnixMilli(), since, r.Duration.Milliseconds(), millis(r.CertExpiry), r.CheckID)
 	return t, err
 }
 

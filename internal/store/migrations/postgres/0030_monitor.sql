@@ -25,6 +25,8 @@ CREATE TABLE monitor_checks (
 	last_run_ms BIGINT NOT NULL DEFAULT 0,
 	beat_ms     BIGINT NOT NULL DEFAULT 0, -- a heartbeat's last call
 	since_ms    BIGINT NOT NULL DEFAULT 0, -- when the status last changed
+	duration_ms INTEGER NOT NULL DEFAULT 0, -- the last run's
+	cert_expiry_ms BIGINT NOT NULL DEFAULT 0, -- the certificate the last run saw
 	created_at  TIMESTAMPTZ NOT NULL,
 	updated_at  TIMESTAMPTZ NOT NULL,
 	UNIQUE (service_id, name)

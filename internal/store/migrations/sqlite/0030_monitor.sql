@@ -25,6 +25,8 @@ CREATE TABLE monitor_checks (
 	last_run_ms INTEGER NOT NULL DEFAULT 0,
 	beat_ms     INTEGER NOT NULL DEFAULT 0, -- a heartbeat's last call
 	since_ms    INTEGER NOT NULL DEFAULT 0, -- when the status last changed
+	duration_ms INTEGER NOT NULL DEFAULT 0, -- the last run's
+	cert_expiry_ms INTEGER NOT NULL DEFAULT 0, -- the certificate the last run saw
 	created_at  TIMESTAMP NOT NULL,
 	updated_at  TIMESTAMP NOT NULL,
 	UNIQUE (service_id, name)
