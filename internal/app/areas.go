@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"time"
@@ -46,7 +47,7 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 	if err != nil {
 		return nil, err
 	}
-	mo, m, err := monitor.Declare(env, monitor.Options{AllowPrivate: a.cfg.AllowPrivateChecks})
+	mo, m, err := monitor.Declare(env, a.monitorOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -56,6 +57,18 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 		return nil, err
 	}
 	return []area.Area{an, gl, fb, kp, mo, br, au}, nil
+}
+
+// monitorOptions: the demo's checks point at liveops itself, on loopback,
+// which only --allow-private-checks permits: the demo turns it on, and
+// serves the demo's flaky target.
+func (a *App) monitorOptions() monitor.Options {
+	opt := monitor.Options{AllowPrivate: a.cfg.AllowPrivateChecks || a.cfg.Demo, DemoTarget: a.cfg.Demo,
+		DemoBase: a.cfg.PublicURL}
+	if opt.DemoBase == "" {
+		opt.DemoBase = "http://" + cmp.Or(a.cfg.Listen, "127.0.0.1:8080")
+	}
+	return opt
 }
 
 // brandArea is how public pages look: the organisation's and each

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/netip"
 	"net/url"
 	"time"
@@ -26,6 +27,10 @@ type Options struct {
 	ResultRetention time.Duration
 	// Prober runs a probe; default probe.Run.
 	Prober Prober
+	// DemoBase is where liveops listens: the demo's checks point at it.
+	DemoBase string
+	// DemoTarget serves the demo's flaky payment provider.
+	DemoTarget bool
 }
 
 // Monitor is the monitor area's parts.
@@ -81,6 +86,9 @@ func Declare(env area.Env, opt Options) (area.Area, *Monitor, error) {
 		Routes: func(rt *web.Router) {
 			m.apiRoutes(rt)
 			m.pageRoutes(rt)
+			if opt.DemoTarget {
+				rt.Open("GET "+demoPayments, http.HandlerFunc(serveDemoPayments))
+			}
 		},
 		ServiceLinks: []catalog.ServiceLink{{Label: "Monitoring", Path: "monitor", Hidden: "of"}},
 		Jobs: []jobs.Job{
@@ -97,6 +105,9 @@ func Declare(env area.Env, opt Options) (area.Area, *Monitor, error) {
 			}},
 		},
 		Shutdown: m.Scheduler.Stop,
+		Seed: func(ctx context.Context, svc *catalog.Service) error {
+			return m.SeedDemo(ctx, svc, opt.DemoBase)
+		},
 	}, m, nil
 }
 

@@ -92,30 +92,36 @@ func writeResults(ctx context.Context, db *store.DB, batch []Result) ([]Transiti
 				millis(r.CertExpiry)); err != nil {
 				return fmt.Errorf("insert result: %w", err)
 			}
-			for _, g := range grains {
-				k := rollupKey{r.CheckID, g.Name, r.At.Truncate(g.Size).UnixMilli()}
-				a := adds[k]
-				if a == nil {
-					a = &rollupAdd{}
-					adds[k] = a
-				}
-				switch {
-				case r.Maintenance:
-					a.maintenance++
-				case r.Status == probe.Up:
-					a.up++
-				default:
-					a.down++
-				}
-				if !r.Maintenance {
-					a.durationMS += ms
-					a.h[histogramBucket(ms)]++
-				}
-			}
+			addToRollups(adds, r)
 		}
 		return upsertRollups(ctx, tx, adds)
 	})
 	return changes, err
+}
+
+// addToRollups counts a result in the rollups of its minute, hour and day.
+func addToRollups(adds map[rollupKey]*rollupAdd, r Result) {
+	ms := r.Duration.Milliseconds()
+	for _, g := range grains {
+		k := rollupKey{r.CheckID, g.Name, r.At.Truncate(g.Size).UnixMilli()}
+		a := adds[k]
+		if a == nil {
+			a = &rollupAdd{}
+			adds[k] = a
+		}
+		switch {
+		case r.Maintenance:
+			a.maintenance++
+		case r.Status == probe.Up:
+			a.up++
+		default:
+			a.down++
+		}
+		if !r.Maintenance {
+			a.durationMS += ms
+			a.h[histogramBucket(ms)]++
+		}
+	}
 }
 
 // upsertRollups adds counts to the rollup rows, in key order so that two
