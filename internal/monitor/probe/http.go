@@ -67,7 +67,7 @@ func (r *run) http() Result {
 	}
 	defer resp.Body.Close()
 	tr.set("reading the body")
-	got, truncated, err := readBody(resp.Body, r.opts.MaxBody)
+	got, truncated, err := readBody(resp.Body, r.opts.MaxBody, resp.ContentLength)
 	took := time.Since(r.start)
 	phase, addr, t, exp := tr.state()
 	res := Result{Status: Down, StatusCode: resp.StatusCode, Timings: t, CertExpiry: exp}
@@ -165,11 +165,36 @@ func checkLiteral(host string, opts Options) error {
 }
 
 // readBody reads up to max bytes and says whether there was more; it stops
-// there, so an endless or huge body costs max bytes at most.
-func readBody(body io.Reader, max int64) ([]byte, bool, error) {
-	b, err := io.ReadAll(io.LimitReader(body, max+1))
-	if err != nil {
-		return nil, false, err
+// there, so an endless or huge body costs max bytes at most. hint is the
+// Content-Length (-1: unknown): a body that says its length gets one
+// buffer of that size; others grow by doubling up to max+1.
+func readBody(body io.Reader, max, hint int64) ([]byte, bool, error) {
+	size := int64(16 << 10)
+	if hint >= 0 && hint < max {
+		size = hint + 1 // the extra byte sees EOF without growing
+	}
+	b := make([]byte, 0, min(size, max+1))
+	for {
+		if len(b) == cap(b) {
+			if int64(len(b)) > max {
+				break
+			}
+			next := int64(2 * cap(b))
+			if next >= max {
+				next = max + 1
+			}
+			nb := make([]byte, len(b), next)
+			copy(nb, b)
+			b = nb
+		}
+		n, err := body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, false, err
+		}
 	}
 	if int64(len(b)) > max {
 		return b[:max], true, nil
