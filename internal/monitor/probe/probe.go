@@ -146,6 +146,10 @@ func Run(ctx context.Context, spec Spec, opts Options) (res Result) {
 	if err != nil {
 		return down(fmt.Sprintf("invalid check: %s", err))
 	}
+	if ctx.Err() != nil {
+		// The scheduler is stopping: do no I/O at all.
+		return down("check cancelled before it started")
+	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
 	}
