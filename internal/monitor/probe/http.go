@@ -20,7 +20,9 @@ const userAgent = "liveops-probe (+uptime check)"
 // a pooled connection would hide a server that no longer accepts new ones,
 // and would carry one check's state (cookies, TLS sessions, a broken
 // connection) into the next. The cost is a fresh dial and handshake each
-// run, which is what a visitor pays too; see BenchmarkHTTPProbe.
+// run, which is what a visitor pays too; see BenchmarkHTTPProbe. The
+// probe speaks HTTP/1.1 only (a custom dialer turns HTTP/2 off unless
+// forced), which every server still answers.
 func (r *run) http() Result {
 	p, s := r.p, r.p.spec
 	if err := checkLiteral(p.url.Hostname(), r.opts); err != nil {

@@ -35,7 +35,7 @@ type Spec struct {
 	// Target is a URL for HTTP ("https://example.gov/start"), a host:port
 	// for TCP and TLS ("example.gov:443"), a name for DNS ("example.gov").
 	Target  string
-	Timeout time.Duration // 0: 10 s
+	Timeout time.Duration // 0: 10 s; at most 60 s
 
 	// HTTP.
 	Method          string            // "": GET
@@ -51,9 +51,13 @@ type Spec struct {
 	SkipTLSVerify   bool              // accept any certificate
 
 	// DNS.
-	RecordType string   // A, AAAA, CNAME, MX, TXT, NS; "": A
-	Expect     []string // the answers that must all be present; nil: any answer
-	Resolver   string   // host:port; "": the system's first resolver
+	RecordType string // A, AAAA, CNAME, MX, TXT, NS; "": A
+	// Expect lists the answers that must all be present; nil: any answer.
+	// Addresses compare as addresses, names without case or trailing dot,
+	// MX as "10 mail.example.gov" or the host alone, TXT exactly (a
+	// record's strings joined).
+	Expect   []string
+	Resolver string // host:port; "": the system's first resolver
 
 	// TLS (also applied to HTTPS targets when set).
 	MinDaysValid int // fewer days left before expiry is down; 0: 14 for TLS checks
