@@ -91,6 +91,10 @@ func TestMonitorAPI(t *testing.T) {
 				{`{"name": "x", "type": "http", "url": "https://a.example", "interval": "soon"}`, "interval"},
 				{`{"name": "x", "type": "tcp", "url": "https://a.example", "interval": "1m"}`, "url"},
 				{`{"name": "x", "type": "http", "url": "https://a.example", "interval": "1m", "colour": "red"}`, "colour"},
+				// Cloud metadata: never, whatever the server allows.
+				{`{"name": "x", "type": "http", "url": "http://169.254.169.254/latest/meta-data/", "interval": "1m"}`, "url"},
+				{`{"name": "x", "type": "tcp", "target": "[fd00:ec2::254]:80", "interval": "1m"}`, "target"},
+				{`{"name": "x", "type": "http", "url": "ftp://a.example/", "interval": "1m"}`, "url"},
 			} {
 				got := call(token, "POST", checks, bad.body, http.StatusBadRequest)
 				if !strings.Contains(fmt.Sprint(got["field"], got["error"]), bad.field) {
