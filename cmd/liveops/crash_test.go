@@ -66,9 +66,9 @@ type node struct {
 	log  *bytes.Buffer
 }
 
-func startNode(t *testing.T, dsn, dataDir string) *node {
+func startNode(t *testing.T, dsn, dataDir string, flags ...string) *node {
 	t.Helper()
-	cmd := exec.Command(liveopsBinary(t), "serve", "--listen", "127.0.0.1:0", "--db", dsn, "--data-dir", dataDir)
+	cmd := exec.Command(liveopsBinary(t), append([]string{"serve", "--listen", "127.0.0.1:0", "--db", dsn, "--data-dir", dataDir}, flags...)...)
 	cmd.Env = append(os.Environ(), "LIVEOPS_LOG_FORMAT=text")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

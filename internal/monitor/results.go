@@ -17,6 +17,7 @@ import (
 type Result struct {
 	CheckID     int64
 	At          time.Time
+	Slot        int64 // the interval it ran for; 0 for a run outside the schedule
 	Status      probe.Status
 	Maintenance bool // in a maintenance window: not counted against uptime
 	Duration    time.Duration
@@ -85,9 +86,9 @@ func writeResults(ctx context.Context, db *store.DB, batch []Result) ([]Transiti
 				changes = append(changes, *t)
 			}
 			ms := r.Duration.Milliseconds()
-			if _, err := tx.ExecContext(ctx, `INSERT INTO monitor_results (check_id, at_ms, status, maintenance, duration_ms, reason,
-				status_code, dns_ms, connect_ms, tls_ms, ttfb_ms, cert_expiry_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-				r.CheckID, r.At.UnixMilli(), string(r.Status), r.Maintenance, ms, r.Reason, r.StatusCode,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO monitor_results (check_id, at_ms, slot, status, maintenance, duration_ms, reason,
+				status_code, dns_ms, connect_ms, tls_ms, ttfb_ms, cert_expiry_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+				r.CheckID, r.At.UnixMilli(), r.Slot, string(r.Status), r.Maintenance, ms, r.Reason, r.StatusCode,
 				r.Timings.DNS.Milliseconds(), r.Timings.Connect.Milliseconds(), r.Timings.TLS.Milliseconds(), r.Timings.FirstByte.Milliseconds(),
 				millis(r.CertExpiry)); err != nil {
 				return fmt.Errorf("insert result: %w", err)

@@ -176,9 +176,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		claimed := s.claim(ctx, due, now)
 		for _, it := range due {
 			c := it.check
-			if _, ok := claimed[c.ID]; ok {
+			if n, ok := claimed[c.ID]; ok {
 				s.m.lateness.Observe(now.Sub(it.due).Seconds())
-				s.start(c, now)
+				s.start(c, n, now)
 			}
 			// The next interval's start, after the one just due.
 			it.due = slotStart(c, slot(c, now)+1)
@@ -300,13 +300,14 @@ func (s *Scheduler) claim(ctx context.Context, due []*dueItem, now time.Time) ma
 
 // start runs one check's probe in the worker pool; its result goes to the
 // writer.
-func (s *Scheduler) start(c *Check, at time.Time) {
+func (s *Scheduler) start(c *Check, slot int64, at time.Time) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		s.sem <- struct{}{}
 		defer func() { <-s.sem }()
 		r := s.runOne(s.probes, c, at)
+		r.Slot = slot
 		s.results <- r
 	}()
 }

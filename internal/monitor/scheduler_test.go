@@ -119,6 +119,9 @@ func TestScriptedOutage(t *testing.T) {
 				t.Errorf("the %s rollups count %d runs, the results %d", g, n, results)
 			}
 		}
+		if dup := count(t, db, `SELECT COUNT(*) - COUNT(DISTINCT slot) FROM monitor_results WHERE check_id = $1`, c.ID); dup != 0 {
+			t.Errorf("%d intervals ran twice", dup)
+		}
 		down := count(t, db, `SELECT COUNT(*) FROM monitor_results WHERE check_id = $1 AND status = 'down' AND reason LIKE '%503%'`, c.ID)
 		if down != 4 {
 			t.Errorf("%d down results naming status 503, want 4", down)

@@ -36,6 +36,7 @@ CREATE UNIQUE INDEX monitor_checks_token ON monitor_checks (token_hash);
 CREATE TABLE monitor_results (
 	check_id    INTEGER NOT NULL REFERENCES monitor_checks (id) ON DELETE CASCADE,
 	at_ms       INTEGER NOT NULL,
+	slot        INTEGER NOT NULL DEFAULT 0,  -- the interval it ran for (last_slot's number)
 	status      TEXT NOT NULL,           -- up, down
 	maintenance BOOLEAN NOT NULL DEFAULT FALSE, -- in a window: not counted against uptime
 	duration_ms INTEGER NOT NULL,
