@@ -21,6 +21,11 @@ Usage:
   loadgen fill --db DSN [--domain HOST] [--days 30] [--scale 100]
       store the demo's traffic, scaled up, for a new service through the
       ingestion pipeline: the database for scripts/bench-dashboard.sh
+  loadgen target [--listen 127.0.0.1:18090] [--duration 10m] [--delay 0]
+      serve the pages synthetic checks call, counting the calls
+  loadgen checks --url http://127.0.0.1:PORT --token T --service SLUG [--checks 5000]
+      add checks of the target to a service through the API: the load for
+      scripts/bench-checks.sh
 
 Run 'loadgen COMMAND --help' for a command's flags. Only loopback servers
 are ever targeted.
@@ -60,6 +65,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		err = cmdVerify(ctx, args[1:], stdout)
 	case "fill":
 		err = cmdFill(ctx, args[1:], stdout)
+	case "target":
+		err = cmdTarget(ctx, args[1:], stdout)
+	case "checks":
+		err = cmdChecks(ctx, args[1:], stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 	default:

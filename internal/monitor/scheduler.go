@@ -118,7 +118,7 @@ func slotStart(c *Check, n int64) time.Time {
 
 // rampUp spreads, over its first seconds, the runs a node finds due when
 // it starts (or when checks are added): soon, but not all at once.
-const rampUp = 5 * time.Second
+const rampUp = 3 * time.Second
 
 // reload is how often the scheduler reads the checks again unasked, to see
 // other nodes' changes.
