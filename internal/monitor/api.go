@@ -419,8 +419,19 @@ func (m *Monitor) heartbeat(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := m.Checks.Beat(r.Context(), c.ID, time.Now()); err != nil {
+	now := time.Now()
+	if err := m.Checks.Beat(r.Context(), c.ID, now); err != nil {
 		return err
+	}
+	if c.Status == Down {
+		// Back at once, not at the next interval (a day, for a nightly
+		// job): the call is the proof.
+		changes, err := writeResults(r.Context(), m.DB, []Result{{CheckID: c.ID, At: now.UTC(), Status: probe.Up,
+			Maintenance: m.Maintenance.Active(c.ServiceID, now)}})
+		if err != nil {
+			return err
+		}
+		m.Incidents.Apply(r.Context(), changes)
 	}
 	if r.Method == http.MethodHead {
 		return nil

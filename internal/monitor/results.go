@@ -70,12 +70,19 @@ type rollupAdd struct {
 // to their checks' states, in one transaction: the rollups always count
 // exactly the results kept. It returns the checks whose state changed.
 func writeResults(ctx context.Context, db *store.DB, batch []Result) ([]Transition, error) {
+	// On PostgreSQL two nodes may write results of one check at once: the
+	// check's row is locked while its state is worked out. (SQLite has one
+	// writer.)
+	lock := ""
+	if db.Dialect() == store.Postgres {
+		lock = " FOR UPDATE"
+	}
 	var changes []Transition
 	err := db.Tx(ctx, func(tx store.Querier) error {
 		changes = changes[:0]
 		adds := map[rollupKey]*rollupAdd{}
 		for _, r := range batch {
-			t, err := transition(ctx, tx, r)
+			t, err := transition(ctx, tx, r, lock)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // the check was deleted while it ran
 			}
@@ -178,11 +185,11 @@ type Transition struct {
 
 // transition applies one result to its check's state: failures in a row,
 // and up or down once confirmed. A result in maintenance changes nothing.
-func transition(ctx context.Context, tx store.Querier, r Result) (*Transition, error) {
+func transition(ctx context.Context, tx store.Querier, r Result, lock string) (*Transition, error) {
 	var serviceID, since int64
 	var name, status string
 	var fails, retries int
-	err := tx.QueryRowContext(ctx, `SELECT service_id, name, status, fails, retries, since_ms FROM monitor_checks WHERE id = $1`, r.CheckID).
+	err := tx.QueryRowContext(ctx, `SELECT service_id, name, status, fails, retries, since_ms FROM monitor_checks WHERE id = $1`+lock, r.CheckID).
 		Scan(&serviceID, &name, &status, &fails, &retries, &since)
 	if err != nil {
 		return nil, fmt.Errorf("read check %d: %w", r.CheckID, err)

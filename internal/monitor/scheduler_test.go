@@ -8,10 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/liveops/liveops/internal/area"
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/monitor/probe"
 	"github.com/liveops/liveops/internal/store"
 	"github.com/liveops/liveops/internal/store/storetest"
+	"github.com/liveops/liveops/internal/web"
 )
 
 // harness is a service with the monitor's parts on a test database.
@@ -145,6 +147,54 @@ func TestScriptedOutage(t *testing.T) {
 		got, err := h.checks.Get(ctx, h.svc.ID, c.ID)
 		if err != nil || got.Status != Up || got.Fails != 0 {
 			t.Fatalf("after recovery: %+v %v", got, err)
+		}
+	})
+}
+
+// TestHeartbeatRecovers: a heartbeat check that is down comes back up at
+// its next call, resolving its incident then, not at its next interval.
+func TestHeartbeatRecovers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		ctx := context.Background()
+		site, err := web.NewSite()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := New(area.Env{DB: db, Site: site, Catalog: h.cat}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &Check{ServiceID: h.svc.ID, Name: "Nightly export", Interval: 24 * time.Hour, Public: true, Spec: probe.Spec{Type: probe.Heartbeat}}
+		token, err := m.Checks.Add(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changes, err := writeResults(ctx, db, []Result{{CheckID: c.ID, At: time.Now().Add(-time.Hour), Slot: 1, Status: probe.Down,
+			Reason: "no call for 25h0m0s, expected every 24h0m0s"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Incidents.Apply(ctx, changes)
+		mux := http.NewServeMux()
+		m.apiRoutes(&web.Router{Mux: mux, Site: site, Bearer: func(h http.Handler) http.Handler { return h }})
+		srv := httptest.NewServer(mux)
+		defer srv.Close()
+		resp, err := http.Post(srv.URL+"/api/v1/heartbeat/"+token, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("heartbeat: %d", resp.StatusCode)
+		}
+		got, err := m.Checks.Get(ctx, h.svc.ID, c.ID)
+		if err != nil || got.Status != Up || got.LastBeat.IsZero() {
+			t.Fatalf("after the call: %+v %v", got, err)
+		}
+		list, err := m.Incidents.List(ctx, h.svc.ID, time.Time{}, 10)
+		if err != nil || len(list) != 1 || list[0].Open() {
+			t.Fatalf("the incident: %+v %v", list, err)
 		}
 	})
 }
