@@ -45,8 +45,8 @@ func TestWindowCovers(t *testing.T) {
 		{weekly, at("2026-10-25 06:10"), true}, // the day the clocks go back
 		{weekly, at("2026-11-01 06:10"), true},
 		{weekly, time.Date(2026, 11, 1, 5, 10, 0, 0, time.UTC).In(london), false}, // 05:10 local
-		{weekly, at("2026-11-02 06:10"), false},                                      // a Monday
-		{weekly, at("2026-10-11 06:10"), false},                                      // before it began
+		{weekly, at("2026-11-02 06:10"), false},                                   // a Monday
+		{weekly, at("2026-10-11 06:10"), false},                                   // before it began
 		{nightly, at("2026-11-05 23:45"), true},
 		{nightly, at("2026-11-06 00:15"), true}, // past midnight, the repeat of the day before
 		{nightly, at("2026-11-06 00:45"), false},
