@@ -25,6 +25,8 @@ func (m *Monitor) apiRoutes(rt *web.Router) {
 	rt.API("GET /api/v1/services/{slug}/incidents", m.apiIncidents)
 	rt.API("POST /api/v1/services/{slug}/incidents", m.apiOpenIncident)
 	rt.API("POST /api/v1/services/{slug}/incidents/{id}/updates", m.apiPostUpdate)
+	rt.API("GET /api/v1/services/{slug}/monitor/settings", m.apiSettings)
+	rt.API("PATCH /api/v1/services/{slug}/monitor/settings", m.apiPatchSettings)
 	rt.API("GET /api/v1/services/{slug}/maintenance", m.apiMaintenance)
 	rt.API("POST /api/v1/services/{slug}/maintenance", m.apiAddMaintenance)
 	rt.API("DELETE /api/v1/services/{slug}/maintenance/{id}", m.apiDeleteMaintenance)
@@ -437,5 +439,43 @@ func (m *Monitor) heartbeat(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]string{"check": c.Name, "status": "received"})
+	return nil
+}
+
+// settingsJSON is a service's monitor settings.
+type settingsJSON struct {
+	ResultRetentionDays int `json:"result_retention_days"`
+}
+
+func (m *Monitor) apiSettings(w http.ResponseWriter, r *http.Request) error {
+	s, err := m.cat.Readable(r)
+	if err != nil {
+		return err
+	}
+	days, err := ResultDays(r.Context(), m.DB, s.ID)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, settingsJSON{days})
+	return nil
+}
+
+func (m *Monitor) apiPatchSettings(w http.ResponseWriter, r *http.Request) error {
+	s, err := m.cat.Writable(r, cannotChange)
+	if err != nil {
+		return err
+	}
+	days, err := ResultDays(r.Context(), m.DB, s.ID)
+	if err != nil {
+		return err
+	}
+	in := settingsJSON{days}
+	if err := web.DecodeJSON(w, r, web.MaxJSONBody, &in); err != nil {
+		return err
+	}
+	if err := SetResultDays(r.Context(), m.DB, s.ID, in.ResultRetentionDays); err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, in)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/monitor/probe"
 	"github.com/liveops/liveops/internal/store"
 )
@@ -253,10 +254,10 @@ func ListResults(ctx context.Context, db *store.DB, checkID int64, before time.T
 	return out, rows.Err()
 }
 
-// prune deletes the results and rollups past their keeping: results after
-// resultDays (per service, 30 by default), rollups after their grain's
-// time. Each delete is bounded so that one run never holds the writer long.
-func prune(ctx context.Context, db *store.DB, now time.Time, resultRetention time.Duration) (int64, error) {
+// prune deletes the results and rollups past their keeping: each
+// service's results after its retention (Settings, 30 days unless set),
+// rollups after their grain's time.
+func prune(ctx context.Context, db *store.DB, now time.Time, defaultRetention time.Duration) (int64, error) {
 	var total int64
 	del := func(q string, args ...any) error {
 		res, err := db.ExecContext(ctx, q, args...)
@@ -267,8 +268,32 @@ func prune(ctx context.Context, db *store.DB, now time.Time, resultRetention tim
 		total += n
 		return nil
 	}
-	if err := del(`DELETE FROM monitor_results WHERE at_ms < $1`, now.Add(-resultRetention).UnixMilli()); err != nil {
-		return total, err
+	rows, err := db.QueryContext(ctx, `SELECT c.id, COALESCE(s.result_retention_days, 0) FROM monitor_checks c
+		LEFT JOIN monitor_settings s ON s.service_id = c.service_id`)
+	if err != nil {
+		return 0, err
+	}
+	keep := map[int64]time.Duration{}
+	for rows.Next() {
+		var id int64
+		var days int
+		if err := rows.Scan(&id, &days); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		keep[id] = defaultRetention
+		if days > 0 {
+			keep[id] = time.Duration(days) * 24 * time.Hour
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for id, d := range keep {
+		if err := del(`DELETE FROM monitor_results WHERE check_id = $1 AND at_ms < $2`, id, now.Add(-d).UnixMilli()); err != nil {
+			return total, err
+		}
 	}
 	for _, g := range grains {
 		if err := del(`DELETE FROM monitor_rollups WHERE grain = $1 AND bucket_ms < $2`, g.Name, now.Add(-g.Keep).UnixMilli()); err != nil {
@@ -276,4 +301,30 @@ func prune(ctx context.Context, db *store.DB, now time.Time, resultRetention tim
 		}
 	}
 	return total, nil
+}
+
+// Bounds of a service's result retention, in days.
+const (
+	MinResultDays = 1
+	MaxResultDays = 400
+)
+
+// ResultDays is how many days a service's raw results are kept.
+func ResultDays(ctx context.Context, db *store.DB, serviceID int64) (int, error) {
+	days := 30
+	err := db.QueryRowContext(ctx, `SELECT result_retention_days FROM monitor_settings WHERE service_id = $1`, serviceID).Scan(&days)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 30, nil
+	}
+	return days, err
+}
+
+// SetResultDays sets how many days a service's raw results are kept.
+func SetResultDays(ctx context.Context, db *store.DB, serviceID int64, days int) error {
+	if days < MinResultDays || days > MaxResultDays {
+		return fault.Invalidf("result_retention_days", "Keep results from %d to %d days", MinResultDays, MaxResultDays)
+	}
+	_, err := db.ExecContext(ctx, `INSERT INTO monitor_settings (service_id, result_retention_days) VALUES ($1, $2)
+		ON CONFLICT (service_id) DO UPDATE SET result_retention_days = excluded.result_retention_days`, serviceID, days)
+	return err
 }

@@ -115,3 +115,10 @@ CREATE TABLE monitor_maintenance (
 	created_at  TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX monitor_maintenance_service ON monitor_maintenance (service_id, starts_at);
+
+-- A service's monitor settings: how many days its raw results are kept
+-- (the rollups keep their own times).
+CREATE TABLE monitor_settings (
+	service_id            BIGINT PRIMARY KEY REFERENCES services (id) ON DELETE CASCADE,
+	result_retention_days INTEGER NOT NULL DEFAULT 30
+);
