@@ -46,7 +46,7 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 	if err != nil {
 		return nil, err
 	}
-	mo, m, err := monitor.Declare(env, monitor.Options{AllowPrivate: a.cfg.AllowPrivateChecks})
+	mo, m, err := monitor.Declare(env, monitor.Options{AllowPrivate: a.cfg.AllowPrivateChecks, Notes: releaseNotes(env)})
 	if err != nil {
 		return nil, err
 	}
@@ -56,6 +56,20 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 		return nil, err
 	}
 	return []area.Area{an, gl, fb, kp, mo, br, au}, nil
+}
+
+// releaseNotes reads the analytics area's chart notes (releases) for the
+// monitor's response-time chart.
+func releaseNotes(env area.Env) func(ctx context.Context, serviceID int64, from, to time.Time) ([]monitor.Note, error) {
+	notes := analytics.NewAnnotations(env.DB, env.Catalog)
+	return func(ctx context.Context, serviceID int64, from, to time.Time) ([]monitor.Note, error) {
+		list, err := notes.Between(ctx, serviceID, from, to)
+		out := make([]monitor.Note, len(list))
+		for i, n := range list {
+			out[i] = monitor.Note{At: n.At, Label: n.Label}
+		}
+		return out, err
+	}
 }
 
 // brandArea is how public pages look: the organisation's and each
