@@ -364,6 +364,39 @@ func TestEveryPage(t *testing.T) {
 			}
 			c.do("POST", "/services/renew-a-licence/archive", url.Values{})
 			c.page("/services/archived", 200, "Renew a licence")
+			// Monitoring: the demo service has no check yet; one through
+			// the form, then every page of the monitor.
+			mon := "/services/parking-permits/monitor"
+			c.page("/services/parking-permits", 200, `href="`+mon+`"`)
+			c.page(mon, 200, "has no checks yet", "Add a check")
+			c.page(mon+"/checks/new?type=http", 200, "Address (URL)")
+			if code, body, _ := c.do("POST", mon+"/checks/new", url.Values{"type": {"http"}, "name": {""}, "url": {"https://parking.example.gov/start"}, "interval": {"1m"}}); code != 400 ||
+				!strings.Contains(body, `href="#name"`) {
+				t.Fatalf("check without a name: %d", code)
+			}
+			code, body, h = c.do("POST", mon+"/checks/new", url.Values{"type": {"http"}, "name": {"Start page"}, "url": {"https://parking.example.gov/start"},
+				"interval": {"1m"}, "retries": {"1"}, "public": {"yes"}})
+			if code != http.StatusSeeOther {
+				t.Fatalf("add a check: %d\n%s", code, body)
+			}
+			check := h.Get("Location")
+			c.page(check, 200, "Start page", `<svg class="chart"`, "Show the chart as a table")
+			c.page(check+"/edit", 200, "Change the check Start page")
+			c.page(check+"/delete", 200, "Delete the check Start page?")
+			c.page(mon+"/checks/new?type=heartbeat", 200, "How often the job runs")
+			if code, body, _ := c.do("POST", mon+"/checks/new", url.Values{"type": {"heartbeat"}, "name": {"Nightly export"}, "interval": {"24h"}, "grace": {"1h"}}); code != 201 ||
+				!strings.Contains(body, "curl -fsS -X POST "+srv.URL+"/api/v1/heartbeat/") {
+				t.Fatalf("add a heartbeat: %d\n%.500s", code, body)
+			}
+			c.page(mon, 200, ">Start page</a>", ">Nightly export</a>", "Pending")
+			c.page(mon+"/incidents/new", 200, "Report an incident")
+			code, _, h = c.do("POST", mon+"/incidents/new", url.Values{"title": {"Payments are failing"}, "status": {"investigating"}, "impact": {"major"}, "body": {"Looking."}})
+			if code != http.StatusSeeOther {
+				t.Fatalf("open an incident: %d", code)
+			}
+			c.page(h.Get("Location"), 200, "Payments are failing", "Post an update")
+			c.page(mon+"/incidents", 200, "Payments are failing")
+			c.page(mon+"/maintenance", 200, "Plan maintenance", "Europe/London")
 			c.page("/account", 200, creds.Email)
 			c.page("/tokens", 200, "Create a token")
 			if code, body, _ := c.do("POST", "/tokens", url.Values{"name": {"x"}, "scope": {"read"}, "service": {"99999"}}); code != 400 || !strings.Contains(body, "Choose a service from the list") {

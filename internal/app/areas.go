@@ -47,7 +47,7 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 	if err != nil {
 		return nil, err
 	}
-	mo, m, err := monitor.Declare(env, a.monitorOptions())
+	mo, m, err := monitor.Declare(env, a.monitorOptions(env))
 	if err != nil {
 		return nil, err
 	}
@@ -61,14 +61,29 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 
 // monitorOptions: the demo's checks point at liveops itself, on loopback,
 // which only --allow-private-checks permits: the demo turns it on, and
-// serves the demo's flaky target.
-func (a *App) monitorOptions() monitor.Options {
+// serves the demo's flaky target. Releases noted on the analytics chart
+// are drawn on the response-time chart too.
+func (a *App) monitorOptions(env area.Env) monitor.Options {
 	opt := monitor.Options{AllowPrivate: a.cfg.AllowPrivateChecks || a.cfg.Demo, DemoTarget: a.cfg.Demo,
-		DemoBase: a.cfg.PublicURL}
+		DemoBase: a.cfg.PublicURL, Notes: releaseNotes(env)}
 	if opt.DemoBase == "" {
 		opt.DemoBase = "http://" + cmp.Or(a.cfg.Listen, "127.0.0.1:8080")
 	}
 	return opt
+}
+
+// releaseNotes reads the analytics area's chart notes (releases) for the
+// monitor's response-time chart.
+func releaseNotes(env area.Env) func(ctx context.Context, serviceID int64, from, to time.Time) ([]monitor.Note, error) {
+	notes := analytics.NewAnnotations(env.DB, env.Catalog)
+	return func(ctx context.Context, serviceID int64, from, to time.Time) ([]monitor.Note, error) {
+		list, err := notes.Between(ctx, serviceID, from, to)
+		out := make([]monitor.Note, len(list))
+		for i, n := range list {
+			out[i] = monitor.Note{At: n.At, Label: n.Label}
+		}
+		return out, err
+	}
 }
 
 // brandArea is how public pages look: the organisation's and each

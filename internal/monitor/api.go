@@ -64,7 +64,7 @@ func (m *Monitor) apiList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m *Monitor) apiGet(w http.ResponseWriter, r *http.Request) error {
-	c, _, err := m.apiCheck(r, false)
+	c, _, err := m.requestCheck(r, false)
 	if err != nil {
 		return err
 	}
@@ -72,16 +72,19 @@ func (m *Monitor) apiGet(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// apiCheck reads the check the path names, of a service the token may see
-// (or change).
-func (m *Monitor) apiCheck(r *http.Request, write bool) (*Check, *catalog.Service, error) {
-	var s *catalog.Service
-	var err error
+// service is the service the path names, which the person or token may
+// see (or change, when write is set).
+func (m *Monitor) service(r *http.Request, write bool) (*catalog.Service, error) {
 	if write {
-		s, err = m.cat.Writable(r, cannotChange)
-	} else {
-		s, err = m.cat.Readable(r)
+		return m.cat.Writable(r, cannotChange)
 	}
+	return m.cat.Readable(r)
+}
+
+// requestCheck reads the check the path names, of a service the token may see
+// (or change).
+func (m *Monitor) requestCheck(r *http.Request, write bool) (*Check, *catalog.Service, error) {
+	s, err := m.service(r, write)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -149,7 +152,7 @@ func (m *Monitor) heartbeatURL(r *http.Request, token string) string {
 }
 
 func (m *Monitor) apiPatch(w http.ResponseWriter, r *http.Request) error {
-	old, s, err := m.apiCheck(r, true)
+	old, s, err := m.requestCheck(r, true)
 	if err != nil {
 		return err
 	}
@@ -157,18 +160,7 @@ func (m *Monitor) apiPatch(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, web.MaxJSONBody, &d); err != nil {
 		return err
 	}
-	c, err := d.Check(s.ID)
-	if err != nil {
-		return err
-	}
-	c.ID = old.ID
-	if err := m.allowedTarget(c); err != nil {
-		return err
-	}
-	if err := m.Checks.Update(r.Context(), c); err != nil {
-		return err
-	}
-	c, err = m.Checks.Get(r.Context(), s.ID, c.ID)
+	c, err := m.update(r.Context(), s, old.ID, d)
 	if err != nil {
 		return err
 	}
@@ -176,8 +168,25 @@ func (m *Monitor) apiPatch(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// update validates and saves new settings of a check (the whole document,
+// as the API's PATCH and the edit page send it) and returns it as saved.
+func (m *Monitor) update(ctx context.Context, s *catalog.Service, id int64, d CheckDoc) (*Check, error) {
+	c, err := d.Check(s.ID)
+	if err != nil {
+		return nil, err
+	}
+	c.ID = id
+	if err := m.allowedTarget(c); err != nil {
+		return nil, err
+	}
+	if err := m.Checks.Update(ctx, c); err != nil {
+		return nil, err
+	}
+	return m.Checks.Get(ctx, s.ID, c.ID)
+}
+
 func (m *Monitor) apiDelete(w http.ResponseWriter, r *http.Request) error {
-	c, s, err := m.apiCheck(r, true)
+	c, s, err := m.requestCheck(r, true)
 	if err != nil {
 		return err
 	}
@@ -216,7 +225,7 @@ func toResultJSON(r Result) resultJSON {
 // apiRun runs a check now ("test now") and answers its result, which is
 // not stored: it says whether the settings work.
 func (m *Monitor) apiRun(w http.ResponseWriter, r *http.Request) error {
-	c, _, err := m.apiCheck(r, true)
+	c, _, err := m.requestCheck(r, true)
 	if err != nil {
 		return err
 	}
@@ -230,7 +239,7 @@ func (m *Monitor) testNow(ctx context.Context, c *Check) Result {
 }
 
 func (m *Monitor) apiResults(w http.ResponseWriter, r *http.Request) error {
-	c, _, err := m.apiCheck(r, false)
+	c, _, err := m.requestCheck(r, false)
 	if err != nil {
 		return err
 	}
@@ -399,19 +408,24 @@ func (m *Monitor) apiAddMaintenance(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (m *Monitor) apiDeleteMaintenance(w http.ResponseWriter, r *http.Request) error {
-	s, err := m.cat.Writable(r, cannotChange)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "maintenance window")
-	if err != nil {
-		return err
-	}
-	if err := m.Maintenance.Delete(r.Context(), s.ID, id); err != nil {
+	if _, err := m.deleteWindow(r); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// deleteWindow deletes the maintenance window the path names.
+func (m *Monitor) deleteWindow(r *http.Request) (*catalog.Service, error) {
+	s, err := m.cat.Writable(r, cannotChange)
+	if err != nil {
+		return nil, err
+	}
+	id, err := pathID(r, "maintenance window")
+	if err != nil {
+		return nil, err
+	}
+	return s, m.Maintenance.Delete(r.Context(), s.ID, id)
 }
 
 // heartbeat records a heartbeat check's call: 200 with the check's name,

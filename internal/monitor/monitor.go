@@ -31,6 +31,16 @@ type Options struct {
 	DemoBase string
 	// DemoTarget serves the demo's flaky payment provider.
 	DemoTarget bool
+	// Notes reads a service's chart notes (releases) in [from, to), drawn
+	// on the response-time chart; nil draws none. The app reads them from
+	// the analytics area's annotations.
+	Notes func(ctx context.Context, serviceID int64, from, to time.Time) ([]Note, error)
+}
+
+// Note is a moment marked on the charts, such as a release.
+type Note struct {
+	At    time.Time
+	Label string
 }
 
 // Monitor is the monitor area's parts.
@@ -46,6 +56,8 @@ type Monitor struct {
 	pages        *web.Pages
 	probeOptions probe.Options
 	retention    time.Duration
+	notes        func(ctx context.Context, serviceID int64, from, to time.Time) ([]Note, error)
+	now          func() time.Time
 }
 
 // New builds the monitor on the area's Env.
@@ -57,7 +69,8 @@ func New(env area.Env, opt Options) (*Monitor, error) {
 		opt.Prober = probe.Run
 	}
 	m := &Monitor{DB: env.DB, Checks: NewChecks(env.DB), Incidents: NewIncidents(env.DB), Maintenance: NewMaintenance(env.DB, env.Catalog),
-		cat: env.Catalog, site: env.Site, probeOptions: probe.Options{AllowPrivate: opt.AllowPrivate}, retention: opt.ResultRetention}
+		cat: env.Catalog, site: env.Site, probeOptions: probe.Options{AllowPrivate: opt.AllowPrivate}, retention: opt.ResultRetention,
+		notes: opt.Notes, now: time.Now}
 	var err error
 	m.Scheduler, err = NewScheduler(env.DB, m.Checks, m.Maintenance, opt.Prober, SchedulerOptions{Probe: m.probeOptions}, env.Prometheus)
 	if err != nil {
