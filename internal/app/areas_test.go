@@ -30,7 +30,7 @@ func TestAreasDeclared(t *testing.T) {
 	for _, ar := range a.areas {
 		names = append(names, ar.Name)
 	}
-	if fmt.Sprint(names) != "[analytics goals feedback kpi brand audit]" {
+	if fmt.Sprint(names) != "[analytics goals feedback kpi monitor brand audit]" {
 		t.Fatalf("areas %v", names)
 	}
 	st, err := a.Jobs.Status(context.Background())
@@ -43,7 +43,7 @@ func TestAreasDeclared(t *testing.T) {
 	}
 	slices.Sort(jobNames)
 	want := "[analytics.checkpoint/ingest/true analytics.drops/ingest/true analytics.retention/worker/false analytics.salts/worker/false analytics.segments/worker/false " +
-		"audit.addresses/worker/false feedback.retention/worker/false goals.funnel_days/worker/false]"
+		"audit.addresses/worker/false feedback.retention/worker/false goals.funnel_days/worker/false monitor.retention/worker/false monitor.scheduler/worker/true]"
 	if fmt.Sprint(jobNames) != want {
 		t.Fatalf("jobs %v\nwant %s", jobNames, want)
 	}
