@@ -46,7 +46,7 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 	if err != nil {
 		return nil, err
 	}
-	mo, m, err := monitor.Declare(env, monitor.Options{AllowPrivate: a.cfg.AllowPrivateChecks})
+	mo, m, err := monitor.Declare(env, monitor.Options{AllowPrivate: a.cfg.AllowPrivateChecks, Public: a.Brand.Public})
 	if err != nil {
 		return nil, err
 	}

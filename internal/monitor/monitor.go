@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/netip"
 	"net/url"
 	"time"
@@ -26,6 +27,11 @@ type Options struct {
 	ResultRetention time.Duration
 	// Prober runs a probe; default probe.Run.
 	Prober Prober
+	// Public, when set, presents the public status page in the
+	// organisation's and the service's name and in the reader's language
+	// (brand.Brand.Public), returning the page's language; without it the
+	// page is plain and in English.
+	Public func(r *http.Request, s *catalog.Service) (*http.Request, string, error)
 }
 
 // Monitor is the monitor area's parts.
@@ -41,6 +47,8 @@ type Monitor struct {
 	pages        *web.Pages
 	probeOptions probe.Options
 	retention    time.Duration
+	public       func(r *http.Request, s *catalog.Service) (*http.Request, string, error)
+	now          func() time.Time
 }
 
 // New builds the monitor on the area's Env.
@@ -52,7 +60,8 @@ func New(env area.Env, opt Options) (*Monitor, error) {
 		opt.Prober = probe.Run
 	}
 	m := &Monitor{DB: env.DB, Checks: NewChecks(env.DB), Incidents: NewIncidents(env.DB), Maintenance: NewMaintenance(env.DB, env.Catalog),
-		cat: env.Catalog, site: env.Site, probeOptions: probe.Options{AllowPrivate: opt.AllowPrivate}, retention: opt.ResultRetention}
+		cat: env.Catalog, site: env.Site, probeOptions: probe.Options{AllowPrivate: opt.AllowPrivate}, retention: opt.ResultRetention,
+		public: opt.Public, now: time.Now}
 	var err error
 	m.Scheduler, err = NewScheduler(env.DB, m.Checks, m.Maintenance, opt.Prober, SchedulerOptions{Probe: m.probeOptions}, env.Prometheus)
 	if err != nil {
