@@ -186,7 +186,7 @@ func (m *Monitor) readStatus(ctx context.Context, s *catalog.Service, now time.T
 	slices.SortFunc(p.Windows, func(a, b window) int { return a.Start.Compare(b.Start) })
 
 	if bars {
-		series, err := SeriesOf(ctx, m.DB, ids, "day", p.FirstDay)
+		series, err := seriesOf(ctx, m.DB, ids, "day", p.FirstDay, countColumns)
 		if err != nil {
 			return nil, fmt.Errorf("status of %s: days: %w", s.Slug, err)
 		}

@@ -1,6 +1,9 @@
 package monitor
 
 import (
+	"fmt"
+	"html"
+	"html/template"
 	"math"
 	"strconv"
 	"strings"
@@ -30,16 +33,13 @@ type componentView struct {
 	StateKey  string
 	State     string
 	Uptime    string // "99.95% uptime over 90 days", or that there is no data
-	Summary   string // the chart's name for screen readers
 	DaysLabel string // the day-by-day list's summary
-	Bars      []barView
-}
-
-// barView is one day of a component: its bar and its words.
-type barView struct {
-	X     int
-	Class string // up, degraded, outage, maintenance, none
-	Label string // "2 Dec 2026: 99.8% up"
+	// Bars draws the days as an SVG, each bar with its words as a title
+	// for a pointer; Days are the same words as a list, newest first.
+	// Both are built here rather than by the template: 100 components'
+	// 18,000 bars and lines take the template 60 ms, a Builder 5.
+	Bars template.HTML
+	Days template.HTML
 }
 
 type incidentView struct {
@@ -133,8 +133,7 @@ func dayClass(s Summary) string {
 	return "outage"
 }
 
-func (w words) dayLabel(day time.Time, s Summary) string {
-	date := w.day(day)
+func (w words) dayLabel(date string, s Summary) string {
 	pct, ok := percent(s)
 	switch dayClass(s) {
 	case "maintenance":
@@ -150,26 +149,56 @@ func (w words) dayLabel(day time.Time, s Summary) string {
 	return w.t("%s: %s%% up", date, pct)
 }
 
+// bars draws a component's days, oldest on the left, and lists them in
+// words, newest first. An outage's bar is striped as well as red.
+func (w words) bars(dates []string, c *component) (svg, list template.HTML) {
+	var b, l strings.Builder
+	b.Grow(statusDays * 100)
+	l.Grow(statusDays * 50)
+	id := html.EscapeString(c.ID)
+	fmt.Fprintf(&b, `<svg class="status-bars" viewBox="0 0 %d 40" preserveAspectRatio="none" role="img" aria-labelledby="bars-%s" focusable="false">`+
+		`<title id="bars-%s">%s</title><defs><pattern id="hatch-%s" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">`+
+		`<rect width="6" height="6" fill="#b3261e"/><rect width="2" height="6" fill="#ffffff"/></pattern></defs>`,
+		statusDays*10, id, id, html.EscapeString(w.t("Uptime of %s, day by day over the last 90 days", c.Name)), id)
+	l.WriteString(`<ul class="day-list">`)
+	labels := make([]string, statusDays)
+	for i := range statusDays {
+		class, label := dayClass(c.Days[i]), html.EscapeString(w.dayLabel(dates[i], c.Days[i]))
+		labels[i] = `<li class="` + class + `">` + label + `</li>`
+		fill := ""
+		if class == "outage" {
+			fill = ` fill="url(#hatch-` + id + `)"`
+		}
+		fmt.Fprintf(&b, `<rect x="%d" width="8" height="40" class="bar %s"%s><title>%s</title></rect>`, i*10, class, fill, label)
+	}
+	b.WriteString(`</svg>`)
+	for i := statusDays - 1; i >= 0; i-- {
+		l.WriteString(labels[i])
+	}
+	l.WriteString(`</ul>`)
+	return template.HTML(b.String()), template.HTML(l.String()) // #nosec: every text is escaped above
+}
+
 // newStatusView words a status page for people in lang.
 func newStatusView(p *statusPage, name, lang, langQuery string) *statusView {
 	w := words{lang: lang, zone: p.Service.Location()}
 	key := p.Status.key()
 	v := &statusView{Name: name, Slug: p.Service.Slug, LangQuery: langQuery, StateKey: key, State: w.t(overallWords[key]),
 		Updated: w.when(p.Now), From: w.day(p.FirstDay), To: w.day(p.Now)}
+	dates := make([]string, statusDays) // the same for every component
+	for i := range dates {
+		dates[i] = w.day(p.FirstDay.AddDate(0, 0, i))
+	}
 	for _, c := range p.Components {
 		ck := c.Status.key()
 		cv := componentView{ID: c.ID, Name: c.Name, StateKey: ck, State: w.t(statusWords[ck]),
-			Summary:   w.t("Uptime of %s, day by day over the last 90 days", c.Name),
-			DaysLabel: w.t("Day by day"), Bars: make([]barView, 0, statusDays)}
+			DaysLabel: w.t("Day by day")}
 		if pct, ok := percent(c.Total); ok {
 			cv.Uptime = w.t("%s%% uptime over 90 days", pct)
 		} else {
 			cv.Uptime = w.t("No results in the last 90 days")
 		}
-		for i := statusDays - 1; i >= 0; i-- {
-			day := p.FirstDay.AddDate(0, 0, i)
-			cv.Bars = append(cv.Bars, barView{X: i * 10, Class: dayClass(c.Days[i]), Label: w.dayLabel(day, c.Days[i])})
-		}
+		cv.Bars, cv.Days = w.bars(dates, c)
 		v.Components = append(v.Components, cv)
 	}
 	for _, in := range p.Open {
