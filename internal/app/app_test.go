@@ -330,6 +330,11 @@ func TestEveryPage(t *testing.T) {
 			if code, _, _ := c.do("GET", "/performance/no-such-service", nil); code != 404 {
 				t.Fatalf("unknown service's performance page: %d", code)
 			}
+			// The public status page, linked from the performance page, in
+			// the council's branding.
+			c.page("/performance/parking-permits", 200, `href="/status/parking-permits"`)
+			c.page("/status/parking-permits", 200, "service status", "Anytown Council", `href="/status/parking-permits/history.atom"`)
+			c.page("/status/parking-permits?lang=cy", 200, `<html lang="cy">`, "statws y gwasanaeth")
 			if code, body, _ := c.do("POST", "/services/parking-permits/funnels", url.Values{"name": {"Help"},
 				"steps": {ids["Visit /help"], ids["Visit /contact"]}}); code != http.StatusSeeOther {
 				t.Fatalf("add funnel: %d\n%s", code, body)

@@ -65,7 +65,7 @@ func (a *App) declareAreas(ctx context.Context, env area.Env, dd *dataDir) ([]ar
 // are drawn on the response-time chart too.
 func (a *App) monitorOptions(env area.Env) monitor.Options {
 	opt := monitor.Options{AllowPrivate: a.cfg.AllowPrivateChecks || a.cfg.Demo, DemoTarget: a.cfg.Demo,
-		DemoBase: a.cfg.PublicURL, Notes: releaseNotes(env)}
+		DemoBase: a.cfg.PublicURL, Notes: releaseNotes(env), Public: a.Brand.Public}
 	if opt.DemoBase == "" {
 		opt.DemoBase = "http://" + cmp.Or(a.cfg.Listen, "127.0.0.1:8080")
 	}

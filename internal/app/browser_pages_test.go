@@ -119,7 +119,7 @@ func crawlable(path string) bool {
 			return false
 		}
 	}
-	for _, skip := range []string{".csv", ".pdf", ".json", ".svg", ".png", "/export/"} {
+	for _, skip := range []string{".csv", ".pdf", ".json", ".svg", ".png", ".atom", "/export/"} {
 		if strings.HasSuffix(path, skip) || strings.Contains(path, skip) {
 			return false
 		}

@@ -35,6 +35,11 @@ type Options struct {
 	// on the response-time chart; nil draws none. The app reads them from
 	// the analytics area's annotations.
 	Notes func(ctx context.Context, serviceID int64, from, to time.Time) ([]Note, error)
+	// Public, when set, presents the public status page in the
+	// organisation's and the service's name and in the reader's language
+	// (brand.Brand.Public), returning the page's language; without it the
+	// page is plain and in English.
+	Public func(r *http.Request, s *catalog.Service) (*http.Request, string, error)
 }
 
 // Note is a moment marked on the charts, such as a release.
@@ -57,6 +62,7 @@ type Monitor struct {
 	probeOptions probe.Options
 	retention    time.Duration
 	notes        func(ctx context.Context, serviceID int64, from, to time.Time) ([]Note, error)
+	public       func(r *http.Request, s *catalog.Service) (*http.Request, string, error)
 	now          func() time.Time
 }
 
@@ -70,7 +76,7 @@ func New(env area.Env, opt Options) (*Monitor, error) {
 	}
 	m := &Monitor{DB: env.DB, Checks: NewChecks(env.DB), Incidents: NewIncidents(env.DB), Maintenance: NewMaintenance(env.DB, env.Catalog),
 		cat: env.Catalog, site: env.Site, probeOptions: probe.Options{AllowPrivate: opt.AllowPrivate}, retention: opt.ResultRetention,
-		notes: opt.Notes, now: time.Now}
+		notes: opt.Notes, public: opt.Public, now: time.Now}
 	var err error
 	m.Scheduler, err = NewScheduler(env.DB, m.Checks, m.Maintenance, opt.Prober, SchedulerOptions{Probe: m.probeOptions}, env.Prometheus)
 	if err != nil {
