@@ -8,7 +8,6 @@ import (
 
 	"github.com/liveops/liveops/internal/catalog"
 	"github.com/liveops/liveops/internal/fault"
-	"github.com/liveops/liveops/internal/monitor/probe"
 	"github.com/liveops/liveops/internal/web"
 )
 
@@ -117,33 +116,16 @@ func (m *Monitor) apiAdd(w http.ResponseWriter, r *http.Request) error {
 // add validates and saves a new check; its target must be one the server
 // may probe.
 func (m *Monitor) add(ctx context.Context, s *catalog.Service, d CheckDoc) (*Check, string, error) {
-	c, err := d.Check(s.ID)
+	c, err := Prepare(d, s.ID, m.probeOptions)
 	if err != nil {
-		return nil, "", err
-	}
-	if err := m.allowedTarget(c); err != nil {
 		return nil, "", err
 	}
 	token, err := m.Checks.Add(ctx, c)
 	return c, token, err
 }
 
-// allowedTarget refuses, when the check is saved, a target given as an
-// address the server would refuse to probe (names are checked at each run,
-// where they resolve).
-func (m *Monitor) allowedTarget(c *Check) error {
-	if err := targetAllowed(c.Spec, m.probeOptions); err != nil {
-		field := "target"
-		if c.Spec.Type == probe.HTTP {
-			field = "url"
-		}
-		return fault.Invalidf(field, "%s", err.Error())
-	}
-	return nil
-}
-
 func (m *Monitor) heartbeatURL(r *http.Request, token string) string {
-	return web.Origin(r) + "/api/v1/heartbeat/" + token
+	return web.Origin(r) + HeartbeatPath(token)
 }
 
 func (m *Monitor) apiPatch(w http.ResponseWriter, r *http.Request) error {
@@ -155,14 +137,11 @@ func (m *Monitor) apiPatch(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, web.MaxJSONBody, &d); err != nil {
 		return err
 	}
-	c, err := d.Check(s.ID)
+	c, err := Prepare(d, s.ID, m.probeOptions)
 	if err != nil {
 		return err
 	}
 	c.ID = old.ID
-	if err := m.allowedTarget(c); err != nil {
-		return err
-	}
 	if err := m.Checks.Update(r.Context(), c); err != nil {
 		return err
 	}
