@@ -173,6 +173,16 @@ func TestChecksApply(t *testing.T) {
 			if err != nil || strings.Contains(one, "parking-permits") || !strings.Contains(one, "name: Home") {
 				t.Fatalf("export --service other: %v\n%s", err, one)
 			}
+			// A heartbeat cannot become another kind: found before anything is written.
+			file = writeFile(t, dir, "checks.yaml", strings.Replace(strings.Replace(checksFile, "interval: 1m", "interval: 3m", 1),
+				"type: heartbeat\n        interval: 24h\n        grace: 1h", "type: tcp\n        target: exports.example.gov:22\n        interval: 24h", 1))
+			if out, _, err := cli(t, env, "", "checks", "apply", "-f", file); err == nil || exitCode(err) != 1 ||
+				!strings.Contains(err.Error(), "checks.yaml:12: type: A check cannot become or stop being a heartbeat") {
+				t.Fatalf("heartbeat to tcp: %v\n%s", err, out)
+			}
+			if c := storedChecks(t, dsn, "parking-permits")["Start page"]; c.Interval.String() != "1m0s" {
+				t.Fatalf("a file with a problem was applied in part: %v", c.Interval)
+			}
 			// The changes are in the audit log (one entry per check changed).
 			db, err = store.Open(context.Background(), dsn)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/monitor/probe"
 )
 
@@ -105,4 +106,31 @@ func FuzzApplyParse(f *testing.F) {
 			located(errs)
 		}
 	})
+}
+
+// TestPrepare: the one path of the API and the file refuses what the
+// server would not probe, naming the field.
+func TestPrepare(t *testing.T) {
+	for _, tc := range []struct {
+		doc          CheckDoc
+		allowPrivate bool
+		field        string // "" for valid
+	}{
+		{CheckDoc{Name: "A", Type: "http", URL: "https://parking.example.gov/", Interval: "1m"}, false, ""},
+		{CheckDoc{Name: "A", Type: "http", URL: "http://169.254.169.254/latest/", Interval: "1m"}, true, "url"},
+		{CheckDoc{Name: "A", Type: "tcp", Target: "[fd00:ec2::254]:80", Interval: "1m"}, true, "target"},
+		{CheckDoc{Name: "A", Type: "tcp", Target: "127.0.0.1:5432", Interval: "1m"}, false, "target"},
+		{CheckDoc{Name: "A", Type: "tcp", Target: "127.0.0.1:5432", Interval: "1m"}, true, ""},
+		{CheckDoc{Name: "A", Type: "http", URL: "https://parking.example.gov/", Interval: "5s"}, false, "interval"},
+		{CheckDoc{Name: " ", Type: "heartbeat", Interval: "1h"}, false, "name"},
+	} {
+		c, err := Prepare(tc.doc, 7, probe.Options{AllowPrivate: tc.allowPrivate})
+		var fe *fault.Error
+		switch {
+		case tc.field == "" && (err != nil || c.ServiceID != 7 || c.Spec.Timeout != DefaultTimeout):
+			t.Errorf("%+v: %v %+v", tc.doc, err, c)
+		case tc.field != "" && (!errors.As(err, &fe) || fe.Field != tc.field):
+			t.Errorf("%+v: %v, want a problem with %s", tc.doc, err, tc.field)
+		}
+	}
 }
