@@ -37,6 +37,8 @@ Usage:
   liveops user add --email EMAIL --role ROLE          add a user (password on standard input)
   liveops token create --email EMAIL --scope SCOPE    create an API token
   liveops service add --name NAME --domain HOST       add a service
+  liveops checks apply -f FILE [--prune]              add, change (and remove) checks as a file declares
+  liveops checks export [--service SLUG]              print the checks as a file for checks apply
   liveops job list                                    list the background jobs and their last runs
   liveops job run NAME                                run a background job now and wait for it
   liveops version                                     print the version
@@ -68,6 +70,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "service":
 		err = subcommand(rest, "service", stdout, map[string]func() error{
 			"add": func() error { return cmdServiceAdd(ctx, rest[1:], stdout, stderr, getenv) },
+		})
+	case "checks":
+		err = subcommand(rest, "checks", stdout, map[string]func() error{
+			"apply":  func() error { return cmdChecksApply(ctx, rest[1:], stdin, stdout, stderr, getenv) },
+			"export": func() error { return cmdChecksExport(ctx, rest[1:], stdout, getenv) },
 		})
 	case "job":
 		err = subcommand(rest, "job", stdout, map[string]func() error{

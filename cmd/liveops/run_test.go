@@ -49,6 +49,10 @@ func TestCommandLineErrors(t *testing.T) {
 		{"no password", []string{"user", "add", "--email", "a@b.gov", "--role", "admin", "--db", dsn}, "first line of standard input", 2},
 		{"bad scope", []string{"token", "create", "--email", "a@b.gov", "--scope", "all", "--db", dsn}, "scope must be", 2},
 		{"missing domain", []string{"service", "add", "--name", "X", "--db", dsn}, "at least one --domain", 2},
+		{"checks without a file", []string{"checks", "apply", "--db", dsn}, "give the checks file with -f FILE", 2},
+		{"checks file missing", []string{"checks", "apply", "-f", "/nonexistent/checks.yaml", "--db", dsn}, "no such file", 1},
+		{"checks, bad public URL", []string{"checks", "apply", "-f", "-", "--public-url", "liveops.example.gov", "--db", dsn}, "--public-url", 2},
+		{"checks, unknown service", []string{"checks", "export", "--service", "nope", "--db", dsn}, `no service with slug "nope"`, 1},
 		{"job without a name", []string{"job", "run", "--db", dsn}, "name the job", 2},
 		{"unknown job", []string{"job", "run", "analytics.nothing", "--db", dsn}, `no job "analytics.nothing"`, 2},
 		{"no passwords, no single sign-on", []string{"serve", "--db", dsn, "--password-sign-in=false"}, "nobody could sign in", 2},
@@ -93,7 +97,7 @@ func TestCommandLineErrors(t *testing.T) {
 
 func TestHelpAndVersion(t *testing.T) {
 	for _, args := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"user", "add", "--help"},
-		{"token", "create", "--help"}, {"service", "add", "--help"}, {"job", "list", "--help"}, {"job", "run", "--help"}, {"help"}, {"user", "--help"}, {"token", "help"}, {"service", "-h"}} {
+		{"token", "create", "--help"}, {"service", "add", "--help"}, {"checks", "apply", "--help"}, {"checks", "export", "--help"}, {"checks", "help"}, {"job", "list", "--help"}, {"job", "run", "--help"}, {"help"}, {"user", "--help"}, {"token", "help"}, {"service", "-h"}} {
 		out, _, err := cli(t, nil, "", args...)
 		if err != nil || !strings.Contains(out, "Usage: liveops") && !strings.Contains(out, "Usage:\n") {
 			t.Fatalf("%v: %v\n%s", args, err, out)

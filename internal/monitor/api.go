@@ -122,33 +122,16 @@ func (m *Monitor) apiAdd(w http.ResponseWriter, r *http.Request) error {
 // add validates and saves a new check; its target must be one the server
 // may probe.
 func (m *Monitor) add(ctx context.Context, s *catalog.Service, d CheckDoc) (*Check, string, error) {
-	c, err := d.Check(s.ID)
+	c, err := Prepare(d, s.ID, m.probeOptions)
 	if err != nil {
-		return nil, "", err
-	}
-	if err := m.allowedTarget(c); err != nil {
 		return nil, "", err
 	}
 	token, err := m.Checks.Add(ctx, c)
 	return c, token, err
 }
 
-// allowedTarget refuses, when the check is saved, a target given as an
-// address the server would refuse to probe (names are checked at each run,
-// where they resolve).
-func (m *Monitor) allowedTarget(c *Check) error {
-	if err := targetAllowed(c.Spec, m.probeOptions); err != nil {
-		field := "target"
-		if c.Spec.Type == probe.HTTP {
-			field = "url"
-		}
-		return fault.Invalidf(field, "%s", err.Error())
-	}
-	return nil
-}
-
 func (m *Monitor) heartbeatURL(r *http.Request, token string) string {
-	return web.Origin(r) + "/api/v1/heartbeat/" + token
+	return web.Origin(r) + HeartbeatPath(token)
 }
 
 func (m *Monitor) apiPatch(w http.ResponseWriter, r *http.Request) error {
@@ -171,14 +154,11 @@ func (m *Monitor) apiPatch(w http.ResponseWriter, r *http.Request) error {
 // update validates and saves new settings of a check (the whole document,
 // as the API's PATCH and the edit page send it) and returns it as saved.
 func (m *Monitor) update(ctx context.Context, s *catalog.Service, id int64, d CheckDoc) (*Check, error) {
-	c, err := d.Check(s.ID)
+	c, err := Prepare(d, s.ID, m.probeOptions)
 	if err != nil {
 		return nil, err
 	}
 	c.ID = id
-	if err := m.allowedTarget(c); err != nil {
-		return nil, err
-	}
 	if err := m.Checks.Update(ctx, c); err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/liveops/liveops/internal/area"
 	"github.com/liveops/liveops/internal/catalog"
+	"github.com/liveops/liveops/internal/fault"
 	"github.com/liveops/liveops/internal/jobs"
 	"github.com/liveops/liveops/internal/monitor/probe"
 	"github.com/liveops/liveops/internal/store"
@@ -129,6 +130,31 @@ func Declare(env area.Env, opt Options) (area.Area, *Monitor, error) {
 		},
 	}, m, nil
 }
+
+// Prepare reads a document into a check of a service and validates it as
+// it is saved: its settings (Check.Validate) and its target, which must be
+// one the server may probe. The API and liveops checks apply both take
+// this one path.
+func Prepare(d CheckDoc, serviceID int64, opts probe.Options) (*Check, error) {
+	c, err := d.Check(serviceID)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if err := targetAllowed(c.Spec, opts); err != nil {
+		field := "target"
+		if c.Spec.Type == probe.HTTP {
+			field = "url"
+		}
+		return nil, fault.Invalidf(field, "%s", err.Error())
+	}
+	return c, nil
+}
+
+// HeartbeatPath is the path a heartbeat check's job calls.
+func HeartbeatPath(token string) string { return "/api/v1/heartbeat/" + token }
 
 // targetAllowed refuses a target the server would never probe when its
 // host is an address (a name is checked where it resolves, at each run).

@@ -80,16 +80,20 @@ func millis(t time.Time) int64 {
 
 // List returns a service's checks by name.
 func (cs *Checks) List(ctx context.Context, serviceID int64) ([]*Check, error) {
-	return cs.query(ctx, `SELECT `+checkColumns+` FROM monitor_checks WHERE service_id = $1 ORDER BY name, id`, serviceID)
+	return listChecks(ctx, cs.db, serviceID)
+}
+
+func listChecks(ctx context.Context, q store.Querier, serviceID int64) ([]*Check, error) {
+	return queryChecks(ctx, q, `SELECT `+checkColumns+` FROM monitor_checks WHERE service_id = $1 ORDER BY name, id`, serviceID)
 }
 
 // All returns every check that is not paused, for the scheduler.
 func (cs *Checks) All(ctx context.Context) ([]*Check, error) {
-	return cs.query(ctx, `SELECT `+checkColumns+` FROM monitor_checks WHERE NOT paused ORDER BY id`)
+	return queryChecks(ctx, cs.db, `SELECT `+checkColumns+` FROM monitor_checks WHERE NOT paused ORDER BY id`)
 }
 
-func (cs *Checks) query(ctx context.Context, q string, args ...any) ([]*Check, error) {
-	rows, err := cs.db.QueryContext(ctx, q, args...)
+func queryChecks(ctx context.Context, q store.Querier, query string, args ...any) ([]*Check, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +133,19 @@ func (cs *Checks) Add(ctx context.Context, c *Check) (token string, err error) {
 	if err := c.Validate(); err != nil {
 		return "", err
 	}
+	err = cs.db.Tx(ctx, func(tx store.Querier) error {
+		token, err = cs.insert(ctx, tx, c)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	cs.changed()
+	return token, nil
+}
+
+// insert saves a new, valid check with q.
+func (cs *Checks) insert(ctx context.Context, q store.Querier, c *Check) (token string, err error) {
 	now := cs.now().UTC()
 	var hash any
 	if c.Spec.Type == probe.Heartbeat {
@@ -136,21 +153,15 @@ func (cs *Checks) Add(ctx context.Context, c *Check) (token string, err error) {
 		hash = tokenHash(token)
 	}
 	c.Status, c.CreatedAt, c.UpdatedAt, c.Since = Pending, now, now, now
-	err = cs.db.Tx(ctx, func(tx store.Querier) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO monitor_checks (service_id, name, type, spec, interval_ms, retries, labels, component,
+	err = q.QueryRowContext(ctx, `INSERT INTO monitor_checks (service_id, name, type, spec, interval_ms, retries, labels, component,
 		public, paused, token_hash, status, since_ms, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
-			c.ServiceID, c.Name, string(c.Spec.Type), specJSON(storedSpec{c.Spec, c.Grace}), c.Interval.Milliseconds(), c.Retries,
-			strings.Join(c.Labels, ","), c.Component, c.Public, c.Paused, hash, string(Pending), millis(now), now).Scan(&c.ID)
-	})
+		c.ServiceID, c.Name, string(c.Spec.Type), specJSON(storedSpec{c.Spec, c.Grace}), c.Interval.Milliseconds(), c.Retries,
+		strings.Join(c.Labels, ","), c.Component, c.Public, c.Paused, hash, string(Pending), millis(now), now).Scan(&c.ID)
 	if store.IsUniqueViolation(err) {
 		return "", fault.Conflictf("name", "The service already has a check named %s", c.Name)
 	}
-	if err != nil {
-		return "", err
-	}
-	cs.changed()
-	return token, nil
+	return token, err
 }
 
 // Update saves a check's settings. Changing what it checks makes it
@@ -163,15 +174,24 @@ func (cs *Checks) Update(ctx context.Context, c *Check) error {
 	if err != nil {
 		return err
 	}
+	if err := cs.update(ctx, cs.db, old, c); err != nil {
+		return err
+	}
+	cs.changed()
+	return nil
+}
+
+// update saves with q the valid settings c of the stored check old.
+func (cs *Checks) update(ctx context.Context, q store.Querier, old, c *Check) error {
+	if err := retype(old, c); err != nil {
+		return err
+	}
 	now := cs.now().UTC()
 	status, since := old.Status, millis(old.Since)
-	if specJSON(old.Spec) != specJSON(c.Spec) || old.Spec.Type != c.Spec.Type {
+	if specJSON(old.Spec) != specJSON(c.Spec) {
 		status, since = Pending, millis(now)
 	}
-	if c.Spec.Type != old.Spec.Type && (c.Spec.Type == probe.Heartbeat || old.Spec.Type == probe.Heartbeat) {
-		return fault.Invalidf("type", "A check cannot become or stop being a heartbeat: add a new check instead")
-	}
-	res, err := cs.db.ExecContext(ctx, `UPDATE monitor_checks SET name = $1, type = $2, spec = $3, interval_ms = $4, retries = $5,
+	res, err := q.ExecContext(ctx, `UPDATE monitor_checks SET name = $1, type = $2, spec = $3, interval_ms = $4, retries = $5,
 		labels = $6, component = $7, public = $8, paused = $9, status = $10, since_ms = $11, updated_at = $12
 		WHERE id = $13 AND service_id = $14`,
 		c.Name, string(c.Spec.Type), specJSON(storedSpec{c.Spec, c.Grace}), c.Interval.Milliseconds(), c.Retries,
@@ -186,20 +206,35 @@ func (cs *Checks) Update(ctx context.Context, c *Check) error {
 		return fault.NotFoundf("check")
 	}
 	c.Status, c.Since, c.UpdatedAt = status, fromMillis(since), now
-	cs.changed()
+	return nil
+}
+
+// retype refuses to turn a check into a heartbeat or a heartbeat into
+// another kind: a heartbeat's token is its identity.
+func retype(old, c *Check) error {
+	if c.Spec.Type != old.Spec.Type && (c.Spec.Type == probe.Heartbeat || old.Spec.Type == probe.Heartbeat) {
+		return fault.Invalidf("type", "A check cannot become or stop being a heartbeat: add a new check instead")
+	}
 	return nil
 }
 
 // Delete removes a check with its results and rollups.
 func (cs *Checks) Delete(ctx context.Context, serviceID, id int64) error {
-	res, err := cs.db.ExecContext(ctx, `DELETE FROM monitor_checks WHERE id = $1 AND service_id = $2`, id, serviceID)
+	if err := remove(ctx, cs.db, serviceID, id); err != nil {
+		return err
+	}
+	cs.changed()
+	return nil
+}
+
+func remove(ctx context.Context, q store.Querier, serviceID, id int64) error {
+	res, err := q.ExecContext(ctx, `DELETE FROM monitor_checks WHERE id = $1 AND service_id = $2`, id, serviceID)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fault.NotFoundf("check")
 	}
-	cs.changed()
 	return nil
 }
 
