@@ -129,7 +129,7 @@ func (m *Monitor) SeedDemo(ctx context.Context, svc *catalog.Service, base strin
 					return err
 				}
 			}
-			if err := postUpdate(ctx, tx, id, "resolved", o.impact, fmt.Sprintf("The check %s is up again, after %s.", o.check.Name, o.length),
+			if err := postUpdate(ctx, tx, id, "resolved", o.impact, fmt.Sprintf("The check %s is up again, after %s.", o.check.Name, spanText(o.length)),
 				o.at.Add(o.length+time.Minute)); err != nil {
 				return err
 			}

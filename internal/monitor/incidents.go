@@ -297,7 +297,7 @@ func (is *Incidents) Apply(ctx context.Context, changes []Transition) {
 					return err
 				}
 				return postUpdate(ctx, tx, open, "resolved", impact,
-					fmt.Sprintf("The check %s is up again, after %s.", t.Name, t.At.Sub(started.UTC()).Round(time.Second)), t.At)
+					fmt.Sprintf("The check %s is up again, after %s.", t.Name, spanText(t.At.Sub(started.UTC()))), t.At)
 			})
 		}
 		if err != nil {

@@ -126,9 +126,9 @@ func TestHeartbeatVerdict(t *testing.T) {
 		reason   string
 	}{
 		{time.Time{}, created.Add(30 * time.Minute), probe.Up, "waiting for the first call"},
-		{time.Time{}, created.Add(2 * time.Hour), probe.Down, "no call since the check was added, expected every 1h0m0s"},
+		{time.Time{}, created.Add(2 * time.Hour), probe.Down, "no call since the check was added, expected every 1 hour"},
 		{created.Add(time.Hour), created.Add(2*time.Hour + 5*time.Minute), probe.Up, ""},
-		{created.Add(time.Hour), created.Add(2*time.Hour + 11*time.Minute), probe.Down, "no call for 1h11m0s, expected every 1h0m0s"},
+		{created.Add(time.Hour), created.Add(2*time.Hour + 11*time.Minute), probe.Down, "no call for 1 hour 11 minutes, expected every 1 hour"},
 	} {
 		got := heartbeatVerdict(c, tc.beat, tc.at)
 		if got.Status != tc.want || got.Reason != tc.reason {

@@ -345,9 +345,9 @@ func heartbeatVerdict(c *Check, beat, at time.Time) probe.Result {
 	case beat.IsZero() && at.Sub(c.CreatedAt) <= allowed:
 		return probe.Result{Status: probe.Up, Reason: "waiting for the first call"}
 	case beat.IsZero():
-		return probe.Result{Status: probe.Down, Reason: fmt.Sprintf("no call since the check was added, expected every %s", c.Interval)}
+		return probe.Result{Status: probe.Down, Reason: fmt.Sprintf("no call since the check was added, expected every %s", spanText(c.Interval))}
 	case at.Sub(beat) > allowed:
-		return probe.Result{Status: probe.Down, Reason: fmt.Sprintf("no call for %s, expected every %s", at.Sub(beat).Round(time.Second), c.Interval)}
+		return probe.Result{Status: probe.Down, Reason: fmt.Sprintf("no call for %s, expected every %s", spanText(at.Sub(beat)), spanText(c.Interval))}
 	}
 	return probe.Result{Status: probe.Up}
 }

@@ -82,12 +82,17 @@ func (s *Summary) add(o Summary) {
 	}
 }
 
-// grainFor is the finest rollup kept for a period reaching back to from.
+// grainFor is the rollup a period reaching back to from is summed from:
+// minutes up to three hours, hours up to eight days, days beyond. A page
+// of a hundred checks' uptime over 24 hours, 30 and 90 days then reads
+// about fifteen thousand rows, not a third of a million; the period starts
+// at its first whole bucket (24 hours from the hour, 30 days from the UTC
+// day).
 func grainFor(from, now time.Time) string {
 	switch {
-	case now.Sub(from) <= 47*time.Hour:
+	case now.Sub(from) <= 3*time.Hour:
 		return "minute"
-	case now.Sub(from) <= 99*24*time.Hour:
+	case now.Sub(from) <= 8*24*time.Hour:
 		return "hour"
 	}
 	return "day"

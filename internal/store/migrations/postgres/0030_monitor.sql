@@ -49,6 +49,9 @@ CREATE TABLE monitor_results (
 	cert_expiry_ms BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX monitor_results_check ON monitor_results (check_id, at_ms DESC);
+-- The failures alone, for the pages' recent failures: a few rows among
+-- millions of successes.
+CREATE INDEX monitor_results_failures ON monitor_results (check_id, at_ms DESC) WHERE status <> 'up' AND NOT maintenance;
 
 -- Up, down and maintenance counts and the response times' distribution
 -- per check and minute, hour and day: h0…h15 count the runs that took up
