@@ -369,31 +369,31 @@ func TestEveryPage(t *testing.T) {
 			}
 			c.do("POST", "/services/renew-a-licence/archive", url.Values{})
 			c.page("/services/archived", 200, "Renew a licence")
-			// Monitoring: the demo service has no check yet; one through
-			// the form, then every page of the monitor.
+			// Monitoring: the demo's checks; one more through the form,
+			// then every page of the monitor.
 			mon := "/services/parking-permits/monitor"
 			c.page("/services/parking-permits", 200, `href="`+mon+`"`)
-			c.page(mon, 200, "has no checks yet", "Add a check")
+			c.page(mon, 200, ">Start page</a>", ">Card payments</a>", ">Nightly permit export</a>", "Add a check")
 			c.page(mon+"/checks/new?type=http", 200, "Address (URL)")
 			if code, body, _ := c.do("POST", mon+"/checks/new", url.Values{"type": {"http"}, "name": {""}, "url": {"https://parking.example.gov/start"}, "interval": {"1m"}}); code != 400 ||
 				!strings.Contains(body, `href="#name"`) {
 				t.Fatalf("check without a name: %d", code)
 			}
-			code, body, h = c.do("POST", mon+"/checks/new", url.Values{"type": {"http"}, "name": {"Start page"}, "url": {"https://parking.example.gov/start"},
+			code, body, h = c.do("POST", mon+"/checks/new", url.Values{"type": {"http"}, "name": {"Apply page"}, "url": {"https://parking.example.gov/apply"},
 				"interval": {"1m"}, "retries": {"1"}, "public": {"yes"}})
 			if code != http.StatusSeeOther {
 				t.Fatalf("add a check: %d\n%s", code, body)
 			}
 			check := h.Get("Location")
-			c.page(check, 200, "Start page", `<svg class="chart"`, "Show the chart as a table")
-			c.page(check+"/edit", 200, "Change the check Start page")
-			c.page(check+"/delete", 200, "Delete the check Start page?")
+			c.page(check, 200, "Apply page", `<svg class="chart"`, "Show the chart as a table")
+			c.page(check+"/edit", 200, "Change the check Apply page")
+			c.page(check+"/delete", 200, "Delete the check Apply page?")
 			c.page(mon+"/checks/new?type=heartbeat", 200, "How often the job runs")
-			if code, body, _ := c.do("POST", mon+"/checks/new", url.Values{"type": {"heartbeat"}, "name": {"Nightly export"}, "interval": {"24h"}, "grace": {"1h"}}); code != 201 ||
+			if code, body, _ := c.do("POST", mon+"/checks/new", url.Values{"type": {"heartbeat"}, "name": {"Nightly report"}, "interval": {"24h"}, "grace": {"1h"}}); code != 201 ||
 				!strings.Contains(body, "curl -fsS -X POST "+srv.URL+"/api/v1/heartbeat/") {
 				t.Fatalf("add a heartbeat: %d\n%.500s", code, body)
 			}
-			c.page(mon, 200, ">Start page</a>", ">Nightly export</a>", "Pending")
+			c.page(mon, 200, ">Apply page</a>", ">Nightly report</a>", "Pending")
 			c.page(mon+"/incidents/new", 200, "Report an incident")
 			code, _, h = c.do("POST", mon+"/incidents/new", url.Values{"title": {"Payments are failing"}, "status": {"investigating"}, "impact": {"major"}, "body": {"Looking."}})
 			if code != http.StatusSeeOther {

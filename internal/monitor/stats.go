@@ -86,8 +86,8 @@ func (s *Summary) add(o Summary) {
 // minutes up to three hours, hours up to eight days, days beyond. A page
 // of a hundred checks' uptime over 24 hours, 30 and 90 days then reads
 // about fifteen thousand rows, not a third of a million; the period starts
-// at its first whole bucket (24 hours from the hour, 30 days from the UTC
-// day).
+// at the start of the bucket it falls in (24 hours from the hour before,
+// 30 days from the start of the UTC day).
 func grainFor(from, now time.Time) string {
 	switch {
 	case now.Sub(from) <= 3*time.Hour:
@@ -138,6 +138,13 @@ func Summaries(ctx context.Context, db *store.DB, checkIDs []int64, from, now ti
 		return out, nil
 	}
 	grain := grainFor(from, now)
+	// From the start of the bucket from falls in: a little more than the
+	// period rather than less.
+	for _, g := range grains {
+		if g.Name == grain {
+			from = from.Truncate(g.Size)
+		}
+	}
 	args := []any{grain, from.UnixMilli()}
 	for _, id := range checkIDs {
 		args = append(args, id)
