@@ -113,9 +113,10 @@ func Declare(env area.Env, opt Options) (area.Area, *Monitor, error) {
 		ServiceLinks: []catalog.ServiceLink{{Label: "Monitoring", Path: "monitor", Hidden: "of"}},
 		Jobs: []jobs.Job{
 			// Every node of the worker role schedules; the claims keep each
-			// interval to one run. The job ends every ten minutes and the
-			// next run carries on the same queue.
-			{Name: "monitor.scheduler", Every: 10 * time.Minute, Timeout: 10 * time.Minute, PerNode: true, Run: m.Scheduler.Run},
+			// interval to one run. A run lasts its minute, ending just
+			// before its timeout, and the next, due at once, carries on the
+			// same queue.
+			{Name: "monitor.scheduler", Every: time.Minute, Timeout: time.Minute, PerNode: true, Run: m.Scheduler.Run},
 			{Name: "monitor.retention", Every: time.Hour, Timeout: 10 * time.Minute, Run: func(ctx context.Context) error {
 				n, err := prune(ctx, m.DB, time.Now(), m.retention)
 				if n > 0 {

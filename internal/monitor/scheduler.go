@@ -51,7 +51,7 @@ type Scheduler struct {
 	m       *schedulerMetrics
 
 	// The queue outlives one Run: the job that runs the scheduler ends
-	// every ten minutes and the next run carries on where it stopped.
+	// every minute and the next run carries on where it stopped.
 	mu       sync.Mutex // one Run at a time
 	q        dueQueue
 	started  bool
@@ -143,6 +143,16 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		s.load(ctx, true)
 		s.started = true
 	}
+	// A run ends a little before the job's timeout, returning nil: the job
+	// is then due again at once (its Every is its Timeout) and the queue
+	// goes on with barely a pause, where a timed-out run would be logged
+	// as failed every minute.
+	end := make(<-chan time.Time)
+	if deadline, ok := ctx.Deadline(); ok {
+		t := time.NewTimer(time.Until(deadline) - 100*time.Millisecond)
+		defer t.Stop()
+		end = t.C
+	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	nextLoad := s.now().Add(reload)
@@ -154,6 +164,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		timer.Reset(max(wait, 0))
 		select {
 		case <-ctx.Done():
+			return nil
+		case <-end:
 			return nil
 		case <-s.wake:
 			s.load(ctx, false)

@@ -198,3 +198,31 @@ func TestHeartbeatRecovers(t *testing.T) {
 		}
 	})
 }
+
+// TestRunEndsBeforeItsDeadline: a run of the scheduler's job returns nil
+// just before its timeout, so that the next is due at once, and the next
+// carries on the same queue.
+func TestRunEndsBeforeItsDeadline(t *testing.T) {
+	h := newHarness(t, storetest.SQLite(t))
+	c := &Check{ServiceID: h.svc.ID, Name: "Start page", Interval: time.Hour, Public: true, Spec: probe.Spec{Type: probe.TCP, Target: "127.0.0.1:9"}}
+	if _, err := h.checks.Add(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	for run := range 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+		start := time.Now()
+		err := h.sched.Run(ctx)
+		took := time.Since(start)
+		ended := ctx.Err()
+		cancel()
+		if err != nil || ended != nil || took < 400*time.Millisecond {
+			t.Fatalf("run %d: %v after %s, its context %v: want nil just before the deadline", run, err, took, ended)
+		}
+		if h.sched.q.Len() != 1 {
+			t.Fatalf("run %d: %d checks queued, want 1", run, h.sched.q.Len())
+		}
+	}
+	if err := h.sched.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
