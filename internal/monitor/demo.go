@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -38,6 +39,9 @@ func (m *Monitor) SeedDemo(ctx context.Context, svc *catalog.Service, base strin
 		return err
 	}
 	now := time.Now().UTC()
+	defer func(began time.Time) {
+		slog.Info("demo: generated 90 days of monitoring", "checks", 3, "took", time.Since(began).Round(time.Millisecond))
+	}(time.Now())
 	start := now.Add(-90 * 24 * time.Hour).Truncate(time.Hour)
 	site := &Check{ServiceID: svc.ID, Name: "Start page", Interval: time.Minute, Retries: 1, Component: "Apply online", Public: true,
 		Spec: probe.Spec{Type: probe.HTTP, Target: base + "/healthz", FollowRedirects: true, MaxResponseTime: 2 * time.Second}}
@@ -97,9 +101,10 @@ func (m *Monitor) SeedDemo(ctx context.Context, svc *catalog.Service, base strin
 		return time.Duration(ms) * time.Millisecond
 	}
 
-	// The history before the last day is in the rollups only, as if its
-	// results had gone (a day of results is kept below). Built in memory,
-	// then written in one transaction.
+	// The history before the last day is in the hour and day rollups only,
+	// as if its results had gone and its minutes been pruned (a day of
+	// results is kept below). Built in memory, then written in one
+	// transaction.
 	recent := now.Add(-24 * time.Hour).Truncate(time.Minute)
 	adds := map[rollupKey]*rollupAdd{}
 	for _, c := range []*Check{site, pay} {
@@ -108,11 +113,11 @@ func (m *Monitor) SeedDemo(ctx context.Context, svc *catalog.Service, base strin
 			if down(c, t) {
 				r.Status, r.Duration = probe.Down, 10*time.Second
 			}
-			addToRollups(adds, r)
+			addToRollups(adds, r, "hour", "day")
 		}
 	}
 	for d := start.Truncate(24 * time.Hour); d.Before(recent); d = d.Add(24 * time.Hour) {
-		addToRollups(adds, Result{CheckID: export.ID, At: d.Add(2 * time.Hour), Status: probe.Up})
+		addToRollups(adds, Result{CheckID: export.ID, At: d.Add(2 * time.Hour), Status: probe.Up}, "hour", "day")
 	}
 	err = m.DB.Tx(ctx, func(tx store.Querier) error {
 		if err := upsertRollups(ctx, tx, adds); err != nil {

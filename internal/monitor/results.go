@@ -108,10 +108,14 @@ func writeResults(ctx context.Context, db *store.DB, batch []Result) ([]Transiti
 	return changes, err
 }
 
-// addToRollups counts a result in the rollups of its minute, hour and day.
-func addToRollups(adds map[rollupKey]*rollupAdd, r Result) {
+// addToRollups counts a result in the rollups of its minute, hour and day
+// (or of the grains named).
+func addToRollups(adds map[rollupKey]*rollupAdd, r Result, only ...string) {
 	ms := r.Duration.Milliseconds()
 	for _, g := range grains {
+		if len(only) > 0 && !slices.Contains(only, g.Name) {
+			continue
+		}
 		k := rollupKey{r.CheckID, g.Name, r.At.Truncate(g.Size).UnixMilli()}
 		a := adds[k]
 		if a == nil {
